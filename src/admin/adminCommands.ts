@@ -1,0 +1,199 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import type { App } from "../app.ts";
+import { AppError } from "../core/errors.ts";
+import { roleSchema } from "../core/roles.ts";
+import { displayInviteCode } from "../features/membership/inviteCode.ts";
+import { formatDateTime } from "../i18n/datetime.ts";
+
+/*
+ * The operator's terminal commands (npm run admin -- …). Each returns a value for
+ * --json and a human text; a refusal throws AdminError with a one-line reason.
+ */
+
+export class AdminError extends Error {
+  override name = "AdminError";
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface AdminResult {
+  json: unknown;
+  text: string;
+}
+
+export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
+  bloc create <name> [--tz Asia/Ho_Chi_Minh]
+  bloc list
+  unit add <blocId> <name>
+  unit rename <unitId> <new name>
+  unit list <blocId>
+  member list <blocId>
+  invite create --bloc <id> --role LEAD|FOCAL|OFFICER [--unit <id>] [--days 14] [--uses 20]
+  invite list <blocId>
+  invite revoke <inviteId>`;
+
+const id = (label: string, value: string | undefined): number => {
+  const parsed = z.coerce.number().int().positive().safeParse(value);
+  if (!parsed.success)
+    throw new AdminError(`${label} must be a positive number, got "${value ?? ""}"`, 2);
+  return parsed.data;
+};
+
+const text = (label: string, parts: string[]): string => {
+  const joined = parts.join(" ").trim();
+  if (!joined) throw new AdminError(`${label} is missing\n${ADMIN_USAGE}`, 2);
+  return joined;
+};
+
+export async function runAdminCommand(app: App, argv: string[]): Promise<AdminResult> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      tz: { type: "string" },
+      bloc: { type: "string" },
+      unit: { type: "string" },
+      role: { type: "string" },
+      days: { type: "string" },
+      uses: { type: "string" },
+    },
+    strict: true,
+  });
+  const [noun, verb, ...rest] = positionals;
+  const { blocs, membership } = app.services;
+  const timezone = app.deps.config.DEFAULT_TIMEZONE;
+
+  try {
+    switch (`${noun} ${verb}`) {
+      case "bloc create": {
+        const bloc = await blocs.createBloc(text("name", rest), values.tz ?? timezone, "operator");
+        return { json: bloc, text: `bloc ${bloc.id}: ${bloc.name} (${bloc.timezone})` };
+      }
+      case "bloc list": {
+        const list = await blocs.listBlocs();
+        return {
+          json: list.map((b) => ({ id: b.id, name: b.name, timezone: b.timezone, ...b._count })),
+          text:
+            list
+              .map(
+                (b) => `${b.id}\t${b.name}\t${b._count.units} units\t${b._count.members} members`,
+              )
+              .join("\n") || "no blocs yet: npm run admin -- bloc create <name>",
+        };
+      }
+      case "unit add": {
+        const unit = await blocs.addUnit(
+          id("blocId", rest[0]),
+          text("name", rest.slice(1)),
+          "operator",
+        );
+        return { json: unit, text: `unit ${unit.id}: ${unit.name}` };
+      }
+      case "unit rename": {
+        const unit = await blocs.renameUnit(
+          id("unitId", rest[0]),
+          text("name", rest.slice(1)),
+          "operator",
+        );
+        return { json: unit, text: `unit ${unit.id}: ${unit.name}` };
+      }
+      case "unit list": {
+        const list = await blocs.listUnits((await blocs.getBloc(id("blocId", rest[0]))).id);
+        return { json: list, text: list.map((u) => `${u.id}\t${u.name}`).join("\n") || "no units" };
+      }
+      case "member list": {
+        const list = await blocs.listMembers((await blocs.getBloc(id("blocId", rest[0]))).id);
+        return {
+          json: list.map((m) => ({
+            id: m.id,
+            name: m.displayName,
+            role: m.role,
+            unit: m.unit?.name ?? null,
+            platforms: m.accounts.map((a) => a.platform),
+          })),
+          text:
+            list
+              .map(
+                (m) =>
+                  `${m.id}\t${m.role}\t${m.displayName}\t${m.unit?.name ?? "-"}\t${m.accounts.map((a) => a.platform).join(",")}`,
+              )
+              .join("\n") || "no members yet",
+        };
+      }
+      case "invite create": {
+        const role = roleSchema.safeParse(values.role?.toUpperCase());
+        if (!role.success) throw new AdminError("--role must be LEAD, FOCAL or OFFICER", 2);
+        const invite = await membership.issueInvite({
+          blocId: id("--bloc", values.bloc),
+          unitId: values.unit === undefined ? null : id("--unit", values.unit),
+          role: role.data,
+          days: values.days === undefined ? undefined : id("--days", values.days),
+          maxUses: values.uses === undefined ? undefined : id("--uses", values.uses),
+          issuer: "operator",
+        });
+        return {
+          json: { ...invite, display: displayInviteCode(invite.code) },
+          text: [
+            `invite ${invite.id}: ${displayInviteCode(invite.code)}  (${invite.role}, ${invite.unitName ?? invite.blocName})`,
+            `expires ${formatDateTime(invite.expiresAt, timezone)}, up to ${invite.maxUses} uses`,
+            `the recipient sends the bot: /join ${invite.code}`,
+          ].join("\n"),
+        };
+      }
+      case "invite list": {
+        const list = await membership.listInvites((await blocs.getBloc(id("blocId", rest[0]))).id);
+        const now = app.deps.clock.now();
+        const state = (i: (typeof list)[number]) =>
+          i.revokedAt
+            ? "revoked"
+            : i.expiresAt <= now
+              ? "expired"
+              : i.uses >= i.maxUses
+                ? "used up"
+                : "active";
+        return {
+          json: list.map((i) => ({
+            id: i.id,
+            role: i.role,
+            unit: i.unit?.name ?? null,
+            uses: i.uses,
+            maxUses: i.maxUses,
+            expiresAt: i.expiresAt,
+            state: state(i),
+          })),
+          text:
+            list
+              .map(
+                (i) =>
+                  `${i.id}\t${i.role}\t${i.unit?.name ?? "-"}\t${i.uses}/${i.maxUses}\t${state(i)}`,
+              )
+              .join("\n") || "no invites",
+        };
+      }
+      case "invite revoke": {
+        const inviteId = id("inviteId", rest[0]);
+        await membership.revokeInvite(inviteId, "operator");
+        return { json: { id: inviteId, revoked: true }, text: `invite ${inviteId} revoked` };
+      }
+      default:
+        throw new AdminError(`unknown command "${positionals.join(" ")}"\n${ADMIN_USAGE}`, 2);
+    }
+  } catch (error) {
+    if (error instanceof AppError) {
+      // The terminal speaks English throughout, like the usage text around it.
+      const t = app.translator.for("en");
+      throw new AdminError(t(`errors:${error.code}`, { usage: ADMIN_USAGE, ...error.params }));
+    }
+    throw error;
+  }
+}
+
+export function wantsJson(argv: string[]): boolean {
+  return argv.includes("--json");
+}

@@ -1,0 +1,47 @@
+import type { Config } from "./config.ts";
+import type { Clock } from "./core/clock.ts";
+import { MINUTE } from "./core/clock.ts";
+import { Router } from "./core/router.ts";
+import type { Db } from "./db/client.ts";
+import { createHelpFeature } from "./features/help/handlers.ts";
+import { membershipFeature } from "./features/membership/handlers.ts";
+import { identify } from "./features/membership/identity.ts";
+import { Translator } from "./i18n/translator.ts";
+import type { Logger } from "./logger.ts";
+import { ConversationStore } from "./services/conversationStore.ts";
+import { ProcessedUpdates } from "./services/processedUpdates.ts";
+import { createServices, type Services } from "./services.ts";
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface App {
+  router: Router<Services>;
+  services: Services;
+  translator: Translator;
+  deps: AppDeps;
+}
+
+/** Wires services, features and the router; every adapter talks to the result. */
+export function createApp(deps: AppDeps): App {
+  const translator = new Translator(deps.config.DEFAULT_LANGUAGE);
+  const services = createServices(deps.db, deps.config, deps.clock, translator);
+  const features = [membershipFeature];
+  const router: Router<Services> = new Router<Services>({
+    features: [...features, createHelpFeature(() => router.listCommands())],
+    services,
+    identify: (event) => identify(deps.db, event),
+    conversations: new ConversationStore(deps.db),
+    updates: new ProcessedUpdates(deps.db),
+    translator,
+    defaultLanguage: deps.config.DEFAULT_LANGUAGE,
+    conversationTtlMs: deps.config.CONVERSATION_TTL_MINUTES * MINUTE,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  return { router, services, translator, deps };
+}

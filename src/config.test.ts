@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { consoleChatEnabled, loadConfig } from "./config.ts";
+
+describe("configuration", () => {
+  it("runs on SQLite under data/ in Vietnamese with no variables at all", () => {
+    const config = loadConfig({});
+    expect(config.databaseFile).toMatch(/data\/thidua\.db$/);
+    expect(config.DEFAULT_LANGUAGE).toBe("vi");
+    expect(config.DEFAULT_TIMEZONE).toBe("Asia/Ho_Chi_Minh");
+    expect(config.EVIDENCE_MAX_BYTES).toBe(10 * 1024 * 1024);
+    expect(consoleChatEnabled(config)).toBe(true);
+  });
+
+  it("stops with one line naming a bad variable", () => {
+    expect(() => loadConfig({ INVITE_MAX_FAILED_TRIES: "many" })).toThrow(
+      /^Invalid configuration: INVITE_MAX_FAILED_TRIES /,
+    );
+    expect(() => loadConfig({ DEFAULT_TIMEZONE: "Hanoi" })).toThrow(
+      /DEFAULT_TIMEZONE is not an IANA/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(
+      /DATABASE_URL must be a SQLite/,
+    );
+    expect(() => loadConfig({ DEFAULT_LANGUAGE: "fr" })).toThrow(/DEFAULT_LANGUAGE/);
+  });
+
+  it("treats empty variables as unset, as .env files often leave them", () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: "" }).TELEGRAM_BOT_TOKEN).toBeUndefined();
+  });
+
+  it("turns the console off by default once a platform token is set", () => {
+    expect(consoleChatEnabled(loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc" }))).toBe(false);
+    expect(
+      consoleChatEnabled(loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc", CONSOLE_CHAT: "on" })),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,83 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+
+/*
+ * The only module that reads process.env. Every variable is listed in
+ * .env.example with its default; a bad one stops start-up with one line naming it.
+ */
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "is not an IANA time zone such as Asia/Ho_Chi_Minh" },
+);
+
+export const configSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/thidua.db")
+    .refine((url) => url.startsWith("file:"), {
+      message: "must be a SQLite URL such as file:./data/thidua.db",
+    }),
+  DATA_DIR: z.string().default("./data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DEFAULT_LANGUAGE: z.enum(["vi", "en"]).default("vi"),
+  DEFAULT_TIMEZONE: timezone.default("Asia/Ho_Chi_Minh"),
+  CONSOLE_CHAT: z.enum(["auto", "on", "off"]).default("auto"),
+  SEED_DEMO: z.enum(["auto", "off"]).default("auto"),
+  INVITE_MAX_FAILED_TRIES: positiveInt(5),
+  INVITE_TRY_WINDOW_MINUTES: positiveInt(10),
+  INVITE_DEFAULT_DAYS: positiveInt(14),
+  CONVERSATION_TTL_MINUTES: positiveInt(60),
+  EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  ZALO_BOT_TOKEN: z.string().min(1).optional(),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Absolute path of the SQLite file named by DATABASE_URL. */
+  databaseFile: string;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses an environment (process.env by default, after loading .env if present). */
+export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join(".") ?? "environment";
+    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? "is invalid"}`);
+  }
+  return { ...parsed.data, databaseFile: sqliteFileOf(parsed.data.DATABASE_URL) };
+}
+
+function readProcessEnv(): NodeJS.ProcessEnv {
+  if (existsSync(".env")) loadDotenv({ path: ".env", quiet: true });
+  return process.env;
+}
+
+export function sqliteFileOf(url: string): string {
+  return resolve(url.replace(/^file:/, ""));
+}
+
+/** True when no platform token is set, so the console is the only way in. */
+export function consoleChatEnabled(config: Config): boolean {
+  if (config.CONSOLE_CHAT !== "auto") return config.CONSOLE_CHAT === "on";
+  return !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN;
+}

@@ -1,0 +1,24 @@
+/**
+ * What a platform can do, declared by its adapter so that the core decides from
+ * flags, never from platform names.
+ */
+export interface Capabilities {
+  /** Longest text a single message may carry. */
+  textLimit: number;
+  /** Choices become buttons (true) or numbered lines the user answers (false). */
+  buttons: boolean;
+  /** A sent message can be edited (live progress in place). */
+  editMessages: boolean;
+  /** The platform has group chats the bot can sit in. */
+  groups: boolean;
+  /** Files (exports) can be sent as documents. */
+  documents: boolean;
+}
+
+export const CONSOLE_CAPABILITIES: Capabilities = {
+  textLimit: 100_000,
+  buttons: false,
+  editMessages: false,
+  groups: true,
+  documents: true,
+};

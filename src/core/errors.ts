@@ -1,0 +1,48 @@
+/**
+ * The closed set of failures a user can meet. Each code has a message under
+ * `errors.<code>` in every locale; the error boundary translates and replies.
+ */
+export const APP_ERROR_CODES = [
+  "not_linked",
+  "forbidden",
+  "unknown_command",
+  "bad_arguments",
+  "invite_invalid",
+  "invite_expired",
+  "invite_used_up",
+  "invite_revoked",
+  "invite_too_many_tries",
+  "already_member",
+  "not_found",
+  "name_invalid",
+  "name_taken",
+  "bad_date",
+  "not_an_image",
+  "file_too_large",
+  "nothing_to_report",
+] as const;
+
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: AppErrorCode,
+    /** Values interpolated into the translated message. */
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(code);
+  }
+}
+
+/** An outside service failed; `retryAfterMs` is set when it told us when to try again. */
+export class PlatformError extends Error {
+  override name = "PlatformError";
+  constructor(
+    message: string,
+    readonly kind: "rate_limited" | "blocked" | "transient" | "permanent",
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,49 @@
+import type { Platform } from "./roles.ts";
+
+/** Where a message came from, in platform terms. */
+export interface ChatRef {
+  platform: Platform;
+  platformChatId: string;
+  kind: "PRIVATE" | "GROUP";
+}
+
+export interface Sender {
+  platformUserId: string;
+  displayName: string;
+  /** The language the platform reports for the user, if any. */
+  languageHint?: string;
+}
+
+/**
+ * A photo or file the user sent. The bytes are fetched lazily, because only the
+ * evidence service knows whether it wants them (and Zalo's URLs must be fetched at
+ * once: its adapter fetches before building the event).
+ */
+export interface InboundFile {
+  kind: "photo" | "document";
+  platformFileId: string;
+  /** Size the platform announced, when it did; checked before downloading. */
+  declaredSize?: number;
+  width?: number;
+  height?: number;
+  fileName?: string;
+  download(): Promise<Uint8Array>;
+}
+
+export type InboundPayload =
+  | { type: "command"; command: string; args: string }
+  | { type: "text"; text: string }
+  | { type: "choice"; choiceId: string }
+  | { type: "media"; files: InboundFile[]; caption: string };
+
+/** One platform update, as every handler sees it. */
+export interface InboundEvent {
+  /** Unique per platform; a second event with the same id is dropped. */
+  updateId: string;
+  chat: ChatRef;
+  from: Sender;
+  receivedAt: Date;
+  payload: InboundPayload;
+  /** Id of the bot message this one replies to, when the platform tells. */
+  replyToMessageId?: string;
+}

@@ -1,0 +1,20 @@
+/** One option of a choice; `id` is short and stable so a button can carry it. */
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+export interface OutboundFile {
+  fileName: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+/** Everything a handler can say. Each adapter renders it its own way. */
+export interface OutboundMessage {
+  text: string;
+  /** Options the user picks from: buttons where the platform has them, numbered lines elsewhere. */
+  choices?: Choice[];
+  photo?: OutboundFile;
+  documents?: OutboundFile[];
+}

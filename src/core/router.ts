@@ -1,0 +1,231 @@
+import type { Translator } from "../i18n/translator.ts";
+import type { Logger } from "../logger.ts";
+import type { ConversationState } from "../services/conversationStore.ts";
+import type { Capabilities } from "./capabilities.ts";
+import { withNumberedChoices } from "./choiceText.ts";
+import type { Clock } from "./clock.ts";
+import { audienceAllows, type CommandSpec, type Feature, type FlowSpec } from "./commands.ts";
+import type { Actor, FlowControl, HandlerContext, KnownChat, StepInput } from "./context.ts";
+import { AppError } from "./errors.ts";
+import type { InboundEvent } from "./inbound.ts";
+import type { Choice, OutboundMessage } from "./outbound.ts";
+import type { Language } from "./roles.ts";
+
+export interface Identity {
+  actor: Actor | null;
+  chat: KnownChat | null;
+}
+
+export interface RouterDeps<S> {
+  features: Feature<S>[];
+  services: S;
+  identify(event: InboundEvent): Promise<Identity>;
+  conversations: {
+    load(key: string, now: Date): Promise<ConversationState | null>;
+    save(key: string, state: ConversationState, expiresAt: Date): Promise<void>;
+    clear(key: string): Promise<void>;
+  };
+  updates: {
+    claim(platform: string, updateKey: string): Promise<boolean>;
+    release(platform: string, updateKey: string): Promise<void>;
+  };
+  translator: Translator;
+  defaultLanguage: Language;
+  conversationTtlMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Turns a text answer into one of the offered choices: by its number or by its label. */
+export function matchChoice(text: string, choices: Choice[]): Choice | undefined {
+  const answer = text.trim();
+  if (/^\d{1,2}$/.test(answer)) return choices[Number(answer) - 1];
+  const folded = fold(answer);
+  return choices.find((c) => fold(c.label) === folded);
+}
+
+const fold = (s: string) => s.normalize("NFC").toLocaleLowerCase("vi").replace(/\s+/g, " ").trim();
+
+export const conversationKey = (event: InboundEvent) =>
+  `${event.chat.platform}:${event.chat.platformChatId}:${event.from.platformUserId}`;
+
+/**
+ * The platform-neutral entry point: dedupe, identify, pick the handler (command,
+ * flow step or media), run it inside the error boundary, and return the replies.
+ */
+export class Router<S> {
+  readonly commands = new Map<string, CommandSpec<S>>();
+  readonly #flows = new Map<string, FlowSpec<S>>();
+  readonly #mediaHandlers: NonNullable<Feature<S>["onMedia"]>[] = [];
+
+  constructor(private readonly deps: RouterDeps<S>) {
+    for (const feature of deps.features) {
+      for (const command of feature.commands ?? []) {
+        for (const name of command.names) this.commands.set(name, command);
+      }
+      for (const flow of feature.flows ?? []) this.#flows.set(flow.name, flow);
+      if (feature.onMedia) this.#mediaHandlers.push(feature.onMedia);
+    }
+  }
+
+  /** Commands in the order features declared them, once each (for /help and menus). */
+  listCommands(): CommandSpec<S>[] {
+    return [...new Set(this.commands.values())];
+  }
+
+  async handle(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]> {
+    const { platform } = event.chat;
+    if (!(await this.deps.updates.claim(platform, event.updateId))) {
+      this.deps.logger.info({ platform, updateId: event.updateId }, "duplicate update ignored");
+      return [];
+    }
+    try {
+      return await this.#dispatch(event, capabilities);
+    } catch (error) {
+      await this.deps.updates.release(platform, event.updateId);
+      throw error;
+    }
+  }
+
+  async #dispatch(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]> {
+    const now = this.deps.clock.now();
+    const identity = await this.deps.identify(event);
+    const key = conversationKey(event);
+    const state = await this.deps.conversations.load(key, now);
+    const language = identity.actor?.language ?? this.#languageFromHint(event);
+    const replies: OutboundMessage[] = [];
+    let next: ConversationState | null = state;
+    const flow: FlowControl = {
+      goto: (name, step, data) => {
+        next = { flow: name, step, data, choices: [] };
+      },
+      end: () => {
+        next = null;
+      },
+      get current() {
+        return next ? { flow: next.flow, step: next.step } : null;
+      },
+    };
+    const ctx: HandlerContext<S> = {
+      event,
+      actor: identity.actor,
+      chat: identity.chat,
+      language,
+      t: this.deps.translator.for(language),
+      capabilities,
+      clock: this.deps.clock,
+      services: this.deps.services,
+      flow,
+      reply: (message) => replies.push(typeof message === "string" ? { text: message } : message),
+    };
+
+    try {
+      await this.#route(ctx, state);
+    } catch (error) {
+      replies.push({ text: this.#describeError(ctx, error) });
+    }
+
+    await this.#saveFlow(key, state, next, replies, now);
+    return capabilities.buttons ? replies : replies.map((r) => withNumberedChoices(r, ctx.t));
+  }
+
+  async #route(ctx: HandlerContext<S>, state: ConversationState | null): Promise<void> {
+    const { payload } = ctx.event;
+    const inGroup = ctx.event.chat.kind === "GROUP";
+
+    if (payload.type === "command") {
+      // A command always wins over a half-finished flow: the user changed their mind.
+      ctx.flow.end();
+      const spec = this.commands.get(payload.command.toLowerCase());
+      if (!spec) throw new AppError("unknown_command", { command: payload.command });
+      if (!audienceAllows(spec.audience, ctx.actor?.role ?? null)) {
+        throw new AppError(ctx.actor ? "forbidden" : "not_linked");
+      }
+      await spec.run(ctx, payload.args.trim());
+      return;
+    }
+
+    if (state) {
+      const step = this.#flows.get(state.flow)?.steps[state.step];
+      if (step) {
+        await step(ctx, toStepInput(ctx.event, state.choices), state.data);
+        return;
+      }
+      ctx.flow.end();
+    }
+
+    // In groups the bot answers commands and flows it started, and ignores chatter.
+    if (inGroup && payload.type === "text") return;
+    if (!ctx.actor) throw new AppError("not_linked");
+
+    if (payload.type === "media") {
+      for (const onMedia of this.#mediaHandlers) {
+        if (await onMedia(ctx)) return;
+      }
+      ctx.reply(ctx.t("common:media_unexpected"));
+      return;
+    }
+    if (payload.type === "choice") {
+      ctx.reply(ctx.t("common:choice_expired"));
+      return;
+    }
+    ctx.reply(ctx.t("common:not_understood"));
+  }
+
+  /** A stranger is answered in the language their app reports, when we speak it. */
+  #languageFromHint(event: InboundEvent): Language {
+    const hint = event.from.languageHint?.slice(0, 2).toLowerCase();
+    return hint === "vi" || hint === "en" ? hint : this.deps.defaultLanguage;
+  }
+
+  #describeError(ctx: HandlerContext<S>, error: unknown): string {
+    if (error instanceof AppError) {
+      return ctx.t(`errors:${error.code}`, error.params);
+    }
+    this.deps.logger.error(
+      { err: error, updateId: ctx.event.updateId, platform: ctx.event.chat.platform },
+      "handler failed",
+    );
+    return ctx.t("errors:internal");
+  }
+
+  async #saveFlow(
+    key: string,
+    before: ConversationState | null,
+    after: ConversationState | null,
+    replies: OutboundMessage[],
+    now: Date,
+  ): Promise<void> {
+    if (!after) {
+      if (before) await this.deps.conversations.clear(key);
+      return;
+    }
+    const offered = replies.findLast((r) => r.choices && r.choices.length > 0)?.choices;
+    const sameStep = before && before.flow === after.flow && before.step === after.step;
+    const choices =
+      offered ?? (sameStep && after.choices.length === 0 ? before.choices : after.choices);
+    await this.deps.conversations.save(
+      key,
+      { ...after, choices },
+      new Date(now.getTime() + this.deps.conversationTtlMs),
+    );
+  }
+}
+
+function toStepInput(event: InboundEvent, choices: Choice[]): StepInput {
+  const { payload } = event;
+  switch (payload.type) {
+    case "choice":
+      return { type: "choice", choiceId: payload.choiceId };
+    case "media":
+      return { type: "media", files: payload.files, caption: payload.caption };
+    case "text": {
+      const picked = matchChoice(payload.text, choices);
+      return picked
+        ? { type: "choice", choiceId: picked.id }
+        : { type: "text", text: payload.text };
+    }
+    case "command":
+      return { type: "text", text: `/${payload.command} ${payload.args}`.trim() };
+  }
+}

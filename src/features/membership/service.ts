@@ -1,0 +1,227 @@
+import type { Clock } from "../../core/clock.ts";
+import { DAY, MINUTE } from "../../core/clock.ts";
+import { AppError } from "../../core/errors.ts";
+import type { ChatRef, Sender } from "../../core/inbound.ts";
+import type { Language, Role } from "../../core/roles.ts";
+import type { Db } from "../../db/client.ts";
+import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
+import { generateInviteCode, hashInviteCode, normalizeInviteCode } from "./inviteCode.ts";
+
+export interface MembershipLimits {
+  maxFailedTries: number;
+  tryWindowMinutes: number;
+  defaultInviteDays: number;
+}
+
+export interface IssueInviteInput {
+  blocId: number;
+  unitId: number | null;
+  role: Role;
+  days?: number;
+  maxUses?: number;
+  issuer: AuditActor;
+}
+
+export interface IssuedInvite {
+  id: number;
+  /** The only time the plain code exists: it is stored as a hash. */
+  code: string;
+  role: Role;
+  blocName: string;
+  unitName: string | null;
+  expiresAt: Date;
+  maxUses: number;
+}
+
+export interface JoinResult {
+  memberId: number;
+  role: Role;
+  blocName: string;
+  unitName: string | null;
+}
+
+export class MembershipService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly limits: MembershipLimits,
+  ) {}
+
+  async issueInvite(input: IssueInviteInput): Promise<IssuedInvite> {
+    const bloc = await this.db.bloc.findUnique({ where: { id: input.blocId } });
+    if (!bloc) throw new AppError("not_found");
+    const unit =
+      input.unitId === null
+        ? null
+        : await this.db.unit.findFirst({ where: { id: input.unitId, blocId: bloc.id } });
+    if (input.unitId !== null && !unit) throw new AppError("not_found");
+    if (input.role !== "LEAD" && !unit) throw new AppError("bad_arguments");
+    if (input.role === "LEAD" && input.issuer !== "operator") {
+      // A LEAD code from chat needs a lead of the same bloc behind it.
+      const issuerId = Number(input.issuer.replace("member:", ""));
+      const issuer = await this.db.member.findUnique({ where: { id: issuerId } });
+      if (issuer?.role !== "LEAD" || issuer.blocId !== bloc.id) throw new AppError("forbidden");
+    }
+    const days = input.days ?? this.limits.defaultInviteDays;
+    const maxUses = input.maxUses ?? (input.role === "LEAD" ? 1 : 20);
+    const code = generateInviteCode();
+    const expiresAt = new Date(this.clock.now().getTime() + days * DAY);
+    const row = await this.db.inviteCode.create({
+      data: {
+        codeHash: hashInviteCode(code),
+        blocId: bloc.id,
+        unitId: unit?.id ?? null,
+        role: input.role,
+        expiresAt,
+        maxUses,
+        createdBy: input.issuer,
+      },
+    });
+    await recordAudit(this.db, {
+      actor: input.issuer,
+      action: "invite.issue",
+      blocId: bloc.id,
+      details: { inviteId: row.id, unitId: unit?.id ?? null, role: input.role, maxUses, days },
+    });
+    return {
+      id: row.id,
+      code,
+      role: input.role,
+      blocName: bloc.name,
+      unitName: unit?.name ?? null,
+      expiresAt,
+      maxUses,
+    };
+  }
+
+  async revokeInvite(inviteId: number, actor: AuditActor, blocId?: number): Promise<void> {
+    const invite = await this.db.inviteCode.findUnique({ where: { id: inviteId } });
+    if (!invite || (blocId !== undefined && invite.blocId !== blocId)) {
+      throw new AppError("not_found");
+    }
+    if (invite.revokedAt) return;
+    await this.db.inviteCode.update({
+      where: { id: inviteId },
+      data: { revokedAt: this.clock.now() },
+    });
+    await recordAudit(this.db, {
+      actor,
+      action: "invite.revoke",
+      blocId: invite.blocId,
+      details: { inviteId },
+    });
+  }
+
+  listInvites(blocId: number) {
+    return this.db.inviteCode.findMany({
+      where: { blocId },
+      include: { unit: true },
+      orderBy: { id: "asc" },
+    });
+  }
+
+  /**
+   * Redeems an invite code for the sender in this chat. Every refusal throws an
+   * AppError and leaves the data as it was, except the failed try that the rate
+   * limit counts.
+   */
+  async join(
+    chat: ChatRef,
+    sender: Sender,
+    input: string,
+    language: Language,
+  ): Promise<JoinResult> {
+    const now = this.clock.now();
+    const existing = await this.db.account.findUnique({
+      where: {
+        platform_platformUserId: { platform: chat.platform, platformUserId: sender.platformUserId },
+      },
+      include: { member: { include: { unit: true } } },
+    });
+    if (existing) {
+      throw new AppError("already_member", {
+        unit: existing.member.unit?.name ?? existing.member.role,
+      });
+    }
+    await this.#checkTries(chat, now);
+
+    const normalized = normalizeInviteCode(input);
+    const invite = normalized
+      ? await this.db.inviteCode.findUnique({
+          where: { codeHash: hashInviteCode(normalized) },
+          include: { bloc: true, unit: true },
+        })
+      : null;
+    const refusal = !invite
+      ? "invite_invalid"
+      : invite.revokedAt
+        ? "invite_revoked"
+        : invite.expiresAt <= now
+          ? "invite_expired"
+          : invite.uses >= invite.maxUses
+            ? "invite_used_up"
+            : null;
+    if (refusal || !invite) {
+      await this.db.joinAttempt.create({
+        data: { platform: chat.platform, platformChatId: chat.platformChatId, at: now },
+      });
+      throw new AppError(refusal ?? "invite_invalid");
+    }
+
+    const role = invite.role as Role;
+    const memberId = await this.db.$transaction(async (tx) => {
+      // Counted under the same condition it was checked with, so two officers
+      // racing for the last use cannot both get it.
+      const counted = await tx.inviteCode.updateMany({
+        where: { id: invite.id, uses: { lt: invite.maxUses }, revokedAt: null },
+        data: { uses: { increment: 1 } },
+      });
+      if (counted.count !== 1) throw new AppError("invite_used_up");
+      const member = await tx.member.create({
+        data: {
+          blocId: invite.blocId,
+          unitId: invite.unitId,
+          role,
+          displayName: sender.displayName,
+          language,
+          accounts: { create: { platform: chat.platform, platformUserId: sender.platformUserId } },
+        },
+      });
+      const link = { blocId: invite.blocId, unitId: invite.unitId, active: true };
+      await tx.chat.upsert({
+        where: {
+          platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId },
+        },
+        create: {
+          platform: chat.platform,
+          platformChatId: chat.platformChatId,
+          kind: chat.kind,
+          ...link,
+        },
+        update: link,
+      });
+      await recordAudit(tx, {
+        actor: memberActor(member.id),
+        action: "member.join",
+        blocId: invite.blocId,
+        details: { inviteId: invite.id, role, unitId: invite.unitId, platform: chat.platform },
+      });
+      return member.id;
+    });
+    return { memberId, role, blocName: invite.bloc.name, unitName: invite.unit?.name ?? null };
+  }
+
+  async setLanguage(memberId: number, language: Language): Promise<void> {
+    await this.db.member.update({ where: { id: memberId }, data: { language } });
+  }
+
+  async #checkTries(chat: ChatRef, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - this.limits.tryWindowMinutes * MINUTE);
+    const tries = await this.db.joinAttempt.count({
+      where: { platform: chat.platform, platformChatId: chat.platformChatId, at: { gt: since } },
+    });
+    if (tries >= this.limits.maxFailedTries) {
+      throw new AppError("invite_too_many_tries", { minutes: this.limits.tryWindowMinutes });
+    }
+  }
+}

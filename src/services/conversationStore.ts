@@ -1,0 +1,40 @@
+import type { Choice } from "../core/outbound.ts";
+import type { Db } from "../db/client.ts";
+
+/** Where a chat is in a guided flow, and the choices it was last offered. */
+export interface ConversationState {
+  flow: string;
+  step: string;
+  data: unknown;
+  choices: Choice[];
+}
+
+interface StoredData {
+  data: unknown;
+  choices: Choice[];
+}
+
+/** Conversation state in the database, so a restart does not lose a half-filled form. */
+export class ConversationStore {
+  constructor(private readonly db: Db) {}
+
+  async load(key: string, now: Date): Promise<ConversationState | null> {
+    const row = await this.db.conversationState.findUnique({ where: { key } });
+    if (!row || row.expiresAt <= now) return null;
+    const stored = JSON.parse(row.data) as StoredData;
+    return { flow: row.flow, step: row.step, data: stored.data, choices: stored.choices ?? [] };
+  }
+
+  async save(key: string, state: ConversationState, expiresAt: Date): Promise<void> {
+    const data = JSON.stringify({ data: state.data, choices: state.choices } satisfies StoredData);
+    await this.db.conversationState.upsert({
+      where: { key },
+      create: { key, flow: state.flow, step: state.step, data, expiresAt },
+      update: { flow: state.flow, step: state.step, data, expiresAt },
+    });
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db.conversationState.deleteMany({ where: { key } });
+  }
+}

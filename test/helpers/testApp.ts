@@ -1,0 +1,56 @@
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { ConsoleChat } from "../../src/adapters/console/adapter.ts";
+import { type App, createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { type Clock, ManualClock } from "../../src/core/clock.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { createLogger } from "../../src/logger.ts";
+
+export interface TestApp {
+  app: App;
+  chat: ConsoleChat;
+  clock: ManualClock;
+  dir: string;
+  /** A second app on the same database, as after a restart. */
+  restart(): Promise<TestApp>;
+  close(): Promise<void>;
+}
+
+/** The whole bot on a real SQLite file in a temporary folder, driven through the console. */
+export async function createTestApp(
+  options: { env?: Record<string, string>; clock?: ManualClock; dir?: string } = {},
+): Promise<TestApp> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "thidua-test-"));
+  const databaseFile = join(dir, "thidua.db");
+  if (!options.dir) copyFileSync(inject("templateDatabase"), databaseFile);
+  const config = loadConfig({
+    DATABASE_URL: `file:${databaseFile}`,
+    DATA_DIR: dir,
+    LOG_LEVEL: "silent",
+    ...options.env,
+  });
+  const clock = options.clock ?? new ManualClock("2026-03-02T02:00:00Z");
+  const db = await openDatabase(databaseFile);
+  const app = createApp({ db, config, clock: clock as Clock, logger: createLogger("silent") });
+  const testApp: TestApp = {
+    app,
+    chat: new ConsoleChat(app),
+    clock,
+    dir,
+    restart: async () => {
+      await db.$disconnect();
+      return createTestApp({ env: options.env, clock, dir });
+    },
+    close: async () => {
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return testApp;
+}
+
+/** The text of every reply, joined, for assertions on what the user reads. */
+export const texts = (replies: { text: string }[]) => replies.map((r) => r.text).join("\n");
