@@ -3,9 +3,12 @@ import type { Clock } from "./core/clock.ts";
 import { MINUTE } from "./core/clock.ts";
 import { Router } from "./core/router.ts";
 import type { Db } from "./db/client.ts";
+import { campaignsFeature } from "./features/campaigns/handlers.ts";
 import { createHelpFeature } from "./features/help/handlers.ts";
 import { membershipFeature } from "./features/membership/handlers.ts";
 import { identify } from "./features/membership/identity.ts";
+import { progressFeature } from "./features/progress/handlers.ts";
+import { reportsFeature } from "./features/reports/handlers.ts";
 import { Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
 import { ConversationStore } from "./services/conversationStore.ts";
@@ -30,7 +33,7 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const translator = new Translator(deps.config.DEFAULT_LANGUAGE);
   const services = createServices(deps.db, deps.config, deps.clock, translator);
-  const features = [membershipFeature];
+  const features = [membershipFeature, campaignsFeature, reportsFeature, progressFeature];
   const router: Router<Services> = new Router<Services>({
     features: [...features, createHelpFeature(() => router.listCommands())],
     services,

@@ -15,10 +15,11 @@ async function main(): Promise<void> {
 
   const blocs = await app.services.blocs.listBlocs();
   if (blocs.length === 0 && config.SEED_DEMO === "auto") {
-    const invites = await seedDemoBloc(app.services, config.DEFAULT_TIMEZONE);
+    const invites = await seedDemoBloc(app.services, config.DEFAULT_TIMEZONE, app.deps.clock.now());
     say(`Đã tạo khối mẫu / demo bloc created: ${DEMO_BLOC}`);
     say("Mã mời cán bộ đầu mối / focal-point invite codes (shown once):");
     for (const invite of invites) say(`  ${invite.code}  ${invite.unit}`);
+    say("Đợt thi đua mẫu / demo campaign: #1, ảnh nhanh / quick photos with #xanhsachdep");
   }
 
   const shutdown = async (signal: string) => {

@@ -1,10 +1,17 @@
+import { join } from "node:path";
 import type { Config } from "./config.ts";
 import type { Clock } from "./core/clock.ts";
 import type { Language } from "./core/roles.ts";
 import type { Db } from "./db/client.ts";
 import { BlocService } from "./features/blocs/service.ts";
+import { CampaignService } from "./features/campaigns/service.ts";
+import { EvidenceService } from "./features/evidence/service.ts";
+import { ExportService } from "./features/export/service.ts";
 import { MembershipService } from "./features/membership/service.ts";
+import { ProgressService } from "./features/progress/service.ts";
+import { ReportService } from "./features/reports/service.ts";
 import type { Translate, Translator } from "./i18n/translator.ts";
+import { type EvidenceStore, LocalEvidenceStore } from "./storage/evidenceStore.ts";
 
 /** Every domain service, as handlers, the admin CLI and the scheduler share them. */
 export interface Services {
@@ -13,6 +20,11 @@ export interface Services {
   translate(language: Language): Translate;
   blocs: BlocService;
   membership: MembershipService;
+  campaigns: CampaignService;
+  reports: ReportService;
+  evidence: EvidenceService;
+  progress: ProgressService;
+  exports: ExportService;
 }
 
 export function createServices(
@@ -20,6 +32,7 @@ export function createServices(
   config: Config,
   clock: Clock,
   translator: Translator,
+  store: EvidenceStore = new LocalEvidenceStore(join(config.DATA_DIR, "evidence")),
 ): Services {
   return {
     config,
@@ -30,5 +43,10 @@ export function createServices(
       tryWindowMinutes: config.INVITE_TRY_WINDOW_MINUTES,
       defaultInviteDays: config.INVITE_DEFAULT_DAYS,
     }),
+    campaigns: new CampaignService(db, clock),
+    reports: new ReportService(db, clock),
+    evidence: new EvidenceService(store, config.EVIDENCE_MAX_BYTES),
+    progress: new ProgressService(db),
+    exports: new ExportService(db, store),
   };
 }

@@ -1,8 +1,11 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { App } from "../app.ts";
 import { AppError } from "../core/errors.ts";
 import { roleSchema } from "../core/roles.ts";
+import { CampaignFileError, parseCampaignFile } from "../features/campaigns/campaignFile.ts";
 import { displayInviteCode } from "../features/membership/inviteCode.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 
@@ -35,7 +38,10 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   member list <blocId>
   invite create --bloc <id> --role LEAD|FOCAL|OFFICER [--unit <id>] [--days 14] [--uses 20]
   invite list <blocId>
-  invite revoke <inviteId>`;
+  invite revoke <inviteId>
+  campaign import <file.yaml|file.json> --bloc <id>
+  campaign list <blocId>
+  export <campaignId> [--out <folder>]`;
 
 const id = (label: string, value: string | undefined): number => {
   const parsed = z.coerce.number().int().positive().safeParse(value);
@@ -62,11 +68,12 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
       role: { type: "string" },
       days: { type: "string" },
       uses: { type: "string" },
+      out: { type: "string" },
     },
     strict: true,
   });
   const [noun, verb, ...rest] = positionals;
-  const { blocs, membership } = app.services;
+  const { blocs, membership, campaigns } = app.services;
   const timezone = app.deps.config.DEFAULT_TIMEZONE;
 
   try {
@@ -181,7 +188,39 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
         await membership.revokeInvite(inviteId, "operator");
         return { json: { id: inviteId, revoked: true }, text: `invite ${inviteId} revoked` };
       }
+      case "campaign import": {
+        const bloc = await blocs.getBloc(id("--bloc", values.bloc));
+        const path = text("file", rest);
+        if (!existsSync(path)) throw new AdminError(`no such file: ${path}`);
+        let parsed: ReturnType<typeof parseCampaignFile>;
+        try {
+          parsed = parseCampaignFile(
+            readFileSync(path, "utf8"),
+            bloc.timezone,
+            app.deps.clock.now(),
+          );
+        } catch (error) {
+          if (error instanceof CampaignFileError)
+            throw new AdminError(`${path}:\n${error.message}`);
+          throw error;
+        }
+        let campaign = await campaigns.create(bloc.id, parsed.draft, "operator");
+        if (parsed.activate) campaign = await campaigns.activate(bloc.id, campaign.id, "operator");
+        return {
+          json: campaign,
+          text: `campaign ${campaign.id}: ${campaign.title} (${campaign.status}, ${campaign.deadlines.length} deadlines)`,
+        };
+      }
+      case "campaign list": {
+        const bloc = await blocs.getBloc(id("blocId", rest[0]));
+        const list = await campaigns.list(bloc.id, ["DRAFT", "ACTIVE", "CLOSED"]);
+        return {
+          json: list,
+          text: list.map((c) => `${c.id}\t${c.status}\t${c.title}`).join("\n") || "no campaigns",
+        };
+      }
       default:
+        if (noun === "export") return exportCampaign(app, id("campaignId", verb), values.out);
         throw new AdminError(`unknown command "${positionals.join(" ")}"\n${ADMIN_USAGE}`, 2);
     }
   } catch (error) {
@@ -192,6 +231,22 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
     }
     throw error;
   }
+}
+
+async function exportCampaign(app: App, campaignId: number, out = "."): Promise<AdminResult> {
+  const row = await app.services.campaigns.findAnyBloc(campaignId);
+  const bloc = await app.services.blocs.getBloc(row.blocId);
+  const built = await app.services.exports.build(row, bloc.timezone, app.translator.for("vi"));
+  mkdirSync(out, { recursive: true });
+  const paths = built.files.map((file) => {
+    const path = resolve(out, file.fileName);
+    writeFileSync(path, file.bytes);
+    return path;
+  });
+  return {
+    json: { campaignId, rows: built.rows, photos: built.photos, files: paths },
+    text: [`${built.rows} rows, ${built.photos} photos`, ...paths].join("\n"),
+  };
 }
 
 export function wantsJson(argv: string[]): boolean {

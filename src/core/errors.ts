@@ -20,6 +20,16 @@ export const APP_ERROR_CODES = [
   "not_an_image",
   "file_too_large",
   "nothing_to_report",
+  "campaign_wrong_state",
+  "no_unit",
+  "pick_a_choice",
+  "text_expected",
+  "campaign_title_length",
+  "campaign_end_before_start",
+  "deadline_outside",
+  "bad_hashtag",
+  "note_too_long",
+  "photos_expected",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

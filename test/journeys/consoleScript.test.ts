@@ -30,7 +30,7 @@ async function runScript(lines: string[]): Promise<string> {
 
 describe("a scripted console session", () => {
   it("switches speakers with :as and shows who said what", async () => {
-    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh");
+    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
     const transcript = await runScript([
       "/whoami",
       ":as lan",
@@ -53,7 +53,7 @@ describe("a scripted console session", () => {
   });
 
   it("sends a file from disk as the speaker", async () => {
-    await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh");
+    await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
     const file = join(mkdtempSync(join(tmpdir(), "thidua-file-")), "note.txt");
     writeFileSync(file, "not a photo");
     const transcript = await runScript([`:file ${file} | báo cáo`]);

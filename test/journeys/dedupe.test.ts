@@ -11,7 +11,7 @@ afterEach(() => t.close());
 
 describe("a platform update delivered twice", () => {
   it("is handled once", async () => {
-    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh");
+    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
     const event: InboundEvent = {
       updateId: "tg-1001",
       chat: { platform: "telegram", platformChatId: "501", kind: "PRIVATE" },

@@ -19,7 +19,7 @@ async function snapshot() {
 
 beforeEach(async () => {
   t = await createTestApp();
-  invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh");
+  invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
 });
 afterEach(() => t.close());
 

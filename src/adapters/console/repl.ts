@@ -17,6 +17,7 @@ export const CONSOLE_HELP = `Console commands (not sent to the bot):
   :photo <path>... [| caption]   send photos (several = an album)
   :file <path> [| caption]       send a file as a document
   :who                   who is speaking, and where
+  \\n inside a line       a line break (e.g. several criteria in one answer)
   :help                  this list
   :quit                  stop`;
 
@@ -65,7 +66,8 @@ async function handleLine(
   show: (replies: OutboundMessage[]) => void,
 ): Promise<void> {
   if (!line.startsWith(":")) {
-    show(await chat.send(line));
+    // A literal "\\n" stands for a line break, for answers of several lines.
+    show(await chat.send(line.replace(/\\n/g, "\n")));
     return;
   }
   const [meta = "", ...rest] = line.slice(1).split(/\s+/);

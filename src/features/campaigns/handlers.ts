@@ -1,0 +1,331 @@
+import type { Feature } from "../../core/commands.ts";
+import type { HandlerContext, StepInput } from "../../core/context.ts";
+import { AppError } from "../../core/errors.ts";
+import type { Choice } from "../../core/outbound.ts";
+import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
+import { memberActor } from "../../services/auditLog.ts";
+import type { Services } from "../../services.ts";
+import { parseDateInput } from "./dateInput.ts";
+import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
+import type { CampaignSummary } from "./service.ts";
+
+type Ctx = HandlerContext<Services>;
+
+/* /campaign new: a guided form. Nothing is saved until the lead confirms. */
+
+const FLOW = "campaign";
+const STEPS = ["title", "description", "start", "end", "criteria", "deadlines", "hashtag"] as const;
+type FieldStep = (typeof STEPS)[number];
+const OPTIONAL: readonly FieldStep[] = ["description", "criteria", "hashtag"];
+
+interface FormData {
+  title?: string;
+  description?: string;
+  startsAt?: string;
+  endsAt?: string;
+  criteria?: string[];
+  deadlines?: string[];
+  hashtag?: string | null;
+  /** Set when the lead came from the summary to change one field. */
+  editing?: boolean;
+}
+
+const actorOf = (ctx: Ctx) => {
+  if (!ctx.actor) throw new AppError("not_linked");
+  return ctx.actor;
+};
+
+function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): void {
+  if (step === "confirm") {
+    ctx.reply({
+      text: `${ctx.t("campaigns:summary_title")}\n\n${describeDraft(ctx, data)}`,
+      choices: [
+        { id: "activate", label: ctx.t("campaigns:save_activate") },
+        { id: "draft", label: ctx.t("campaigns:save_draft") },
+        { id: "edit", label: ctx.t("campaigns:edit") },
+        { id: "cancel", label: ctx.t("campaigns:discard") },
+      ],
+    });
+  } else {
+    const choices: Choice[] = OPTIONAL.includes(step)
+      ? [{ id: "skip", label: ctx.t("campaigns:skip") }]
+      : [];
+    ctx.reply({ text: ctx.t(`campaigns:ask_${step}`), choices });
+  }
+  ctx.flow.goto(FLOW, step, data);
+}
+
+function nextStep(step: FieldStep, data: FormData): FieldStep | "confirm" {
+  if (data.editing) return "confirm";
+  return STEPS[STEPS.indexOf(step) + 1] ?? "confirm";
+}
+
+function describeDraft(ctx: Ctx, data: FormData): string {
+  const tz = actorOf(ctx).timezone;
+  const date = (iso?: string) => (iso ? formatDate(new Date(iso), tz) : "—");
+  const lines = [
+    `📌 ${data.title ?? "—"}`,
+    data.description ? data.description : null,
+    ctx.t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
+    data.criteria?.length
+      ? `${ctx.t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
+      : null,
+    `${ctx.t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
+      .map((d) => formatDateTime(new Date(d), tz))
+      .join("; ")}`,
+    data.hashtag ? ctx.t("campaigns:line_hashtag", { hashtag: data.hashtag }) : null,
+  ];
+  return lines.filter((l) => l !== null).join("\n");
+}
+
+const isSkip = (input: StepInput) =>
+  (input.type === "choice" && input.choiceId === "skip") ||
+  (input.type === "text" && input.text.trim() === "-");
+
+function textOf(ctx: Ctx, input: StepInput): string {
+  if (input.type !== "text") throw new AppError("text_expected");
+  return input.text.trim();
+}
+
+/** Splits a list typed one item per line (bullets and numbers are dropped). */
+const lines = (text: string) =>
+  text
+    .split(/\n|;/)
+    .map((l) => l.replace(/^\s*(?:[-•*+]|\d+[.)])\s*/, "").trim())
+    .filter(Boolean);
+
+function fieldStep(
+  step: FieldStep,
+  read: (ctx: Ctx, input: StepInput, data: FormData) => FormData,
+) {
+  return async (ctx: Ctx, input: StepInput, raw: unknown) => {
+    const data = raw as FormData;
+    const updated = read(ctx, input, data);
+    ask(ctx, nextStep(step, updated), updated);
+  };
+}
+
+const readTitle = fieldStep("title", (ctx, input, data) => {
+  const title = textOf(ctx, input);
+  if (title.length < 3 || title.length > 300) throw new AppError("campaign_title_length");
+  return { ...data, title };
+});
+
+const readDescription = fieldStep("description", (ctx, input, data) => ({
+  ...data,
+  description: isSkip(input) ? "" : textOf(ctx, input).slice(0, 2000),
+}));
+
+const readDate =
+  (which: "startsAt" | "endsAt") =>
+  (ctx: Ctx, input: StepInput, data: FormData): FormData => {
+    const text = textOf(ctx, input);
+    const actor = actorOf(ctx);
+    const at = parseDateInput(
+      text,
+      actor.timezone,
+      ctx.clock.now(),
+      which === "startsAt" ? "startOfDay" : "endOfDay",
+    );
+    if (!at) throw new AppError("bad_date", { input: text });
+    const next = { ...data, [which]: at.toISOString() };
+    if (next.startsAt && next.endsAt && next.endsAt <= next.startsAt) {
+      throw new AppError("campaign_end_before_start");
+    }
+    return next;
+  };
+
+const readCriteria = fieldStep("criteria", (ctx, input, data) => ({
+  ...data,
+  criteria: isSkip(input) ? [] : lines(textOf(ctx, input)).slice(0, 50),
+}));
+
+const readDeadlines = fieldStep("deadlines", (ctx, input, data) => {
+  const actor = actorOf(ctx);
+  const items = textOf(ctx, input)
+    .split(/\n|;|,/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new AppError("bad_date", { input: "" });
+  const start = new Date(data.startsAt ?? 0);
+  const end = new Date(data.endsAt ?? 0);
+  const deadlines = items.map((item) => {
+    const at = parseDateInput(item, actor.timezone, ctx.clock.now(), "officeClose");
+    if (!at) throw new AppError("bad_date", { input: item });
+    if (at < start || at > end) {
+      throw new AppError("deadline_outside", {
+        input: item,
+        start: formatDate(start, actor.timezone),
+        end: formatDate(end, actor.timezone),
+      });
+    }
+    return at.toISOString();
+  });
+  return { ...data, deadlines: [...new Set(deadlines)].sort() };
+});
+
+const readHashtag = fieldStep("hashtag", (ctx, input, data) => {
+  if (isSkip(input)) return { ...data, hashtag: null };
+  const text = textOf(ctx, input).replace(/^#?/, "#").toLowerCase();
+  if (!hashtagSchema.safeParse(text).success) throw new AppError("bad_hashtag");
+  return { ...data, hashtag: text };
+});
+
+async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as FormData;
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "cancel") {
+    ctx.flow.end();
+    ctx.reply(ctx.t("campaigns:discarded"));
+    return;
+  }
+  if (choice === "edit") {
+    ctx.reply({
+      text: ctx.t("campaigns:edit_which"),
+      choices: STEPS.map((step) => ({ id: step, label: ctx.t(`campaigns:field_${step}`) })),
+    });
+    ctx.flow.goto(FLOW, "edit", data);
+    return;
+  }
+  if (choice !== "activate" && choice !== "draft") throw new AppError("pick_a_choice");
+  const actor = actorOf(ctx);
+  const draft: CampaignDraft = campaignDraftSchema.parse({
+    ...data,
+    deadlines: data.deadlines ?? [],
+    criteria: data.criteria ?? [],
+    hashtag: data.hashtag ?? null,
+  });
+  const by = memberActor(actor.memberId);
+  let campaign = await ctx.services.campaigns.create(actor.blocId, draft, by);
+  if (choice === "activate")
+    campaign = await ctx.services.campaigns.activate(actor.blocId, campaign.id, by);
+  ctx.flow.end();
+  ctx.reply(
+    ctx.t(choice === "activate" ? "campaigns:created_active" : "campaigns:created_draft", {
+      id: campaign.id,
+      title: campaign.title,
+    }),
+  );
+}
+
+async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const step = STEPS.find((s) => input.type === "choice" && input.choiceId === s);
+  if (!step) throw new AppError("pick_a_choice");
+  ask(ctx, step, { ...(raw as FormData), editing: true });
+}
+
+/* Commands */
+
+function describeCampaign(ctx: Ctx, c: CampaignSummary): string {
+  return describeDraft(ctx, {
+    title: `#${c.id} ${c.title} (${ctx.t(`campaigns:status.${c.status}`)})`,
+    description: c.description,
+    startsAt: c.startsAt.toISOString(),
+    endsAt: c.endsAt.toISOString(),
+    criteria: c.criteria,
+    deadlines: c.deadlines.map((d) => d.dueAt.toISOString()),
+    hashtag: c.hashtag,
+  });
+}
+
+async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
+  const actor = actorOf(ctx);
+  const [sub = "", idText = ""] = args.split(/\s+/);
+  const by = memberActor(actor.memberId);
+  const id = Number((sub.match(/^\d+$/) ? sub : idText).replace(/^#/, ""));
+  switch (sub.toLowerCase()) {
+    case "new":
+    case "moi":
+    case "mới":
+      return ask(ctx, "title", {});
+    case "activate":
+    case "mo":
+    case "mở": {
+      const c = await ctx.services.campaigns.activate(actor.blocId, requireId(id), by);
+      ctx.reply(ctx.t("campaigns:activated", { id: c.id, title: c.title }));
+      return;
+    }
+    case "close":
+    case "dong":
+    case "đóng": {
+      const c = await ctx.services.campaigns.close(actor.blocId, requireId(id), by);
+      ctx.reply(ctx.t("campaigns:closed", { id: c.id, title: c.title }));
+      return;
+    }
+    default:
+      if (!Number.isInteger(id) || id <= 0)
+        throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
+      ctx.reply(describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
+  }
+}
+
+const CAMPAIGN_USAGE = "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3";
+
+function requireId(id: number): number {
+  if (!Number.isInteger(id) || id <= 0)
+    throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
+  return id;
+}
+
+async function listCampaigns(ctx: Ctx): Promise<void> {
+  const actor = actorOf(ctx);
+  const isLead = actor.role === "LEAD";
+  const campaigns = await ctx.services.campaigns.list(
+    actor.blocId,
+    isLead ? ["ACTIVE", "DRAFT"] : ["ACTIVE"],
+  );
+  if (campaigns.length === 0) {
+    ctx.reply(ctx.t(isLead ? "campaigns:none_lead" : "campaigns:none"));
+    return;
+  }
+  const now = ctx.clock.now();
+  const lines = campaigns.map((c) => {
+    const next = c.deadlines.find((d) => d.dueAt >= now);
+    const nextText = next
+      ? ctx.t("campaigns:next_deadline", { date: formatDateTime(next.dueAt, actor.timezone) })
+      : ctx.t("campaigns:no_next_deadline");
+    const status = c.status === "DRAFT" ? ` [${ctx.t("campaigns:status.DRAFT")}]` : "";
+    const tag = c.hashtag ? ` ${c.hashtag}` : "";
+    return `#${c.id} ${c.title}${status}${tag}\n   ${nextText}`;
+  });
+  ctx.reply([ctx.t("campaigns:list_title"), ...lines].join("\n"));
+}
+
+export const campaignsFeature: Feature<Services> = {
+  commands: [
+    {
+      names: ["campaigns", "dotthidua"],
+      audience: "member",
+      helpKey: "campaigns",
+      run: listCampaigns,
+    },
+    {
+      names: ["campaign", "thidua"],
+      audience: ["LEAD"],
+      helpKey: "campaign",
+      run: campaignCommand,
+    },
+    {
+      names: ["newcampaign", "taothidua"],
+      audience: ["LEAD"],
+      helpKey: "newcampaign",
+      run: async (ctx) => ask(ctx, "title", {}),
+    },
+  ],
+  flows: [
+    {
+      name: FLOW,
+      steps: {
+        title: readTitle,
+        description: readDescription,
+        start: fieldStep("start", readDate("startsAt")),
+        end: fieldStep("end", readDate("endsAt")),
+        criteria: readCriteria,
+        deadlines: readDeadlines,
+        hashtag: readHashtag,
+        confirm,
+        edit: pickFieldToEdit,
+      },
+    },
+  ],
+};

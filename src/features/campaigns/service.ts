@@ -1,0 +1,165 @@
+import type { Clock } from "../../core/clock.ts";
+import { AppError } from "../../core/errors.ts";
+import type { Db } from "../../db/client.ts";
+import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
+import type { CampaignDraft, CampaignStatus } from "./schema.ts";
+
+export interface CampaignSummary {
+  id: number;
+  blocId: number;
+  title: string;
+  description: string;
+  startsAt: Date;
+  endsAt: Date;
+  hashtag: string | null;
+  status: CampaignStatus;
+  criteria: string[];
+  deadlines: { id: number; dueAt: Date }[];
+}
+
+const withParts = {
+  criteria: { orderBy: { position: "asc" } },
+  deadlines: { orderBy: { dueAt: "asc" } },
+} as const;
+
+type CampaignRow = Awaited<ReturnType<Db["campaign"]["findFirstOrThrow"]>> & {
+  criteria: { text: string }[];
+  deadlines: { id: number; dueAt: Date }[];
+};
+
+function summarize(row: CampaignRow): CampaignSummary {
+  return {
+    id: row.id,
+    blocId: row.blocId,
+    title: row.title,
+    description: row.description,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    hashtag: row.hashtag,
+    status: row.status as CampaignStatus,
+    criteria: row.criteria.map((c) => c.text),
+    deadlines: row.deadlines.map((d) => ({ id: d.id, dueAt: d.dueAt })),
+  };
+}
+
+/** Campaigns of a bloc: draft → active → closed. Every lookup is scoped to one bloc. */
+export class CampaignService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(blocId: number, draft: CampaignDraft, actor: AuditActor): Promise<CampaignSummary> {
+    const row = await this.db.$transaction(async (tx) => {
+      const campaign = await tx.campaign.create({
+        data: {
+          blocId,
+          title: draft.title,
+          description: draft.description,
+          startsAt: draft.startsAt,
+          endsAt: draft.endsAt,
+          hashtag: draft.hashtag?.toLowerCase() ?? null,
+          createdBy: actor,
+          criteria: { create: draft.criteria.map((text, position) => ({ text, position })) },
+          deadlines: {
+            create: [...new Set(draft.deadlines.map((d) => d.getTime()))]
+              .sort((a, b) => a - b)
+              .map((t) => ({ dueAt: new Date(t) })),
+          },
+        },
+        include: withParts,
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "campaign.create",
+        blocId,
+        details: { campaignId: campaign.id, title: draft.title },
+      });
+      return campaign;
+    });
+    return summarize(row);
+  }
+
+  async get(blocId: number, campaignId: number): Promise<CampaignSummary> {
+    const row = await this.db.campaign.findFirst({
+      where: { id: campaignId, blocId },
+      include: withParts,
+    });
+    if (!row) throw new AppError("not_found");
+    return summarize(row);
+  }
+
+  /** For the operator, who stands above every bloc. */
+  async findAnyBloc(campaignId: number): Promise<CampaignSummary> {
+    const row = await this.db.campaign.findUnique({
+      where: { id: campaignId },
+      include: withParts,
+    });
+    if (!row) throw new AppError("not_found");
+    return summarize(row);
+  }
+
+  async list(blocId: number, statuses: CampaignStatus[]): Promise<CampaignSummary[]> {
+    const rows = await this.db.campaign.findMany({
+      where: { blocId, status: { in: statuses } },
+      include: withParts,
+      orderBy: { startsAt: "asc" },
+    });
+    return rows.map(summarize);
+  }
+
+  /** Opens a draft for reports. */
+  async activate(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
+    return this.#transition(blocId, campaignId, "DRAFT", "ACTIVE", actor);
+  }
+
+  async close(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
+    return this.#transition(blocId, campaignId, "ACTIVE", "CLOSED", actor);
+  }
+
+  /**
+   * The campaign a lead means by "[campaign]": the number given, or the only
+   * active one. Several active and none named is a question back to the lead.
+   */
+  async resolve(blocId: number, arg: string): Promise<CampaignSummary | CampaignSummary[]> {
+    const id = Number(arg.replace(/^#/, ""));
+    if (arg && Number.isInteger(id) && id > 0) return this.get(blocId, id);
+    const active = await this.list(blocId, ["ACTIVE"]);
+    if (active.length === 0) throw new AppError("nothing_to_report");
+    return active.length === 1 ? (active[0] as CampaignSummary) : active;
+  }
+
+  async findByHashtag(blocId: number, caption: string): Promise<CampaignSummary | null> {
+    const tags = caption.toLowerCase().match(/#[\p{L}\p{N}_]+/gu) ?? [];
+    if (tags.length === 0) return null;
+    const row = await this.db.campaign.findFirst({
+      where: { blocId, status: "ACTIVE", hashtag: { in: tags } },
+      include: withParts,
+    });
+    return row ? summarize(row) : null;
+  }
+
+  async #transition(
+    blocId: number,
+    campaignId: number,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    actor: AuditActor,
+  ): Promise<CampaignSummary> {
+    const campaign = await this.get(blocId, campaignId);
+    if (campaign.status !== from) {
+      throw new AppError("campaign_wrong_state", { status: campaign.status });
+    }
+    await this.db.campaign.update({
+      where: { id: campaignId },
+      data: { status: to, activatedAt: to === "ACTIVE" ? this.clock.now() : undefined },
+    });
+    await recordAudit(this.db, {
+      actor,
+      action: `campaign.${to.toLowerCase()}`,
+      blocId,
+      details: { campaignId },
+    });
+    return { ...campaign, status: to };
+  }
+}

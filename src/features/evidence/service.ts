@@ -1,0 +1,74 @@
+import { AppError } from "../../core/errors.ts";
+import type { InboundFile } from "../../core/inbound.ts";
+import type { EvidenceStore } from "../../storage/evidenceStore.ts";
+import { detectImage } from "./imageType.ts";
+
+/** A photo checked and stored, not yet attached to a report. */
+export interface StoredPhoto {
+  platformFileId: string;
+  sha256: string;
+  storageKey: string;
+  size: number;
+  mimeType: string;
+  width: number | null;
+  height: number | null;
+}
+
+export const formatBytes = (n: number) =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+
+/** Checks what users send as evidence and keeps the bytes that pass. */
+export class EvidenceService {
+  constructor(
+    private readonly store: EvidenceStore,
+    private readonly maxBytes: number,
+  ) {}
+
+  /**
+   * Downloads, checks and stores one file. Refuses (and stores nothing) when it is
+   * too large, announced or real, or when its bytes are not a JPEG, PNG or WebP.
+   */
+  async accept(file: InboundFile): Promise<StoredPhoto> {
+    const limit = formatBytes(this.maxBytes);
+    if (file.declaredSize !== undefined && file.declaredSize > this.maxBytes) {
+      throw new AppError("file_too_large", { size: formatBytes(file.declaredSize), limit });
+    }
+    const bytes = await file.download();
+    if (bytes.length > this.maxBytes) {
+      throw new AppError("file_too_large", { size: formatBytes(bytes.length), limit });
+    }
+    const image = detectImage(bytes);
+    if (!image) throw new AppError("not_an_image");
+    const { key, sha256 } = await this.store.put(bytes, image.extension);
+    return {
+      platformFileId: file.platformFileId,
+      sha256,
+      storageKey: key,
+      size: bytes.length,
+      mimeType: image.mimeType,
+      width: image.width ?? file.width ?? null,
+      height: image.height ?? file.height ?? null,
+    };
+  }
+
+  /** Accepts each file of an album; answers the stored ones and the first refusal. */
+  async acceptAll(
+    files: InboundFile[],
+  ): Promise<{ stored: StoredPhoto[]; refused: AppError | null }> {
+    const stored: StoredPhoto[] = [];
+    let refused: AppError | null = null;
+    for (const file of files) {
+      try {
+        stored.push(await this.accept(file));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        refused ??= error;
+      }
+    }
+    return { stored, refused };
+  }
+
+  read(storageKey: string): Promise<Uint8Array> {
+    return this.store.get(storageKey);
+  }
+}

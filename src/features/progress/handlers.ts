@@ -1,0 +1,81 @@
+import type { Feature } from "../../core/commands.ts";
+import type { HandlerContext } from "../../core/context.ts";
+import { AppError } from "../../core/errors.ts";
+import { formatDateTime } from "../../i18n/datetime.ts";
+import type { Services } from "../../services.ts";
+import type { CampaignSummary } from "../campaigns/service.ts";
+
+type Ctx = HandlerContext<Services>;
+
+/** The campaign named by the argument, or the only active one; otherwise asks which. */
+async function campaignFromArgs(
+  ctx: Ctx,
+  args: string,
+  command: string,
+): Promise<CampaignSummary | null> {
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
+  const resolved = await ctx.services.campaigns.resolve(actor.blocId, args);
+  if (!Array.isArray(resolved)) return resolved;
+  ctx.reply(
+    [
+      ctx.t("progress:which_campaign"),
+      ...resolved.map((c) => `/${command} ${c.id} — ${c.title}`),
+    ].join("\n"),
+  );
+  return null;
+}
+
+async function progress(ctx: Ctx, args: string): Promise<void> {
+  const campaign = await campaignFromArgs(ctx, args, "progress");
+  if (!campaign || !ctx.actor) return;
+  const tz = ctx.actor.timezone;
+  const rows = await ctx.services.progress.forCampaign(campaign);
+  const lines = [`📊 #${campaign.id} ${campaign.title}`];
+  for (const row of rows) {
+    lines.push(
+      "",
+      ctx.t("progress:deadline", {
+        date: formatDateTime(row.dueAt, tz),
+        reported: row.units - row.missing,
+        units: row.units,
+      }),
+      ctx.t("progress:counts", {
+        done: row.done,
+        inProgress: row.inProgress,
+        notStarted: row.notStarted,
+        missing: row.missing,
+        late: row.late,
+      }),
+    );
+    if (row.missingUnits.length > 0) {
+      lines.push(ctx.t("progress:missing_units", { units: row.missingUnits.join(", ") }));
+    }
+  }
+  ctx.reply(lines.join("\n"));
+}
+
+async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
+  const campaign = await campaignFromArgs(ctx, args, "export");
+  if (!campaign || !ctx.actor) return;
+  if (!ctx.capabilities.documents) {
+    ctx.reply(ctx.t("progress:export_no_documents", { id: campaign.id }));
+    return;
+  }
+  const result = await ctx.services.exports.build(campaign, ctx.actor.timezone, ctx.t);
+  ctx.reply({
+    text: ctx.t("progress:export_ready", {
+      title: campaign.title,
+      rows: result.rows,
+      photos: result.photos,
+    }),
+    documents: result.files,
+  });
+}
+
+export const progressFeature: Feature<Services> = {
+  commands: [
+    { names: ["progress", "tiendo"], audience: ["LEAD"], helpKey: "progress", run: progress },
+    { names: ["export", "xuat"], audience: ["LEAD"], helpKey: "export", run: exportCampaign },
+  ],
+};

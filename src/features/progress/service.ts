@@ -1,0 +1,49 @@
+import type { Db } from "../../db/client.ts";
+import type { CampaignSummary } from "../campaigns/service.ts";
+import type { ReportStatus } from "../reports/schema.ts";
+
+export interface DeadlineProgress {
+  deadlineId: number;
+  dueAt: Date;
+  units: number;
+  done: number;
+  inProgress: number;
+  notStarted: number;
+  missing: number;
+  late: number;
+  missingUnits: string[];
+}
+
+/** Who has reported what, per deadline, for the lead. Two queries per campaign. */
+export class ProgressService {
+  constructor(private readonly db: Db) {}
+
+  async forCampaign(campaign: CampaignSummary): Promise<DeadlineProgress[]> {
+    const [units, reports] = await Promise.all([
+      this.db.unit.findMany({ where: { blocId: campaign.blocId }, orderBy: { id: "asc" } }),
+      this.db.report.findMany({
+        where: { deadlineId: { in: campaign.deadlines.map((d) => d.id) } },
+        select: { deadlineId: true, unitId: true, status: true, late: true },
+      }),
+    ]);
+    return campaign.deadlines.map((deadline) => {
+      const byUnit = new Map(
+        reports.filter((r) => r.deadlineId === deadline.id).map((r) => [r.unitId, r]),
+      );
+      const count = (status: ReportStatus) =>
+        [...byUnit.values()].filter((r) => r.status === status).length;
+      const missingUnits = units.filter((u) => !byUnit.has(u.id)).map((u) => u.name);
+      return {
+        deadlineId: deadline.id,
+        dueAt: deadline.dueAt,
+        units: units.length,
+        done: count("DONE"),
+        inProgress: count("IN_PROGRESS"),
+        notStarted: count("NOT_STARTED"),
+        missing: missingUnits.length,
+        late: [...byUnit.values()].filter((r) => r.late).length,
+        missingUnits,
+      };
+    });
+  }
+}

@@ -1,0 +1,309 @@
+import type { Feature } from "../../core/commands.ts";
+import type { Actor, HandlerContext, StepInput } from "../../core/context.ts";
+import { AppError } from "../../core/errors.ts";
+import { formatDateTime } from "../../i18n/datetime.ts";
+import { formatDuration } from "../../i18n/duration.ts";
+import type { Services } from "../../services.ts";
+import type { CampaignSummary } from "../campaigns/service.ts";
+import type { StoredPhoto } from "../evidence/service.ts";
+import { noteSchema, REPORT_STATUSES, type ReportStatus, reportStatusSchema } from "./schema.ts";
+import type { SavedReport } from "./service.ts";
+
+type Ctx = HandlerContext<Services>;
+
+/* /report: campaign → deadline → status → note → photos → confirm. */
+
+const FLOW = "report";
+
+interface ReportData {
+  campaignId?: number;
+  deadlineId?: number;
+  dueAt?: string;
+  status?: ReportStatus;
+  note?: string;
+  photos: StoredPhoto[];
+}
+
+/** The member's unit, which every report and status belongs to. */
+function unitActor(ctx: Ctx): Actor & { unitId: number; unitName: string } {
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
+  if (actor.unitId === null || actor.unitName === null) throw new AppError("no_unit");
+  return { ...actor, unitId: actor.unitId, unitName: actor.unitName };
+}
+
+async function startReport(ctx: Ctx): Promise<void> {
+  const actor = unitActor(ctx);
+  const active = await ctx.services.campaigns.list(actor.blocId, ["ACTIVE"]);
+  if (active.length === 0) throw new AppError("nothing_to_report");
+  if (active.length === 1) return askDeadline(ctx, active[0] as CampaignSummary, { photos: [] });
+  ctx.reply({
+    text: ctx.t("reports:ask_campaign"),
+    choices: active.map((c) => ({ id: `c${c.id}`, label: c.title })),
+  });
+  ctx.flow.goto(FLOW, "campaign", { photos: [] } satisfies ReportData);
+}
+
+async function pickCampaign(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  if (input.type !== "choice" || !input.choiceId.startsWith("c"))
+    throw new AppError("pick_a_choice");
+  const actor = unitActor(ctx);
+  const campaign = await ctx.services.campaigns.get(actor.blocId, Number(input.choiceId.slice(1)));
+  return askDeadline(ctx, campaign, raw as ReportData);
+}
+
+async function askDeadline(ctx: Ctx, campaign: CampaignSummary, data: ReportData): Promise<void> {
+  const actor = unitActor(ctx);
+  const deadlines = await ctx.services.reports.reportableDeadlines(actor.unitId, campaign);
+  const withCampaign = { ...data, campaignId: campaign.id };
+  const only = deadlines.length === 1 ? deadlines[0] : undefined;
+  if (deadlines.length === 0) {
+    // Every deadline has passed and been reported: the last one can still be corrected.
+    const last = campaign.deadlines.at(-1);
+    if (!last) throw new AppError("nothing_to_report");
+    return askStatus(ctx, {
+      ...withCampaign,
+      deadlineId: last.id,
+      dueAt: last.dueAt.toISOString(),
+    });
+  }
+  if (only)
+    return askStatus(ctx, {
+      ...withCampaign,
+      deadlineId: only.id,
+      dueAt: only.dueAt.toISOString(),
+    });
+  ctx.reply({
+    text: ctx.t("reports:ask_deadline", { campaign: campaign.title }),
+    choices: deadlines.map((d, i) => ({
+      id: `d${d.id}`,
+      label:
+        formatDateTime(d.dueAt, actor.timezone) +
+        (d.overdue
+          ? ` (${ctx.t("reports:overdue")})`
+          : i === 0
+            ? ` (${ctx.t("reports:nearest")})`
+            : ""),
+    })),
+  });
+  ctx.flow.goto(FLOW, "deadline", withCampaign);
+}
+
+async function pickDeadline(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReportData;
+  if (input.type !== "choice" || !input.choiceId.startsWith("d"))
+    throw new AppError("pick_a_choice");
+  const actor = unitActor(ctx);
+  const campaign = await ctx.services.campaigns.get(actor.blocId, data.campaignId ?? 0);
+  const deadline = campaign.deadlines.find((d) => `d${d.id}` === input.choiceId);
+  if (!deadline) throw new AppError("pick_a_choice");
+  return askStatus(ctx, { ...data, deadlineId: deadline.id, dueAt: deadline.dueAt.toISOString() });
+}
+
+function askStatus(ctx: Ctx, data: ReportData): void {
+  ctx.reply({
+    text: ctx.t("reports:ask_status"),
+    choices: REPORT_STATUSES.map((s) => ({ id: s, label: ctx.t(`reports:status.${s}`) })),
+  });
+  ctx.flow.goto(FLOW, "status", data);
+}
+
+async function pickStatus(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const status = reportStatusSchema.safeParse(input.type === "choice" ? input.choiceId : "");
+  if (!status.success) throw new AppError("pick_a_choice");
+  ctx.reply({
+    text: ctx.t("reports:ask_note"),
+    choices: [{ id: "skip", label: ctx.t("reports:no_note") }],
+  });
+  ctx.flow.goto(FLOW, "note", { ...(raw as ReportData), status: status.data });
+}
+
+async function readNote(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const skipped = input.type === "choice" && input.choiceId === "skip";
+  if (!skipped && input.type !== "text") throw new AppError("text_expected");
+  const note = skipped || input.type !== "text" ? "" : input.text.trim() === "-" ? "" : input.text;
+  const parsed = noteSchema.safeParse(note);
+  if (!parsed.success) throw new AppError("note_too_long");
+  askPhotos(ctx, { ...(raw as ReportData), note: parsed.data });
+}
+
+function askPhotos(ctx: Ctx, data: ReportData, text = ctx.t("reports:ask_photos")): void {
+  ctx.reply({
+    text,
+    choices: [
+      {
+        id: "done",
+        label: ctx.t(data.photos.length ? "reports:photos_done" : "reports:no_photos"),
+      },
+    ],
+  });
+  ctx.flow.goto(FLOW, "photos", data);
+}
+
+async function collectPhotos(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReportData;
+  if (input.type === "choice" && input.choiceId === "done") return askConfirm(ctx, data);
+  if (input.type !== "media") throw new AppError("photos_expected");
+  const { stored, refused } = await ctx.services.evidence.acceptAll(input.files);
+  const photos = [
+    ...data.photos,
+    ...stored.filter((p) => !data.photos.some((q) => q.sha256 === p.sha256)),
+  ];
+  const lines = [];
+  if (stored.length) lines.push(ctx.t("reports:photos_received", { count: photos.length }));
+  if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
+  askPhotos(ctx, { ...data, photos }, lines.join("\n"));
+}
+
+function askConfirm(ctx: Ctx, data: ReportData): void {
+  const actor = unitActor(ctx);
+  const dueAt = new Date(data.dueAt ?? 0);
+  const late = ctx.clock.now() > dueAt;
+  ctx.reply({
+    text: [
+      ctx.t("reports:summary_title"),
+      ctx.t("reports:summary", {
+        unit: actor.unitName,
+        deadline: formatDateTime(dueAt, actor.timezone),
+        status: ctx.t(`reports:status.${data.status}`),
+        note: data.note || "—",
+        photos: data.photos.length,
+      }),
+      late ? ctx.t("reports:will_be_late") : null,
+    ]
+      .filter(Boolean)
+      .join("\n"),
+    choices: [
+      { id: "submit", label: ctx.t("reports:submit") },
+      { id: "cancel", label: ctx.t("reports:discard") },
+    ],
+  });
+  ctx.flow.goto(FLOW, "confirm", data);
+}
+
+async function confirmReport(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReportData;
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "cancel") {
+    ctx.flow.end();
+    ctx.reply(ctx.t("reports:discarded"));
+    return;
+  }
+  if (choice !== "submit") throw new AppError("pick_a_choice");
+  const actor = unitActor(ctx);
+  const saved = await ctx.services.reports.submit({
+    unitId: actor.unitId,
+    deadlineId: data.deadlineId ?? 0,
+    memberId: actor.memberId,
+    platform: ctx.event.chat.platform,
+    status: data.status ?? "IN_PROGRESS",
+    note: data.note ?? "",
+    photos: data.photos,
+  });
+  ctx.flow.end();
+  ctx.reply(describeSaved(ctx, actor, saved, new Date(data.dueAt ?? 0)));
+}
+
+function describeSaved(ctx: Ctx, actor: Actor, saved: SavedReport, dueAt: Date): string {
+  return [
+    ctx.t("reports:saved", {
+      unit: actor.unitName,
+      deadline: formatDateTime(dueAt, actor.timezone),
+      status: ctx.t(`reports:status.${saved.status}`),
+      photos: saved.photosTotal,
+    }),
+    saved.replaced ? ctx.t("reports:replaced") : null,
+    saved.late ? ctx.t("reports:late") : null,
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+/* Quick report: a photo whose caption holds the campaign's hashtag. */
+
+async function quickPhotoReport(ctx: Ctx): Promise<boolean> {
+  const { payload } = ctx.event;
+  if (payload.type !== "media" || !ctx.actor) return false;
+  const campaign = await ctx.services.campaigns.findByHashtag(ctx.actor.blocId, payload.caption);
+  if (!campaign) return false;
+  const actor = unitActor(ctx);
+  const deadline = ctx.services.reports.currentDeadline(campaign);
+  const { stored, refused } = await ctx.services.evidence.acceptAll(payload.files);
+  if (stored.length === 0) throw refused ?? new AppError("not_an_image");
+  const saved = await ctx.services.reports.addEvidence({
+    unitId: actor.unitId,
+    deadlineId: deadline.id,
+    memberId: actor.memberId,
+    platform: ctx.event.chat.platform,
+    photos: stored,
+    caption: payload.caption,
+  });
+  const lines = [
+    ctx.t("reports:quick_saved", {
+      count: saved.photosAdded,
+      unit: actor.unitName,
+      campaign: campaign.title,
+      deadline: formatDateTime(deadline.dueAt, actor.timezone),
+      status: ctx.t(`reports:status.${saved.status}`),
+    }),
+  ];
+  if (saved.photosAlreadyThere)
+    lines.push(ctx.t("reports:already_had", { count: saved.photosAlreadyThere }));
+  if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
+  ctx.reply(lines.join("\n"));
+  return true;
+}
+
+/* /status: the unit's reports and the next deadline. */
+
+async function status(ctx: Ctx): Promise<void> {
+  const actor = unitActor(ctx);
+  const rows = await ctx.services.reports.unitStatus(actor.blocId, actor.unitId);
+  if (rows.length === 0) {
+    ctx.reply(ctx.t("reports:status_none", { unit: actor.unitName }));
+    return;
+  }
+  const now = ctx.clock.now();
+  const lines = rows.map((r) => {
+    const state = r.report
+      ? `${ctx.t(`reports:status.${r.report.status}`)} · ${ctx.t("reports:photo_count", { count: r.report.photos })}${r.report.late ? ` · ${ctx.t("reports:late_short")}` : ""}`
+      : ctx.t(r.dueAt < now ? "reports:status.MISSING_OVERDUE" : "reports:status.MISSING");
+    return `• ${r.campaignTitle} — ${formatDateTime(r.dueAt, actor.timezone)}: ${state}`;
+  });
+  const next = rows.find((r) => r.dueAt >= now);
+  lines.push(
+    next
+      ? ctx.t("reports:next", {
+          date: formatDateTime(next.dueAt, actor.timezone),
+          left: formatDuration(next.dueAt.getTime() - now.getTime(), ctx.t),
+        })
+      : ctx.t("reports:no_next"),
+  );
+  ctx.reply([ctx.t("reports:status_title", { unit: actor.unitName }), ...lines].join("\n"));
+}
+
+export const reportsFeature: Feature<Services> = {
+  commands: [
+    {
+      names: ["report", "baocao"],
+      audience: ["LEAD", "FOCAL"],
+      helpKey: "report",
+      run: startReport,
+    },
+    { names: ["status", "tinhhinh"], audience: "member", helpKey: "status", run: status },
+  ],
+  flows: [
+    {
+      name: FLOW,
+      steps: {
+        campaign: pickCampaign,
+        deadline: pickDeadline,
+        status: pickStatus,
+        note: readNote,
+        photos: collectPhotos,
+        confirm: confirmReport,
+      },
+    },
+  ],
+  onMedia: quickPhotoReport,
+};

@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+/**
+ * Where evidence bytes live. Handlers and services see only this interface, so an
+ * S3-compatible store can replace the folder without touching them.
+ */
+export interface EvidenceStore {
+  /** Stores the bytes under a name derived from their content; storing twice is a no-op. */
+  put(bytes: Uint8Array, extension: string): Promise<{ key: string; sha256: string }>;
+  get(key: string): Promise<Uint8Array>;
+}
+
+export const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** Evidence under data/evidence/ab/abcdef….jpg: a content-hash name, never a user's. */
+export class LocalEvidenceStore implements EvidenceStore {
+  constructor(private readonly root: string) {}
+
+  async put(bytes: Uint8Array, extension: string): Promise<{ key: string; sha256: string }> {
+    const sha256 = sha256Of(bytes);
+    const key = `${sha256.slice(0, 2)}/${sha256}.${extension.replace(/[^a-z0-9]/g, "")}`;
+    const path = join(this.root, key);
+    if (!existsSync(path)) {
+      await mkdir(dirname(path), { recursive: true });
+      // Write then rename, so a crash never leaves half a photo under the final name.
+      const partial = `${path}.${process.pid}.partial`;
+      await writeFile(partial, bytes);
+      await rename(partial, path);
+    }
+    return { key, sha256 };
+  }
+
+  get(key: string): Promise<Uint8Array> {
+    if (!/^[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/.test(key)) {
+      return Promise.reject(new Error(`not an evidence key: ${key}`));
+    }
+    return readFile(join(this.root, key));
+  }
+}
