@@ -82,7 +82,7 @@ const isSkip = (input: StepInput) =>
   (input.type === "choice" && input.choiceId === "skip") ||
   (input.type === "text" && input.text.trim() === "-");
 
-function textOf(ctx: Ctx, input: StepInput): string {
+function textOf(input: StepInput): string {
   if (input.type !== "text") throw new AppError("text_expected");
   return input.text.trim();
 }
@@ -106,20 +106,20 @@ function fieldStep(
 }
 
 const readTitle = fieldStep("title", (ctx, input, data) => {
-  const title = textOf(ctx, input);
+  const title = textOf(input);
   if (title.length < 3 || title.length > 300) throw new AppError("campaign_title_length");
   return { ...data, title };
 });
 
 const readDescription = fieldStep("description", (ctx, input, data) => ({
   ...data,
-  description: isSkip(input) ? "" : textOf(ctx, input).slice(0, 2000),
+  description: isSkip(input) ? "" : textOf(input).slice(0, 2000),
 }));
 
 const readDate =
   (which: "startsAt" | "endsAt") =>
   (ctx: Ctx, input: StepInput, data: FormData): FormData => {
-    const text = textOf(ctx, input);
+    const text = textOf(input);
     const actor = actorOf(ctx);
     const at = parseDateInput(
       text,
@@ -137,12 +137,12 @@ const readDate =
 
 const readCriteria = fieldStep("criteria", (ctx, input, data) => ({
   ...data,
-  criteria: isSkip(input) ? [] : lines(textOf(ctx, input)).slice(0, 50),
+  criteria: isSkip(input) ? [] : lines(textOf(input)).slice(0, 50),
 }));
 
 const readDeadlines = fieldStep("deadlines", (ctx, input, data) => {
   const actor = actorOf(ctx);
-  const items = textOf(ctx, input)
+  const items = textOf(input)
     .split(/\n|;|,/)
     .map((s) => s.trim())
     .filter(Boolean);
@@ -166,7 +166,7 @@ const readDeadlines = fieldStep("deadlines", (ctx, input, data) => {
 
 const readHashtag = fieldStep("hashtag", (ctx, input, data) => {
   if (isSkip(input)) return { ...data, hashtag: null };
-  const text = textOf(ctx, input).replace(/^#?/, "#").toLowerCase();
+  const text = textOf(input).replace(/^#?/, "#").toLowerCase();
   if (!hashtagSchema.safeParse(text).success) throw new AppError("bad_hashtag");
   return { ...data, hashtag: text };
 });

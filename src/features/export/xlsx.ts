@@ -11,7 +11,8 @@ const escapeXml = (s: string) =>
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    // Control characters are not allowed in XML 1.0.
+    // Control characters are not allowed in XML 1.0; a pasted note may carry them.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
 function columnName(index: number): string {
