@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { crc32, deflateSync } from "node:zlib";
 
 /*
@@ -14,7 +15,8 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc]);
 }
 
-export function png(width: number, height: number, seed = 0): Uint8Array {
+/** `noisy` fills the pixels with random values, which do not compress: a big file. */
+export function png(width: number, height: number, seed = 0, noisy = false): Uint8Array {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -22,7 +24,14 @@ export function png(width: number, height: number, seed = 0): Uint8Array {
   header.writeUInt8(2, 9); // truecolour
   const row = Buffer.alloc(1 + width * 3, seed % 256);
   row[0] = 0;
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  const pixels = Buffer.concat(
+    Array.from({ length: height }, () => {
+      if (!noisy) return row;
+      const line = randomBytes(row.length);
+      line[0] = 0;
+      return line;
+    }),
+  );
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", header),
