@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runAdminCommand } from "../../src/admin/adminCommands.ts";
+import { DAY } from "../../src/core/clock.ts";
+import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { png } from "../helpers/images.ts";
+import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+import { readXlsx } from "../helpers/xlsxReader.ts";
+
+let t: TestApp;
+let invites: DemoInvite[];
+
+beforeEach(async () => {
+  t = await createTestApp();
+  invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+});
+afterEach(() => t.close());
+
+async function report(name: string, unitIndex: number, status: string, note = "-", deadline = "1") {
+  await t.chat.as(name).send(`/join ${invites[unitIndex]?.code}`);
+  for (const line of ["/report", deadline, status, note, "Không có ảnh", "Gửi báo cáo"]) {
+    await t.chat.send(line);
+  }
+}
+
+/** A mix: done, in progress (by photo), not started, late, and three units missing. */
+async function mixOfReports() {
+  await report("vp", 0, "Đã hoàn thành", "Hoàn thành tổng vệ sinh");
+  await t.chat.as("tc").send(`/join ${invites[1]?.code}`);
+  await t.chat.sendFiles([{ bytes: png(20, 20, 1), fileName: "a.png" }, { bytes: png(20, 20, 2), fileName: "b.png" }], "#xanhsachdep");
+  await report("kt", 2, "Chưa thực hiện");
+  t.clock.advance(8 * DAY);
+  // The nearest deadline ahead is offered first; the missed one comes after it.
+  await report("tg", 3, "Đã hoàn thành", "Nộp muộn, đã xong", "3");
+}
+
+describe("the lead's /progress", () => {
+  it("counts each status, the late and the missing, and names the missing units", async () => {
+    await mixOfReports();
+    const progress = texts(await t.chat.as("lead").send("/progress"));
+    expect(progress).toContain("Hạn 17:00 09/03/2026: 4/7 đơn vị đã báo cáo");
+    expect(progress).toContain("✅ 2 xong · ⏳ 1 đang làm · ⭕ 1 chưa làm · ❌ 3 chưa báo cáo · 🕘 1 trễ");
+    expect(progress).toContain("Chưa báo cáo: Ban Dân vận Tỉnh ủy, Ban Nội chính Tỉnh ủy, Đảng ủy Khối các cơ quan tỉnh");
+    expect(progress).toContain("Hạn 17:00 08/04/2026: 0/7 đơn vị đã báo cáo");
+  });
+
+  it("asks which campaign when several are active", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "thidua-c-")), "c.yaml");
+    writeFileSync(file, "title: Hội thi Văn Thể Mỹ\nstart: 1/3/2026\nend: 30/4/2026\ndeadlines: [20/4/2026]\nactivate: true\n");
+    await runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1"]);
+    const answer = texts(await t.chat.as("lead").send("/progress"));
+    expect(answer).toContain("/progress 1 — Xây dựng cơ quan");
+    expect(answer).toContain("/progress 2 — Hội thi Văn Thể Mỹ");
+    expect(texts(await t.chat.send("/progress 2"))).toContain("Hạn 17:00 20/04/2026: 0/7");
+  });
+});
+
+describe("the export for the review", () => {
+  it("holds one row per unit and deadline with status, note, reporter, time, late flag and photo count", async () => {
+    await mixOfReports();
+    const replies = await t.chat.as("lead").send("/export");
+    expect(texts(replies)).toContain("21 dòng, 2 ảnh minh chứng");
+    const files = replies[0]?.documents ?? [];
+    expect(files.map((f) => f.fileName)).toEqual([
+      "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.xlsx",
+      "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",
+      "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s-minh-chung.zip",
+    ]);
+    const rows = readXlsx(files[0]?.bytes ?? new Uint8Array());
+    expect(rows[0]).toEqual([
+      "Đơn vị",
+      "Hạn báo cáo",
+      "Tình trạng",
+      "Ghi chú",
+      "Người báo cáo",
+      "Thời điểm báo cáo",
+      "Trễ hạn",
+      "Số ảnh",
+    ]);
+    expect(rows).toHaveLength(1 + 7 * 3);
+    expect(rows[1]).toEqual([
+      "Văn phòng Tỉnh ủy",
+      "17:00 09/03/2026",
+      "Đã hoàn thành",
+      "Hoàn thành tổng vệ sinh",
+      "vp",
+      "09:00 02/03/2026",
+      "Không",
+      "0",
+    ]);
+    expect(rows[4]).toEqual(["Ban Tổ chức Tỉnh ủy", "17:00 09/03/2026", "Đang thực hiện", "", "tc", "09:00 02/03/2026", "Không", "2"]);
+    expect(rows[10]?.slice(2, 7)).toEqual(["Đã hoàn thành", "Nộp muộn, đã xong", "tg", "09:00 10/03/2026", "Có"]);
+    expect(rows[13]?.slice(0, 3)).toEqual(["Ban Dân vận Tỉnh ủy", "17:00 09/03/2026", "Chưa báo cáo"]);
+
+    const csvBytes = files[1]?.bytes ?? new Uint8Array();
+    expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = strFromU8(csvBytes);
+    expect(csv).toContain("Đơn vị,Hạn báo cáo");
+    expect(csv).toContain('"Nộp muộn, đã xong"');
+
+    const zip = unzipSync(files[2]?.bytes ?? new Uint8Array());
+    expect(Object.keys(zip).sort()).toEqual(["ban-to-chuc-tinh-uy/2026-03-09_1.png", "ban-to-chuc-tinh-uy/2026-03-09_2.png"]);
+  });
+
+  it("is written to files by the operator's export command", async () => {
+    await mixOfReports();
+    const out = mkdtempSync(join(tmpdir(), "thidua-export-"));
+    const result = (await runAdminCommand(t.app, ["export", "1", "--out", out])).json as { files: string[]; rows: number };
+    expect(result.rows).toBe(21);
+    expect(readXlsx(readFileSync(result.files[0] ?? ""))).toHaveLength(22);
+  });
+
+  it("refuses a campaign number that is not in the lead's bloc", async () => {
+    expect(texts(await t.chat.as("lead").send("/export 42"))).toContain("Không tìm thấy");
+  });
+});
+
+describe("importing a campaign from a file", () => {
+  it("names the line of each problem and imports nothing", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "thidua-c-")), "bad.yaml");
+    writeFileSync(file, "title: Đợt lỗi\nstart: 1/3/2026\nend: 30/4/2026\ndeadlines:\n  - 31/4/2026\n");
+    await expect(runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1"])).rejects.toThrow(
+      'line 5, deadlines[0]: cannot read the date "31/4/2026"',
+    );
+    expect(await t.app.deps.db.campaign.count()).toBe(1);
+  });
+});
