@@ -7,7 +7,11 @@ export function readXlsx(bytes: Uint8Array): string[][] {
   if (!sheet) throw new Error("no sheet1 in the workbook");
   const xml = strFromU8(sheet);
   const unescape = (s: string) =>
-    s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    s
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&");
   return [...xml.matchAll(/<row [^>]*>(.*?)<\/row>/g)].map(([, row = ""]) =>
     [...row.matchAll(/<c [^>]*?(?:\/>|>(.*?)<\/c>)/g)].map(([, inner = ""]) => {
       const text = /<t[^>]*>(.*?)<\/t>/.exec(inner)?.[1] ?? /<v>(.*?)<\/v>/.exec(inner)?.[1] ?? "";

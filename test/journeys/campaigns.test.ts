@@ -25,8 +25,12 @@ describe("a lead creating a campaign in chat", () => {
     expect(await say("1/7/2026")).toContain("Ngày kết thúc?");
     expect(await say("30/6/2026")).toContain("Ngày kết thúc phải sau ngày bắt đầu");
     expect(await say("31-12-2026")).toContain("tiêu chí");
-    expect(await say("- Cơ quan xanh, sạch, đẹp\n- Hội thi Văn Thể Mỹ")).toContain("Các hạn báo cáo");
-    expect(await say("31/7\n15/1/2027")).toContain('Hạn "15/1/2027" nằm ngoài thời gian đợt thi đua (01/07/2026 – 31/12/2026)');
+    expect(await say("- Cơ quan xanh, sạch, đẹp\n- Hội thi Văn Thể Mỹ")).toContain(
+      "Các hạn báo cáo",
+    );
+    expect(await say("31/7\n15/1/2027")).toContain(
+      'Hạn "15/1/2027" nằm ngoài thời gian đợt thi đua (01/07/2026 – 31/12/2026)',
+    );
     expect(await say("31/7 17:00\n30/9/2026 16:30; 31/12")).toContain("Hashtag");
     expect(await say("xanh sach")).toContain("Hashtag gồm dấu #");
     const summary = await say("#XanhSachDep");
@@ -39,7 +43,9 @@ describe("a lead creating a campaign in chat", () => {
 
     expect(await say("Sửa")).toContain("Sửa mục nào?");
     expect(await say("Tên")).toContain("Tên đợt thi đua?");
-    expect(await say("Đợt thi đua thứ ba, 1-7 đến 31-12-2026")).toContain("📌 Đợt thi đua thứ ba, 1-7 đến 31-12-2026");
+    expect(await say("Đợt thi đua thứ ba, 1-7 đến 31-12-2026")).toContain(
+      "📌 Đợt thi đua thứ ba, 1-7 đến 31-12-2026",
+    );
     expect(await say("Lưu nháp")).toContain("Đã lưu nháp đợt thi đua #2");
 
     const saved = await t.app.services.campaigns.get(1, 2);
@@ -53,12 +59,28 @@ describe("a lead creating a campaign in chat", () => {
   });
 
   it("keeps drafts from officers and makes an activated campaign reportable", async () => {
-    await say("/newcampaign", "Hội thi Văn Thể Mỹ", "Bỏ qua", "1/4/2026", "30/4/2026", "Bỏ qua", "20/4", "Bỏ qua");
+    await say(
+      "/newcampaign",
+      "Hội thi Văn Thể Mỹ",
+      "Bỏ qua",
+      "1/4/2026",
+      "30/4/2026",
+      "Bỏ qua",
+      "20/4",
+      "Bỏ qua",
+    );
     expect(await say("Lưu nháp")).toContain("#2");
-    const focal = await t.app.services.membership.issueInvite({ blocId: 1, unitId: 2, role: "FOCAL", issuer: "operator" });
+    const focal = await t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: 2,
+      role: "FOCAL",
+      issuer: "operator",
+    });
     await t.chat.as("lan").send(`/join ${focal.code}`);
     expect(texts(await t.chat.send("/campaigns"))).not.toContain("Văn Thể Mỹ");
-    expect(texts(await t.chat.as("lead").send("/campaigns"))).toContain("#2 Hội thi Văn Thể Mỹ [nháp]");
+    expect(texts(await t.chat.as("lead").send("/campaigns"))).toContain(
+      "#2 Hội thi Văn Thể Mỹ [nháp]",
+    );
     expect(texts(await t.chat.send("/campaign activate 2"))).toContain("Đã mở đợt thi đua #2");
     expect(texts(await t.chat.send("/campaign activate 2"))).toContain("đang ở trạng thái ACTIVE");
     expect(texts(await t.chat.as("lan").send("/report"))).toContain("Báo cáo cho đợt thi đua nào?");
@@ -72,7 +94,12 @@ describe("a lead creating a campaign in chat", () => {
 
   it("closes a campaign so that it no longer takes reports", async () => {
     expect(texts(await t.chat.send("/campaign close 1"))).toContain("Đã đóng đợt thi đua #1");
-    const focal = await t.app.services.membership.issueInvite({ blocId: 1, unitId: 2, role: "FOCAL", issuer: "operator" });
+    const focal = await t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: 2,
+      role: "FOCAL",
+      issuer: "operator",
+    });
     await t.chat.as("lan").send(`/join ${focal.code}`);
     expect(texts(await t.chat.send("/report"))).toContain("không có đợt thi đua nào đang mở");
   });

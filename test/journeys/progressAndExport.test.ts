@@ -30,7 +30,13 @@ async function report(name: string, unitIndex: number, status: string, note = "-
 async function mixOfReports() {
   await report("vp", 0, "Đã hoàn thành", "Hoàn thành tổng vệ sinh");
   await t.chat.as("tc").send(`/join ${invites[1]?.code}`);
-  await t.chat.sendFiles([{ bytes: png(20, 20, 1), fileName: "a.png" }, { bytes: png(20, 20, 2), fileName: "b.png" }], "#xanhsachdep");
+  await t.chat.sendFiles(
+    [
+      { bytes: png(20, 20, 1), fileName: "a.png" },
+      { bytes: png(20, 20, 2), fileName: "b.png" },
+    ],
+    "#xanhsachdep",
+  );
   await report("kt", 2, "Chưa thực hiện");
   t.clock.advance(8 * DAY);
   // The nearest deadline ahead is offered first; the missed one comes after it.
@@ -42,14 +48,21 @@ describe("the lead's /progress", () => {
     await mixOfReports();
     const progress = texts(await t.chat.as("lead").send("/progress"));
     expect(progress).toContain("Hạn 17:00 09/03/2026: 4/7 đơn vị đã báo cáo");
-    expect(progress).toContain("✅ 2 xong · ⏳ 1 đang làm · ⭕ 1 chưa làm · ❌ 3 chưa báo cáo · 🕘 1 trễ");
-    expect(progress).toContain("Chưa báo cáo: Ban Dân vận Tỉnh ủy, Ban Nội chính Tỉnh ủy, Đảng ủy Khối các cơ quan tỉnh");
+    expect(progress).toContain(
+      "✅ 2 xong · ⏳ 1 đang làm · ⭕ 1 chưa làm · ❌ 3 chưa báo cáo · 🕘 1 trễ",
+    );
+    expect(progress).toContain(
+      "Chưa báo cáo: Ban Dân vận Tỉnh ủy, Ban Nội chính Tỉnh ủy, Đảng ủy Khối các cơ quan tỉnh",
+    );
     expect(progress).toContain("Hạn 17:00 08/04/2026: 0/7 đơn vị đã báo cáo");
   });
 
   it("asks which campaign when several are active", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "thidua-c-")), "c.yaml");
-    writeFileSync(file, "title: Hội thi Văn Thể Mỹ\nstart: 1/3/2026\nend: 30/4/2026\ndeadlines: [20/4/2026]\nactivate: true\n");
+    writeFileSync(
+      file,
+      "title: Hội thi Văn Thể Mỹ\nstart: 1/3/2026\nend: 30/4/2026\ndeadlines: [20/4/2026]\nactivate: true\n",
+    );
     await runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1"]);
     const answer = texts(await t.chat.as("lead").send("/progress"));
     expect(answer).toContain("/progress 1 — Xây dựng cơ quan");
@@ -91,9 +104,28 @@ describe("the export for the review", () => {
       "Không",
       "0",
     ]);
-    expect(rows[4]).toEqual(["Ban Tổ chức Tỉnh ủy", "17:00 09/03/2026", "Đang thực hiện", "", "tc", "09:00 02/03/2026", "Không", "2"]);
-    expect(rows[10]?.slice(2, 7)).toEqual(["Đã hoàn thành", "Nộp muộn, đã xong", "tg", "09:00 10/03/2026", "Có"]);
-    expect(rows[13]?.slice(0, 3)).toEqual(["Ban Dân vận Tỉnh ủy", "17:00 09/03/2026", "Chưa báo cáo"]);
+    expect(rows[4]).toEqual([
+      "Ban Tổ chức Tỉnh ủy",
+      "17:00 09/03/2026",
+      "Đang thực hiện",
+      "",
+      "tc",
+      "09:00 02/03/2026",
+      "Không",
+      "2",
+    ]);
+    expect(rows[10]?.slice(2, 7)).toEqual([
+      "Đã hoàn thành",
+      "Nộp muộn, đã xong",
+      "tg",
+      "09:00 10/03/2026",
+      "Có",
+    ]);
+    expect(rows[13]?.slice(0, 3)).toEqual([
+      "Ban Dân vận Tỉnh ủy",
+      "17:00 09/03/2026",
+      "Chưa báo cáo",
+    ]);
 
     const csvBytes = files[1]?.bytes ?? new Uint8Array();
     expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -102,13 +134,19 @@ describe("the export for the review", () => {
     expect(csv).toContain('"Nộp muộn, đã xong"');
 
     const zip = unzipSync(files[2]?.bytes ?? new Uint8Array());
-    expect(Object.keys(zip).sort()).toEqual(["ban-to-chuc-tinh-uy/2026-03-09_1.png", "ban-to-chuc-tinh-uy/2026-03-09_2.png"]);
+    expect(Object.keys(zip).sort()).toEqual([
+      "ban-to-chuc-tinh-uy/2026-03-09_1.png",
+      "ban-to-chuc-tinh-uy/2026-03-09_2.png",
+    ]);
   });
 
   it("is written to files by the operator's export command", async () => {
     await mixOfReports();
     const out = mkdtempSync(join(tmpdir(), "thidua-export-"));
-    const result = (await runAdminCommand(t.app, ["export", "1", "--out", out])).json as { files: string[]; rows: number };
+    const result = (await runAdminCommand(t.app, ["export", "1", "--out", out])).json as {
+      files: string[];
+      rows: number;
+    };
     expect(result.rows).toBe(21);
     expect(readXlsx(readFileSync(result.files[0] ?? ""))).toHaveLength(22);
   });
@@ -121,10 +159,13 @@ describe("the export for the review", () => {
 describe("importing a campaign from a file", () => {
   it("names the line of each problem and imports nothing", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "thidua-c-")), "bad.yaml");
-    writeFileSync(file, "title: Đợt lỗi\nstart: 1/3/2026\nend: 30/4/2026\ndeadlines:\n  - 31/4/2026\n");
-    await expect(runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1"])).rejects.toThrow(
-      'line 5, deadlines[0]: cannot read the date "31/4/2026"',
+    writeFileSync(
+      file,
+      "title: Đợt lỗi\nstart: 1/3/2026\nend: 30/4/2026\ndeadlines:\n  - 31/4/2026\n",
     );
+    await expect(
+      runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1"]),
+    ).rejects.toThrow('line 5, deadlines[0]: cannot read the date "31/4/2026"');
     expect(await t.app.deps.db.campaign.count()).toBe(1);
   });
 });

@@ -99,7 +99,13 @@ export class ReportService {
     let report = existing;
     if (!existing || mode === "replace") {
       // Times come from the injected clock, not the database's, so tests and replays agree.
-      const fields = { status: input.status, note: input.note, memberId: input.memberId, late, updatedAt: now };
+      const fields = {
+        status: input.status,
+        note: input.note,
+        memberId: input.memberId,
+        late,
+        updatedAt: now,
+      };
       report = existing
         ? await tx.report.update({ where: { id: existing.id }, data: fields })
         : await tx.report.create({
