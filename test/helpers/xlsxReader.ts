@@ -6,7 +6,7 @@ export function readXlsx(bytes: Uint8Array): string[][] {
   const sheet = files["xl/worksheets/sheet1.xml"];
   if (!sheet) throw new Error("no sheet1 in the workbook");
   const xml = strFromU8(sheet);
-  const unescape = (s: string) =>
+  const unescapeXml = (s: string) =>
     s
       .replace(/&lt;/g, "<")
       .replace(/&gt;/g, ">")
@@ -15,7 +15,7 @@ export function readXlsx(bytes: Uint8Array): string[][] {
   return [...xml.matchAll(/<row [^>]*>(.*?)<\/row>/g)].map(([, row = ""]) =>
     [...row.matchAll(/<c [^>]*?(?:\/>|>(.*?)<\/c>)/g)].map(([, inner = ""]) => {
       const text = /<t[^>]*>(.*?)<\/t>/.exec(inner)?.[1] ?? /<v>(.*?)<\/v>/.exec(inner)?.[1] ?? "";
-      return unescape(text);
+      return unescapeXml(text);
     }),
   );
 }

@@ -105,13 +105,13 @@ function fieldStep(
   };
 }
 
-const readTitle = fieldStep("title", (ctx, input, data) => {
+const readTitle = fieldStep("title", (_ctx, input, data) => {
   const title = textOf(input);
   if (title.length < 3 || title.length > 300) throw new AppError("campaign_title_length");
   return { ...data, title };
 });
 
-const readDescription = fieldStep("description", (ctx, input, data) => ({
+const readDescription = fieldStep("description", (_ctx, input, data) => ({
   ...data,
   description: isSkip(input) ? "" : textOf(input).slice(0, 2000),
 }));
@@ -135,7 +135,7 @@ const readDate =
     return next;
   };
 
-const readCriteria = fieldStep("criteria", (ctx, input, data) => ({
+const readCriteria = fieldStep("criteria", (_ctx, input, data) => ({
   ...data,
   criteria: isSkip(input) ? [] : lines(textOf(input)).slice(0, 50),
 }));
@@ -164,7 +164,7 @@ const readDeadlines = fieldStep("deadlines", (ctx, input, data) => {
   return { ...data, deadlines: [...new Set(deadlines)].sort() };
 });
 
-const readHashtag = fieldStep("hashtag", (ctx, input, data) => {
+const readHashtag = fieldStep("hashtag", (_ctx, input, data) => {
   if (isSkip(input)) return { ...data, hashtag: null };
   const text = textOf(input).replace(/^#?/, "#").toLowerCase();
   if (!hashtagSchema.safeParse(text).success) throw new AppError("bad_hashtag");
