@@ -2,7 +2,11 @@ import type { Config } from "./config.ts";
 import type { Clock } from "./core/clock.ts";
 import { MINUTE } from "./core/clock.ts";
 import { Router } from "./core/router.ts";
+import type { Transport } from "./core/transport.ts";
 import type { Db } from "./db/client.ts";
+import { Sender } from "./delivery/sender.ts";
+import { announcementsFeature } from "./features/announcements/handlers.ts";
+import { AnnouncementProgress } from "./features/announcements/progress.ts";
 import { campaignsFeature } from "./features/campaigns/handlers.ts";
 import { createHelpFeature } from "./features/help/handlers.ts";
 import { membershipFeature } from "./features/membership/handlers.ts";
@@ -27,13 +31,26 @@ export interface App {
   services: Services;
   translator: Translator;
   deps: AppDeps;
+  /** Builds the outbox's sender over the adapters' transports (not started). */
+  startDelivery(transports: Transport[]): { sender: Sender; progress: AnnouncementProgress };
 }
 
 /** Wires services, features and the router; every adapter talks to the result. */
 export function createApp(deps: AppDeps): App {
   const translator = new Translator(deps.config.DEFAULT_LANGUAGE);
-  const services = createServices(deps.db, deps.config, deps.clock, translator);
-  const features = [membershipFeature, campaignsFeature, reportsFeature, progressFeature];
+  // The sender is created after the app (it needs the adapters' transports); until
+  // then a nudge has nobody to wake, and the sender's own polling picks work up.
+  let nudge: () => void = () => {};
+  const services = createServices(deps.db, deps.config, deps.clock, translator, {
+    nudge: () => nudge(),
+  });
+  const features = [
+    membershipFeature,
+    campaignsFeature,
+    reportsFeature,
+    progressFeature,
+    announcementsFeature,
+  ];
   const router: Router<Services> = new Router<Services>({
     features: [...features, createHelpFeature(() => router.listCommands())],
     services,
@@ -46,5 +63,35 @@ export function createApp(deps: AppDeps): App {
     clock: deps.clock,
     logger: deps.logger,
   });
-  return { router, services, translator, deps };
+  return {
+    router,
+    services,
+    translator,
+    deps,
+    startDelivery: (transports) => {
+      const progress = new AnnouncementProgress(
+        services.announcements,
+        transports,
+        translator,
+        deps.logger,
+      );
+      const sender = new Sender(
+        services.outbox,
+        transports,
+        services.evidenceStore,
+        deps.clock,
+        deps.logger,
+        {
+          concurrency: 4,
+          maxAttempts: deps.config.DELIVERY_MAX_ATTEMPTS,
+          backoffMs: deps.config.DELIVERY_BACKOFF_MS,
+          idleMs: 1000,
+          onBlocked: (platform, chatId) => services.announcements.markChatBlocked(platform, chatId),
+          onSettled: (announcementId) => progress.settled(announcementId),
+        },
+      );
+      nudge = () => sender.nudge();
+      return { sender, progress };
+    },
+  };
 }

@@ -40,6 +40,8 @@ export const configSchema = z.object({
   INVITE_DEFAULT_DAYS: positiveInt(14),
   CONVERSATION_TTL_MINUTES: positiveInt(60),
   EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  DELIVERY_MAX_ATTEMPTS: positiveInt(5),
+  DELIVERY_BACKOFF_MS: positiveInt(5_000),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   ZALO_BOT_TOKEN: z.string().min(1).optional(),
 });

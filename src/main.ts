@@ -1,5 +1,6 @@
 import { ConsoleChat } from "./adapters/console/adapter.ts";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
+import { ConsoleTransport } from "./adapters/console/transport.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { ConfigError, consoleChatEnabled, loadConfig } from "./config.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
@@ -22,9 +23,18 @@ async function main(): Promise<void> {
     say("Đợt thi đua mẫu / demo campaign: #1, ảnh nhanh / quick photos with #xanhsachdep");
   }
 
+  const transports = [new ConsoleTransport(say)];
+  const { sender, progress } = app.startDelivery(transports);
+  sender.start();
+
+  const stop = async () => {
+    progress.stop();
+    await sender.stop();
+    await app.deps.db.$disconnect();
+  };
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "stopping");
-    await app.deps.db.$disconnect();
+    await stop();
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
@@ -48,7 +58,10 @@ async function main(): Promise<void> {
     interactive,
     filesDir: consoleFilesDir(app),
   });
-  await app.deps.db.$disconnect();
+  // Let queued announcements reach the other console speakers before leaving.
+  await progress.flush();
+  await sender.drainOnce();
+  await stop();
 }
 
 main().catch((error: unknown) => {

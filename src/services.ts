@@ -3,6 +3,8 @@ import type { Config } from "./config.ts";
 import type { Clock } from "./core/clock.ts";
 import type { Language } from "./core/roles.ts";
 import type { Db } from "./db/client.ts";
+import { Outbox } from "./delivery/outbox.ts";
+import { AnnouncementService } from "./features/announcements/service.ts";
 import { BlocService } from "./features/blocs/service.ts";
 import { CampaignService } from "./features/campaigns/service.ts";
 import { EvidenceService } from "./features/evidence/service.ts";
@@ -25,6 +27,15 @@ export interface Services {
   evidence: EvidenceService;
   progress: ProgressService;
   exports: ExportService;
+  outbox: Outbox;
+  evidenceStore: EvidenceStore;
+  announcements: AnnouncementService;
+}
+
+export interface ServiceOptions {
+  store?: EvidenceStore;
+  /** Wakes the outbox's sender after something was enqueued. */
+  nudge?: () => void;
 }
 
 export function createServices(
@@ -32,8 +43,10 @@ export function createServices(
   config: Config,
   clock: Clock,
   translator: Translator,
-  store: EvidenceStore = new LocalEvidenceStore(join(config.DATA_DIR, "evidence")),
+  options: ServiceOptions = {},
 ): Services {
+  const store = options.store ?? new LocalEvidenceStore(join(config.DATA_DIR, "evidence"));
+  const outbox = new Outbox(db, clock);
   return {
     config,
     translate: (language) => translator.for(language),
@@ -48,5 +61,8 @@ export function createServices(
     evidence: new EvidenceService(store, config.EVIDENCE_MAX_BYTES),
     progress: new ProgressService(db),
     exports: new ExportService(db, store),
+    outbox,
+    evidenceStore: store,
+    announcements: new AnnouncementService(db, outbox, clock, () => options.nudge?.()),
   };
 }

@@ -30,6 +30,7 @@ export const APP_ERROR_CODES = [
   "bad_hashtag",
   "note_too_long",
   "photos_expected",
+  "no_audience",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

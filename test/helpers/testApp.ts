@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { ConsoleChat } from "../../src/adapters/console/adapter.ts";
+import { ConsoleTransport } from "../../src/adapters/console/transport.ts";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type Clock, ManualClock } from "../../src/core/clock.ts";
@@ -12,6 +13,10 @@ import { createLogger } from "../../src/logger.ts";
 export interface TestApp {
   app: App;
   chat: ConsoleChat;
+  /** What the outbox delivered to console chats. */
+  transport: ConsoleTransport;
+  /** Sends everything the outbox holds that is due, as the sender would. */
+  deliver(): Promise<void>;
   clock: ManualClock;
   dir: string;
   /** A second app on the same database, as after a restart. */
@@ -35,9 +40,20 @@ export async function createTestApp(
   const clock = options.clock ?? new ManualClock("2026-03-02T02:00:00Z");
   const db = await openDatabase(databaseFile);
   const app = createApp({ db, config, clock: clock as Clock, logger: createLogger("silent") });
+  const transport = new ConsoleTransport();
+  const { sender, progress } = app.startDelivery([transport]);
   const testApp: TestApp = {
     app,
     chat: new ConsoleChat(app),
+    transport,
+    deliver: async () => {
+      for (let pass = 0; pass < 100; pass++) {
+        await sender.drainOnce();
+        await progress.flush();
+        if (!(await app.services.outbox.hasDue())) return;
+      }
+      throw new Error("the outbox did not drain in 100 passes");
+    },
     clock,
     dir,
     restart: async () => {

@@ -5,6 +5,7 @@ import type { Choice } from "../../core/outbound.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../../services.ts";
+import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import { parseDateInput } from "./dateInput.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
 import type { CampaignSummary } from "./service.ts";
@@ -200,12 +201,21 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
   if (choice === "activate")
     campaign = await ctx.services.campaigns.activate(actor.blocId, campaign.id, by);
   ctx.flow.end();
-  ctx.reply(
-    ctx.t(choice === "activate" ? "campaigns:created_active" : "campaigns:created_draft", {
-      id: campaign.id,
-      title: campaign.title,
-    }),
-  );
+  if (choice === "activate") return offerAnnouncement(ctx, campaign, "campaigns:created_active");
+  ctx.reply(ctx.t("campaigns:created_draft", { id: campaign.id, title: campaign.title }));
+}
+
+/** A campaign just opened: offer to broadcast its summary and deadlines to the units. */
+function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): void {
+  ctx.reply({
+    text: `${ctx.t(key, { id: campaign.id, title: campaign.title })}\n${ctx.t("campaigns:offer_announce")}`,
+    choices: [
+      { id: "announce", label: ctx.t("campaigns:announce_yes") },
+      { id: "no", label: ctx.t("campaigns:announce_no") },
+    ],
+  });
+  const text = `${ctx.t("campaigns:announcement_header")}\n${describeCampaign(ctx, campaign, false)}`;
+  ctx.flow.goto(ANNOUNCE_FLOW, "offer", { text, photoKey: null });
 }
 
 async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
@@ -216,9 +226,10 @@ async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promis
 
 /* Commands */
 
-function describeCampaign(ctx: Ctx, c: CampaignSummary): string {
+function describeCampaign(ctx: Ctx, c: CampaignSummary, withStatus = true): string {
+  const status = withStatus ? ` (${ctx.t(`campaigns:status.${c.status}`)})` : "";
   return describeDraft(ctx, {
-    title: `#${c.id} ${c.title} (${ctx.t(`campaigns:status.${c.status}`)})`,
+    title: withStatus ? `#${c.id} ${c.title}${status}` : c.title,
     description: c.description,
     startsAt: c.startsAt.toISOString(),
     endsAt: c.endsAt.toISOString(),
@@ -242,8 +253,7 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "mo":
     case "mở": {
       const c = await ctx.services.campaigns.activate(actor.blocId, requireId(id), by);
-      ctx.reply(ctx.t("campaigns:activated", { id: c.id, title: c.title }));
-      return;
+      return offerAnnouncement(ctx, c, "campaigns:activated");
     }
     case "close":
     case "dong":

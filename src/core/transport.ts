@@ -1,0 +1,32 @@
+import type { Capabilities } from "./capabilities.ts";
+import type { OutboundMessage } from "./outbound.ts";
+import type { Platform } from "./roles.ts";
+
+/** A chat a message goes to, in platform terms. */
+export interface SendTarget {
+  platformChatId: string;
+  kind: "PRIVATE" | "GROUP";
+}
+
+/** Sending limits of one platform, as the outbox's sender honours them. */
+export interface RateLimits {
+  /** Messages per second across all chats. */
+  perSecond: number;
+  /** Smallest gap between two messages to the same chat. */
+  perChatIntervalMs: number;
+  /** Messages per minute to one group. */
+  perGroupPerMinute: number;
+}
+
+/**
+ * What an adapter offers for messages that are not direct replies. Failures are
+ * PlatformErrors: blocked, rate_limited (with retryAfterMs), transient, permanent.
+ */
+export interface Transport {
+  platform: Platform;
+  capabilities: Capabilities;
+  limits: RateLimits;
+  send(target: SendTarget, message: OutboundMessage): Promise<{ messageId: string }>;
+  /** Replaces the text of a sent message; only when capabilities.editMessages. */
+  edit?(target: SendTarget, messageId: string, text: string): Promise<void>;
+}

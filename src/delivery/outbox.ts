@@ -1,0 +1,176 @@
+import type { Clock } from "../core/clock.ts";
+import type { Db, Prisma } from "../db/client.ts";
+
+export type DeliveryKind = "ANNOUNCEMENT" | "REMINDER" | "OVERDUE" | "SUMMARY";
+export type DeliveryStatus = "PENDING" | "SENDING" | "SENT" | "FAILED" | "BLOCKED";
+
+export interface NewDelivery {
+  kind: DeliveryKind;
+  dedupeKey: string;
+  blocId: number;
+  platform: string;
+  platformChatId: string;
+  chatKind: "PRIVATE" | "GROUP";
+  chatId: number | null;
+  text: string;
+  photoKey?: string | null;
+  announcementId?: number | null;
+}
+
+export interface DeliveryCounts {
+  total: number;
+  pending: number;
+  sent: number;
+  failed: number;
+  blocked: number;
+}
+
+type Writer = Pick<Db, "delivery"> | Prisma.TransactionClient;
+
+/**
+ * The outbox: messages are written here first (in the caller's transaction) and a
+ * sender delivers them, so a crash between "decided" and "sent" loses nothing.
+ */
+export class Outbox {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds deliveries; one whose dedupeKey exists already is skipped. Answers how many were new. */
+  async enqueue(rows: NewDelivery[], writer: Writer = this.db): Promise<number> {
+    if (rows.length === 0) return 0;
+    const now = this.clock.now();
+    const existing = new Set(
+      (
+        await writer.delivery.findMany({
+          where: { dedupeKey: { in: rows.map((r) => r.dedupeKey) } },
+          select: { dedupeKey: true },
+        })
+      ).map((r) => r.dedupeKey),
+    );
+    const fresh = rows.filter((r) => !existing.has(r.dedupeKey));
+    if (fresh.length === 0) return 0;
+    await writer.delivery.createMany({
+      data: fresh.map((r) => ({
+        ...r,
+        photoKey: r.photoKey ?? null,
+        announcementId: r.announcementId ?? null,
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
+    });
+    return fresh.length;
+  }
+
+  /**
+   * Takes up to `limit` due deliveries of a platform for `owner` until `leaseMs`
+   * from now. A row is taken by one owner only, even with several instances.
+   */
+  async claim(platform: string, owner: string, limit: number, leaseMs: number) {
+    const now = this.clock.now();
+    const due = await this.db.delivery.findMany({
+      where: { platform, status: "PENDING", nextAttemptAt: { lte: now } },
+      orderBy: { id: "asc" },
+      take: limit,
+      select: { id: true },
+    });
+    if (due.length === 0) return [];
+    await this.db.delivery.updateMany({
+      where: { id: { in: due.map((d) => d.id) }, status: "PENDING" },
+      data: { status: "SENDING", lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs) },
+    });
+    return this.db.delivery.findMany({
+      where: { id: { in: due.map((d) => d.id) }, status: "SENDING", lockedBy: owner },
+      orderBy: { id: "asc" },
+    });
+  }
+
+  async markSent(id: number): Promise<void> {
+    await this.db.delivery.update({
+      where: { id },
+      data: { status: "SENT", sentAt: this.clock.now(), lockedBy: null, lockedUntil: null },
+    });
+  }
+
+  async markFinal(id: number, status: "FAILED" | "BLOCKED", reason: string): Promise<void> {
+    await this.db.delivery.update({
+      where: { id },
+      data: { status, lastError: reason.slice(0, 500), lockedBy: null, lockedUntil: null },
+    });
+  }
+
+  /** Puts a delivery back in the queue for `at`, counting the attempt when it was one. */
+  async retryAt(id: number, at: Date, reason: string, countAttempt: boolean): Promise<void> {
+    await this.db.delivery.update({
+      where: { id },
+      data: {
+        status: "PENDING",
+        nextAttemptAt: at,
+        lastError: reason.slice(0, 500),
+        lockedBy: null,
+        lockedUntil: null,
+        ...(countAttempt ? { attempts: { increment: 1 } } : {}),
+      },
+    });
+  }
+
+  /** Gives back what `owner` took but did not send (a clean stop). */
+  async release(owner: string): Promise<number> {
+    const { count } = await this.db.delivery.updateMany({
+      where: { status: "SENDING", lockedBy: owner },
+      data: { status: "PENDING", lockedBy: null, lockedUntil: null },
+    });
+    return count;
+  }
+
+  /**
+   * Takes back deliveries whose owner died (a hard kill): their lease ran out. The
+   * ones that were in flight may be sent again; that is the only repeat possible.
+   */
+  async recoverExpired(): Promise<number> {
+    const { count } = await this.db.delivery.updateMany({
+      where: { status: "SENDING", lockedUntil: { lt: this.clock.now() } },
+      data: { status: "PENDING", lockedBy: null, lockedUntil: null },
+    });
+    return count;
+  }
+
+  async countsFor(announcementId: number): Promise<DeliveryCounts> {
+    const groups = await this.db.delivery.groupBy({
+      by: ["status"],
+      where: { announcementId },
+      _count: { _all: true },
+    });
+    const get = (s: DeliveryStatus) => groups.find((g) => g.status === s)?._count._all ?? 0;
+    const counts = {
+      pending: get("PENDING") + get("SENDING"),
+      sent: get("SENT"),
+      failed: get("FAILED"),
+      blocked: get("BLOCKED"),
+    };
+    return { total: counts.pending + counts.sent + counts.failed + counts.blocked, ...counts };
+  }
+
+  /** Queues the failed deliveries of an announcement again. */
+  async retryFailed(announcementId: number): Promise<number> {
+    const { count } = await this.db.delivery.updateMany({
+      where: { announcementId, status: "FAILED" },
+      data: { status: "PENDING", attempts: 0, nextAttemptAt: this.clock.now(), lastError: null },
+    });
+    return count;
+  }
+
+  /** Whether anything is waiting to be sent now (for tests and a clean drain). */
+  async hasDue(platform?: string): Promise<boolean> {
+    const row = await this.db.delivery.findFirst({
+      where: {
+        status: { in: ["PENDING", "SENDING"] },
+        nextAttemptAt: { lte: this.clock.now() },
+        ...(platform ? { platform } : {}),
+      },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+}

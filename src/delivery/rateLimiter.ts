@@ -1,0 +1,56 @@
+import type { RateLimits } from "../core/transport.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Reserves a send slot that respects the overall rate, the per-chat gap and the
+ * per-group minute window, then waits for it. Reservations are made before waiting,
+ * so concurrent senders in one process never share a slot.
+ */
+export class RateLimiter {
+  #nextOverall = 0;
+  #pausedUntil = 0;
+  readonly #nextPerChat = new Map<string, number>();
+  readonly #groupSends = new Map<string, number[]>();
+
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The platform said "too many requests": nobody sends until `until`. */
+  pause(until: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+  }
+
+  get pausedUntil(): number {
+    return this.#pausedUntil;
+  }
+
+  async acquire(chatKey: string, isGroup: boolean): Promise<void> {
+    const at = this.reserve(chatKey, isGroup);
+    const wait = at - this.now();
+    if (wait > 0) await sleep(wait);
+  }
+
+  reserve(chatKey: string, isGroup: boolean): number {
+    const now = this.now();
+    let at = Math.max(
+      now,
+      this.#nextOverall,
+      this.#pausedUntil,
+      this.#nextPerChat.get(chatKey) ?? 0,
+    );
+    if (isGroup) {
+      const recent = (this.#groupSends.get(chatKey) ?? []).filter((t) => t > at - 60_000);
+      if (recent.length >= this.limits.perGroupPerMinute) {
+        at = Math.max(at, (recent[recent.length - this.limits.perGroupPerMinute] ?? at) + 60_000);
+      }
+      recent.push(at);
+      this.#groupSends.set(chatKey, recent);
+    }
+    this.#nextOverall = at + 1000 / this.limits.perSecond;
+    this.#nextPerChat.set(chatKey, at + this.limits.perChatIntervalMs);
+    return at;
+  }
+}

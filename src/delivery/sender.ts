@@ -1,0 +1,181 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../core/clock.ts";
+import { PlatformError } from "../core/errors.ts";
+import type { OutboundMessage } from "../core/outbound.ts";
+import type { Transport } from "../core/transport.ts";
+import type { Logger } from "../logger.ts";
+import type { EvidenceStore } from "../storage/evidenceStore.ts";
+import type { Outbox } from "./outbox.ts";
+import { RateLimiter } from "./rateLimiter.ts";
+
+export interface SenderOptions {
+  /** Sends in flight at once per platform. */
+  concurrency: number;
+  /** Attempts before a transient failure becomes final. */
+  maxAttempts: number;
+  /** First retry delay; it doubles with each attempt. */
+  backoffMs: number;
+  /** How long an idle sender waits before looking again. */
+  idleMs: number;
+  /** Called when a chat blocked the bot, so it stops counting as reachable. */
+  onBlocked?: (platform: string, platformChatId: string) => Promise<void>;
+  /** Called after each settled delivery of an announcement. */
+  onSettled?: (announcementId: number) => void;
+}
+
+type Claimed = Awaited<ReturnType<Outbox["claim"]>>[number];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Drains the outbox through each platform's transport: per-platform limits, 429
+ * honoured for the whole platform, retries with backoff and a cap, and a final
+ * state for every delivery. `stop()` finishes in-flight sends and releases the rest.
+ */
+export class Sender {
+  readonly owner = `sender-${randomUUID().slice(0, 8)}`;
+  readonly #limiters = new Map<string, RateLimiter>();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly transports: Transport[],
+    private readonly store: EvidenceStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: SenderOptions,
+  ) {
+    for (const t of transports) this.#limiters.set(t.platform, new RateLimiter(t.limits));
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = (async () => {
+      await this.outbox.recoverExpired();
+      while (this.#running) {
+        const sent = await this.drainOnce().catch((error: unknown) => {
+          this.logger.error({ err: error }, "sender pass failed");
+          return 0;
+        });
+        if (sent === 0 && this.#running) await this.#idle();
+      }
+    })();
+  }
+
+  /** Wakes an idle sender: something was just enqueued. */
+  nudge(): void {
+    this.#wake?.();
+  }
+
+  /** Stops taking work, lets in-flight sends finish, and gives back the rest. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.nudge();
+    await this.#loop;
+    const released = await this.outbox.release(this.owner);
+    if (released > 0) this.logger.info({ released }, "sender released unsent deliveries");
+  }
+
+  /** One pass over every platform; answers how many deliveries it settled. */
+  async drainOnce(): Promise<number> {
+    const passes = this.transports.map((t) => this.#drainPlatform(t));
+    return (await Promise.all(passes)).reduce((a, b) => a + b, 0);
+  }
+
+  async #drainPlatform(transport: Transport): Promise<number> {
+    const limiter = this.#limiter(transport);
+    if (limiter.pausedUntil > Date.now()) return 0;
+    // Claim about what the platform lets us send in a few seconds, no more, so that
+    // a second instance finds work too and a lease never runs out mid-batch.
+    const batch = Math.max(1, Math.ceil(transport.limits.perSecond * 3));
+    const rows = await this.outbox.claim(transport.platform, this.owner, batch, 60_000);
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++] as Claimed;
+        // A clean stop: what is not started yet is released, not sent.
+        if (!this.#running && this.#loop) return;
+        await this.#deliver(transport, limiter, row);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(this.options.concurrency, rows.length) }, worker),
+    );
+    return rows.length;
+  }
+
+  async #deliver(transport: Transport, limiter: RateLimiter, row: Claimed): Promise<void> {
+    const kind = row.chatKind === "GROUP" ? "GROUP" : "PRIVATE";
+    try {
+      await limiter.acquire(row.platformChatId, kind === "GROUP");
+      await transport.send({ platformChatId: row.platformChatId, kind }, await this.#message(row));
+      await this.outbox.markSent(row.id);
+    } catch (error) {
+      await this.#settleFailure(transport, limiter, row, error);
+    }
+    if (row.announcementId) this.options.onSettled?.(row.announcementId);
+  }
+
+  async #message(row: Claimed): Promise<OutboundMessage> {
+    if (!row.photoKey) return { text: row.text };
+    const bytes = await this.store.get(row.photoKey);
+    const extension = row.photoKey.split(".").pop() ?? "jpg";
+    return {
+      text: row.text,
+      photo: {
+        fileName: `thong-bao.${extension}`,
+        mimeType: `image/${extension === "jpg" ? "jpeg" : extension}`,
+        bytes,
+      },
+    };
+  }
+
+  async #settleFailure(transport: Transport, limiter: RateLimiter, row: Claimed, error: unknown) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const kind = error instanceof PlatformError ? error.kind : "transient";
+    const log = { platform: transport.platform, deliveryId: row.id, reason };
+    if (kind === "blocked") {
+      await this.outbox.markFinal(row.id, "BLOCKED", reason);
+      await this.options.onBlocked?.(transport.platform, row.platformChatId);
+      this.logger.info(log, "chat blocked the bot");
+      return;
+    }
+    if (kind === "rate_limited") {
+      const wait = (error as PlatformError).retryAfterMs ?? 1000;
+      limiter.pause(Date.now() + wait);
+      // Not the chat's fault: the attempt does not count.
+      await this.outbox.retryAt(row.id, new Date(this.clock.now().getTime() + wait), reason, false);
+      this.logger.warn({ ...log, waitMs: wait }, "platform asked us to slow down");
+      return;
+    }
+    if (kind === "transient" && row.attempts + 1 < this.options.maxAttempts) {
+      const delay = this.options.backoffMs * 2 ** row.attempts;
+      await this.outbox.retryAt(row.id, new Date(this.clock.now().getTime() + delay), reason, true);
+      this.logger.warn({ ...log, delayMs: delay }, "delivery will be retried");
+      return;
+    }
+    await this.outbox.markFinal(row.id, "FAILED", reason);
+    this.logger.error(log, "delivery failed");
+  }
+
+  #limiter(transport: Transport): RateLimiter {
+    const limiter = this.#limiters.get(transport.platform);
+    if (!limiter) throw new Error(`no limiter for ${transport.platform}`);
+    return limiter;
+  }
+
+  async #idle(): Promise<void> {
+    await Promise.race([
+      sleep(this.options.idleMs),
+      new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      }),
+    ]);
+    this.#wake = null;
+  }
+}
+
+export { sleep };

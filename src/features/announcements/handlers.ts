@@ -1,0 +1,209 @@
+import type { Feature } from "../../core/commands.ts";
+import type { HandlerContext, StepInput } from "../../core/context.ts";
+import { AppError } from "../../core/errors.ts";
+import { formatDateTime } from "../../i18n/datetime.ts";
+import { memberActor } from "../../services/auditLog.ts";
+import type { Services } from "../../services.ts";
+import type { Audience } from "./service.ts";
+
+type Ctx = HandlerContext<Services>;
+
+/* /announce: text → photo (optional) → audience → preview → send. */
+
+export const ANNOUNCE_FLOW = "announce";
+
+interface AnnounceData {
+  text?: string;
+  photoKey?: string | null;
+  audience?: Audience;
+  /** Units ticked so far while choosing. */
+  picked?: number[];
+}
+
+const lead = (ctx: Ctx) => {
+  if (!ctx.actor) throw new AppError("not_linked");
+  return ctx.actor;
+};
+
+async function start(ctx: Ctx, args: string): Promise<void> {
+  if (args) return askPhoto(ctx, { text: args });
+  ctx.reply(ctx.t("announcements:ask_text"));
+  ctx.flow.goto(ANNOUNCE_FLOW, "text", {});
+}
+
+async function readText(ctx: Ctx, input: StepInput): Promise<void> {
+  if (input.type !== "text" || !input.text.trim()) throw new AppError("text_expected");
+  return askPhoto(ctx, { text: input.text.trim().slice(0, 3500) });
+}
+
+function askPhoto(ctx: Ctx, data: AnnounceData): void {
+  ctx.reply({
+    text: ctx.t("announcements:ask_photo"),
+    choices: [{ id: "skip", label: ctx.t("announcements:no_photo") }],
+  });
+  ctx.flow.goto(ANNOUNCE_FLOW, "photo", data);
+}
+
+async function readPhoto(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as AnnounceData;
+  if (input.type === "choice" && input.choiceId === "skip")
+    return askAudience(ctx, { ...data, photoKey: null });
+  if (input.type !== "media" || !input.files[0]) throw new AppError("photos_expected");
+  const photo = await ctx.services.evidence.accept(input.files[0]);
+  return askAudience(ctx, { ...data, photoKey: photo.storageKey });
+}
+
+async function askAudience(ctx: Ctx, data: AnnounceData): Promise<void> {
+  const units = await ctx.services.blocs.listUnits(lead(ctx).blocId);
+  ctx.reply({
+    text: ctx.t("announcements:ask_audience"),
+    choices: [
+      { id: "all", label: ctx.t("announcements:whole_bloc", { count: units.length }) },
+      { id: "pick", label: ctx.t("announcements:pick_units") },
+    ],
+  });
+  ctx.flow.goto(ANNOUNCE_FLOW, "audience", data);
+}
+
+async function readAudience(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as AnnounceData;
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "all") return preview(ctx, { ...data, audience: { units: "all" } });
+  if (choice === "pick") return askUnits(ctx, { ...data, picked: [] });
+  throw new AppError("pick_a_choice");
+}
+
+async function askUnits(ctx: Ctx, data: AnnounceData): Promise<void> {
+  const units = await ctx.services.blocs.listUnits(lead(ctx).blocId);
+  const picked = new Set(data.picked ?? []);
+  ctx.reply({
+    text: ctx.t("announcements:ask_units", { count: picked.size }),
+    choices: [
+      ...units.map((u) => ({ id: `u${u.id}`, label: `${picked.has(u.id) ? "☑" : "☐"} ${u.name}` })),
+      { id: "done", label: ctx.t("announcements:units_done") },
+    ],
+  });
+  ctx.flow.goto(ANNOUNCE_FLOW, "units", data);
+}
+
+async function readUnits(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as AnnounceData;
+  if (input.type !== "choice") throw new AppError("pick_a_choice");
+  const picked = new Set(data.picked ?? []);
+  if (input.choiceId === "done") {
+    if (picked.size === 0) throw new AppError("no_audience");
+    return preview(ctx, { ...data, audience: { units: [...picked] } });
+  }
+  const unitId = Number(input.choiceId.slice(1));
+  if (picked.has(unitId)) picked.delete(unitId);
+  else picked.add(unitId);
+  return askUnits(ctx, { ...data, picked: [...picked] });
+}
+
+async function preview(ctx: Ctx, data: AnnounceData): Promise<void> {
+  const actor = lead(ctx);
+  const chats = await ctx.services.announcements.targets(
+    actor.blocId,
+    data.audience ?? { units: "all" },
+  );
+  if (chats.length === 0) throw new AppError("no_audience");
+  ctx.reply({
+    text: [
+      ctx.t("announcements:preview_title", { chats: chats.length }),
+      "",
+      data.text ?? "",
+      data.photoKey ? ctx.t("announcements:with_photo") : "",
+    ]
+      .filter((l, i) => i < 3 || l)
+      .join("\n"),
+    choices: [
+      { id: "send", label: ctx.t("announcements:send") },
+      { id: "cancel", label: ctx.t("announcements:discard") },
+    ],
+  });
+  ctx.flow.goto(ANNOUNCE_FLOW, "confirm", data);
+}
+
+async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as AnnounceData;
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "cancel") {
+    ctx.flow.end();
+    ctx.reply(ctx.t("announcements:discarded"));
+    return;
+  }
+  if (choice !== "send") throw new AppError("pick_a_choice");
+  const actor = lead(ctx);
+  const created = await ctx.services.announcements.create({
+    blocId: actor.blocId,
+    actor: memberActor(actor.memberId),
+    leadChatId: ctx.chat?.id ?? null,
+    text: data.text ?? "",
+    photoKey: data.photoKey ?? null,
+    audience: data.audience ?? { units: "all" },
+  });
+  ctx.flow.end();
+  ctx.reply(ctx.t("announcements:queued", { id: created.id, chats: created.targets }));
+}
+
+/** Offered right after a campaign opens: its summary, ready to broadcast. */
+async function offer(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as AnnounceData;
+  if (input.type === "choice" && input.choiceId === "announce") return askAudience(ctx, data);
+  ctx.flow.end();
+  ctx.reply(ctx.t("announcements:not_announced"));
+}
+
+async function list(ctx: Ctx, args: string): Promise<void> {
+  const actor = lead(ctx);
+  const [sub = "", idText = ""] = args.split(/\s+/);
+  if (sub === "retry") {
+    const id = Number(idText);
+    if (!Number.isInteger(id) || id <= 0)
+      throw new AppError("bad_arguments", { usage: "/announcements retry 5" });
+    const count = await ctx.services.announcements.retryFailed(
+      actor.blocId,
+      id,
+      memberActor(actor.memberId),
+    );
+    ctx.reply(ctx.t("announcements:retrying", { id, count }));
+    return;
+  }
+  const rows = await ctx.services.announcements.recent(actor.blocId);
+  if (rows.length === 0) {
+    ctx.reply(ctx.t("announcements:none"));
+    return;
+  }
+  const lines = rows.map(
+    (r) =>
+      `#${r.id} ${formatDateTime(r.createdAt, actor.timezone)} — ${r.text.split("\n")[0]?.slice(0, 60)}\n   ${ctx.t("announcements:counts", { ...r.counts })}`,
+  );
+  ctx.reply(
+    [ctx.t("announcements:list_title"), ...lines, ctx.t("announcements:retry_hint")].join("\n"),
+  );
+}
+
+export const announcementsFeature: Feature<Services> = {
+  commands: [
+    { names: ["announce", "thongbao"], audience: ["LEAD"], helpKey: "announce", run: start },
+    {
+      names: ["announcements", "dathongbao"],
+      audience: ["LEAD"],
+      helpKey: "announcements",
+      run: list,
+    },
+  ],
+  flows: [
+    {
+      name: ANNOUNCE_FLOW,
+      steps: {
+        text: readText,
+        photo: readPhoto,
+        audience: readAudience,
+        units: readUnits,
+        confirm,
+        offer,
+      },
+    },
+  ],
+};

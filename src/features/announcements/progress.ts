@@ -1,0 +1,85 @@
+import type { Language } from "../../core/roles.ts";
+import type { Transport } from "../../core/transport.ts";
+import type { Translator } from "../../i18n/translator.ts";
+import type { Logger } from "../../logger.ts";
+import type { AnnouncementService } from "./service.ts";
+
+/**
+ * Tells the lead how an announcement is going: a message edited in place where the
+ * platform can edit ("Đã gửi 120/300 · lỗi 2"), and a final summary through the
+ * outbox once every delivery is settled.
+ */
+export class AnnouncementProgress {
+  readonly #messages = new Map<number, string>();
+  readonly #lastUpdate = new Map<number, number>();
+  readonly #timers = new Map<number, NodeJS.Timeout>();
+
+  constructor(
+    private readonly announcements: AnnouncementService,
+    private readonly transports: Transport[],
+    private readonly translator: Translator,
+    private readonly logger: Logger,
+    private readonly throttleMs = 2000,
+  ) {}
+
+  /** Called after each delivery of an announcement settles. */
+  settled(announcementId: number): void {
+    if (this.#timers.has(announcementId)) return;
+    const since = Date.now() - (this.#lastUpdate.get(announcementId) ?? 0);
+    const wait = Math.max(0, this.throttleMs - since);
+    this.#timers.set(
+      announcementId,
+      setTimeout(() => {
+        this.#timers.delete(announcementId);
+        this.update(announcementId).catch((error: unknown) =>
+          this.logger.error({ err: error, announcementId }, "announcement progress failed"),
+        );
+      }, wait),
+    );
+  }
+
+  async update(announcementId: number): Promise<void> {
+    this.#lastUpdate.set(announcementId, Date.now());
+    const [counts, lead] = await Promise.all([
+      this.announcements.counts(announcementId),
+      this.announcements.leadChat(announcementId),
+    ]);
+    if (!lead) return;
+    const t = this.translator.for(lead.language as Language);
+    if (counts.pending === 0) {
+      this.#messages.delete(announcementId);
+      await this.announcements.enqueueSummary(
+        announcementId,
+        t("announcements:summary", { id: announcementId, ...counts }),
+      );
+      return;
+    }
+    const transport = this.transports.find((tr) => tr.platform === lead.chat.platform);
+    if (!transport?.capabilities.editMessages || !transport.edit) return;
+    const target = {
+      platformChatId: lead.chat.platformChatId,
+      kind: lead.chat.kind === "GROUP" ? ("GROUP" as const) : ("PRIVATE" as const),
+    };
+    const text = t("announcements:progress", {
+      id: announcementId,
+      done: counts.sent,
+      total: counts.total,
+      failed: counts.failed + counts.blocked,
+    });
+    const messageId = this.#messages.get(announcementId);
+    if (messageId) await transport.edit(target, messageId, text);
+    else this.#messages.set(announcementId, (await transport.send(target, { text })).messageId);
+  }
+
+  /** Runs the updates that are waiting for their throttle now (tests, clean stop). */
+  async flush(): Promise<void> {
+    const ids = [...this.#timers.keys()];
+    this.stop();
+    for (const id of ids) await this.update(id);
+  }
+
+  stop(): void {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}

@@ -1,0 +1,151 @@
+import type { Clock } from "../../core/clock.ts";
+import { AppError } from "../../core/errors.ts";
+import type { Db } from "../../db/client.ts";
+import type { DeliveryCounts, Outbox } from "../../delivery/outbox.ts";
+import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
+
+export type Audience = { units: "all" } | { units: number[] };
+
+export interface NewAnnouncement {
+  blocId: number;
+  actor: AuditActor;
+  leadChatId: number | null;
+  text: string;
+  photoKey: string | null;
+  audience: Audience;
+}
+
+/** Announcements: one delivery per target chat, written in one transaction. */
+export class AnnouncementService {
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    /** Tells the sender there is work, so it need not wait for its next look. */
+    private readonly nudge: () => void = () => {},
+  ) {}
+
+  /** The active chats an audience reaches: units' groups and members' private chats. */
+  targets(blocId: number, audience: Audience) {
+    return this.db.chat.findMany({
+      where: {
+        blocId,
+        active: true,
+        ...(audience.units === "all" ? {} : { unitId: { in: audience.units } }),
+      },
+      orderBy: { id: "asc" },
+    });
+  }
+
+  async create(input: NewAnnouncement): Promise<{ id: number; targets: number }> {
+    const chats = await this.targets(input.blocId, input.audience);
+    if (chats.length === 0) throw new AppError("no_audience");
+    const id = await this.db.$transaction(async (tx) => {
+      const announcement = await tx.announcement.create({
+        data: {
+          blocId: input.blocId,
+          createdBy: input.actor,
+          leadChatId: input.leadChatId,
+          text: input.text,
+          photoKey: input.photoKey,
+          audience: JSON.stringify(input.audience),
+          createdAt: this.clock.now(),
+        },
+      });
+      await this.outbox.enqueue(
+        chats.map((chat) => ({
+          kind: "ANNOUNCEMENT" as const,
+          dedupeKey: `announcement:${announcement.id}:chat:${chat.id}`,
+          announcementId: announcement.id,
+          blocId: input.blocId,
+          platform: chat.platform,
+          platformChatId: chat.platformChatId,
+          chatKind: chat.kind === "GROUP" ? ("GROUP" as const) : ("PRIVATE" as const),
+          chatId: chat.id,
+          text: input.text,
+          photoKey: input.photoKey,
+        })),
+        tx,
+      );
+      await recordAudit(tx, {
+        actor: input.actor,
+        action: "announcement.create",
+        blocId: input.blocId,
+        details: { announcementId: announcement.id, targets: chats.length },
+      });
+      return announcement.id;
+    });
+    this.nudge();
+    return { id, targets: chats.length };
+  }
+
+  async recent(blocId: number, take = 10) {
+    const rows = await this.db.announcement.findMany({
+      where: { blocId },
+      orderBy: { id: "desc" },
+      take,
+    });
+    return Promise.all(
+      rows.map(async (row) => ({ ...row, counts: await this.outbox.countsFor(row.id) })),
+    );
+  }
+
+  async counts(announcementId: number): Promise<DeliveryCounts> {
+    return this.outbox.countsFor(announcementId);
+  }
+
+  async get(blocId: number, announcementId: number) {
+    const row = await this.db.announcement.findFirst({ where: { id: announcementId, blocId } });
+    if (!row) throw new AppError("not_found");
+    return row;
+  }
+
+  async retryFailed(blocId: number, announcementId: number, actor: AuditActor): Promise<number> {
+    await this.get(blocId, announcementId);
+    const count = await this.outbox.retryFailed(announcementId);
+    await recordAudit(this.db, {
+      actor,
+      action: "announcement.retry",
+      blocId,
+      details: { announcementId, count },
+    });
+    this.nudge();
+    return count;
+  }
+
+  /** The chat and language to tell the lead how an announcement went. */
+  async leadChat(announcementId: number) {
+    const row = await this.db.announcement.findUnique({ where: { id: announcementId } });
+    if (!row?.leadChatId) return null;
+    const chat = await this.db.chat.findUnique({ where: { id: row.leadChatId } });
+    const memberId = Number(row.createdBy.replace("member:", ""));
+    const member = Number.isInteger(memberId)
+      ? await this.db.member.findUnique({ where: { id: memberId } })
+      : null;
+    return chat ? { announcement: row, chat, language: member?.language ?? "vi" } : null;
+  }
+
+  /** Marks a chat unreachable after the platform said the bot is blocked there. */
+  async markChatBlocked(platform: string, platformChatId: string): Promise<void> {
+    await this.db.chat.updateMany({ where: { platform, platformChatId }, data: { active: false } });
+  }
+
+  /** Queues the lead's final summary once, whichever instance sees the end first. */
+  async enqueueSummary(announcementId: number, text: string): Promise<void> {
+    const lead = await this.leadChat(announcementId);
+    if (!lead) return;
+    await this.outbox.enqueue([
+      {
+        kind: "SUMMARY",
+        dedupeKey: `announcement:${announcementId}:summary`,
+        blocId: lead.announcement.blocId,
+        platform: lead.chat.platform,
+        platformChatId: lead.chat.platformChatId,
+        chatKind: lead.chat.kind === "GROUP" ? "GROUP" : "PRIVATE",
+        chatId: lead.chat.id,
+        text,
+      },
+    ]);
+    this.nudge();
+  }
+}
