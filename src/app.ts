@@ -12,6 +12,7 @@ import { createHelpFeature } from "./features/help/handlers.ts";
 import { membershipFeature } from "./features/membership/handlers.ts";
 import { identify } from "./features/membership/identity.ts";
 import { progressFeature } from "./features/progress/handlers.ts";
+import { remindersFeature } from "./features/reminders/handlers.ts";
 import { reportsFeature } from "./features/reports/handlers.ts";
 import { Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): App {
     reportsFeature,
     progressFeature,
     announcementsFeature,
+    remindersFeature,
   ];
   const router: Router<Services> = new Router<Services>({
     features: [...features, createHelpFeature(() => router.listCommands())],

@@ -41,6 +41,18 @@ export const configSchema = z.object({
   CONVERSATION_TTL_MINUTES: positiveInt(60),
   EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   DELIVERY_MAX_ATTEMPTS: positiveInt(5),
+  QUIET_HOURS: z
+    .string()
+    .default("21:00-07:00")
+    .refine((v) => /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/.test(v), {
+      message: "must look like 21:00-07:00",
+    }),
+  HOLIDAYS: z
+    .string()
+    .default("01-01,04-30,05-01,09-02")
+    .refine((v) => v.split(",").every((d) => /^(\d{4}-)?\d{2}-\d{2}$/.test(d.trim())), {
+      message: "must be a comma-separated list of MM-DD or YYYY-MM-DD",
+    }),
   DELIVERY_BACKOFF_MS: positiveInt(5_000),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   ZALO_BOT_TOKEN: z.string().min(1).optional(),

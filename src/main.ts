@@ -5,6 +5,7 @@ import { bootstrap } from "./bootstrap.ts";
 import { ConfigError, consoleChatEnabled, loadConfig } from "./config.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
 import { createLogger } from "./logger.ts";
+import { startScheduler } from "./scheduler/scheduler.ts";
 
 /* Composition root: config, database, app, then whichever adapters are configured. */
 
@@ -26,8 +27,10 @@ async function main(): Promise<void> {
   const transports = [new ConsoleTransport(say)];
   const { sender, progress } = app.startDelivery(transports);
   sender.start();
+  const scheduler = startScheduler(() => app.services.reminders.tick(), logger);
 
   const stop = async () => {
+    scheduler.stop();
     progress.stop();
     await sender.stop();
     await app.deps.db.$disconnect();

@@ -11,6 +11,8 @@ import { EvidenceService } from "./features/evidence/service.ts";
 import { ExportService } from "./features/export/service.ts";
 import { MembershipService } from "./features/membership/service.ts";
 import { ProgressService } from "./features/progress/service.ts";
+import { ReminderService } from "./features/reminders/service.ts";
+import { parseClockTime } from "./features/reminders/workingTime.ts";
 import { ReportService } from "./features/reports/service.ts";
 import type { Translate, Translator } from "./i18n/translator.ts";
 import { type EvidenceStore, LocalEvidenceStore } from "./storage/evidenceStore.ts";
@@ -30,6 +32,7 @@ export interface Services {
   outbox: Outbox;
   evidenceStore: EvidenceStore;
   announcements: AnnouncementService;
+  reminders: ReminderService;
 }
 
 export interface ServiceOptions {
@@ -64,5 +67,18 @@ export function createServices(
     outbox,
     evidenceStore: store,
     announcements: new AnnouncementService(db, outbox, clock, () => options.nudge?.()),
+    reminders: new ReminderService(db, outbox, clock, translator, reminderSettings(config), () =>
+      options.nudge?.(),
+    ),
+  };
+}
+
+function reminderSettings(config: Config) {
+  const [start = "21:00", end = "07:00"] = config.QUIET_HOURS.split("-");
+  return {
+    quietStart: parseClockTime(start) ?? 21 * 60,
+    quietEnd: parseClockTime(end) ?? 7 * 60,
+    holidays: new Set(config.HOLIDAYS.split(",").map((d) => d.trim())),
+    defaultLanguage: config.DEFAULT_LANGUAGE,
   };
 }

@@ -13,6 +13,10 @@ async function join(ctx: Ctx, code: string): Promise<void> {
   if (!code) throw new AppError("bad_arguments", { usage: "/join MÃ-MỜI" });
   const { event, services } = ctx;
   const joined = await services.membership.join(event.chat, event.from, code, ctx.language);
+  if (joined.linkedGroup) {
+    ctx.reply(ctx.t("membership:group_linked", { unit: joined.unitName ?? joined.blocName }));
+    return;
+  }
   ctx.reply(
     ctx.t("membership:joined", {
       name: event.from.displayName,

@@ -38,6 +38,8 @@ export interface JoinResult {
   role: Role;
   blocName: string;
   unitName: string | null;
+  /** True when an existing member linked a group chat rather than joining. */
+  linkedGroup: boolean;
 }
 
 export class MembershipService {
@@ -138,7 +140,8 @@ export class MembershipService {
       },
       include: { member: { include: { unit: true } } },
     });
-    if (existing) {
+    // In a group, a member's code links the group to the code's unit instead.
+    if (existing && chat.kind !== "GROUP") {
       throw new AppError("already_member", {
         unit: existing.member.unit?.name ?? existing.member.role,
       });
@@ -168,6 +171,7 @@ export class MembershipService {
       throw new AppError(refusal ?? "invite_invalid");
     }
 
+    if (existing && existing.member.blocId !== invite.blocId) throw new AppError("forbidden");
     const role = invite.role as Role;
     const memberId = await this.db.$transaction(async (tx) => {
       // Counted under the same condition it was checked with, so two officers
@@ -177,16 +181,20 @@ export class MembershipService {
         data: { uses: { increment: 1 } },
       });
       if (counted.count !== 1) throw new AppError("invite_used_up");
-      const member = await tx.member.create({
-        data: {
-          blocId: invite.blocId,
-          unitId: invite.unitId,
-          role,
-          displayName: sender.displayName,
-          language,
-          accounts: { create: { platform: chat.platform, platformUserId: sender.platformUserId } },
-        },
-      });
+      const member =
+        existing?.member ??
+        (await tx.member.create({
+          data: {
+            blocId: invite.blocId,
+            unitId: invite.unitId,
+            role,
+            displayName: sender.displayName,
+            language,
+            accounts: {
+              create: { platform: chat.platform, platformUserId: sender.platformUserId },
+            },
+          },
+        }));
       const link = { blocId: invite.blocId, unitId: invite.unitId, active: true };
       await tx.chat.upsert({
         where: {
@@ -202,13 +210,19 @@ export class MembershipService {
       });
       await recordAudit(tx, {
         actor: memberActor(member.id),
-        action: "member.join",
+        action: existing ? "chat.link" : "member.join",
         blocId: invite.blocId,
         details: { inviteId: invite.id, role, unitId: invite.unitId, platform: chat.platform },
       });
       return member.id;
     });
-    return { memberId, role, blocName: invite.bloc.name, unitName: invite.unit?.name ?? null };
+    return {
+      memberId,
+      role: existing ? (existing.member.role as Role) : role,
+      blocName: invite.bloc.name,
+      unitName: invite.unit?.name ?? null,
+      linkedGroup: existing !== null,
+    };
   }
 
   async setLanguage(memberId: number, language: Language): Promise<void> {

@@ -1,0 +1,83 @@
+import type { Feature } from "../../core/commands.ts";
+import type { HandlerContext } from "../../core/context.ts";
+import { AppError } from "../../core/errors.ts";
+import { formatDateTime } from "../../i18n/datetime.ts";
+import type { Services } from "../../services.ts";
+import { formatOffsets, parseOffsets } from "./offsets.ts";
+import { MAX_OFFSET_MINUTES } from "./service.ts";
+
+type Ctx = HandlerContext<Services>;
+
+const actorOf = (ctx: Ctx) => {
+  if (!ctx.actor) throw new AppError("not_linked");
+  return ctx.actor;
+};
+
+/** /remind [campaign]: the lead pings the missing units of the current deadline now. */
+async function remind(ctx: Ctx, args: string): Promise<void> {
+  const actor = actorOf(ctx);
+  const resolved = await ctx.services.campaigns.resolve(actor.blocId, args);
+  if (Array.isArray(resolved)) {
+    ctx.reply(
+      [
+        ctx.t("progress:which_campaign"),
+        ...resolved.map((c) => `/remind ${c.id} — ${c.title}`),
+      ].join("\n"),
+    );
+    return;
+  }
+  if (resolved.status !== "ACTIVE")
+    throw new AppError("campaign_wrong_state", { status: resolved.status });
+  const deadline = ctx.services.reports.currentDeadline(resolved);
+  const { pinged, skipped } = await ctx.services.reminders.remindNow(deadline.id);
+  ctx.reply(
+    [
+      ctx.t("reminders:pinged", {
+        count: pinged,
+        campaign: resolved.title,
+        date: formatDateTime(deadline.dueAt, actor.timezone),
+      }),
+      skipped ? ctx.t("reminders:skipped_recent", { count: skipped }) : null,
+    ]
+      .filter(Boolean)
+      .join("\n"),
+  );
+}
+
+async function mute(ctx: Ctx): Promise<void> {
+  await ctx.services.reminders.setMuted(actorOf(ctx).memberId, true);
+  ctx.reply(ctx.t("reminders:muted"));
+}
+
+async function unmute(ctx: Ctx): Promise<void> {
+  await ctx.services.reminders.setMuted(actorOf(ctx).memberId, false);
+  ctx.reply(ctx.t("reminders:unmuted"));
+}
+
+/** /reminders N 3d,1d,2h: the lead changes when a campaign's missing units are reminded. */
+async function setReminders(ctx: Ctx, args: string): Promise<void> {
+  const actor = actorOf(ctx);
+  const usage = "/reminders 3 3d,1d,2h";
+  const [idText = "", ...rest] = args.split(/\s+/);
+  const id = Number(idText);
+  const offsets = parseOffsets(rest.join(","));
+  if (!Number.isInteger(id) || id <= 0 || !offsets) throw new AppError("bad_arguments", { usage });
+  if ((offsets[0] ?? 0) > MAX_OFFSET_MINUTES) throw new AppError("bad_arguments", { usage });
+  const campaign = await ctx.services.campaigns.get(actor.blocId, id);
+  await ctx.services.reminders.setCampaignOffsets(actor.blocId, campaign.id, offsets);
+  ctx.reply(ctx.t("reminders:offsets_set", { id: campaign.id, offsets: formatOffsets(offsets) }));
+}
+
+export const remindersFeature: Feature<Services> = {
+  commands: [
+    { names: ["remind", "nhac"], audience: ["LEAD"], helpKey: "remind", run: remind },
+    {
+      names: ["reminders", "lichnhac"],
+      audience: ["LEAD"],
+      helpKey: "reminders",
+      run: setReminders,
+    },
+    { names: ["mute", "tatnhac"], audience: "member", helpKey: "mute", run: mute },
+    { names: ["unmute", "batnhac"], audience: "member", helpKey: "unmute", run: unmute },
+  ],
+};

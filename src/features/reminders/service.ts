@@ -1,0 +1,391 @@
+import type { Clock } from "../../core/clock.ts";
+import { HOUR } from "../../core/clock.ts";
+import type { Language } from "../../core/roles.ts";
+import type { Db, Prisma } from "../../db/client.ts";
+import { isWriteConflict } from "../../db/errors.ts";
+import type { DeliveryKind, NewDelivery, Outbox } from "../../delivery/outbox.ts";
+import { formatDateTime } from "../../i18n/datetime.ts";
+import { formatDuration } from "../../i18n/duration.ts";
+import type { Translate, Translator } from "../../i18n/translator.ts";
+import { parseOffsets } from "./offsets.ts";
+import { scheduleReminder, type WorkingTime } from "./workingTime.ts";
+
+export interface ReminderSettings {
+  quietStart: number;
+  quietEnd: number;
+  holidays: ReadonlySet<string>;
+  defaultLanguage: Language;
+}
+
+/** Reminder offsets may not reach further back than this, so a tick's window is bounded. */
+export const MAX_OFFSET_MINUTES = 30 * 24 * 60;
+
+interface Recipient {
+  platform: string;
+  platformChatId: string;
+  chatKind: "PRIVATE" | "GROUP";
+  chatId: number;
+  language: Language;
+}
+
+type DeadlineRow = Prisma.DeadlineGetPayload<{
+  include: { campaign: { include: { bloc: true } } };
+}>;
+
+export interface TickResult {
+  remindedUnits: number;
+  overdueUnits: number;
+  summaries: number;
+}
+
+/**
+ * Decides reminders from the database, so a restart or a missed tick never loses
+ * or doubles one: each (deadline, unit, slot) is a unique mark written in the same
+ * transaction as its deliveries. After downtime only the latest due slot is sent.
+ */
+export class ReminderService {
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly translator: Translator,
+    private readonly settings: ReminderSettings,
+    private readonly nudge: () => void = () => {},
+  ) {}
+
+  workingTime(timezone: string): WorkingTime {
+    return { timezone, ...this.settings };
+  }
+
+  async tick(): Promise<TickResult> {
+    const now = this.clock.now();
+    const result: TickResult = { remindedUnits: 0, overdueUnits: 0, summaries: 0 };
+    const upcoming = await this.db.deadline.findMany({
+      where: {
+        dueAt: { gt: now, lte: new Date(now.getTime() + MAX_OFFSET_MINUTES * 60_000) },
+        campaign: { status: "ACTIVE" },
+      },
+      include: { campaign: { include: { bloc: true } } },
+    });
+    for (const deadline of upcoming) {
+      const slot = this.latestDueSlot(deadline, now);
+      if (
+        slot === null ||
+        (deadline.lastReminderSlot !== null && deadline.lastReminderSlot <= slot)
+      )
+        continue;
+      result.remindedUnits += await this.#remindMissing(
+        deadline,
+        `before:${slot}`,
+        "REMINDER",
+        (t, unit) =>
+          t("reminders:before", {
+            campaign: deadline.campaign.title,
+            unit,
+            date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
+            left: formatDuration(deadline.dueAt.getTime() - now.getTime(), t),
+            hashtag: deadline.campaign.hashtag
+              ? t("reminders:hashtag_hint", { hashtag: deadline.campaign.hashtag })
+              : "",
+          }),
+      );
+      await this.db.deadline.update({
+        where: { id: deadline.id },
+        data: { lastReminderSlot: slot },
+      });
+    }
+
+    const passed = await this.db.deadline.findMany({
+      where: { overdueHandled: false, dueAt: { lte: now }, campaign: { status: "ACTIVE" } },
+      include: { campaign: { include: { bloc: true } } },
+    });
+    for (const deadline of passed) {
+      const sendAt = scheduleReminder(
+        deadline.dueAt,
+        null,
+        this.workingTime(deadline.campaign.bloc.timezone),
+      );
+      if (sendAt > now) continue;
+      result.overdueUnits += await this.#remindMissing(deadline, "overdue", "OVERDUE", (t, unit) =>
+        t("reminders:overdue", {
+          campaign: deadline.campaign.title,
+          unit,
+          date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
+        }),
+      );
+      result.summaries += await this.#summarize(deadline);
+      await this.db.deadline.update({ where: { id: deadline.id }, data: { overdueHandled: true } });
+    }
+    if (result.remindedUnits + result.overdueUnits + result.summaries > 0) this.nudge();
+    return result;
+  }
+
+  /** The offset (minutes) whose reminder is due now, the latest one only; null when none is. */
+  latestDueSlot(deadline: DeadlineRow, now: Date): number | null {
+    const offsets =
+      parseOffsets(
+        deadline.reminderOffsets ??
+          deadline.campaign.reminderOffsets ??
+          deadline.campaign.bloc.reminderOffsets,
+      ) ?? [];
+    const working = this.workingTime(deadline.campaign.bloc.timezone);
+    let due: number | null = null;
+    for (const offset of offsets) {
+      const planned = new Date(deadline.dueAt.getTime() - offset * 60_000);
+      if (scheduleReminder(planned, deadline.dueAt, working) <= now) due = offset;
+    }
+    return due;
+  }
+
+  /**
+   * /remind: pings the units missing a report for the campaign's current deadline
+   * now, at most once an hour per unit. Answers who was pinged and who was skipped.
+   */
+  async remindNow(deadlineId: number): Promise<{ pinged: number; skipped: number }> {
+    const deadline = await this.db.deadline.findUniqueOrThrow({
+      where: { id: deadlineId },
+      include: { campaign: { include: { bloc: true } } },
+    });
+    const now = this.clock.now();
+    const recent = await this.db.reminderMark.findMany({
+      where: {
+        key: { startsWith: `manual:${deadlineId}:` },
+        createdAt: { gt: new Date(now.getTime() - HOUR) },
+      },
+      select: { key: true },
+    });
+    const recentUnits = new Set(recent.map((m) => Number(m.key.split(":")[2])));
+    const missing = await this.#missingUnits(deadline);
+    const skipped = missing.filter((u) => recentUnits.has(u.id)).length;
+    const pinged = await this.#remindMissing(
+      deadline,
+      `manual-${now.getTime()}`,
+      "REMINDER",
+      (t, unit) =>
+        t("reminders:manual", {
+          campaign: deadline.campaign.title,
+          unit,
+          date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
+        }),
+      (unitId) => !recentUnits.has(unitId),
+      (unitId) => `manual:${deadlineId}:${unitId}:${now.getTime()}`,
+    );
+    if (pinged > 0) this.nudge();
+    return { pinged, skipped };
+  }
+
+  async #missingUnits(deadline: DeadlineRow) {
+    const [units, reports] = await Promise.all([
+      this.db.unit.findMany({
+        where: { blocId: deadline.campaign.blocId },
+        orderBy: { id: "asc" },
+      }),
+      this.db.report.findMany({ where: { deadlineId: deadline.id }, select: { unitId: true } }),
+    ]);
+    const reported = new Set(reports.map((r) => r.unitId));
+    return units.filter((u) => !reported.has(u.id));
+  }
+
+  async #remindMissing(
+    deadline: DeadlineRow,
+    slot: string,
+    kind: DeliveryKind,
+    text: (t: Translate, unitName: string) => string,
+    include: (unitId: number) => boolean = () => true,
+    markKey: (unitId: number) => string = (unitId) => `r:${deadline.id}:${unitId}:${slot}`,
+  ): Promise<number> {
+    const missing = (await this.#missingUnits(deadline)).filter((u) => include(u.id));
+    if (missing.length === 0) return 0;
+    const recipients = await this.#unitRecipients(
+      deadline.campaign.blocId,
+      missing.map((u) => u.id),
+    );
+    const deliveriesFor = (unit: { id: number; name: string }, key: string): NewDelivery[] =>
+      (recipients.get(unit.id) ?? []).map((r) => ({
+        kind,
+        dedupeKey: `${key}:chat:${r.chatId}`,
+        blocId: deadline.campaign.blocId,
+        platform: r.platform,
+        platformChatId: r.platformChatId,
+        chatKind: r.chatKind,
+        chatId: r.chatId,
+        text: text(this.translator.for(r.language), unit.name),
+      }));
+    return this.#writeOnce(
+      missing.map((unit) => ({
+        key: markKey(unit.id),
+        deliveries: deliveriesFor(unit, markKey(unit.id)),
+      })),
+    );
+  }
+
+  /**
+   * Writes marks and their deliveries in one transaction, skipping marks that exist.
+   * Two schedulers racing: the loser's transaction fails (unique mark, or SQLite's
+   * stale snapshot) and is run again, and then finds everything decided.
+   */
+  async #writeOnce(items: { key: string; deliveries: NewDelivery[] }[]): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.$transaction(async (tx) => {
+          const existing = new Set(
+            (
+              await tx.reminderMark.findMany({
+                where: { key: { in: items.map((i) => i.key) } },
+                select: { key: true },
+              })
+            ).map((m) => m.key),
+          );
+          const fresh = items.filter((i) => !existing.has(i.key));
+          if (fresh.length === 0) return 0;
+          const now = this.clock.now();
+          await tx.reminderMark.createMany({
+            data: fresh.map((i) => ({ key: i.key, createdAt: now })),
+          });
+          await this.outbox.enqueue(
+            fresh.flatMap((i) => i.deliveries),
+            tx,
+          );
+          return fresh.length;
+        });
+      } catch (error) {
+        if (!isWriteConflict(error) || attempt >= 4) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+      }
+    }
+  }
+
+  /** Each unit's group chats, and its focal points' private chats unless they muted reminders. */
+  async #unitRecipients(blocId: number, unitIds: number[]): Promise<Map<number, Recipient[]>> {
+    const [chats, focals] = await Promise.all([
+      this.db.chat.findMany({ where: { blocId, active: true, unitId: { in: unitIds } } }),
+      this.db.member.findMany({
+        where: { blocId, unitId: { in: unitIds }, role: "FOCAL", remindersMuted: false },
+        include: { accounts: true },
+      }),
+    ]);
+    const byUnit = new Map<number, Recipient[]>();
+    const add = (unitId: number, r: Recipient) =>
+      byUnit.set(unitId, [...(byUnit.get(unitId) ?? []), r]);
+    const fallback = this.settings.defaultLanguage;
+    for (const chat of chats.filter((c) => c.kind === "GROUP" && c.unitId !== null)) {
+      add(chat.unitId as number, { ...pick(chat), chatKind: "GROUP", language: fallback });
+    }
+    for (const member of focals) {
+      for (const account of member.accounts) {
+        const chat = chats.find(
+          (c) =>
+            c.kind === "PRIVATE" &&
+            c.platform === account.platform &&
+            c.platformChatId === account.platformUserId,
+        );
+        if (chat && member.unitId !== null) {
+          add(member.unitId, {
+            ...pick(chat),
+            chatKind: "PRIVATE",
+            language: member.language as Language,
+          });
+        }
+      }
+    }
+    return byUnit;
+  }
+
+  /** The lead's one summary when a deadline passes, and the closing one after the last. */
+  async #summarize(deadline: DeadlineRow): Promise<number> {
+    const blocId = deadline.campaign.blocId;
+    const [units, reports, leads, lastDeadline] = await Promise.all([
+      this.db.unit.findMany({ where: { blocId }, orderBy: { id: "asc" } }),
+      this.db.report.findMany({ where: { deadlineId: deadline.id } }),
+      this.#leadRecipients(blocId),
+      this.db.deadline.findFirst({
+        where: { campaignId: deadline.campaignId },
+        orderBy: { dueAt: "desc" },
+      }),
+    ]);
+    const reported = new Set(reports.map((r) => r.unitId));
+    const tz = deadline.campaign.bloc.timezone;
+    const summaryFor = (t: Translate) => {
+      const missing = units.filter((u) => !reported.has(u.id)).map((u) => u.name);
+      return [
+        t("reminders:summary", {
+          campaign: deadline.campaign.title,
+          date: formatDateTime(deadline.dueAt, tz),
+          reported: reported.size,
+          units: units.length,
+          onTime: reports.filter((r) => !r.late).length,
+          late: reports.filter((r) => r.late).length,
+        }),
+        missing.length
+          ? t("reminders:summary_missing", { units: missing.join(", ") })
+          : t("reminders:summary_all"),
+      ].join("\n");
+    };
+    const items = [{ key: `s:${deadline.id}`, text: summaryFor }];
+    if (lastDeadline?.id === deadline.id) {
+      items.push({
+        key: `c:${deadline.campaignId}`,
+        text: (t: Translate) =>
+          t("reminders:closing", { campaign: deadline.campaign.title, id: deadline.campaignId }),
+      });
+    }
+    return this.#writeOnce(
+      items.map((item) => ({
+        key: item.key,
+        deliveries: leads.map((r) => ({
+          kind: "SUMMARY" as const,
+          dedupeKey: `${item.key}:chat:${r.chatId}`,
+          blocId,
+          platform: r.platform,
+          platformChatId: r.platformChatId,
+          chatKind: r.chatKind,
+          chatId: r.chatId,
+          text: item.text(this.translator.for(r.language)),
+        })),
+      })),
+    );
+  }
+
+  async #leadRecipients(blocId: number): Promise<Recipient[]> {
+    const leads = await this.db.member.findMany({
+      where: { blocId, role: "LEAD" },
+      include: { accounts: true },
+    });
+    const chats = await this.db.chat.findMany({
+      where: {
+        kind: "PRIVATE",
+        active: true,
+        OR: leads.flatMap((m) =>
+          m.accounts.map((a) => ({ platform: a.platform, platformChatId: a.platformUserId })),
+        ),
+      },
+    });
+    return chats.map((chat) => {
+      const lead = leads.find((m) =>
+        m.accounts.some(
+          (a) => a.platform === chat.platform && a.platformUserId === chat.platformChatId,
+        ),
+      );
+      return { ...pick(chat), chatKind: "PRIVATE", language: (lead?.language ?? "vi") as Language };
+    });
+  }
+
+  async setMuted(memberId: number, muted: boolean): Promise<void> {
+    await this.db.member.update({ where: { id: memberId }, data: { remindersMuted: muted } });
+  }
+
+  async setCampaignOffsets(blocId: number, campaignId: number, offsets: number[]): Promise<void> {
+    await this.db.campaign.updateMany({
+      where: { id: campaignId, blocId },
+      data: { reminderOffsets: offsets.join(",") },
+    });
+    // A changed schedule starts over: the next due slot of the new list is sent.
+    await this.db.deadline.updateMany({ where: { campaignId }, data: { lastReminderSlot: null } });
+  }
+}
+
+const pick = (chat: { platform: string; platformChatId: string; id: number }) => ({
+  platform: chat.platform,
+  platformChatId: chat.platformChatId,
+  chatId: chat.id,
+});

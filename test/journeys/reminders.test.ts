@@ -1,0 +1,197 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HOUR, MINUTE } from "../../src/core/clock.ts";
+import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+
+const run = promisify(execFile);
+
+async function tickInAnotherProcess(dir: string, at: string): Promise<{ remindedUnits: number }> {
+  const { stdout } = await run(process.execPath, [
+    "--import",
+    "tsx",
+    "test/helpers/tickProcess.ts",
+    join(dir, "thidua.db"),
+    dir,
+    at,
+  ]);
+  return JSON.parse(stdout);
+}
+
+/*
+ * The demo campaign's first deadline is Monday 9 March 2026, 17:00 in Hanoi; the
+ * clock starts Monday 2 March 09:00. Offsets 3d, 1d, 2h plan reminders for Friday
+ * 17:00, Sunday 17:00 (a weekend: moved to Monday 07:00) and Monday 15:00.
+ */
+const hanoi = (local: string) => new Date(`${local}+07:00`);
+
+for (const serverTz of ["UTC", "America/Los_Angeles"]) {
+  describe(`deadline reminders (server TZ=${serverTz})`, () => {
+    const previousTz = process.env.TZ;
+    let t: TestApp;
+    let invites: DemoInvite[];
+
+    beforeAll(() => {
+      process.env.TZ = serverTz;
+    });
+    afterAll(() => {
+      process.env.TZ = previousTz;
+    });
+    beforeEach(async () => {
+      t = await createTestApp();
+      invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+      // vp and tc are focal points of units 1 and 2; unit 1 also has a group chat.
+      await t.chat.as("vp").send(`/join ${invites[0]?.code}`);
+      await t.chat.as("tc").send(`/join ${invites[1]?.code}`);
+      await t.chat.as("vp", "van-phong").send(`/join ${invites[0]?.code}`);
+    });
+    afterEach(() => t.close());
+
+    const tickAt = async (local: string) => {
+      t.clock.set(hanoi(local));
+      const result = await t.app.services.reminders.tick();
+      await t.deliver();
+      return result;
+    };
+    const reminders = (chat: string) =>
+      t.transport.receivedBy(chat).filter((m) => m.startsWith("⏰"));
+
+    it("reminds only units without a report, at each offset, once", async () => {
+      await tickAt("2026-03-02T09:00:00");
+      expect(t.transport.delivered).toHaveLength(0);
+      // tc reports; vp does not.
+      for (const line of ["/report", "1", "1", "-", "Không có ảnh", "Gửi báo cáo"])
+        await t.chat.as("tc").send(line);
+
+      const friday = await tickAt("2026-03-06T17:00:00");
+      expect(friday.remindedUnits).toBe(6);
+      expect(reminders("vp")).toHaveLength(1);
+      expect(reminders("vp")[0]).toContain("Hạn 17:00 09/03/2026 (còn 3 ngày)");
+      expect(reminders("vp")[0]).toContain("Văn phòng Tỉnh ủy chưa báo cáo");
+      expect(reminders("vp")[0]).toContain("#xanhsachdep");
+      expect(reminders("group:van-phong")).toHaveLength(1);
+      expect(reminders("tc")).toHaveLength(0);
+
+      await tickAt("2026-03-06T17:01:00");
+      await tickAt("2026-03-08T17:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+
+      await tickAt("2026-03-09T07:00:00");
+      expect(reminders("vp")).toHaveLength(2);
+      await tickAt("2026-03-09T15:00:00");
+      expect(reminders("vp")).toHaveLength(3);
+      expect(reminders("vp")[2]).toContain("còn 2 giờ");
+      expect(reminders("tc")).toHaveLength(0);
+    });
+
+    it("stops reminding a unit once it has reported", async () => {
+      await tickAt("2026-03-06T17:00:00");
+      await t.chat.as("vp").sendFiles([], "");
+      for (const line of ["/report", "1", "2", "-", "Không có ảnh", "Gửi báo cáo"])
+        await t.chat.as("vp").send(line);
+      await tickAt("2026-03-09T07:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+      expect(reminders("tc")).toHaveLength(2);
+    });
+
+    it("after two days of downtime sends only the latest due reminder", async () => {
+      await tickAt("2026-03-05T09:00:00");
+      expect(reminders("vp")).toHaveLength(0);
+      // Down from Thursday to Monday 08:00: the Friday and Monday 07:00 slots were both missed.
+      await tickAt("2026-03-09T08:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+      expect(reminders("vp")[0]).toContain("còn 9 giờ");
+    });
+
+    it("says once when the deadline passed, and sends the lead one summary", async () => {
+      for (const line of ["/report", "1", "1", "-", "Không có ảnh", "Gửi báo cáo"])
+        await t.chat.as("tc").send(line);
+      await tickAt("2026-03-09T17:00:00");
+      await tickAt("2026-03-09T17:05:00");
+      await tickAt("2026-03-10T09:00:00");
+      const overdue = t.transport.receivedBy("vp").filter((m) => m.startsWith("⚠️"));
+      expect(overdue).toEqual([
+        "⚠️ Đã quá hạn 17:00 09/03/2026: Văn phòng Tỉnh ủy chưa báo cáo cho Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn. Báo cáo muộn vẫn được nhận: /report",
+      ]);
+      expect(t.transport.receivedBy("tc").filter((m) => m.startsWith("⚠️"))).toEqual([]);
+      const summaries = t.transport.receivedBy("lead").filter((m) => m.startsWith("📊"));
+      expect(summaries).toHaveLength(1);
+      expect(summaries[0]).toContain("1/7 đơn vị đã báo cáo (1 đúng hạn, 0 trễ)");
+      expect(summaries[0]).toContain("Chưa báo cáo: Văn phòng Tỉnh ủy, Ủy ban Kiểm tra Tỉnh ủy");
+    });
+
+    it("keeps a deadline passing in quiet hours for the next working morning", async () => {
+      await t.app.services.reminders.setCampaignOffsets(1, 1, [120]);
+      await t.app.deps.db.deadline.update({
+        where: { id: 1 },
+        data: { dueAt: hanoi("2026-03-06T22:00:00") },
+      });
+      await tickAt("2026-03-06T22:30:00");
+      expect(t.transport.receivedBy("vp").filter((m) => m.startsWith("⚠️"))).toHaveLength(0);
+      await tickAt("2026-03-09T07:00:00");
+      expect(t.transport.receivedBy("vp").filter((m) => m.startsWith("⚠️"))).toHaveLength(1);
+    });
+
+    it("sends the lead a closing summary after the campaign's last deadline", async () => {
+      await tickAt("2026-05-08T17:00:00");
+      const lead = t.transport.receivedBy("lead");
+      expect(lead.filter((m) => m.startsWith("🏁"))).toEqual([
+        "🏁 Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn đã qua hạn báo cáo cuối cùng. Xem tổng hợp: /progress 1 · xuất báo cáo: /export 1",
+      ]);
+      expect(lead.filter((m) => m.startsWith("📊"))).toHaveLength(3);
+    });
+
+    it("sends nothing twice across a restart between two ticks", async () => {
+      await tickAt("2026-03-06T17:00:00");
+      const clock = t.clock;
+      t = await t.restart();
+      t.clock.set(clock.now());
+      await t.app.services.reminders.tick();
+      expect(await t.app.deps.db.delivery.count({ where: { kind: "REMINDER" } })).toBe(3);
+    });
+
+    it("sends each reminder once when two schedulers (two processes) tick at the same moment", async () => {
+      const at = hanoi("2026-03-06T17:00:00").toISOString();
+      const results = await Promise.all([
+        tickInAnotherProcess(t.dir, at),
+        tickInAnotherProcess(t.dir, at),
+      ]);
+      expect(results.reduce((sum, r) => sum + r.remindedUnits, 0)).toBe(7);
+      expect(await t.app.deps.db.delivery.count({ where: { kind: "REMINDER" } })).toBe(3);
+      expect(await t.app.deps.db.reminderMark.count()).toBe(7);
+    });
+
+    it("lets a focal point mute reminders while the unit's group still gets them", async () => {
+      expect(texts(await t.chat.as("vp").send("/mute"))).toContain("Đã tắt nhắc hạn");
+      await tickAt("2026-03-06T17:00:00");
+      expect(reminders("vp")).toHaveLength(0);
+      expect(reminders("group:van-phong")).toHaveLength(1);
+      await t.chat.as("vp").send("/unmute");
+      await tickAt("2026-03-09T07:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+    });
+
+    it("lets the lead ping missing units now, at most once an hour per unit", async () => {
+      t.clock.set(hanoi("2026-03-04T10:00:00"));
+      expect(texts(await t.chat.as("lead").send("/remind"))).toContain("Đã nhắc 7 đơn vị");
+      await t.deliver();
+      expect(t.transport.receivedBy("vp").filter((m) => m.startsWith("🔔"))).toHaveLength(1);
+      const again = texts(await t.chat.as("lead").send("/remind"));
+      expect(again).toContain("Đã nhắc 0 đơn vị");
+      expect(again).toContain("7 đơn vị vừa được nhắc trong 1 giờ qua");
+      t.clock.advance(HOUR + MINUTE);
+      expect(texts(await t.chat.as("lead").send("/remind 1"))).toContain("Đã nhắc 7 đơn vị");
+    });
+
+    it("lets the lead change a campaign's schedule, and refuses a bad one", async () => {
+      expect(texts(await t.chat.as("lead").send("/reminders 1 5d,6h"))).toContain(
+        "nhắc trước hạn: 5d,6h",
+      );
+      expect(texts(await t.chat.send("/reminders 1 sớm"))).toContain("/reminders 3 3d,1d,2h");
+      await tickAt("2026-03-04T17:00:00");
+      expect(reminders("vp")[0]).toContain("còn 5 ngày");
+    });
+  });
+}
