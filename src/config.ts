@@ -22,41 +22,70 @@ const timezone = z.string().refine(
   { message: "is not an IANA time zone such as Asia/Ho_Chi_Minh" },
 );
 
-export const configSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .default("file:./data/thidua.db")
-    .refine((url) => url.startsWith("file:"), {
-      message: "must be a SQLite URL such as file:./data/thidua.db",
-    }),
-  DATA_DIR: z.string().default("./data"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  DEFAULT_LANGUAGE: z.enum(["vi", "en"]).default("vi"),
-  DEFAULT_TIMEZONE: timezone.default("Asia/Ho_Chi_Minh"),
-  CONSOLE_CHAT: z.enum(["auto", "on", "off"]).default("auto"),
-  SEED_DEMO: z.enum(["auto", "off"]).default("auto"),
-  INVITE_MAX_FAILED_TRIES: positiveInt(5),
-  INVITE_TRY_WINDOW_MINUTES: positiveInt(10),
-  INVITE_DEFAULT_DAYS: positiveInt(14),
-  CONVERSATION_TTL_MINUTES: positiveInt(60),
-  EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
-  DELIVERY_MAX_ATTEMPTS: positiveInt(5),
-  QUIET_HOURS: z
-    .string()
-    .default("21:00-07:00")
-    .refine((v) => /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/.test(v), {
-      message: "must look like 21:00-07:00",
-    }),
-  HOLIDAYS: z
-    .string()
-    .default("01-01,04-30,05-01,09-02")
-    .refine((v) => v.split(",").every((d) => /^(\d{4}-)?\d{2}-\d{2}$/.test(d.trim())), {
-      message: "must be a comma-separated list of MM-DD or YYYY-MM-DD",
-    }),
-  DELIVERY_BACKOFF_MS: positiveInt(5_000),
-  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
-  ZALO_BOT_TOKEN: z.string().min(1).optional(),
-});
+export const configSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .default("file:./data/thidua.db")
+      .refine((url) => url.startsWith("file:"), {
+        message: "must be a SQLite URL such as file:./data/thidua.db",
+      }),
+    DATA_DIR: z.string().default("./data"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+    DEFAULT_LANGUAGE: z.enum(["vi", "en"]).default("vi"),
+    DEFAULT_TIMEZONE: timezone.default("Asia/Ho_Chi_Minh"),
+    CONSOLE_CHAT: z.enum(["auto", "on", "off"]).default("auto"),
+    SEED_DEMO: z.enum(["auto", "off"]).default("auto"),
+    INVITE_MAX_FAILED_TRIES: positiveInt(5),
+    INVITE_TRY_WINDOW_MINUTES: positiveInt(10),
+    INVITE_DEFAULT_DAYS: positiveInt(14),
+    CONVERSATION_TTL_MINUTES: positiveInt(60),
+    EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+    DELIVERY_MAX_ATTEMPTS: positiveInt(5),
+    QUIET_HOURS: z
+      .string()
+      .default("21:00-07:00")
+      .refine((v) => /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/.test(v), {
+        message: "must look like 21:00-07:00",
+      }),
+    HOLIDAYS: z
+      .string()
+      .default("01-01,04-30,05-01,09-02")
+      .refine((v) => v.split(",").every((d) => /^(\d{4}-)?\d{2}-\d{2}$/.test(d.trim())), {
+        message: "must be a comma-separated list of MM-DD or YYYY-MM-DD",
+      }),
+    DELIVERY_BACKOFF_MS: positiveInt(5_000),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HTTP_HOST: z.string().default("0.0.0.0"),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, {
+        message: "must look like 123456:ABC-DEF… (from @BotFather)",
+      })
+      .optional(),
+    TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+    TELEGRAM_WEBHOOK_URL: z.url().optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "must be 1–256 of A-Z a-z 0-9 _ -" })
+      .optional(),
+    TELEGRAM_RATE_PER_SECOND: positiveInt(30),
+    TELEGRAM_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    TELEGRAM_GROUP_PER_MINUTE: positiveInt(20),
+    TELEGRAM_ALBUM_WAIT_MS: positiveInt(1000),
+    ZALO_BOT_TOKEN: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_WEBHOOK_SECRET"],
+        message: "is required when TELEGRAM_WEBHOOK_URL is set",
+      });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema> & {
   /** Absolute path of the SQLite file named by DATABASE_URL. */

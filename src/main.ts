@@ -1,61 +1,107 @@
 import { ConsoleChat } from "./adapters/console/adapter.ts";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
+import { TelegramAdapter } from "./adapters/telegram/adapter.ts";
+import type { App } from "./app.ts";
 import { bootstrap } from "./bootstrap.ts";
-import { ConfigError, consoleChatEnabled, loadConfig } from "./config.ts";
+import { type Config, ConfigError, consoleChatEnabled, loadConfig } from "./config.ts";
+import type { ChatAdapter } from "./core/adapter.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
+import { startHttpServer } from "./http/server.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
 
-/* Composition root: config, database, app, then whichever adapters are configured. */
+/* Composition root: config, database, app, the configured adapters, sender, scheduler. */
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function platformAdapters(app: App, config: Config): ChatAdapter[] {
+  const adapters: ChatAdapter[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    adapters.push(
+      new TelegramAdapter(app, {
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+        albumQuietMs: config.TELEGRAM_ALBUM_WAIT_MS,
+        limits: {
+          perSecond: config.TELEGRAM_RATE_PER_SECOND,
+          perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
+          perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
+        },
+      }),
+    );
+  }
+  return adapters;
+}
+
+async function seedOnFirstStart(app: App, config: Config): Promise<void> {
+  const blocs = await app.services.blocs.listBlocs();
+  if (blocs.length > 0 || config.SEED_DEMO !== "auto") return;
+  const invites = await seedDemoBloc(app.services, config.DEFAULT_TIMEZONE, app.deps.clock.now());
+  say(`Đã tạo khối mẫu / demo bloc created: ${DEMO_BLOC}`);
+  say("Mã mời cán bộ đầu mối / focal-point invite codes (shown once):");
+  for (const invite of invites) say(`  ${invite.code}  ${invite.unit}`);
+  say("Đợt thi đua mẫu / demo campaign: #1, ảnh nhanh / quick photos with #xanhsachdep");
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const app = await bootstrap(config, logger);
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+  await seedOnFirstStart(app, config);
 
-  const blocs = await app.services.blocs.listBlocs();
-  if (blocs.length === 0 && config.SEED_DEMO === "auto") {
-    const invites = await seedDemoBloc(app.services, config.DEFAULT_TIMEZONE, app.deps.clock.now());
-    say(`Đã tạo khối mẫu / demo bloc created: ${DEMO_BLOC}`);
-    say("Mã mời cán bộ đầu mối / focal-point invite codes (shown once):");
-    for (const invite of invites) say(`  ${invite.code}  ${invite.unit}`);
-    say("Đợt thi đua mẫu / demo campaign: #1, ảnh nhanh / quick photos with #xanhsachdep");
-  }
-
-  const transports = [new ConsoleTransport(say)];
-  const { sender, progress } = app.startDelivery(transports);
+  const adapters = platformAdapters(app, config);
+  const consoleTransport = new ConsoleTransport(say);
+  const { sender, progress } = app.startDelivery([
+    consoleTransport,
+    ...adapters.map((a) => a.transport),
+  ]);
   sender.start();
   const scheduler = startScheduler(() => app.services.reminders.tick(), logger);
+  const http =
+    adapters.length > 0
+      ? await startHttpServer({
+          port: config.HTTP_PORT,
+          host: config.HTTP_HOST,
+          adapters,
+          checkDatabase: async () => (await app.deps.db.$queryRawUnsafe("SELECT 1")) !== null,
+          logger,
+        })
+      : null;
+  for (const adapter of adapters) await adapter.start();
 
-  const stop = async () => {
-    scheduler.stop();
-    progress.stop();
-    await sender.stop();
-    await app.deps.db.$disconnect();
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      scheduler.stop();
+      for (const adapter of adapters) await adapter.stop();
+      progress.stop();
+      await sender.stop();
+      await http?.close();
+      await app.deps.db.$disconnect();
+    })();
+    return stopping;
   };
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "stopping");
-    await stop();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, "stopping");
+      void stop().then(() => process.exit(0));
+    });
+  }
 
   if (!consoleChatEnabled(config)) {
-    logger.warn(
-      "no chat adapter enabled: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN, or CONSOLE_CHAT=on",
-    );
+    if (adapters.length === 0)
+      logger.warn("no chat adapter enabled: set a platform token or CONSOLE_CHAT=on");
     return;
   }
   const interactive = Boolean(process.stdin.isTTY);
   say("");
-  say(`thidua-bot console. You are "${DEMO_LEAD}" (the demo bloc's lead). Try /help, /invite.`);
+  say(`thidua-bot console. You are "${DEMO_LEAD}" (the demo bloc's lead). Try /help, /progress.`);
   say('To act as an officer: ":as lan", then "/join <code>". Type :help for console commands.');
   if (interactive) say(CONSOLE_HELP);
-  const chat = new ConsoleChat(app, DEMO_LEAD);
-  await runConsoleRepl(chat, {
+  await runConsoleRepl(new ConsoleChat(app, DEMO_LEAD), {
     input: process.stdin,
     output: process.stdout,
     interactive,
@@ -64,14 +110,10 @@ async function main(): Promise<void> {
   // Let queued announcements reach the other console speakers before leaving.
   await progress.flush();
   await sender.drainOnce();
-  await stop();
+  if (adapters.length === 0) await stop();
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error(error);
-  }
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -225,6 +225,23 @@ export class MembershipService {
     };
   }
 
+  /** Telegram gave a group a new id (group → supergroup): keep its links. */
+  async rekeyChat(platform: string, from: string, to: string): Promise<void> {
+    const existing = await this.db.chat.findUnique({
+      where: { platform_platformChatId: { platform, platformChatId: to } },
+    });
+    if (existing) return;
+    await this.db.chat.updateMany({
+      where: { platform, platformChatId: from },
+      data: { platformChatId: to },
+    });
+    await recordAudit(this.db, {
+      actor: "operator",
+      action: "chat.migrate",
+      details: { platform, from, to },
+    });
+  }
+
   async setLanguage(memberId: number, language: Language): Promise<void> {
     await this.db.member.update({ where: { id: memberId }, data: { language } });
   }

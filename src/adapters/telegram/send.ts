@@ -1,0 +1,85 @@
+import { type Api, GrammyError, HttpError, InputFile } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { PlatformError } from "../../core/errors.ts";
+import type { OutboundMessage } from "../../core/outbound.ts";
+import { splitText } from "../../core/splitText.ts";
+import { choiceCallbackData } from "./updates.ts";
+
+export const TEXT_LIMIT = 4096;
+export const CAPTION_LIMIT = 1024;
+
+function keyboard(message: OutboundMessage): InlineKeyboardMarkup | undefined {
+  if (!message.choices?.length) return undefined;
+  return {
+    inline_keyboard: message.choices.map((c) => [
+      { text: c.label.slice(0, 64), callback_data: choiceCallbackData(c.id) },
+    ]),
+  };
+}
+
+/**
+ * Sends one OutboundMessage: a photo with its caption (the rest of a long text
+ * follows as messages), documents, and text split at Telegram's limit with the
+ * buttons on the last part. Answers the id of the last message sent.
+ */
+export async function sendTelegramMessage(
+  api: Api,
+  chatId: string,
+  message: OutboundMessage,
+): Promise<string> {
+  let lastId = "";
+  let text = message.text;
+  const markup = keyboard(message);
+  if (message.photo) {
+    const [caption = "", ...rest] = splitText(text, CAPTION_LIMIT);
+    const sent = await api.sendPhoto(
+      chatId,
+      new InputFile(message.photo.bytes, message.photo.fileName),
+      {
+        caption,
+        ...(rest.length === 0 && markup ? { reply_markup: markup } : {}),
+      },
+    );
+    lastId = String(sent.message_id);
+    text = rest.join("\n");
+  }
+  for (const doc of message.documents ?? []) {
+    const sent = await api.sendDocument(chatId, new InputFile(doc.bytes, doc.fileName));
+    lastId = String(sent.message_id);
+  }
+  const parts = text ? splitText(text, TEXT_LIMIT) : [];
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    const sent = await api.sendMessage(
+      chatId,
+      part,
+      last && markup ? { reply_markup: markup } : {},
+    );
+    lastId = String(sent.message_id);
+  }
+  return lastId;
+}
+
+/** Telegram's failures in the core's terms. */
+export function toPlatformError(error: unknown): PlatformError | unknown {
+  if (error instanceof GrammyError) {
+    const reason = `${error.method}: ${error.error_code} ${error.description}`;
+    if (error.error_code === 429) {
+      return new PlatformError(reason, "rate_limited", (error.parameters.retry_after ?? 1) * 1000);
+    }
+    if (error.error_code === 403) return new PlatformError(reason, "blocked");
+    if (error.error_code >= 500) return new PlatformError(reason, "transient");
+    return new PlatformError(reason, "permanent");
+  }
+  if (error instanceof HttpError)
+    return new PlatformError(`network: ${error.message}`, "transient");
+  return error;
+}
+
+/** The new id when Telegram says a group became a supergroup, else null. */
+export function migratedTo(error: unknown): string | null {
+  if (error instanceof GrammyError && error.parameters.migrate_to_chat_id) {
+    return String(error.parameters.migrate_to_chat_id);
+  }
+  return null;
+}
