@@ -1,0 +1,471 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/*
+ * A fake Telegram Bot API over HTTP that speaks the real JSON wire format, for the
+ * methods thidua-bot uses. It records what it was sent, lets a test play users
+ * (text, photos, albums, button presses), can be told to fail (429 with
+ * retry_after, 403, 5xx), and answers 429 when the bot breaks the rate limits.
+ */
+
+type Json = Record<string, unknown>;
+
+export interface SentMessage {
+  method: string;
+  chatId: string;
+  messageId: number;
+  text: string;
+  photo?: Uint8Array;
+  document?: { name: string; bytes: Uint8Array };
+  buttons: { text: string; data: string }[];
+  at: number;
+}
+
+export interface FakeLimits {
+  perSecond: number;
+  perChatIntervalMs: number;
+  groupPerMinute: number;
+}
+
+interface Fault {
+  method: string;
+  chatId?: string;
+  times: number;
+  status: number;
+  description: string;
+  retryAfter?: number;
+}
+
+export interface FakeUser {
+  id: number;
+  first_name: string;
+  language_code?: string;
+}
+
+const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "editMessageText"]);
+
+export class FakeTelegramApi {
+  readonly token = "123456:TEST-fake-token";
+  readonly botUser = {
+    id: 987654,
+    is_bot: true,
+    first_name: "Thi đua",
+    username: "thidua_test_bot",
+  };
+  readonly calls: { method: string; payload: Json }[] = [];
+  readonly sent: SentMessage[] = [];
+  readonly blocked = new Set<string>();
+  /** Chats that became supergroups: old id → new id. */
+  readonly migrated = new Map<string, string>();
+  limits: FakeLimits | null = null;
+  rateLimited = 0;
+  webhook: { url: string; secret: string } | null = null;
+
+  #server: Server | null = null;
+  #updates: Json[] = [];
+  // Like Telegram's, update ids keep growing across restarts of the bot.
+  #nextUpdateId = Math.floor(Date.now() / 10) % 1_000_000_000;
+  #nextMessageId = 1;
+  #files = new Map<string, Uint8Array>();
+  #waiters: (() => void)[] = [];
+  #faults: Fault[] = [];
+  #sendTimes: number[] = [];
+  #chatTimes = new Map<string, number>();
+  #groupTimes = new Map<string, number[]>();
+  url = "";
+
+  async start(): Promise<this> {
+    this.#server = createServer((req, res) => {
+      this.#route(req, res).catch((error: unknown) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: false, error_code: 500, description: String(error) }));
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const wake of this.#waiters.splice(0)) wake();
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
+  }
+
+  /** The next `times` calls of `method` (to `chatId`, if given) fail as told. */
+  failNext(method: string, fault: Omit<Fault, "method" | "times"> & { times?: number }): void {
+    this.#faults.push({ method, times: fault.times ?? 1, ...fault });
+  }
+
+  /* Users */
+
+  text(chatId: number, from: FakeUser, text: string, chatType = chatId > 0 ? "private" : "group") {
+    return this.push({ message: this.#message(chatId, from, chatType, { text }) });
+  }
+
+  photo(
+    chatId: number,
+    from: FakeUser,
+    bytes: Uint8Array,
+    options: { caption?: string; album?: string } = {},
+  ) {
+    const fileId = `photo-${this.#files.size + 1}`;
+    this.#files.set(fileId, bytes);
+    const sizes = [
+      {
+        file_id: `${fileId}-small`,
+        file_unique_id: `u-${fileId}-s`,
+        width: 90,
+        height: 90,
+        file_size: 100,
+      },
+      {
+        file_id: fileId,
+        file_unique_id: `u-${fileId}`,
+        width: 800,
+        height: 600,
+        file_size: bytes.length,
+      },
+    ];
+    this.#files.set(`${fileId}-small`, bytes.subarray(0, 10));
+    return this.push({
+      message: this.#message(chatId, from, chatId > 0 ? "private" : "group", {
+        photo: sizes,
+        ...(options.caption ? { caption: options.caption } : {}),
+        ...(options.album ? { media_group_id: options.album } : {}),
+      }),
+    });
+  }
+
+  document(chatId: number, from: FakeUser, bytes: Uint8Array, fileName: string, mimeType: string) {
+    const fileId = `doc-${this.#files.size + 1}`;
+    this.#files.set(fileId, bytes);
+    return this.push({
+      message: this.#message(chatId, from, "private", {
+        document: {
+          file_id: fileId,
+          file_unique_id: `u-${fileId}`,
+          file_name: fileName,
+          mime_type: mimeType,
+          file_size: bytes.length,
+        },
+      }),
+    });
+  }
+
+  /** Presses the button with this label on the last message the bot sent to the chat. */
+  press(chatId: number, from: FakeUser, label: string) {
+    const message = this.sent
+      .filter((m) => m.chatId === String(chatId) && m.buttons.length > 0)
+      .at(-1);
+    const button = message?.buttons.find((b) => b.text === label);
+    if (!message || !button) {
+      throw new Error(
+        `no button "${label}" in chat ${chatId}; last buttons: ${message?.buttons.map((b) => b.text)}`,
+      );
+    }
+    return this.push({
+      callback_query: {
+        id: `cb-${this.#nextUpdateId}`,
+        from: { ...from, is_bot: false },
+        chat_instance: "ci",
+        data: button.data,
+        message: {
+          message_id: message.messageId,
+          date: now(),
+          chat: this.#chat(chatId, "private"),
+          text: message.text,
+        },
+      },
+    });
+  }
+
+  /** Queues an update for getUpdates, or posts it to the webhook. Answers its id. */
+  push(body: Json): number {
+    const update = { update_id: this.#nextUpdateId++, ...body };
+    if (this.webhook) {
+      void this.postToWebhook(update, this.webhook.secret);
+    } else {
+      this.#updates.push(update);
+      for (const wake of this.#waiters.splice(0)) wake();
+    }
+    return update.update_id;
+  }
+
+  /** Posts an update to the webhook with the given secret (a forged one, say). */
+  async postToWebhook(update: Json, secret: string | null): Promise<number> {
+    if (!this.webhook) throw new Error("no webhook set");
+    const response = await fetch(this.webhook.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}),
+      },
+      body: JSON.stringify(update),
+    });
+    return response.status;
+  }
+
+  /** Texts the bot sent (or edited to) in a chat, in order. */
+  textsIn(chatId: number | string): string[] {
+    return this.sent.filter((m) => m.chatId === String(chatId)).map((m) => m.text);
+  }
+
+  /** Resolves when `predicate` holds, polling the recorded state. */
+  async until(predicate: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+    const start = Date.now();
+    while (!predicate()) {
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /* Server */
+
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", this.url).pathname;
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
+    if (file) {
+      const bytes =
+        file[1] === this.token ? this.#files.get(decodeURIComponent(file[2] ?? "")) : undefined;
+      res.writeHead(bytes ? 200 : 404);
+      res.end(bytes ? Buffer.from(bytes) : "not found");
+      return;
+    }
+    const call = /^\/bot([^/]+)\/(\w+)$/.exec(path);
+    if (!call || call[1] !== this.token)
+      return this.#answer(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const method = call[2] ?? "";
+    const payload = await readPayload(req);
+    this.calls.push({ method, payload });
+    const fault = this.#takeFault(method, String(payload.chat_id ?? ""));
+    if (fault) {
+      return this.#answer(res, fault.status, {
+        ok: false,
+        error_code: fault.status,
+        description: fault.description,
+        ...(fault.retryAfter ? { parameters: { retry_after: fault.retryAfter } } : {}),
+      });
+    }
+    if (SEND_METHODS.has(method)) {
+      const chatId = String(payload.chat_id);
+      const newId = this.migrated.get(chatId);
+      if (newId) {
+        return this.#answer(res, 400, {
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: group chat was upgraded to a supergroup chat",
+          parameters: { migrate_to_chat_id: Number(newId) },
+        });
+      }
+      if (this.blocked.has(chatId)) {
+        return this.#answer(res, 403, {
+          ok: false,
+          error_code: 403,
+          description: "Forbidden: bot was blocked by the user",
+        });
+      }
+      const retryAfter = method === "editMessageText" ? 0 : this.#breaksLimits(chatId);
+      if (retryAfter > 0) {
+        this.rateLimited++;
+        return this.#answer(res, 429, {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${retryAfter}`,
+          parameters: { retry_after: retryAfter },
+        });
+      }
+    }
+    return this.#answer(res, 200, { ok: true, result: await this.#handle(method, payload) });
+  }
+
+  async #handle(method: string, p: Json): Promise<unknown> {
+    switch (method) {
+      case "getMe":
+        return {
+          ...this.botUser,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
+      case "getUpdates":
+        return this.#getUpdates(Number(p.offset ?? 0), Number(p.timeout ?? 0));
+      case "setWebhook":
+        this.webhook = { url: String(p.url), secret: String(p.secret_token ?? "") };
+        return true;
+      case "deleteWebhook":
+        this.webhook = null;
+        return true;
+      case "getWebhookInfo":
+        return {
+          url: this.webhook?.url ?? "",
+          has_custom_certificate: false,
+          pending_update_count: this.#updates.length,
+        };
+      case "setMyCommands":
+      case "answerCallbackQuery":
+        return true;
+      case "getFile": {
+        const id = String(p.file_id);
+        if (!this.#files.has(id)) throw new Error("file not found");
+        return {
+          file_id: id,
+          file_unique_id: `u-${id}`,
+          file_size: this.#files.get(id)?.length,
+          file_path: id,
+        };
+      }
+      case "sendMessage":
+      case "sendPhoto":
+      case "sendDocument":
+        return this.#record(method, p);
+      case "editMessageText": {
+        const message = this.sent.find(
+          (m) => m.chatId === String(p.chat_id) && m.messageId === Number(p.message_id),
+        );
+        if (message) message.text = String(p.text);
+        return {
+          message_id: Number(p.message_id),
+          date: now(),
+          chat: this.#chat(Number(p.chat_id), "private"),
+          text: p.text,
+        };
+      }
+      default:
+        throw new Error(`method ${method} is not in the fake`);
+    }
+  }
+
+  async #getUpdates(offset: number, timeout: number): Promise<Json[]> {
+    if (this.webhook)
+      throw new Error("Conflict: can't use getUpdates method while webhook is active");
+    this.#updates = this.#updates.filter((u) => Number(u.update_id) >= offset);
+    if (this.#updates.length === 0 && timeout > 0) {
+      // Long polling, shortened so that tests and a clean stop stay quick.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(timeout * 1000, 300));
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.#updates.slice(0, 100);
+  }
+
+  #record(method: string, p: Json): Json {
+    const chatId = String(p.chat_id);
+    const markup = typeof p.reply_markup === "string" ? JSON.parse(p.reply_markup) : p.reply_markup;
+    const buttons = (
+      (markup as { inline_keyboard?: { text: string; callback_data: string }[][] })
+        ?.inline_keyboard ?? []
+    )
+      .flat()
+      .map((b) => ({ text: b.text, data: b.callback_data }));
+    const message: SentMessage = {
+      method,
+      chatId,
+      messageId: this.#nextMessageId++,
+      text: String(p.text ?? p.caption ?? ""),
+      buttons,
+      at: Date.now(),
+      ...(p.photo instanceof Uint8Array ? { photo: p.photo } : {}),
+      ...(p.document instanceof Uint8Array
+        ? { document: { name: String(p.__document_name ?? ""), bytes: p.document } }
+        : {}),
+    };
+    this.sent.push(message);
+    return {
+      message_id: message.messageId,
+      date: now(),
+      chat: this.#chat(Number(chatId), "private"),
+      text: message.text,
+    };
+  }
+
+  /** Seconds to wait when this send breaks a limit (with 10% slack for timer jitter), else 0. */
+  #breaksLimits(chatId: string): number {
+    const t = Date.now();
+    if (this.limits) {
+      const { perSecond, perChatIntervalMs, groupPerMinute } = this.limits;
+      this.#sendTimes = this.#sendTimes.filter((x) => x > t - 1000);
+      const last = this.#chatTimes.get(chatId) ?? 0;
+      const group = (this.#groupTimes.get(chatId) ?? []).filter((x) => x > t - 60_000);
+      if (this.#sendTimes.length >= Math.ceil(perSecond * 1.1)) return 1;
+      if (t - last < perChatIntervalMs * 0.9) return 1;
+      if (chatId.startsWith("-") && group.length >= groupPerMinute) return 60;
+      this.#groupTimes.set(chatId, [...group, t]);
+    }
+    this.#sendTimes.push(t);
+    this.#chatTimes.set(chatId, t);
+    return 0;
+  }
+
+  #takeFault(method: string, chatId: string): Fault | null {
+    const fault = this.#faults.find(
+      (f) => f.method === method && (!f.chatId || f.chatId === chatId) && f.times > 0,
+    );
+    if (!fault) return null;
+    fault.times--;
+    return fault;
+  }
+
+  #message(chatId: number, from: FakeUser, chatType: string, content: Json): Json {
+    return {
+      message_id: this.#nextMessageId++,
+      date: now(),
+      chat: this.#chat(chatId, chatType),
+      from: { ...from, is_bot: false },
+      ...content,
+    };
+  }
+
+  #chat(id: number, type: string): Json {
+    return type === "private"
+      ? { id, type, first_name: "User" }
+      : { id, type, title: `Nhóm ${id}` };
+  }
+
+  #answer(res: ServerResponse, status: number, body: Json): void {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+async function readPayload(req: IncomingMessage): Promise<Json> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("application/json"))
+    return body.length ? (JSON.parse(body.toString("utf8")) as Json) : {};
+  if (type.includes("multipart/form-data")) {
+    const form = await new Request("http://fake/", {
+      method: "POST",
+      headers: { "content-type": type },
+      body,
+    }).formData();
+    const payload: Json = {};
+    for (const [key, value] of form.entries()) {
+      if (typeof value === "string") payload[key] = value;
+      else {
+        payload[key] = new Uint8Array(await value.arrayBuffer());
+        payload[`__${key}_name`] = value.name;
+      }
+    }
+    // grammY sends files as attach://<id> references in multipart.
+    for (const [key, value] of Object.entries(payload)) {
+      if (typeof value === "string" && value.startsWith("attach://")) {
+        const ref = value.slice("attach://".length);
+        payload[key] = payload[ref];
+        payload[`__${key}_name`] = payload[`__${ref}_name`];
+      }
+    }
+    return payload;
+  }
+  if (type.includes("application/x-www-form-urlencoded"))
+    return Object.fromEntries(new URLSearchParams(body.toString("utf8")));
+  return {};
+}

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { png } from "../helpers/images.ts";
+import { startTelegramBot, type TelegramHarness, WEBHOOK_SECRET } from "../helpers/telegramBot.ts";
+
+const lan = { id: 501, first_name: "Lan", language_code: "vi" };
+const minh = { id: 502, first_name: "Minh" };
+
+let h: TelegramHarness;
+afterEach(() => h?.close());
+
+const code = (i: number) => (h.invites[i]?.code ?? "").replace("-", "");
+
+describe("Telegram, long polling", () => {
+  it("registers the command menu in Vietnamese and English", async () => {
+    h = await startTelegramBot();
+    const menus = h.fake.calls.filter((c) => c.method === "setMyCommands");
+    expect(menus.map((m) => m.payload.language_code ?? "default")).toEqual(["vi", "default", "en"]);
+    const vi = menus[0]?.payload.commands as { command: string; description: string }[];
+    expect(vi.find((c) => c.command === "report")?.description).toBe(
+      "báo cáo tự đánh giá của đơn vị, kèm ảnh",
+    );
+    expect(vi.some((c) => c.command === "join")).toBe(false);
+  });
+
+  it("joins by deep link, then reports with inline buttons and an album of photos", async () => {
+    h = await startTelegramBot();
+    const [welcome] = await h.say(501, lan, `/start ${code(3)}`, 2);
+    expect(welcome).toContain("Chào mừng Lan! Bạn đã tham gia Khối thi đua các cơ quan Đảng tỉnh");
+
+    const [deadlineQuestion] = await h.say(501, lan, "/report");
+    expect(deadlineQuestion).toBe(
+      "Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn: báo cáo cho hạn nào?",
+    );
+    expect(h.fake.sent.at(-1)?.buttons.map((b) => b.text)).toEqual([
+      "17:00 09/03/2026 (gần nhất)",
+      "17:00 08/04/2026",
+      "17:00 08/05/2026",
+    ]);
+    expect(await h.press(501, lan, "17:00 09/03/2026 (gần nhất)")).toEqual([
+      "Tình trạng thực hiện?",
+    ]);
+    await h.press(501, lan, "Đã hoàn thành");
+    expect(await h.say(501, lan, "Đã tổng vệ sinh, trồng thêm cây xanh")).toEqual([
+      "Gửi ảnh minh chứng (có thể gửi nhiều ảnh), rồi bấm Xong.",
+    ]);
+    const before = h.fake.textsIn(501).length;
+    for (const seed of [1, 2, 3]) h.fake.photo(501, lan, png(40, 30, seed), { album: "album-1" });
+    await h.fake.until(() => h.fake.textsIn(501).length > before, 5000, "album acknowledgement");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.fake.textsIn(501).slice(before)).toEqual(["Đã nhận 3 ảnh. Gửi thêm hoặc bấm Xong."]);
+    const [summary] = await h.press(501, lan, "Xong");
+    expect(summary).toContain("Ảnh: 3");
+    const [saved] = await h.press(501, lan, "Gửi báo cáo");
+    expect(saved).toContain("✅ Đã lưu báo cáo của Ban Tuyên giáo Tỉnh ủy");
+    const report = await h.t.app.deps.db.report.findFirstOrThrow({ include: { evidence: true } });
+    expect(report.status).toBe("DONE");
+    expect(report.evidence.map((e) => e.platform)).toEqual(["telegram", "telegram", "telegram"]);
+    expect(report.evidence[0]?.platformFileId).toMatch(/^photo-\d+$/);
+  });
+
+  it("takes a button press from before a restart", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    await h.say(501, lan, "/report");
+    const dir = h.t.dir;
+    await h.adapter.stop();
+    await h.fake.stop();
+    const old = h;
+    h = await startTelegramBot({ dir, seed: false });
+    // The new fake has no memory of the old messages: carry the buttons over.
+    h.fake.sent.push(...old.fake.sent.filter((m) => m.chatId === "501"));
+    expect(await h.press(501, lan, "17:00 09/03/2026 (gần nhất)")).toEqual([
+      "Tình trạng thực hiện?",
+    ]);
+  });
+
+  it("stores a quick photo report and refuses a PDF sent as a photo document", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    const before = h.fake.textsIn(501).length;
+    h.fake.photo(501, lan, png(50, 50, 7), { caption: "Khuôn viên #xanhsachdep" });
+    await h.fake.until(() => h.fake.textsIn(501).length > before);
+    expect(h.fake.textsIn(501).at(-1)).toContain("✅ Đã lưu 1 ảnh minh chứng");
+    h.fake.document(501, lan, Buffer.from("%PDF-1.4 fake"), "anh.jpg", "image/jpeg");
+    await h.fake.until(() => h.fake.textsIn(501).length > before + 1);
+    expect(h.fake.textsIn(501).at(-1)).toContain("chưa biết gắn vào báo cáo nào");
+    expect(await h.t.app.deps.db.evidence.count()).toBe(1);
+  });
+
+  it("answers commands in a group, addressed to it, and ignores chatter and other bots", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    expect(await h.say(-1001, lan, `/join@thidua_test_bot ${code(3)}`)).toEqual([
+      "Đã liên kết nhóm này với Ban Tuyên giáo Tỉnh ủy. Thông báo và nhắc hạn của đơn vị sẽ gửi vào đây.",
+    ]);
+    h.fake.text(-1001, minh, "chào cả nhà");
+    h.fake.text(-1001, minh, "/help@other_bot");
+    const [help] = await h.say(-1001, lan, "/help");
+    expect(help).toContain("Các lệnh dành cho bạn");
+    expect(h.fake.textsIn(-1001)).toHaveLength(2);
+  });
+});
+
+describe("Telegram, webhook mode", () => {
+  it("refuses a forged webhook with 401 and stores nothing", async () => {
+    h = await startTelegramBot({ webhook: true });
+    expect(h.fake.webhook?.url).toBe(`${h.http.url}/webhooks/telegram`);
+    const update = {
+      update_id: 1,
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: 9, type: "private" },
+        from: { id: 9, is_bot: false, first_name: "X" },
+        text: "/start",
+      },
+    };
+    expect(await h.fake.postToWebhook(update, "wrong-secret")).toBe(401);
+    expect(await h.fake.postToWebhook(update, null)).toBe(401);
+    expect(await h.t.app.deps.db.inboundUpdate.count()).toBe(0);
+    expect(h.fake.sent).toHaveLength(0);
+    const garbage = await fetch(`${h.http.url}/webhooks/telegram`, {
+      method: "POST",
+      headers: { "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
+      body: "{not json",
+    });
+    expect(garbage.status).toBe(400);
+  });
+
+  it("records an update before answering and handles a duplicate delivery once", async () => {
+    h = await startTelegramBot({ webhook: true });
+    const update = {
+      update_id: 777,
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: 501, type: "private" },
+        from: { ...lan, is_bot: false },
+        text: `/join ${code(2)}`,
+      },
+    };
+    expect(await h.fake.postToWebhook(update, WEBHOOK_SECRET)).toBe(200);
+    expect(await h.fake.postToWebhook(update, WEBHOOK_SECRET)).toBe(200);
+    await h.fake.until(() => h.fake.textsIn(501).length >= 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.fake.textsIn(501)).toHaveLength(2);
+    expect(await h.t.app.deps.db.member.count()).toBe(2);
+    expect(
+      await h.t.app.deps.db.inboundUpdate.count({ where: { processedAt: { not: null } } }),
+    ).toBe(1);
+  });
+
+  it("runs a whole conversation through the webhook", async () => {
+    h = await startTelegramBot({ webhook: true });
+    await h.say(501, lan, `/start ${code(3)}`, 2);
+    const [status] = await h.say(501, lan, "/status");
+    expect(status).toContain("Tình hình báo cáo của Ban Tuyên giáo Tỉnh ủy");
+  });
+
+  it("reports its state on /healthz", async () => {
+    h = await startTelegramBot({ webhook: true });
+    const health = await (await fetch(`${h.http.url}/healthz`)).json();
+    expect(health).toEqual({ ok: true, database: true, adapters: { telegram: "webhook" } });
+  });
+});
