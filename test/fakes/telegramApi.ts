@@ -81,8 +81,9 @@ export class FakeTelegramApi {
         res.end(JSON.stringify({ ok: false, error_code: 500, description: String(error) }));
       });
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}`;
+    const server = this.#server;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 
