@@ -71,13 +71,10 @@ export function createApp(deps: AppDeps): App {
     translator,
     deps,
     startDelivery: (transports) => {
-      const progress = new AnnouncementProgress(
-        services.announcements,
-        transports,
-        translator,
-        deps.logger,
-      );
-      const sender = new Sender(
+      // The sender reports settled deliveries to the progress, which sends through the
+      // sender's limits: bound late, since each needs the other.
+      let settled: (announcementId: number) => void = () => {};
+      const sender: Sender = new Sender(
         services.outbox,
         transports,
         services.evidenceStore,
@@ -89,9 +86,17 @@ export function createApp(deps: AppDeps): App {
           backoffMs: deps.config.DELIVERY_BACKOFF_MS,
           idleMs: 1000,
           onBlocked: (platform, chatId) => services.announcements.markChatBlocked(platform, chatId),
-          onSettled: (announcementId) => progress.settled(announcementId),
+          onSettled: (announcementId) => settled(announcementId),
         },
       );
+      const progress = new AnnouncementProgress(
+        services.announcements,
+        transports,
+        translator,
+        deps.logger,
+        (platform, chatId, isGroup) => sender.acquire(platform, chatId, isGroup),
+      );
+      settled = (announcementId) => progress.settled(announcementId);
       nudge = () => sender.nudge();
       return { sender, progress };
     },

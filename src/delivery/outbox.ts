@@ -115,6 +115,18 @@ export class Outbox {
     });
   }
 
+  /**
+   * Deliveries for a platform no transport serves would wait forever: they end
+   * FAILED with the reason, so announcements finish and the lead sees why.
+   */
+  async failUnserved(platforms: string[]): Promise<number> {
+    const { count } = await this.db.delivery.updateMany({
+      where: { status: "PENDING", platform: { notIn: platforms } },
+      data: { status: "FAILED", lastError: "no adapter is configured for this platform" },
+    });
+    return count;
+  }
+
   /** Gives back what `owner` took but did not send (a clean stop). */
   async release(owner: string): Promise<number> {
     const { count } = await this.db.delivery.updateMany({

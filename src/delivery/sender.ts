@@ -65,6 +65,14 @@ export class Sender {
     })();
   }
 
+  /**
+   * Waits for a send slot on a platform, for messages sent around the outbox (the
+   * lead's live progress), so that one set of limits covers everything.
+   */
+  async acquire(platform: string, platformChatId: string, isGroup: boolean): Promise<void> {
+    await this.#limiters.get(platform)?.acquire(platformChatId, isGroup);
+  }
+
   /** Wakes an idle sender: something was just enqueued. */
   nudge(): void {
     this.#wake?.();
@@ -81,8 +89,11 @@ export class Sender {
 
   /** One pass over every platform; answers how many deliveries it settled. */
   async drainOnce(): Promise<number> {
+    const unserved = await this.outbox.failUnserved(this.transports.map((t) => t.platform));
+    if (unserved > 0)
+      this.logger.warn({ unserved }, "deliveries failed: their platform has no adapter");
     const passes = this.transports.map((t) => this.#drainPlatform(t));
-    return (await Promise.all(passes)).reduce((a, b) => a + b, 0);
+    return unserved + (await Promise.all(passes)).reduce((a, b) => a + b, 0);
   }
 
   async #drainPlatform(transport: Transport): Promise<number> {

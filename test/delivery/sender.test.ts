@@ -170,6 +170,26 @@ describe("the outbox sender", () => {
     expect(transport.sent).toEqual(["x", "y"]);
   });
 
+  it("fails deliveries for a platform no adapter serves, so announcements can finish", async () => {
+    await t.app.services.outbox.enqueue([
+      {
+        kind: "ANNOUNCEMENT",
+        dedupeKey: "zalo-1",
+        blocId: 1,
+        platform: "zalo",
+        platformChatId: "z1",
+        chatKind: "PRIVATE",
+        chatId: null,
+        text: "x",
+      },
+    ]);
+    await sender().drainOnce();
+    expect(await t.app.deps.db.delivery.findFirstOrThrow()).toMatchObject({
+      status: "FAILED",
+      lastError: "no adapter is configured for this platform",
+    });
+  });
+
   it("sends a delivery decided twice only once", async () => {
     await enqueue(["once"]);
     await enqueue(["once"]);

@@ -24,7 +24,7 @@ export interface SentMessage {
 export interface FakeLimits {
   perSecond: number;
   perChatIntervalMs: number;
-  groupPerMinute: number;
+  perGroupPerMinute: number;
 }
 
 interface Fault {
@@ -58,7 +58,8 @@ export class FakeTelegramApi {
   /** Chats that became supergroups: old id → new id. */
   readonly migrated = new Map<string, string>();
   limits: FakeLimits | null = null;
-  rateLimited = 0;
+  /** Chats whose sends broke a limit and got a 429 (not counting injected faults). */
+  readonly rateLimitedChats: string[] = [];
   webhook: { url: string; secret: string } | null = null;
 
   #server: Server | null = null;
@@ -70,7 +71,7 @@ export class FakeTelegramApi {
   #waiters: (() => void)[] = [];
   #faults: Fault[] = [];
   #sendTimes: number[] = [];
-  #chatTimes = new Map<string, number>();
+  #chatTimes = new Map<string, number[]>();
   #groupTimes = new Map<string, number[]>();
   url = "";
 
@@ -268,7 +269,7 @@ export class FakeTelegramApi {
       }
       const retryAfter = method === "editMessageText" ? 0 : this.#breaksLimits(chatId);
       if (retryAfter > 0) {
-        this.rateLimited++;
+        this.rateLimitedChats.push(chatId);
         return this.#answer(res, 429, {
           ok: false,
           error_code: 429,
@@ -388,17 +389,23 @@ export class FakeTelegramApi {
   #breaksLimits(chatId: string): number {
     const t = Date.now();
     if (this.limits) {
-      const { perSecond, perChatIntervalMs, groupPerMinute } = this.limits;
+      const { perSecond, perChatIntervalMs, perGroupPerMinute } = this.limits;
       this.#sendTimes = this.#sendTimes.filter((x) => x > t - 1000);
-      const last = this.#chatTimes.get(chatId) ?? 0;
+      // Telegram tolerates short bursts in one chat (a conversation's replies): here
+      // ten messages in any ten intervals, one per interval on average.
+      const window = perChatIntervalMs * 10 * 0.9;
+      const chat = (this.#chatTimes.get(chatId) ?? []).filter((x) => x > t - window);
       const group = (this.#groupTimes.get(chatId) ?? []).filter((x) => x > t - 60_000);
+      const secondsUntil = (oldest: number | undefined, span: number) =>
+        Math.max(1, Math.ceil(((oldest ?? t) + span - t) / 1000));
       if (this.#sendTimes.length >= Math.ceil(perSecond * 1.1)) return 1;
-      if (t - last < perChatIntervalMs * 0.9) return 1;
-      if (chatId.startsWith("-") && group.length >= groupPerMinute) return 60;
+      if (chat.length >= 10) return secondsUntil(chat[0], window);
+      if (chatId.startsWith("-") && group.length >= perGroupPerMinute)
+        return secondsUntil(group[0], 60_000);
       this.#groupTimes.set(chatId, [...group, t]);
+      this.#chatTimes.set(chatId, [...chat, t]);
     }
     this.#sendTimes.push(t);
-    this.#chatTimes.set(chatId, t);
     return 0;
   }
 

@@ -25,7 +25,10 @@ export async function startTelegramBot(
   options: { webhook?: boolean; limits?: RateLimits; dir?: string; seed?: boolean } = {},
 ): Promise<TelegramHarness> {
   const fake = await new FakeTelegramApi().start();
-  const t = await createTestApp(options.dir ? { dir: options.dir } : {});
+  const env = { DELIVERY_BACKOFF_MS: "200" };
+  const t = await createTestApp(options.dir ? { dir: options.dir, env } : { env });
+  // Real sends, retries and rate limits happen here: let the test clock run.
+  t.clock.follow();
   const invites =
     options.seed === false
       ? []

@@ -19,6 +19,8 @@ export class AnnouncementProgress {
     private readonly transports: Transport[],
     private readonly translator: Translator,
     private readonly logger: Logger,
+    /** Waits for the platform's rate limiter before each send or edit. */
+    private readonly acquire: (platform: string, chatId: string, isGroup: boolean) => Promise<void>,
     private readonly throttleMs = 2000,
   ) {}
 
@@ -67,6 +69,7 @@ export class AnnouncementProgress {
       failed: counts.failed + counts.blocked,
     });
     const messageId = this.#messages.get(announcementId);
+    await this.acquire(transport.platform, target.platformChatId, target.kind === "GROUP");
     if (messageId) await transport.edit(target, messageId, text);
     else this.#messages.set(announcementId, (await transport.send(target, { text })).messageId);
   }
