@@ -101,6 +101,42 @@ describe("Telegram, long polling", () => {
   });
 });
 
+describe("Telegram groups that become supergroups", () => {
+  it("re-key the chat and get the message at the new id", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    await h.say(-1001, lan, `/join ${code(3)}`);
+    h.fake.migrated.set("-1001", "-1002003004");
+    await h.adapter.transport.send(
+      { platformChatId: "-1001", kind: "GROUP" },
+      { text: "Nhắc hạn" },
+    );
+    expect(h.fake.textsIn("-1002003004")).toEqual(["Nhắc hạn"]);
+    const chat = await h.t.app.deps.db.chat.findFirstOrThrow({ where: { kind: "GROUP" } });
+    expect(chat).toMatchObject({ platformChatId: "-1002003004", unitId: 4 });
+  });
+
+  it("re-key the chat when Telegram reports the migration as a service message", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    await h.say(-1001, lan, `/join ${code(3)}`);
+    h.fake.push({
+      message: {
+        message_id: 99,
+        date: 1,
+        chat: { id: -1001, type: "group", title: "g" },
+        from: { ...lan, is_bot: false },
+        migrate_to_chat_id: -1009,
+      },
+    });
+    const groupId = async () =>
+      (await h.t.app.deps.db.chat.findFirstOrThrow({ where: { kind: "GROUP" } })).platformChatId;
+    for (let i = 0; i < 50 && (await groupId()) !== "-1009"; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await groupId()).toBe("-1009");
+  });
+});
+
 describe("Telegram, webhook mode", () => {
   it("refuses a forged webhook with 401 and stores nothing", async () => {
     h = await startTelegramBot({ webhook: true });
