@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { serializeTransactions } from "./serializedAdapter.ts";
 
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client.ts";
@@ -15,7 +16,9 @@ const BUSY_TIMEOUT_MS = 5_000;
  */
 export async function openDatabase(databaseFile: string): Promise<Db> {
   mkdirSync(dirname(databaseFile), { recursive: true });
-  const adapter = new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS });
+  const adapter = serializeTransactions(
+    new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS }),
+  );
   const db = new PrismaClient({ adapter });
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");

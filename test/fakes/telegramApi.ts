@@ -61,6 +61,8 @@ export class FakeTelegramApi {
   /** Chats whose sends broke a limit and got a 429 (not counting injected faults). */
   readonly rateLimitedChats: string[] = [];
   webhook: { url: string; secret: string } | null = null;
+  /** Called for every message the bot sends (benchmarks time replies with it). */
+  onSent: ((message: SentMessage) => void) | null = null;
 
   #server: Server | null = null;
   #updates: Json[] = [];
@@ -97,6 +99,11 @@ export class FakeTelegramApi {
   /** The next `times` calls of `method` (to `chatId`, if given) fail as told. */
   failNext(method: string, fault: Omit<Fault, "method" | "times"> & { times?: number }): void {
     this.#faults.push({ method, times: fault.times ?? 1, ...fault });
+  }
+
+  /** Makes a file downloadable with getFile, as if a user had uploaded it. */
+  addFile(fileId: string, bytes: Uint8Array): void {
+    this.#files.set(fileId, bytes);
   }
 
   /* Users */
@@ -377,6 +384,7 @@ export class FakeTelegramApi {
         : {}),
     };
     this.sent.push(message);
+    this.onSent?.(message);
     return {
       message_id: message.messageId,
       date: now(),

@@ -1,0 +1,53 @@
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type App, createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { type Clock, systemClock } from "../../src/core/clock.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { applyMigrations } from "../../src/db/schemaEngine.ts";
+import { createLogger } from "../../src/logger.ts";
+
+/** A fresh bot on a new SQLite file, as the benchmarks need it. */
+export async function benchApp(clock: Clock = systemClock, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "thidua-bench-"));
+  const file = join(dir, "bench.db");
+  await applyMigrations({ databaseFile: file });
+  const config = loadConfig({
+    DATABASE_URL: `file:${file}`,
+    DATA_DIR: dir,
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const db = await openDatabase(file);
+  let queries = 0;
+  const app: App = createApp({ db, config, clock, logger: createLogger("silent") });
+  return { app, dir, file, countQueries: () => queries, setQueries: (n: number) => (queries = n) };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Samples RSS while `work` runs; answers the work's result and the peak in MB. */
+export async function withPeakRss<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peakRssMb: Math.round(peak / 1024 / 1024) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export const report = (name: string, figures: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);
+
+export { copyFileSync };
