@@ -15,6 +15,27 @@ import { TelegramTransport } from "./transport.ts";
 import { toInboundEvent, webhookUpdateSchema } from "./updates.ts";
 
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+const INBOX_CONCURRENCY = 8;
+
+/** The chat an update belongs to, so that one chat's updates keep their order. */
+function chatKeyOf(payload: string): string {
+  const update = JSON.parse(payload) as Update;
+  const chat =
+    update.message?.chat ?? update.callback_query?.message?.chat ?? update.my_chat_member?.chat;
+  return String(chat?.id ?? "none");
+}
+
+async function runLimited<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 export interface TelegramOptions {
   token: string;
@@ -133,7 +154,10 @@ export class TelegramAdapter implements ChatAdapter {
     return { status: 200, body: JSON.stringify({ ok: true }) };
   }
 
-  /** Handles stored updates one at a time, in arrival order (single flight). */
+  /**
+   * Handles stored updates (single flight): each chat's in arrival order, several
+   * chats at once, so one officer's slow photo download does not hold up the rest.
+   */
   #drainInbox(): void {
     if (this.#draining) {
       this.#redrain = true;
@@ -143,27 +167,36 @@ export class TelegramAdapter implements ChatAdapter {
       do {
         this.#redrain = false;
         for (
-          let rows = await this.#inbox.pending("telegram");
+          let rows = await this.#inbox.pending("telegram", 200);
           rows.length > 0;
-          rows = await this.#inbox.pending("telegram")
+          rows = await this.#inbox.pending("telegram", 200)
         ) {
+          const byChat = new Map<string, typeof rows>();
           for (const row of rows) {
-            try {
-              await this.bot.handleUpdate(JSON.parse(row.payload) as Update);
-              await this.#inbox.done(row.id);
-            } catch (error) {
-              this.app.deps.logger.error(
-                { err: error, updateId: row.updateKey },
-                "stored telegram update failed",
-              );
-              await this.#inbox.failed(row.id);
-            }
+            const key = chatKeyOf(row.payload);
+            byChat.set(key, [...(byChat.get(key) ?? []), row]);
           }
+          await runLimited([...byChat.values()], INBOX_CONCURRENCY, async (chatRows) => {
+            for (const row of chatRows) await this.#handleStored(row);
+          });
         }
       } while (this.#redrain);
     })().finally(() => {
       this.#draining = null;
     });
+  }
+
+  async #handleStored(row: { id: number; updateKey: string; payload: string }): Promise<void> {
+    try {
+      await this.bot.handleUpdate(JSON.parse(row.payload) as Update);
+      await this.#inbox.done(row.id);
+    } catch (error) {
+      this.app.deps.logger.error(
+        { err: error, updateId: row.updateKey },
+        "stored telegram update failed",
+      );
+      await this.#inbox.failed(row.id);
+    }
   }
 
   async #onUpdate(update: Update): Promise<void> {
