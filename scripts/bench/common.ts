@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type App, createApp } from "../../src/app.ts";
@@ -19,10 +19,14 @@ export async function benchApp(clock: Clock = systemClock, env: Record<string, s
     LOG_LEVEL: "silent",
     ...env,
   });
-  const db = await openDatabase(file);
   let queries = 0;
+  const db = await openDatabase(file, {
+    onQuery: () => {
+      queries++;
+    },
+  });
   const app: App = createApp({ db, config, clock, logger: createLogger("silent") });
-  return { app, dir, file, countQueries: () => queries, setQueries: (n: number) => (queries = n) };
+  return { app, dir, file, queries: () => queries };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -49,5 +53,3 @@ export async function withPeakRss<T>(
 
 export const report = (name: string, figures: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);
-
-export { copyFileSync };

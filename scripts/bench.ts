@@ -1,0 +1,22 @@
+/*
+ * npm run bench: each benchmark in its own process (so peak memory is its own),
+ * printed as JSON lines. Figures go in issue notes, never in tests.
+ */
+import { execFileSync } from "node:child_process";
+
+const runs: [string, string[]][] = [
+  ["scripts/bench/broadcast.ts", []],
+  ["scripts/bench/inbound.ts", ["thidua"]],
+  ["scripts/bench/inbound.ts", ["bare"]],
+  ["scripts/bench/reminders.ts", []],
+];
+
+for (const [script, args] of runs) {
+  const out = execFileSync(process.execPath, ["--import", "tsx", script, ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  for (const line of out.split("\n").filter((l) => l.startsWith("{"))) {
+    console.log(line);
+  }
+}
