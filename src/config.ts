@@ -75,9 +75,30 @@ export const configSchema = z
     TELEGRAM_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     TELEGRAM_GROUP_PER_MINUTE: positiveInt(20),
     TELEGRAM_ALBUM_WAIT_MS: positiveInt(1000),
-    ZALO_BOT_TOKEN: z.string().min(1).optional(),
+    ZALO_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, {
+        message: "must look like 12345689:abc-xyz (from Zalo Bot Creator)",
+      })
+      .optional(),
+    ZALO_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
+    ZALO_WEBHOOK_URL: z.url({ protocol: /^https$/ }).optional(),
+    ZALO_WEBHOOK_SECRET: z.string().min(8).max(256).optional(),
+    ZALO_POLL_TIMEOUT_SECONDS: positiveInt(30),
+    ZALO_RATE_PER_SECOND: positiveInt(10),
+    ZALO_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    MEDIA_LINK_TTL_SECONDS: positiveInt(600),
+    MEDIA_SIGNING_SECRET: z.string().min(16).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_WEBHOOK_SECRET"],
+        message: "is required when ZALO_WEBHOOK_URL is set (8–256 characters)",
+      });
+    }
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: "custom",

@@ -2,11 +2,13 @@ import { ConsoleChat } from "./adapters/console/adapter.ts";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
 import { TelegramAdapter } from "./adapters/telegram/adapter.ts";
+import { ZaloAdapter } from "./adapters/zalo/adapter.ts";
 import type { App } from "./app.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { type Config, ConfigError, consoleChatEnabled, loadConfig } from "./config.ts";
 import type { ChatAdapter } from "./core/adapter.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
+import { MediaLinks } from "./http/mediaLinks.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
@@ -15,7 +17,7 @@ import { startScheduler } from "./scheduler/scheduler.ts";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function platformAdapters(app: App, config: Config): ChatAdapter[] {
+function platformAdapters(app: App, config: Config, links: MediaLinks | null): ChatAdapter[] {
   const adapters: ChatAdapter[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     adapters.push(
@@ -30,6 +32,24 @@ function platformAdapters(app: App, config: Config): ChatAdapter[] {
           perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
           perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
         },
+      }),
+    );
+  }
+  if (config.ZALO_BOT_TOKEN) {
+    adapters.push(
+      new ZaloAdapter(app, {
+        token: config.ZALO_BOT_TOKEN,
+        apiRoot: config.ZALO_API_ROOT,
+        webhookUrl: config.ZALO_WEBHOOK_URL,
+        webhookSecret: config.ZALO_WEBHOOK_SECRET,
+        pollTimeoutSeconds: config.ZALO_POLL_TIMEOUT_SECONDS,
+        limits: {
+          perSecond: config.ZALO_RATE_PER_SECOND,
+          perChatIntervalMs: config.ZALO_PER_CHAT_INTERVAL_MS,
+          perGroupPerMinute: 20,
+        },
+        mediaLinks: links,
+        maxPhotoBytes: config.EVIDENCE_MAX_BYTES,
       }),
     );
   }
@@ -52,7 +72,15 @@ async function main(): Promise<void> {
   const app = await bootstrap(config, logger);
   await seedOnFirstStart(app, config);
 
-  const adapters = platformAdapters(app, config);
+  const links = config.PUBLIC_BASE_URL
+    ? new MediaLinks(
+        config.PUBLIC_BASE_URL,
+        config.MEDIA_LINK_TTL_SECONDS * 1000,
+        app.deps.clock,
+        config.MEDIA_SIGNING_SECRET,
+      )
+    : null;
+  const adapters = platformAdapters(app, config, links);
   const consoleTransport = new ConsoleTransport(say);
   const { sender, progress } = app.startDelivery([
     consoleTransport,
@@ -66,6 +94,9 @@ async function main(): Promise<void> {
           port: config.HTTP_PORT,
           host: config.HTTP_HOST,
           adapters,
+          ...(links
+            ? { media: { links, read: (key: string) => app.services.evidenceStore.get(key) } }
+            : {}),
           checkDatabase: async () => (await app.deps.db.$queryRawUnsafe("SELECT 1")) !== null,
           logger,
         })

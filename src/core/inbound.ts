@@ -34,7 +34,9 @@ export type InboundPayload =
   | { type: "command"; command: string; args: string }
   | { type: "text"; text: string }
   | { type: "choice"; choiceId: string }
-  | { type: "media"; files: InboundFile[]; caption: string };
+  | { type: "media"; files: InboundFile[]; caption: string }
+  /** A sticker, voice note or anything else the bot cannot read. */
+  | { type: "unsupported"; what: string };
 
 /** One platform update, as every handler sees it. */
 export interface InboundEvent {

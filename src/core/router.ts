@@ -122,7 +122,12 @@ export class Router<S> {
     try {
       await this.#route(ctx, state);
     } catch (error) {
-      replies.push({ text: this.#describeError(ctx, error) });
+      const message: OutboundMessage = { text: this.#describeError(ctx, error) };
+      // An answer that is not one of the choices: ask again, with the choices.
+      if (error instanceof AppError && error.code === "pick_a_choice" && state?.choices.length) {
+        message.choices = state.choices;
+      }
+      replies.push(message);
     }
 
     await this.#saveFlow(key, state, next, replies, now);
@@ -142,6 +147,12 @@ export class Router<S> {
         throw new AppError(ctx.actor ? "forbidden" : "not_linked");
       }
       await spec.run(ctx, payload.args.trim());
+      return;
+    }
+
+    // A sticker or a voice note gets a word on what the bot reads; a flow waits on.
+    if (payload.type === "unsupported") {
+      if (!inGroup) ctx.reply(ctx.t("common:unsupported_message"));
       return;
     }
 
@@ -227,5 +238,7 @@ function toStepInput(event: InboundEvent, choices: Choice[]): StepInput {
     }
     case "command":
       return { type: "text", text: `/${payload.command} ${payload.args}`.trim() };
+    case "unsupported":
+      throw new Error("unsupported payloads never reach a flow step");
   }
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { ChatAdapter } from "../core/adapter.ts";
 import type { Logger } from "../logger.ts";
+import type { MediaLinks } from "./mediaLinks.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -9,6 +10,8 @@ export interface HttpServerOptions {
   port: number;
   host: string;
   adapters: ChatAdapter[];
+  /** Serves stored images under signed, expiring links (for Zalo, which takes URLs only). */
+  media?: { links: MediaLinks; read: (storageKey: string) => Promise<Uint8Array> };
   /** Answers whether the database answers. */
   checkDatabase: () => Promise<boolean>;
   logger: Logger;
@@ -53,6 +56,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const adapters = Object.fromEntries(options.adapters.map((a) => [a.platform, a.status()]));
         const healthy = database && Object.values(adapters).every((s) => !s.startsWith("error"));
         reply(res, healthy ? 200 : 503, JSON.stringify({ ok: healthy, database, adapters }));
+        return;
+      }
+      const media = /^\/media\/([A-Za-z0-9_.-]+)$/.exec(path);
+      if (req.method === "GET" && media && options.media) {
+        const key = options.media.links.verify(media[1] ?? "");
+        if (!key)
+          return reply(res, 404, JSON.stringify({ ok: false, error: "expired or invalid link" }));
+        const bytes = await options.media.read(key);
+        const extension = key.split(".").pop() ?? "";
+        const type =
+          extension === "png" ? "image/png" : extension === "webp" ? "image/webp" : "image/jpeg";
+        res.writeHead(200, { "content-type": type, "cache-control": "private, max-age=300" });
+        res.end(Buffer.from(bytes));
         return;
       }
       const webhook = /^\/webhooks\/([a-z]+)$/.exec(path);

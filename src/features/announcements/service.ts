@@ -3,6 +3,7 @@ import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
 import type { DeliveryCounts, Outbox } from "../../delivery/outbox.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
+import { preferredChats } from "../../services/notifyPreference.ts";
 
 export type Audience = { units: "all" } | { units: number[] };
 
@@ -25,9 +26,12 @@ export class AnnouncementService {
     private readonly nudge: () => void = () => {},
   ) {}
 
-  /** The active chats an audience reaches: units' groups and members' private chats. */
-  targets(blocId: number, audience: Audience) {
-    return this.db.chat.findMany({
+  /**
+   * The active chats an audience reaches: units' groups and members' private chats,
+   * on the apps each member chose (/notify).
+   */
+  async targets(blocId: number, audience: Audience) {
+    const chats = await this.db.chat.findMany({
       where: {
         blocId,
         active: true,
@@ -35,6 +39,7 @@ export class AnnouncementService {
       },
       orderBy: { id: "asc" },
     });
+    return preferredChats(this.db, chats);
   }
 
   async create(input: NewAnnouncement): Promise<{ id: number; targets: number }> {

@@ -139,6 +139,43 @@ async function members(ctx: Ctx): Promise<void> {
   );
 }
 
+/** /link: on one app, get a code; on the other, send /link CODE. */
+async function link(ctx: Ctx, args: string): Promise<void> {
+  if (args) {
+    const linked = await ctx.services.membership.redeemLinkCode(
+      ctx.event.chat,
+      ctx.event.from,
+      args,
+    );
+    ctx.reply(
+      ctx.t("membership:linked", { name: linked.memberName, platform: ctx.event.chat.platform }),
+    );
+    return;
+  }
+  if (!ctx.actor) throw new AppError("not_linked");
+  const issued = await ctx.services.membership.issueLinkCode(ctx.actor.memberId);
+  ctx.reply(
+    ctx.t("membership:link_code", {
+      code: displayInviteCode(issued.code),
+      plain: issued.code,
+      expires: formatDateTime(issued.expiresAt, ctx.actor.timezone),
+    }),
+  );
+}
+
+async function notify(ctx: Ctx, args: string): Promise<void> {
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
+  const via = args.toLowerCase();
+  if (via !== "telegram" && via !== "zalo" && via !== "both") {
+    throw new AppError("bad_arguments", {
+      usage: "/notify telegram | /notify zalo | /notify both",
+    });
+  }
+  await ctx.services.membership.setNotifyVia(actor.memberId, via);
+  ctx.reply(ctx.t(`membership:notify_${via}`));
+}
+
 export const membershipFeature: Feature<Services> = {
   commands: [
     { names: ["start"], audience: "anyone", helpKey: "start", strangersOnly: true, run: start },
@@ -154,6 +191,8 @@ export const membershipFeature: Feature<Services> = {
     { names: ["cancel", "huy"], audience: "anyone", helpKey: "cancel", run: cancel },
     { names: ["invite", "moi"], audience: ["LEAD"], helpKey: "invite", run: inviteStart },
     { names: ["members", "thanhvien"], audience: ["LEAD"], helpKey: "members", run: members },
+    { names: ["link", "lienket"], audience: "anyone", helpKey: "link", run: link },
+    { names: ["notify", "nhantin"], audience: "member", helpKey: "notify", run: notify },
   ],
   flows: [{ name: INVITE_FLOW, steps: { unit: inviteUnit, role: inviteRole } }],
 };

@@ -7,6 +7,8 @@ import type { Db } from "../../db/client.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
 import { generateInviteCode, hashInviteCode, normalizeInviteCode } from "./inviteCode.ts";
 
+const LINK_CODE_MINUTES = 15;
+
 export interface MembershipLimits {
   maxFailedTries: number;
   tryWindowMinutes: number;
@@ -223,6 +225,87 @@ export class MembershipService {
       unitName: invite.unit?.name ?? null,
       linkedGroup: existing !== null,
     };
+  }
+
+  /** A one-time code that links this member's account on another app (/link). */
+  async issueLinkCode(memberId: number): Promise<{ code: string; expiresAt: Date }> {
+    const code = generateInviteCode();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + LINK_CODE_MINUTES * MINUTE);
+    await this.db.linkCode.create({
+      data: { codeHash: hashInviteCode(code), memberId, expiresAt, createdAt: now },
+    });
+    return { code, expiresAt };
+  }
+
+  /** Adds the sender's account on this platform to the member who issued the code. */
+  async redeemLinkCode(
+    chat: ChatRef,
+    sender: Sender,
+    input: string,
+  ): Promise<{ memberName: string }> {
+    const now = this.clock.now();
+    const existing = await this.db.account.findUnique({
+      where: {
+        platform_platformUserId: { platform: chat.platform, platformUserId: sender.platformUserId },
+      },
+      include: { member: { include: { unit: true } } },
+    });
+    if (existing) {
+      throw new AppError("already_member", {
+        unit: existing.member.unit?.name ?? existing.member.role,
+      });
+    }
+    await this.#checkTries(chat, now);
+    const normalized = normalizeInviteCode(input);
+    const link = normalized
+      ? await this.db.linkCode.findUnique({ where: { codeHash: hashInviteCode(normalized) } })
+      : null;
+    const refusal =
+      !link || link.usedAt ? "invite_invalid" : link.expiresAt <= now ? "invite_expired" : null;
+    if (refusal || !link) {
+      await this.db.joinAttempt.create({
+        data: { platform: chat.platform, platformChatId: chat.platformChatId, at: now },
+      });
+      throw new AppError(refusal ?? "invite_invalid");
+    }
+    return this.db.$transaction(async (tx) => {
+      const used = await tx.linkCode.updateMany({
+        where: { id: link.id, usedAt: null },
+        data: { usedAt: now },
+      });
+      if (used.count !== 1) throw new AppError("invite_invalid");
+      const member = await tx.member.update({
+        where: { id: link.memberId },
+        data: {
+          accounts: { create: { platform: chat.platform, platformUserId: sender.platformUserId } },
+        },
+      });
+      const linkFields = { blocId: member.blocId, unitId: member.unitId, active: true };
+      await tx.chat.upsert({
+        where: {
+          platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId },
+        },
+        create: {
+          platform: chat.platform,
+          platformChatId: chat.platformChatId,
+          kind: chat.kind,
+          ...linkFields,
+        },
+        update: linkFields,
+      });
+      await recordAudit(tx, {
+        actor: memberActor(member.id),
+        action: "account.link",
+        blocId: member.blocId,
+        details: { platform: chat.platform },
+      });
+      return { memberName: member.displayName };
+    });
+  }
+
+  async setNotifyVia(memberId: number, via: "telegram" | "zalo" | "both"): Promise<void> {
+    await this.db.member.update({ where: { id: memberId }, data: { notifyVia: via } });
   }
 
   /** Telegram gave a group a new id (group → supergroup): keep its links. */

@@ -272,7 +272,10 @@ export class ReminderService {
       add(chat.unitId as number, { ...pick(chat), chatKind: "GROUP", language: fallback });
     }
     for (const member of focals) {
-      for (const account of member.accounts) {
+      const accounts = member.accounts.filter(
+        (a) => member.notifyVia === "both" || member.notifyVia === a.platform,
+      );
+      for (const account of accounts) {
         const chat = chats.find(
           (c) =>
             c.kind === "PRIVATE" &&

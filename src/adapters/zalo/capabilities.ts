@@ -1,0 +1,10 @@
+import type { Capabilities } from "../../core/capabilities.ts";
+
+/** No buttons, no edits, no documents, private chats only (DESIGN.md, platform table). */
+export const ZALO_CAPABILITIES: Capabilities = {
+  textLimit: 2000,
+  buttons: false,
+  editMessages: false,
+  groups: false,
+  documents: false,
+};

@@ -1,0 +1,76 @@
+import { PlatformError } from "../../core/errors.ts";
+import type { OutboundMessage } from "../../core/outbound.ts";
+import { splitText } from "../../core/splitText.ts";
+import type { RateLimits, SendTarget, Transport } from "../../core/transport.ts";
+import type { MediaLinks } from "../../http/mediaLinks.ts";
+import type { EvidenceStore } from "../../storage/evidenceStore.ts";
+import { ZALO_CAPABILITIES } from "./capabilities.ts";
+import { ZaloApiError, type ZaloClient, ZaloNetworkError } from "./client.ts";
+
+export const ZALO_TEXT_LIMIT = 2000;
+
+/** Zalo's failures in the core's terms. A send whose outcome is unknown is not retried. */
+export function toPlatformError(error: unknown): unknown {
+  if (error instanceof ZaloApiError) {
+    if (error.errorCode === 429) return new PlatformError(error.message, "rate_limited", 2000);
+    if (error.errorCode >= 500) return new PlatformError(error.message, "transient");
+    return new PlatformError(error.message, "permanent");
+  }
+  if (error instanceof ZaloNetworkError) {
+    return error.surelyNotSent
+      ? new PlatformError(error.message, "transient")
+      : new PlatformError(
+          `${error.message} (outcome unknown: not retried, to avoid a double send)`,
+          "permanent",
+        );
+  }
+  return error;
+}
+
+/**
+ * Messages to Zalo chats: text split at 2000 characters on line breaks; photos as
+ * signed links to the bot's own server, or, without PUBLIC_BASE_URL, as text with
+ * a note (`photoNote`, in the deployment's language).
+ */
+export class ZaloTransport implements Transport {
+  readonly platform = "zalo" as const;
+  readonly capabilities = ZALO_CAPABILITIES;
+
+  constructor(
+    private readonly client: ZaloClient,
+    readonly limits: RateLimits,
+    private readonly store: EvidenceStore,
+    private readonly links: MediaLinks | null,
+    private readonly photoNote: string,
+  ) {}
+
+  async send(target: SendTarget, message: OutboundMessage): Promise<{ messageId: string }> {
+    try {
+      let text = message.text;
+      let lastId = "";
+      if (message.photo && this.links) {
+        const { key } = await this.store.put(
+          message.photo.bytes,
+          message.photo.fileName.split(".").pop() ?? "jpg",
+        );
+        const [caption, ...rest] = splitText(text, ZALO_TEXT_LIMIT);
+        lastId = (
+          await this.client.sendPhoto(
+            target.platformChatId,
+            this.links.url(key),
+            caption || undefined,
+          )
+        ).message_id;
+        text = rest.join("\n");
+      } else if (message.photo) {
+        text = `${text}\n\n${this.photoNote}`.trim();
+      }
+      for (const part of text ? splitText(text, ZALO_TEXT_LIMIT) : []) {
+        lastId = (await this.client.sendMessage(target.platformChatId, part)).message_id;
+      }
+      return { messageId: lastId };
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+  }
+}
