@@ -1,0 +1,80 @@
+import { ZaloAdapter } from "../../src/adapters/zalo/adapter.ts";
+import type { ChatAdapter } from "../../src/core/adapter.ts";
+import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { MediaLinks } from "../../src/http/mediaLinks.ts";
+import { type RunningServer, startHttpServer } from "../../src/http/server.ts";
+import { FakeZaloApi } from "../fakes/zaloApi.ts";
+import { createTestApp, type TestApp } from "./testApp.ts";
+
+export const ZALO_SECRET = "zalo-webhook-secret";
+
+export interface ZaloHarness {
+  fake: FakeZaloApi;
+  t: TestApp;
+  adapter: ZaloAdapter;
+  http: RunningServer;
+  invites: DemoInvite[];
+  /** A user writes; resolves with the bot's new messages to them. */
+  say(userId: string, text: string, expect?: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startZaloBot(
+  options: { webhook?: boolean; publicMedia?: boolean } = {},
+): Promise<ZaloHarness> {
+  const fake = await new FakeZaloApi().start();
+  const t = await createTestApp({ env: { DELIVERY_BACKOFF_MS: "100" } });
+  t.clock.follow();
+  const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+  const adapters: ChatAdapter[] = [];
+  let links: MediaLinks | null = null;
+  const http = await startHttpServer({
+    port: 0,
+    host: "127.0.0.1",
+    adapters,
+    media: {
+      links: { verify: (token: string) => links?.verify(token) ?? null } as MediaLinks,
+      read: (key) => t.app.services.evidenceStore.get(key),
+    },
+    checkDatabase: async () => true,
+    logger: t.app.deps.logger,
+  });
+  if (options.publicMedia) links = new MediaLinks(http.url, 60_000, t.clock);
+  const adapter = new ZaloAdapter(t.app, {
+    token: fake.token,
+    apiRoot: fake.url,
+    ...(options.webhook
+      ? { webhookUrl: `${http.url}/webhooks/zalo`, webhookSecret: ZALO_SECRET }
+      : {}),
+    pollTimeoutSeconds: 30,
+    limits: { perSecond: 50, perChatIntervalMs: 0, perGroupPerMinute: 20 },
+    mediaLinks: links,
+    maxPhotoBytes: 10 * 1024 * 1024,
+  });
+  adapters.push(adapter);
+  await adapter.start();
+  return {
+    fake,
+    t,
+    adapter,
+    http,
+    invites,
+    say: async (userId, text, expect = 1) => {
+      const before = fake.textsTo(userId).length;
+      fake.text(userId, `Người ${userId}`, text);
+      await fake.until(
+        () => fake.textsTo(userId).length >= before + expect,
+        5000,
+        `${expect} replies to ${userId}`,
+      );
+      await new Promise((r) => setTimeout(r, 30));
+      return fake.textsTo(userId).slice(before);
+    },
+    close: async () => {
+      await adapter.stop();
+      await http.close();
+      await fake.stop();
+      await t.close();
+    },
+  };
+}

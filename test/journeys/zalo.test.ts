@@ -1,0 +1,274 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ZaloAdapter } from "../../src/adapters/zalo/adapter.ts";
+import { png } from "../helpers/images.ts";
+import { startZaloBot, ZALO_SECRET, type ZaloHarness } from "../helpers/zaloBot.ts";
+
+let h: ZaloHarness;
+afterEach(() => h?.close());
+
+const LAN = "6ede9afa66b88fe6d6a9";
+const code = (i: number) => h.invites[i]?.code ?? "";
+
+describe("Zalo, long polling", () => {
+  it("joins with a code and reports with numbered choices, by number and by text, with a photo", async () => {
+    h = await startZaloBot();
+    expect((await h.say(LAN, `/join ${code(3)}`, 2))[0]).toContain("Chào mừng Người");
+    const [deadlines] = await h.say(LAN, "/report");
+    expect(deadlines).toContain("báo cáo cho hạn nào?");
+    expect(deadlines).toContain("1. 17:00 09/03/2026 (gần nhất)");
+    expect(deadlines).toContain("Trả lời 1, 2 hoặc 3.");
+    expect(await h.say(LAN, "1")).toEqual([
+      "Tình trạng thực hiện?\n\n1. Đã hoàn thành\n2. Đang thực hiện\n3. Chưa thực hiện\nTrả lời 1, 2 hoặc 3.",
+    ]);
+    await h.say(LAN, "đang thực hiện");
+    await h.say(LAN, "Đã dọn kho lưu trữ");
+    const before = h.fake.textsTo(LAN).length;
+    h.fake.image(LAN, "Lan", png(60, 40, 5), { caption: "kho" });
+    await h.fake.until(() => h.fake.textsTo(LAN).length > before);
+    expect(h.fake.textsTo(LAN).at(-1)).toContain("Đã nhận 1 ảnh");
+    expect((await h.say(LAN, "1"))[0]).toContain("Tình trạng: Đang thực hiện");
+    expect((await h.say(LAN, "1"))[0]).toContain("✅ Đã lưu báo cáo của Ban Tuyên giáo Tỉnh ủy");
+    const evidence = await h.t.app.deps.db.evidence.findFirstOrThrow();
+    expect(evidence.platform).toBe("zalo");
+    expect(evidence.platformFileId).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/images\/1\.jpg$/);
+  });
+
+  it("repeats the question once with the choices when the answer is none of them", async () => {
+    h = await startZaloBot();
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    await h.say(LAN, "/report");
+    const [again] = await h.say(LAN, "mai em báo");
+    expect(again).toContain("Vui lòng chọn một trong các lựa chọn");
+    expect(again).toContain("1. 17:00 09/03/2026 (gần nhất)");
+  });
+
+  it("says what it understands when sent a sticker", async () => {
+    h = await startZaloBot();
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    const before = h.fake.textsTo(LAN).length;
+    h.fake.sticker(LAN, "Lan");
+    await h.fake.until(() => h.fake.textsTo(LAN).length > before);
+    expect(h.fake.textsTo(LAN).at(-1)).toContain("Sticker, tin nhắn thoại");
+  });
+
+  it("splits a long answer at 2000 characters on line breaks", async () => {
+    h = await startZaloBot();
+    for (let i = 0; i < 60; i++)
+      await h.t.app.services.blocs.addUnit(1, `Đơn vị cơ sở số ${i + 1} thuộc khối`, "operator");
+    const lead = "lead-zalo";
+    const invite = await h.t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await h.say(lead, `/join ${invite.code}`, 2);
+    const parts = await h.say(lead, "/progress", 2);
+    expect(parts.every((p) => p.length <= 2000)).toBe(true);
+    expect(parts.join("\n")).toContain("Đơn vị cơ sở số 60 thuộc khối");
+  });
+
+  it("keeps polling through idle 408s and errors", async () => {
+    h = await startZaloBot();
+    await new Promise((r) => setTimeout(r, 800));
+    h.fake.failNext("getUpdates", { errorCode: 500, description: "Internal error" });
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await h.say(LAN, "/help"))[0]).toContain("/join");
+    expect(h.adapter.status()).toBe("polling");
+  });
+});
+
+describe("Zalo, webhook mode", () => {
+  it("refuses a forged webhook with 401 and stores nothing", async () => {
+    h = await startZaloBot({ webhook: true });
+    const update = {
+      event_name: "message.text.received",
+      message: {
+        message_id: "a1",
+        date: Date.now(),
+        from: { id: "x" },
+        chat: { id: "x", chat_type: "PRIVATE" },
+        text: "/help",
+      },
+    };
+    expect(await h.fake.post(update, "wrong-secret-123")).toBe(401);
+    expect(await h.fake.post(update, null)).toBe(401);
+    expect(await h.t.app.deps.db.inboundUpdate.count()).toBe(0);
+    expect(h.fake.sent).toHaveLength(0);
+  });
+
+  it("accepts both envelopes and the older photo field, and handles a duplicate once", async () => {
+    h = await startZaloBot({ webhook: true });
+    h.fake.envelope = "flat";
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    h.fake.envelope = "wrapped";
+    const before = h.fake.textsTo(LAN).length;
+    const update = h.fake.image(LAN, "Lan", png(30, 30, 9), {
+      caption: "#xanhsachdep",
+      field: "photo",
+    });
+    await h.fake.until(() => h.fake.textsTo(LAN).length > before);
+    expect(await h.fake.post(update, ZALO_SECRET)).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.fake.textsTo(LAN).slice(before)).toHaveLength(1);
+    expect(h.fake.textsTo(LAN).at(-1)).toContain("✅ Đã lưu 1 ảnh minh chứng");
+    expect(await h.t.app.deps.db.evidence.count()).toBe(1);
+  });
+
+  it("answers a body that is not an update with 400", async () => {
+    h = await startZaloBot({ webhook: true });
+    const response = await fetch(`${h.http.url}/webhooks/zalo`, {
+      method: "POST",
+      headers: { "x-bot-api-secret-token": ZALO_SECRET },
+      body: JSON.stringify({ hello: "world" }),
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe("Zalo announcements", () => {
+  async function zaloUsers(n: number) {
+    const invite = await h.t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: 2,
+      role: "OFFICER",
+      maxUses: 20,
+      issuer: "operator",
+    });
+    const users = Array.from({ length: n }, (_, i) => `user${i}`);
+    for (const user of users) await h.say(user, `/join ${invite.code}`, 2);
+    return users;
+  }
+
+  it("reach every Zalo user's private chat, and one failing user ends failed with the reason", async () => {
+    h = await startZaloBot();
+    const users = await zaloUsers(4);
+    h.fake.failNext("sendMessage", {
+      chatId: "user2",
+      errorCode: 404,
+      description: "User not found",
+      times: 5,
+    });
+    h.fake.failNext("sendMessage", {
+      chatId: "user1",
+      errorCode: 429,
+      description: "Quota exceeded",
+    });
+    await h.t.app.services.announcements.create({
+      blocId: 1,
+      actor: "operator",
+      leadChatId: null,
+      text: "Thông báo họp khối",
+      photoKey: null,
+      audience: { units: [2] },
+    });
+    const { sender } = h.t.app.startDelivery([h.adapter.transport]);
+    sender.start();
+    await h.fake.until(
+      () =>
+        users
+          .filter((u) => u !== "user2")
+          .every((u) => h.fake.textsTo(u).includes("Thông báo họp khối")),
+      8000,
+    );
+    await sender.stop();
+    expect(await h.t.app.services.announcements.counts(1)).toMatchObject({
+      total: 4,
+      sent: 3,
+      failed: 1,
+    });
+    const failed = await h.t.app.deps.db.delivery.findFirstOrThrow({ where: { status: "FAILED" } });
+    expect(failed.lastError).toBe("sendMessage: 404 User not found");
+  });
+
+  it("carry a photo as a signed link the Zalo servers can fetch", async () => {
+    h = await startZaloBot({ publicMedia: true });
+    await zaloUsers(1);
+    const stored = await h.t.app.services.evidence.accept({
+      kind: "photo",
+      platformFileId: "x",
+      download: async () => png(20, 20, 4),
+    });
+    await h.t.app.services.announcements.create({
+      blocId: 1,
+      actor: "operator",
+      leadChatId: null,
+      text: "Ảnh mẫu",
+      photoKey: stored.storageKey,
+      audience: { units: [2] },
+    });
+    const { sender } = h.t.app.startDelivery([h.adapter.transport]);
+    await sender.drainOnce();
+    const photo = h.fake.sent.find((s) => s.method === "sendPhoto");
+    expect(photo).toMatchObject({ chatId: "user0", text: "Ảnh mẫu", photoStatus: 200 });
+    expect(photo?.photoUrl).toContain(`${h.http.url}/media/`);
+  });
+
+  it("send the text with a note when no public URL is configured for photos", async () => {
+    h = await startZaloBot();
+    await zaloUsers(1);
+    const stored = await h.t.app.services.evidence.accept({
+      kind: "photo",
+      platformFileId: "x",
+      download: async () => png(20, 20, 4),
+    });
+    await h.t.app.services.announcements.create({
+      blocId: 1,
+      actor: "operator",
+      leadChatId: null,
+      text: "Ảnh mẫu",
+      photoKey: stored.storageKey,
+      audience: { units: [2] },
+    });
+    const { sender } = h.t.app.startDelivery([h.adapter.transport]);
+    await sender.drainOnce();
+    expect(h.fake.textsTo("user0").at(-1)).toBe(
+      "Ảnh mẫu\n\n(📷 Thông báo có kèm ảnh, nhưng ảnh chưa gửi được qua Zalo.)",
+    );
+  });
+});
+
+describe("one person, two apps", () => {
+  it("links a console (or Telegram) member to their Zalo account and sends notices where they prefer", async () => {
+    h = await startZaloBot();
+    await h.t.chat.as("lan").send(`/join ${code(3)}`);
+    const issued = (await h.t.chat.send("/link")).map((r) => r.text).join("\n");
+    const linkCode = /\/link ([A-Z0-9]{8})/.exec(issued)?.[1] ?? "";
+    expect(linkCode).toHaveLength(8);
+    expect((await h.say(LAN, `/link ${linkCode}`))[0]).toContain(
+      "Đã liên kết tài khoản zalo này với lan",
+    );
+    expect((await h.say(LAN, "/whoami"))[0]).toContain("Ban Tuyên giáo Tỉnh ủy");
+    expect((await h.say(LAN, `/link ${linkCode}`))[0]).toContain("đã là thành viên");
+
+    await h.say(LAN, "/notify zalo");
+    await h.t.app.services.announcements.create({
+      blocId: 1,
+      actor: "operator",
+      leadChatId: null,
+      text: "Chỉ qua Zalo",
+      photoKey: null,
+      audience: { units: [4] },
+    });
+    const { sender } = h.t.app.startDelivery([h.t.transport, h.adapter.transport]);
+    await sender.drainOnce();
+    expect(h.fake.textsTo(LAN)).toContain("Chỉ qua Zalo");
+    expect(h.t.transport.receivedBy("lan")).toEqual([]);
+  });
+});
+
+describe("a bad Zalo token", () => {
+  it("stops the adapter with the API's own error, though the HTTP status was 200", async () => {
+    h = await startZaloBot();
+    const bad = new ZaloAdapter(h.t.app, {
+      token: "1:wrong",
+      apiRoot: h.fake.url,
+      pollTimeoutSeconds: 1,
+      limits: { perSecond: 1, perChatIntervalMs: 0, perGroupPerMinute: 1 },
+      mediaLinks: null,
+      maxPhotoBytes: 1000,
+    });
+    await expect(bad.start()).rejects.toThrow("getMe: 401 Unauthorized");
+    expect(bad.status()).toBe("error: getMe: 401 Unauthorized");
+  });
+});
