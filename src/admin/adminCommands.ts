@@ -7,6 +7,7 @@ import { AppError } from "../core/errors.ts";
 import { roleSchema } from "../core/roles.ts";
 import { CampaignFileError, parseCampaignFile } from "../features/campaigns/campaignFile.ts";
 import { displayInviteCode } from "../features/membership/inviteCode.ts";
+import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 
 /*
@@ -41,7 +42,8 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   invite revoke <inviteId>
   campaign import <file.yaml|file.json> --bloc <id>
   campaign list <blocId>
-  export <campaignId> [--out <folder>]`;
+  export <campaignId> [--out <folder>]
+  reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)`;
 
 const id = (label: string, value: string | undefined): number => {
   const parsed = z.coerce.number().int().positive().safeParse(value);
@@ -69,6 +71,7 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
       days: { type: "string" },
       uses: { type: "string" },
       out: { type: "string" },
+      deadline: { type: "string" },
     },
     strict: true,
   });
@@ -217,6 +220,26 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
         return {
           json: list,
           text: list.map((c) => `${c.id}\t${c.status}\t${c.title}`).join("\n") || "no campaigns",
+        };
+      }
+      case "reminders set": {
+        const offsets = parseOffsets(rest.join(","));
+        if (!offsets)
+          throw new AdminError("offsets must look like 3d,1d,2h (days, hours, minutes)", 2);
+        if (values.deadline !== undefined) {
+          await app.services.reminders.setDeadlineOffsets(
+            id("--deadline", values.deadline),
+            offsets,
+          );
+        } else {
+          await app.services.reminders.setBlocOffsets(
+            (await blocs.getBloc(id("--bloc", values.bloc))).id,
+            offsets,
+          );
+        }
+        return {
+          json: { offsets, bloc: values.bloc ?? null, deadline: values.deadline ?? null },
+          text: `reminders at ${formatOffsets(offsets)} before ${values.deadline ? `deadline ${values.deadline}` : "each deadline"}`,
         };
       }
       default:

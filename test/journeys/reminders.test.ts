@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { HOUR, MINUTE } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
@@ -185,11 +186,24 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       expect(texts(await t.chat.as("lead").send("/remind 1"))).toContain("Đã nhắc 7 đơn vị");
     });
 
+    it("uses the bloc's default and a deadline's own schedule", async () => {
+      expect(texts(await t.chat.as("lead").send("/reminders bloc 5d"))).toContain(
+        "Lịch nhắc mặc định của khối: 5d",
+      );
+      await tickAt("2026-03-04T17:00:00");
+      expect(reminders("vp")[0]).toContain("còn 5 ngày");
+      await runAdminCommand(t.app, ["reminders", "set", "4h", "--deadline", "1"]);
+      await tickAt("2026-03-09T13:00:00");
+      expect(reminders("vp")).toHaveLength(2);
+      expect(reminders("vp")[1]).toContain("còn 4 giờ");
+    });
+
     it("lets the lead change a campaign's schedule, and refuses a bad one", async () => {
       expect(texts(await t.chat.as("lead").send("/reminders 1 5d,6h"))).toContain(
         "nhắc trước hạn: 5d,6h",
       );
       expect(texts(await t.chat.send("/reminders 1 sớm"))).toContain("/reminders 3 3d,1d,2h");
+      expect(texts(await t.chat.send("/reminders 99 1d"))).toContain("Không tìm thấy");
       await tickAt("2026-03-04T17:00:00");
       expect(reminders("vp")[0]).toContain("còn 5 ngày");
     });

@@ -54,15 +54,24 @@ async function unmute(ctx: Ctx): Promise<void> {
   ctx.reply(ctx.t("reminders:unmuted"));
 }
 
-/** /reminders N 3d,1d,2h: the lead changes when a campaign's missing units are reminded. */
+/**
+ * /reminders N 3d,1d,2h: when a campaign's missing units are reminded;
+ * /reminders bloc 3d,1d: the bloc's default for campaigns without their own.
+ */
 async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
-  const usage = "/reminders 3 3d,1d,2h";
-  const [idText = "", ...rest] = args.split(/\s+/);
-  const id = Number(idText);
+  const usage = "/reminders 3 3d,1d,2h · /reminders bloc 3d,1d,2h";
+  const [target = "", ...rest] = args.split(/\s+/);
   const offsets = parseOffsets(rest.join(","));
-  if (!Number.isInteger(id) || id <= 0 || !offsets) throw new AppError("bad_arguments", { usage });
-  if ((offsets[0] ?? 0) > MAX_OFFSET_MINUTES) throw new AppError("bad_arguments", { usage });
+  if (!offsets || (offsets[0] ?? 0) > MAX_OFFSET_MINUTES)
+    throw new AppError("bad_arguments", { usage });
+  if (target.toLowerCase() === "bloc" || target.toLowerCase() === "khoi") {
+    await ctx.services.reminders.setBlocOffsets(actor.blocId, offsets);
+    ctx.reply(ctx.t("reminders:bloc_offsets_set", { offsets: formatOffsets(offsets) }));
+    return;
+  }
+  const id = Number(target);
+  if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_arguments", { usage });
   const campaign = await ctx.services.campaigns.get(actor.blocId, id);
   await ctx.services.reminders.setCampaignOffsets(actor.blocId, campaign.id, offsets);
   ctx.reply(ctx.t("reminders:offsets_set", { id: campaign.id, offsets: formatOffsets(offsets) }));

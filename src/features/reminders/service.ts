@@ -377,6 +377,28 @@ export class ReminderService {
     await this.db.member.update({ where: { id: memberId }, data: { remindersMuted: muted } });
   }
 
+  /** The bloc's default schedule, for campaigns and deadlines without their own. */
+  async setBlocOffsets(blocId: number, offsets: number[]): Promise<void> {
+    await this.db.bloc.update({
+      where: { id: blocId },
+      data: { reminderOffsets: offsets.join(",") },
+    });
+    await this.db.deadline.updateMany({
+      where: { campaign: { blocId } },
+      data: { lastReminderSlot: null },
+    });
+  }
+
+  /** One deadline's own schedule (the operator's: `npm run admin -- reminders --deadline`). */
+  async setDeadlineOffsets(deadlineId: number, offsets: number[]): Promise<{ blocId: number }> {
+    const deadline = await this.db.deadline.update({
+      where: { id: deadlineId },
+      data: { reminderOffsets: offsets.join(","), lastReminderSlot: null },
+      include: { campaign: true },
+    });
+    return { blocId: deadline.campaign.blocId };
+  }
+
   async setCampaignOffsets(blocId: number, campaignId: number, offsets: number[]): Promise<void> {
     await this.db.campaign.updateMany({
       where: { id: campaignId, blocId },
