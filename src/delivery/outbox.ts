@@ -17,6 +17,13 @@ export interface NewDelivery {
   announcementId?: number | null;
 }
 
+/** The announcement behind a message the bot sent to a chat, if it was one. */
+export type SentAnnouncementLookup = (
+  platform: string,
+  platformChatId: string,
+  platformMessageId: string,
+) => Promise<number | null>;
+
 export interface DeliveryCounts {
   total: number;
   pending: number;
@@ -86,10 +93,16 @@ export class Outbox {
     });
   }
 
-  async markSent(id: number): Promise<void> {
+  async markSent(id: number, platformMessageId: string | null = null): Promise<void> {
     await this.db.delivery.update({
       where: { id },
-      data: { status: "SENT", sentAt: this.clock.now(), lockedBy: null, lockedUntil: null },
+      data: {
+        status: "SENT",
+        sentAt: this.clock.now(),
+        platformMessageId,
+        lockedBy: null,
+        lockedUntil: null,
+      },
     });
   }
 
@@ -162,6 +175,15 @@ export class Outbox {
       blocked: get("BLOCKED"),
     };
     return { total: counts.pending + counts.sent + counts.failed + counts.blocked, ...counts };
+  }
+
+  /** Which announcement a sent message belonged to (for replies to it). */
+  async announcementOfMessage(platform: string, platformChatId: string, platformMessageId: string) {
+    const row = await this.db.delivery.findFirst({
+      where: { platform, platformChatId, platformMessageId, status: "SENT" },
+      select: { announcementId: true },
+    });
+    return row?.announcementId ?? null;
   }
 
   /** Queues the failed deliveries of an announcement again. */

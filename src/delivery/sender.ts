@@ -122,8 +122,11 @@ export class Sender {
     const kind = row.chatKind === "GROUP" ? "GROUP" : "PRIVATE";
     try {
       await limiter.acquire(row.platformChatId, kind === "GROUP");
-      await transport.send({ platformChatId: row.platformChatId, kind }, await this.#message(row));
-      await this.outbox.markSent(row.id);
+      const sent = await transport.send(
+        { platformChatId: row.platformChatId, kind },
+        await this.#message(row),
+      );
+      await this.outbox.markSent(row.id, sent.messageId || null);
     } catch (error) {
       await this.#settleFailure(transport, limiter, row, error);
     }

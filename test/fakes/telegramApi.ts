@@ -116,7 +116,7 @@ export class FakeTelegramApi {
     chatId: number,
     from: FakeUser,
     bytes: Uint8Array,
-    options: { caption?: string; album?: string } = {},
+    options: { caption?: string; album?: string; replyTo?: number } = {},
   ) {
     const fileId = `photo-${this.#files.size + 1}`;
     this.#files.set(fileId, bytes);
@@ -142,6 +142,16 @@ export class FakeTelegramApi {
         photo: sizes,
         ...(options.caption ? { caption: options.caption } : {}),
         ...(options.album ? { media_group_id: options.album } : {}),
+        ...(options.replyTo
+          ? {
+              reply_to_message: {
+                message_id: options.replyTo,
+                date: now(),
+                chat: this.#chat(chatId, chatId > 0 ? "private" : "group"),
+                from: { ...this.botUser },
+              },
+            }
+          : {}),
       }),
     });
   }
@@ -458,19 +468,8 @@ async function readPayload(req: IncomingMessage): Promise<Json> {
   if (type.includes("application/json"))
     return body.length ? (JSON.parse(body.toString("utf8")) as Json) : {};
   if (type.includes("multipart/form-data")) {
-    const form = await new Request("http://fake/", {
-      method: "POST",
-      headers: { "content-type": type },
-      body,
-    }).formData();
-    const payload: Json = {};
-    for (const [key, value] of form.entries()) {
-      if (typeof value === "string") payload[key] = value;
-      else {
-        payload[key] = new Uint8Array(await value.arrayBuffer());
-        payload[`__${key}_name`] = value.name;
-      }
-    }
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
+    const payload = parseMultipart(body, boundary?.[1] ?? boundary?.[2] ?? "");
     // grammY sends files as attach://<id> references in multipart.
     for (const [key, value] of Object.entries(payload)) {
       if (typeof value === "string" && value.startsWith("attach://")) {
@@ -484,4 +483,31 @@ async function readPayload(req: IncomingMessage): Promise<Json> {
   if (type.includes("application/x-www-form-urlencoded"))
     return Object.fromEntries(new URLSearchParams(body.toString("utf8")));
   return {};
+}
+
+/** A small multipart/form-data reader: text fields as strings, files as bytes (+ __<name>_name). */
+function parseMultipart(body: Buffer, boundary: string): Json {
+  const payload: Json = {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const part = body.subarray(start + delimiter.length + 2, next - 2);
+    const headerEnd = part.indexOf("\r\n\r\n");
+    const headers = part.subarray(0, headerEnd).toString("utf8");
+    const content = part.subarray(headerEnd + 4);
+    const name = /name="([^"]*)"/.exec(headers)?.[1] ?? "";
+    // grammY writes filename=<name> without quotes.
+    const fileMatch = /filename=(?:"([^"]*)"|([^;\r\n]+))/.exec(headers);
+    const fileName = fileMatch ? (fileMatch[1] ?? fileMatch[2] ?? "") : undefined;
+    if (fileName !== undefined) {
+      payload[name] = new Uint8Array(content);
+      payload[`__${name}_name`] = fileName;
+    } else {
+      payload[name] = content.toString("utf8");
+    }
+    start = next;
+  }
+  return payload;
 }

@@ -39,7 +39,12 @@ export async function createTestApp(
   });
   const clock = options.clock ?? new ManualClock("2026-03-02T02:00:00Z");
   const db = await openDatabase(databaseFile);
-  const app = createApp({ db, config, clock: clock as Clock, logger: createLogger("silent") });
+  const app = createApp({
+    db,
+    config,
+    clock: clock as Clock,
+    logger: createLogger(process.env.TEST_LOG ?? "silent"),
+  });
   const transport = new ConsoleTransport();
   const { sender, progress } = app.startDelivery([transport]);
   const testApp: TestApp = {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { png } from "../helpers/images.ts";
 import { startTelegramBot, type TelegramHarness, WEBHOOK_SECRET } from "../helpers/telegramBot.ts";
+import { readXlsx } from "../helpers/xlsxReader.ts";
 
 const lan = { id: 501, first_name: "Lan", language_code: "vi" };
 const minh = { id: 502, first_name: "Minh" };
@@ -9,6 +10,91 @@ let h: TelegramHarness;
 afterEach(() => h?.close());
 
 const code = (i: number) => (h.invites[i]?.code ?? "").replace("-", "");
+
+describe("a lead on Telegram", () => {
+  it("gets the export as documents: the spreadsheet, the CSV and the photos", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    const before = h.fake.textsIn(501).length;
+    h.fake.photo(501, lan, png(20, 20, 3), { caption: "#xanhsachdep" });
+    await h.fake.until(() => h.fake.textsIn(501).length > before);
+    const lead = await h.t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await h.say(900, minh, `/join ${lead.code}`, 2);
+    await h.say(900, minh, "/export", 4);
+    const documents = h.fake.sent.filter((m) => m.chatId === "900" && m.method === "sendDocument");
+    expect(documents.map((d) => d.document?.name)).toEqual([
+      "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.xlsx",
+      "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",
+      "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s-minh-chung.zip",
+    ]);
+    expect(readXlsx(documents[0]?.document?.bytes ?? new Uint8Array())).toHaveLength(1 + 7 * 3);
+  });
+
+  it("sends a photo with its caption, and a long text after a caption split at 1024", async () => {
+    h = await startTelegramBot();
+    const bytes = png(16, 16, 21);
+    const caption = Array.from({ length: 80 }, (_, i) => `Dòng ${i + 1}: lịch họp khối`).join("\n");
+    await h.adapter.transport.send(
+      { platformChatId: "501", kind: "PRIVATE" },
+      { text: caption, photo: { fileName: "lich.png", mimeType: "image/png", bytes } },
+    );
+    const [photo, ...rest] = h.fake.sent.filter((m) => m.chatId === "501");
+    expect(photo?.method).toBe("sendPhoto");
+    expect(Buffer.from(photo?.photo ?? []).equals(Buffer.from(bytes))).toBe(true);
+    expect(photo?.text.length).toBeLessThanOrEqual(1024);
+    expect([photo?.text, ...rest.map((m) => m.text)].join("\n")).toBe(caption);
+  });
+
+  it("launches a campaign whose announcement officers answer by replying with a photo", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    const leadCode = await h.t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await h.say(900, minh, `/join ${leadCode.code}`, 2);
+    await h.t.app.services.campaigns.close(1, 1, "operator");
+    for (const line of [
+      "/newcampaign",
+      "Hội thi Văn Thể Mỹ",
+      "-",
+      "1/3/2026",
+      "30/4/2026",
+      "-",
+      "20/4",
+      "-",
+    ]) {
+      await h.say(900, minh, line);
+    }
+    await h.press(900, minh, "Lưu và mở báo cáo");
+    await h.press(900, minh, "Soạn thông báo");
+    await h.press(900, minh, "Cả khối (7 đơn vị)");
+    await h.press(900, minh, "Gửi");
+    const { sender } = h.t.app.startDelivery([h.t.transport, h.adapter.transport]);
+    await sender.drainOnce();
+    const announcement = h.fake.sent.find(
+      (m) => m.chatId === "501" && m.text.startsWith("📣 Phát động"),
+    );
+    expect(announcement?.text).toContain("Hội thi Văn Thể Mỹ");
+
+    const before = h.fake.textsIn(501).length;
+    h.fake.photo(501, lan, png(24, 24, 11), {
+      caption: "Tập văn nghệ",
+      replyTo: announcement?.messageId,
+    });
+    await h.fake.until(() => h.fake.textsIn(501).length > before);
+    expect(h.fake.textsIn(501).at(-1)).toContain(
+      "✅ Đã lưu 1 ảnh minh chứng: Ban Tuyên giáo Tỉnh ủy · Hội thi Văn Thể Mỹ",
+    );
+  });
+});
 
 describe("Telegram, long polling", () => {
   it("registers the command menu in Vietnamese and English", async () => {
@@ -22,41 +108,49 @@ describe("Telegram, long polling", () => {
     expect(vi.some((c) => c.command === "join")).toBe(false);
   });
 
-  it("joins by deep link, then reports with inline buttons and an album of photos", async () => {
-    h = await startTelegramBot();
-    const [welcome] = await h.say(501, lan, `/start ${code(3)}`, 2);
-    expect(welcome).toContain("Chào mừng Lan! Bạn đã tham gia Khối thi đua các cơ quan Đảng tỉnh");
+  it.each([
+    ["long polling", false],
+    ["webhook", true],
+  ])(
+    "joins by deep link, then reports with inline buttons and an album of photos (%s)",
+    async (_mode, webhook) => {
+      h = await startTelegramBot({ webhook });
+      const [welcome] = await h.say(501, lan, `/start ${code(3)}`, 2);
+      expect(welcome).toContain(
+        "Chào mừng Lan! Bạn đã tham gia Khối thi đua các cơ quan Đảng tỉnh",
+      );
 
-    const [deadlineQuestion] = await h.say(501, lan, "/report");
-    expect(deadlineQuestion).toBe(
-      "Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn: báo cáo cho hạn nào?",
-    );
-    expect(h.fake.sent.at(-1)?.buttons.map((b) => b.text)).toEqual([
-      "17:00 09/03/2026 (gần nhất)",
-      "17:00 08/04/2026",
-      "17:00 08/05/2026",
-    ]);
-    expect(await h.press(501, lan, "17:00 09/03/2026 (gần nhất)")).toEqual([
-      "Tình trạng thực hiện?",
-    ]);
-    await h.press(501, lan, "Đã hoàn thành");
-    expect(await h.say(501, lan, "Đã tổng vệ sinh, trồng thêm cây xanh")).toEqual([
-      "Gửi ảnh minh chứng (có thể gửi nhiều ảnh), rồi bấm Xong.",
-    ]);
-    const before = h.fake.textsIn(501).length;
-    for (const seed of [1, 2, 3]) h.fake.photo(501, lan, png(40, 30, seed), { album: "album-1" });
-    await h.fake.until(() => h.fake.textsIn(501).length > before, 5000, "album acknowledgement");
-    await new Promise((r) => setTimeout(r, 300));
-    expect(h.fake.textsIn(501).slice(before)).toEqual(["Đã nhận 3 ảnh. Gửi thêm hoặc bấm Xong."]);
-    const [summary] = await h.press(501, lan, "Xong");
-    expect(summary).toContain("Ảnh: 3");
-    const [saved] = await h.press(501, lan, "Gửi báo cáo");
-    expect(saved).toContain("✅ Đã lưu báo cáo của Ban Tuyên giáo Tỉnh ủy");
-    const report = await h.t.app.deps.db.report.findFirstOrThrow({ include: { evidence: true } });
-    expect(report.status).toBe("DONE");
-    expect(report.evidence.map((e) => e.platform)).toEqual(["telegram", "telegram", "telegram"]);
-    expect(report.evidence[0]?.platformFileId).toMatch(/^photo-\d+$/);
-  });
+      const [deadlineQuestion] = await h.say(501, lan, "/report");
+      expect(deadlineQuestion).toBe(
+        "Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn: báo cáo cho hạn nào?",
+      );
+      expect(h.fake.sent.at(-1)?.buttons.map((b) => b.text)).toEqual([
+        "17:00 09/03/2026 (gần nhất)",
+        "17:00 08/04/2026",
+        "17:00 08/05/2026",
+      ]);
+      expect(await h.press(501, lan, "17:00 09/03/2026 (gần nhất)")).toEqual([
+        "Tình trạng thực hiện?",
+      ]);
+      await h.press(501, lan, "Đã hoàn thành");
+      expect(await h.say(501, lan, "Đã tổng vệ sinh, trồng thêm cây xanh")).toEqual([
+        "Gửi ảnh minh chứng (có thể gửi nhiều ảnh), rồi bấm Xong.",
+      ]);
+      const before = h.fake.textsIn(501).length;
+      for (const seed of [1, 2, 3]) h.fake.photo(501, lan, png(40, 30, seed), { album: "album-1" });
+      await h.fake.until(() => h.fake.textsIn(501).length > before, 5000, "album acknowledgement");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(h.fake.textsIn(501).slice(before)).toEqual(["Đã nhận 3 ảnh. Gửi thêm hoặc bấm Xong."]);
+      const [summary] = await h.press(501, lan, "Xong");
+      expect(summary).toContain("Ảnh: 3");
+      const [saved] = await h.press(501, lan, "Gửi báo cáo");
+      expect(saved).toContain("✅ Đã lưu báo cáo của Ban Tuyên giáo Tỉnh ủy");
+      const report = await h.t.app.deps.db.report.findFirstOrThrow({ include: { evidence: true } });
+      expect(report.status).toBe("DONE");
+      expect(report.evidence.map((e) => e.platform)).toEqual(["telegram", "telegram", "telegram"]);
+      expect(report.evidence[0]?.platformFileId).toMatch(/^photo-\d+$/);
+    },
+  );
 
   it("takes a button press from before a restart", async () => {
     h = await startTelegramBot();

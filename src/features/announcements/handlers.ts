@@ -14,6 +14,8 @@ export const ANNOUNCE_FLOW = "announce";
 
 interface AnnounceData {
   text?: string;
+  /** Set when the announcement launches a campaign. */
+  campaignId?: number;
   photoKey?: string | null;
   audience?: Audience;
   /** Units ticked so far while choosing. */
@@ -141,6 +143,7 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
     text: data.text ?? "",
     photoKey: data.photoKey ?? null,
     audience: data.audience ?? { units: "all" },
+    campaignId: data.campaignId ?? null,
   });
   ctx.flow.end();
   ctx.reply(ctx.t("announcements:queued", { id: created.id, chats: created.targets }));

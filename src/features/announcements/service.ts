@@ -14,6 +14,8 @@ export interface NewAnnouncement {
   text: string;
   photoKey: string | null;
   audience: Audience;
+  /** The campaign this announcement launches, when it does. */
+  campaignId?: number | null;
 }
 
 /** Announcements: one delivery per target chat, written in one transaction. */
@@ -54,6 +56,7 @@ export class AnnouncementService {
           text: input.text,
           photoKey: input.photoKey,
           audience: JSON.stringify(input.audience),
+          campaignId: input.campaignId ?? null,
           createdAt: this.clock.now(),
         },
       });
@@ -128,6 +131,26 @@ export class AnnouncementService {
       ? await this.db.member.findUnique({ where: { id: memberId } })
       : null;
     return chat ? { announcement: row, chat, language: member?.language ?? "vi" } : null;
+  }
+
+  /**
+   * The active campaign a message replies to, when the message it replies to was
+   * that campaign's announcement in this chat.
+   */
+  async campaignRepliedTo(
+    blocId: number,
+    platform: string,
+    platformChatId: string,
+    replyTo: string,
+  ) {
+    const announcementId = await this.outbox.announcementOfMessage(
+      platform,
+      platformChatId,
+      replyTo,
+    );
+    if (!announcementId) return null;
+    const announcement = await this.db.announcement.findUnique({ where: { id: announcementId } });
+    return announcement?.blocId === blocId ? announcement.campaignId : null;
   }
 
   /** Marks a chat unreachable after the platform said the bot is blocked there. */

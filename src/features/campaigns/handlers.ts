@@ -215,7 +215,7 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
     ],
   });
   const text = `${ctx.t("campaigns:announcement_header")}\n${describeCampaign(ctx, campaign, false)}`;
-  ctx.flow.goto(ANNOUNCE_FLOW, "offer", { text, photoKey: null });
+  ctx.flow.goto(ANNOUNCE_FLOW, "offer", { text, photoKey: null, campaignId: campaign.id });
 }
 
 async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {

@@ -219,12 +219,28 @@ function describeSaved(ctx: Ctx, actor: Actor, saved: SavedReport, dueAt: Date):
     .join("\n");
 }
 
-/* Quick report: a photo whose caption holds the campaign's hashtag. */
+/* Quick report: a photo captioned with the campaign's hashtag, or replying to its announcement. */
+
+async function campaignOfQuickReport(ctx: Ctx): Promise<CampaignSummary | null> {
+  const { payload, replyToMessageId, chat } = ctx.event;
+  if (payload.type !== "media" || !ctx.actor) return null;
+  const byTag = await ctx.services.campaigns.findByHashtag(ctx.actor.blocId, payload.caption);
+  if (byTag || !replyToMessageId) return byTag;
+  const campaignId = await ctx.services.announcements.campaignRepliedTo(
+    ctx.actor.blocId,
+    chat.platform,
+    chat.platformChatId,
+    replyToMessageId,
+  );
+  if (!campaignId) return null;
+  const campaign = await ctx.services.campaigns.get(ctx.actor.blocId, campaignId);
+  return campaign.status === "ACTIVE" ? campaign : null;
+}
 
 async function quickPhotoReport(ctx: Ctx): Promise<boolean> {
   const { payload } = ctx.event;
-  if (payload.type !== "media" || !ctx.actor) return false;
-  const campaign = await ctx.services.campaigns.findByHashtag(ctx.actor.blocId, payload.caption);
+  if (payload.type !== "media") return false;
+  const campaign = await campaignOfQuickReport(ctx);
   if (!campaign) return false;
   const actor = unitActor(ctx);
   const deadline = ctx.services.reports.currentDeadline(campaign);
