@@ -43,6 +43,7 @@ export class ZaloAdapter implements ChatAdapter {
   #state = "starting";
   #polling: Promise<void> | null = null;
   #running = false;
+  readonly #stopPolling = new AbortController();
   #draining: Promise<void> | null = null;
   #redrain = false;
 
@@ -100,6 +101,7 @@ export class ZaloAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopPolling.abort();
     await this.#polling;
     await this.#draining;
     this.#state = "stopped";
@@ -110,7 +112,10 @@ export class ZaloAdapter implements ChatAdapter {
     let backoffMs = 1000;
     while (this.#running) {
       try {
-        const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds);
+        const raw = await this.client.getUpdates(
+          this.options.pollTimeoutSeconds,
+          this.#stopPolling.signal,
+        );
         backoffMs = 1000;
         if (raw !== null) await this.#store(raw);
       } catch (error) {

@@ -67,14 +67,16 @@ export class ZaloClient {
     method: string,
     body: Record<string, unknown> = {},
     timeoutMs = 15_000,
+    stop?: AbortSignal,
   ): Promise<unknown> {
     let response: Response;
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
       response = await this.fetchImpl(`${this.apiRoot}/bot${this.token}/${method}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
       });
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code ?? "";
@@ -106,18 +108,14 @@ export class ZaloClient {
     return meSchema.parse(await this.call("getMe"));
   }
 
-  /** One update, or null when the poll ran idle. */
-  async getUpdates(timeoutSeconds: number): Promise<unknown | null> {
+  /** One update, or null when the poll ran idle (or `stop` ended it). */
+  async getUpdates(timeoutSeconds: number, stop?: AbortSignal): Promise<unknown | null> {
     try {
-      return (
-        (await this.call(
-          "getUpdates",
-          { timeout: String(timeoutSeconds) },
-          (timeoutSeconds + 5) * 1000,
-        )) ?? null
-      );
+      const body = { timeout: String(timeoutSeconds) };
+      return (await this.call("getUpdates", body, (timeoutSeconds + 5) * 1000, stop)) ?? null;
     } catch (error) {
       if (error instanceof ZaloApiError && error.isPollingTimeout) return null;
+      if (stop?.aborted) return null;
       throw error;
     }
   }
