@@ -48,3 +48,72 @@ export class Inbox {
     await this.db.inboundUpdate.update({ where: { id }, data: { attempts: { increment: 1 } } });
   }
 }
+
+/**
+ * Handles the stored updates of one platform, single flight: each chat's updates in
+ * arrival order, several chats at once. `drain()` may be called at any time; a
+ * call during a pass makes the pass look again before it ends.
+ */
+export class InboxDrainer {
+  #draining: Promise<void> | null = null;
+  #again = false;
+
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly platform: string,
+    private readonly handle: (payload: string) => Promise<void>,
+    private readonly chatOf: (payload: string) => string,
+    private readonly onError: (error: unknown, updateKey: string) => void,
+    private readonly concurrency = 8,
+  ) {}
+
+  drain(): void {
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = this.#run().finally(() => {
+      this.#draining = null;
+    });
+  }
+
+  /** Resolves when the current pass (if any) is over. */
+  async idle(): Promise<void> {
+    await this.#draining;
+  }
+
+  async #run(): Promise<void> {
+    do {
+      this.#again = false;
+      for (
+        let rows = await this.inbox.pending(this.platform, 200);
+        rows.length > 0;
+        rows = await this.inbox.pending(this.platform, 200)
+      ) {
+        const byChat = new Map<string, typeof rows>();
+        for (const row of rows) {
+          const key = this.chatOf(row.payload);
+          byChat.set(key, [...(byChat.get(key) ?? []), row]);
+        }
+        const chats = [...byChat.values()];
+        let next = 0;
+        const worker = async () => {
+          while (next < chats.length) {
+            for (const row of chats[next++] ?? []) await this.#handleOne(row);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(this.concurrency, chats.length) }, worker));
+      }
+    } while (this.#again);
+  }
+
+  async #handleOne(row: { id: number; updateKey: string; payload: string }): Promise<void> {
+    try {
+      await this.handle(row.payload);
+      await this.inbox.done(row.id);
+    } catch (error) {
+      this.onError(error, row.updateKey);
+      await this.inbox.failed(row.id);
+    }
+  }
+}

@@ -5,8 +5,8 @@ import type { App } from "../../app.ts";
 import type { ChatAdapter, WebhookRequest, WebhookResponse } from "../../core/adapter.ts";
 import type { InboundEvent } from "../../core/inbound.ts";
 import type { RateLimits } from "../../core/transport.ts";
-import { secretMatches } from "../../http/secret.ts";
-import { Inbox } from "../../services/inbox.ts";
+import { openWebhook, WEBHOOK_NOT_AN_UPDATE, WEBHOOK_OK } from "../../http/webhook.ts";
+import { Inbox, InboxDrainer } from "../../services/inbox.ts";
 import { AlbumCollector } from "./albums.ts";
 import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
 import { registerCommands } from "./commands.ts";
@@ -15,26 +15,12 @@ import { TelegramTransport } from "./transport.ts";
 import { toInboundEvent, webhookUpdateSchema } from "./updates.ts";
 
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
-const INBOX_CONCURRENCY = 8;
-
 /** The chat an update belongs to, so that one chat's updates keep their order. */
 function chatKeyOf(payload: string): string {
   const update = JSON.parse(payload) as Update;
   const chat =
     update.message?.chat ?? update.callback_query?.message?.chat ?? update.my_chat_member?.chat;
   return String(chat?.id ?? "none");
-}
-
-async function runLimited<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 export interface TelegramOptions {
@@ -59,8 +45,7 @@ export class TelegramAdapter implements ChatAdapter {
   readonly #inbox: Inbox;
   readonly #albums: AlbumCollector;
   #state = "starting";
-  #draining: Promise<void> | null = null;
-  #redrain = false;
+  readonly #drainer: InboxDrainer;
   #pending = new Set<Promise<unknown>>();
 
   constructor(
@@ -80,6 +65,14 @@ export class TelegramAdapter implements ChatAdapter {
       },
     );
     this.#inbox = new Inbox(app.deps.db, app.deps.clock);
+    this.#drainer = new InboxDrainer(
+      this.#inbox,
+      "telegram",
+      (payload) => this.bot.handleUpdate(JSON.parse(payload) as Update),
+      chatKeyOf,
+      (error, updateId) =>
+        app.deps.logger.error({ err: error, updateId }, "stored telegram update failed"),
+    );
     this.#albums = new AlbumCollector(options.albumQuietMs, (event) =>
       this.#track(this.#dispatch(event)),
     );
@@ -106,7 +99,7 @@ export class TelegramAdapter implements ChatAdapter {
           allowed_updates: [...ALLOWED_UPDATES],
         });
         this.#state = "webhook";
-        this.#drainInbox();
+        this.#drainer.drain();
       } else {
         await this.bot.api.deleteWebhook();
         this.#state = "polling";
@@ -128,75 +121,26 @@ export class TelegramAdapter implements ChatAdapter {
   async stop(): Promise<void> {
     if (this.bot.isRunning()) await this.bot.stop();
     this.#albums.flush();
-    await this.#draining;
+    await this.#drainer.idle();
     await Promise.all(this.#pending);
     this.#state = "stopped";
   }
 
   /** Webhook: check the secret, store the update, answer; handle it afterwards. */
   async #receive(request: WebhookRequest): Promise<WebhookResponse> {
-    const secret = request.headers["x-telegram-bot-api-secret-token"];
-    if (!this.options.webhookSecret || !secretMatches(secret, this.options.webhookSecret)) {
-      this.app.deps.logger.warn({ platform: "telegram" }, "webhook refused: wrong secret token");
-      return { status: 401, body: JSON.stringify({ ok: false, error: "unauthorized" }) };
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(request.body);
-    } catch {
-      return { status: 400, body: JSON.stringify({ ok: false, error: "not json" }) };
-    }
-    const update = webhookUpdateSchema.safeParse(parsed);
-    if (!update.success)
-      return { status: 400, body: JSON.stringify({ ok: false, error: "not an update" }) };
+    const opened = openWebhook(
+      request,
+      "x-telegram-bot-api-secret-token",
+      this.options.webhookSecret,
+      "telegram",
+      this.app.deps.logger,
+    );
+    if ("refused" in opened) return opened.refused;
+    const update = webhookUpdateSchema.safeParse(opened.body);
+    if (!update.success) return WEBHOOK_NOT_AN_UPDATE;
     await this.#inbox.record("telegram", String(update.data.update_id), update.data);
-    this.#drainInbox();
-    return { status: 200, body: JSON.stringify({ ok: true }) };
-  }
-
-  /**
-   * Handles stored updates (single flight): each chat's in arrival order, several
-   * chats at once, so one officer's slow photo download does not hold up the rest.
-   */
-  #drainInbox(): void {
-    if (this.#draining) {
-      this.#redrain = true;
-      return;
-    }
-    this.#draining = (async () => {
-      do {
-        this.#redrain = false;
-        for (
-          let rows = await this.#inbox.pending("telegram", 200);
-          rows.length > 0;
-          rows = await this.#inbox.pending("telegram", 200)
-        ) {
-          const byChat = new Map<string, typeof rows>();
-          for (const row of rows) {
-            const key = chatKeyOf(row.payload);
-            byChat.set(key, [...(byChat.get(key) ?? []), row]);
-          }
-          await runLimited([...byChat.values()], INBOX_CONCURRENCY, async (chatRows) => {
-            for (const row of chatRows) await this.#handleStored(row);
-          });
-        }
-      } while (this.#redrain);
-    })().finally(() => {
-      this.#draining = null;
-    });
-  }
-
-  async #handleStored(row: { id: number; updateKey: string; payload: string }): Promise<void> {
-    try {
-      await this.bot.handleUpdate(JSON.parse(row.payload) as Update);
-      await this.#inbox.done(row.id);
-    } catch (error) {
-      this.app.deps.logger.error(
-        { err: error, updateId: row.updateKey },
-        "stored telegram update failed",
-      );
-      await this.#inbox.failed(row.id);
-    }
+    this.#drainer.drain();
+    return WEBHOOK_OK;
   }
 
   async #onUpdate(update: Update): Promise<void> {

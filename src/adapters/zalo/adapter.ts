@@ -2,8 +2,8 @@ import type { App } from "../../app.ts";
 import type { ChatAdapter, WebhookRequest, WebhookResponse } from "../../core/adapter.ts";
 import type { RateLimits } from "../../core/transport.ts";
 import type { MediaLinks } from "../../http/mediaLinks.ts";
-import { secretMatches } from "../../http/secret.ts";
-import { Inbox } from "../../services/inbox.ts";
+import { openWebhook, WEBHOOK_NOT_AN_UPDATE, WEBHOOK_OK } from "../../http/webhook.ts";
+import { Inbox, InboxDrainer } from "../../services/inbox.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { type FetchLike, ZaloClient } from "./client.ts";
 import { ZaloTransport } from "./transport.ts";
@@ -44,8 +44,7 @@ export class ZaloAdapter implements ChatAdapter {
   #polling: Promise<void> | null = null;
   #running = false;
   readonly #stopPolling = new AbortController();
-  #draining: Promise<void> | null = null;
-  #redrain = false;
+  readonly #drainer: InboxDrainer;
 
   webhook?: (request: WebhookRequest) => Promise<WebhookResponse>;
 
@@ -63,6 +62,14 @@ export class ZaloAdapter implements ChatAdapter {
       note,
     );
     this.#inbox = new Inbox(app.deps.db, app.deps.clock);
+    this.#drainer = new InboxDrainer(
+      this.#inbox,
+      "zalo",
+      (payload) => this.#handle(JSON.parse(payload) as ZaloUpdate),
+      // Private chats only: the chat is the part of the key before the message id.
+      (payload) => (JSON.parse(payload) as ZaloUpdate).message?.chat.id ?? "none",
+      (error, updateKey) => app.deps.logger.error({ err: error, updateKey }, "zalo update failed"),
+    );
     if (options.webhookUrl) this.webhook = (request) => this.#receive(request);
   }
 
@@ -77,7 +84,7 @@ export class ZaloAdapter implements ChatAdapter {
       if (this.options.webhookUrl) {
         await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
         this.#state = "webhook";
-        this.#drainInbox();
+        this.#drainer.drain();
       } else {
         const info = await this.client.getWebhookInfo().catch(() => ({ url: "" }));
         if (info.url) {
@@ -103,7 +110,7 @@ export class ZaloAdapter implements ChatAdapter {
     this.#running = false;
     this.#stopPolling.abort();
     await this.#polling;
-    await this.#draining;
+    await this.#drainer.idle();
     this.#state = "stopped";
   }
 
@@ -130,21 +137,15 @@ export class ZaloAdapter implements ChatAdapter {
   }
 
   async #receive(request: WebhookRequest): Promise<WebhookResponse> {
-    const secret = request.headers["x-bot-api-secret-token"];
-    if (!this.options.webhookSecret || !secretMatches(secret, this.options.webhookSecret)) {
-      this.app.deps.logger.warn({ platform: "zalo" }, "webhook refused: wrong secret token");
-      return { status: 401, body: JSON.stringify({ ok: false, error: "unauthorized" }) };
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(request.body);
-    } catch {
-      return { status: 400, body: JSON.stringify({ ok: false, error: "not json" }) };
-    }
-    if (!(await this.#store(body))) {
-      return { status: 400, body: JSON.stringify({ ok: false, error: "not an update" }) };
-    }
-    return { status: 200, body: JSON.stringify({ ok: true }) };
+    const opened = openWebhook(
+      request,
+      "x-bot-api-secret-token",
+      this.options.webhookSecret,
+      "zalo",
+      this.app.deps.logger,
+    );
+    if ("refused" in opened) return opened.refused;
+    return (await this.#store(opened.body)) ? WEBHOOK_OK : WEBHOOK_NOT_AN_UPDATE;
   }
 
   /** Stores an update (dropping a redelivery) and starts handling it. False if malformed. */
@@ -160,40 +161,8 @@ export class ZaloAdapter implements ChatAdapter {
       return update !== null;
     }
     await this.#inbox.record("zalo", key, update);
-    this.#drainInbox();
+    this.#drainer.drain();
     return true;
-  }
-
-  #drainInbox(): void {
-    if (this.#draining) {
-      this.#redrain = true;
-      return;
-    }
-    this.#draining = (async () => {
-      do {
-        this.#redrain = false;
-        for (
-          let rows = await this.#inbox.pending("zalo");
-          rows.length > 0;
-          rows = await this.#inbox.pending("zalo")
-        ) {
-          for (const row of rows) {
-            try {
-              await this.#handle(JSON.parse(row.payload) as ZaloUpdate);
-              await this.#inbox.done(row.id);
-            } catch (error) {
-              this.app.deps.logger.error(
-                { err: error, updateKey: row.updateKey },
-                "zalo update failed",
-              );
-              await this.#inbox.failed(row.id);
-            }
-          }
-        }
-      } while (this.#redrain);
-    })().finally(() => {
-      this.#draining = null;
-    });
   }
 
   async #handle(update: ZaloUpdate): Promise<void> {

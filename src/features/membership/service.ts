@@ -3,11 +3,32 @@ import { DAY, MINUTE } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { ChatRef, Sender } from "../../core/inbound.ts";
 import type { Language, Role } from "../../core/roles.ts";
-import type { Db } from "../../db/client.ts";
+import type { Db, Prisma } from "../../db/client.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
 import { generateInviteCode, hashInviteCode, normalizeInviteCode } from "./inviteCode.ts";
 
 const LINK_CODE_MINUTES = 15;
+
+/** Links a chat to a bloc and unit (creating it on first contact), and marks it active. */
+async function linkChat(
+  tx: Prisma.TransactionClient,
+  chat: ChatRef,
+  link: { blocId: number; unitId: number | null },
+): Promise<void> {
+  const fields = { ...link, active: true };
+  await tx.chat.upsert({
+    where: {
+      platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId },
+    },
+    create: {
+      platform: chat.platform,
+      platformChatId: chat.platformChatId,
+      kind: chat.kind,
+      ...fields,
+    },
+    update: fields,
+  });
+}
 
 export interface MembershipLimits {
   maxFailedTries: number;
@@ -197,19 +218,7 @@ export class MembershipService {
             },
           },
         }));
-      const link = { blocId: invite.blocId, unitId: invite.unitId, active: true };
-      await tx.chat.upsert({
-        where: {
-          platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId },
-        },
-        create: {
-          platform: chat.platform,
-          platformChatId: chat.platformChatId,
-          kind: chat.kind,
-          ...link,
-        },
-        update: link,
-      });
+      await linkChat(tx, chat, { blocId: invite.blocId, unitId: invite.unitId });
       await recordAudit(tx, {
         actor: memberActor(member.id),
         action: existing ? "chat.link" : "member.join",
@@ -281,19 +290,7 @@ export class MembershipService {
           accounts: { create: { platform: chat.platform, platformUserId: sender.platformUserId } },
         },
       });
-      const linkFields = { blocId: member.blocId, unitId: member.unitId, active: true };
-      await tx.chat.upsert({
-        where: {
-          platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId },
-        },
-        create: {
-          platform: chat.platform,
-          platformChatId: chat.platformChatId,
-          kind: chat.kind,
-          ...linkFields,
-        },
-        update: linkFields,
-      });
+      await linkChat(tx, chat, { blocId: member.blocId, unitId: member.unitId });
       await recordAudit(tx, {
         actor: memberActor(member.id),
         action: "account.link",
