@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
+import { VIETNAM_FIXED_HOLIDAYS } from "./features/reminders/workingTime.ts";
 
 /*
  * The only module that reads process.env. Every variable is listed in
@@ -52,7 +53,7 @@ export const configSchema = z
       }),
     HOLIDAYS: z
       .string()
-      .default("01-01,04-30,05-01,09-02")
+      .default(VIETNAM_FIXED_HOLIDAYS.join(","))
       .refine((v) => v.split(",").every((d) => /^(\d{4}-)?\d{2}-\d{2}$/.test(d.trim())), {
         message: "must be a comma-separated list of MM-DD or YYYY-MM-DD",
       }),

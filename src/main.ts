@@ -12,6 +12,7 @@ import { MediaLinks } from "./http/mediaLinks.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
+import { pruneExpired } from "./services/housekeeping.ts";
 
 /* Composition root: config, database, app, the configured adapters, sender, scheduler. */
 
@@ -87,7 +88,10 @@ async function main(): Promise<void> {
     ...adapters.map((a) => a.transport),
   ]);
   sender.start();
-  const scheduler = startScheduler(() => app.services.reminders.tick(), logger);
+  const schedulers = [
+    startScheduler("* * * * *", () => app.services.reminders.tick(), logger),
+    startScheduler("17 * * * *", () => pruneExpired(app.deps.db, app.deps.clock.now()), logger),
+  ];
   const http =
     adapters.length > 0
       ? await startHttpServer({
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      scheduler.stop();
+      for (const scheduler of schedulers) scheduler.stop();
       for (const adapter of adapters) await adapter.stop();
       progress.stop();
       await sender.stop();

@@ -191,5 +191,3 @@ export class Sender {
     this.#wake = null;
   }
 }
-
-export { sleep };

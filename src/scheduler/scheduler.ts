@@ -2,12 +2,16 @@ import cron from "node-cron";
 import type { Logger } from "../logger.ts";
 
 /**
- * The minute tick. What is due is computed from the database on each tick, so a
- * missed or doubled tick changes nothing; overlapping ticks are skipped.
+ * A recurring job on a cron expression. What is due is computed from the database
+ * on each run, so a missed or doubled run changes nothing; overlapping runs are skipped.
  */
-export function startScheduler(tick: () => Promise<unknown>, logger: Logger): { stop(): void } {
+export function startScheduler(
+  expression: string,
+  tick: () => Promise<unknown>,
+  logger: Logger,
+): { stop(): void } {
   let running = false;
-  const task = cron.schedule("* * * * *", async () => {
+  const task = cron.schedule(expression, async () => {
     if (running) return;
     running = true;
     try {

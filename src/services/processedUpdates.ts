@@ -23,12 +23,4 @@ export class ProcessedUpdates {
   async release(platform: string, updateKey: string): Promise<void> {
     await this.db.processedUpdate.deleteMany({ where: { platform, updateKey } });
   }
-
-  /** Forgets claims older than `before`; platforms stop redelivering after a day. */
-  async prune(before: Date): Promise<number> {
-    const { count } = await this.db.processedUpdate.deleteMany({
-      where: { processedAt: { lt: before } },
-    });
-    return count;
-  }
 }

@@ -56,7 +56,7 @@ describe("joining a bloc with an invite code", () => {
   });
 
   it("asks for the code when /join has none", async () => {
-    expect(texts(await t.chat.as("lan").send("/join"))).toContain("/join MÃ-MỜI");
+    expect(texts(await t.chat.as("lan").send("/join"))).toContain("Ví dụ: /join K7QM-3XPA");
   });
 
   it("refuses an expired code", async () => {

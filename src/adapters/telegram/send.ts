@@ -3,9 +3,10 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import { PlatformError } from "../../core/errors.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import { splitText } from "../../core/splitText.ts";
+import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
 import { choiceCallbackData } from "./updates.ts";
 
-export const TEXT_LIMIT = 4096;
+export const TEXT_LIMIT = TELEGRAM_CAPABILITIES.textLimit;
 export const CAPTION_LIMIT = 1024;
 
 function keyboard(message: OutboundMessage): InlineKeyboardMarkup | undefined {

@@ -7,7 +7,7 @@ import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { ZaloApiError, type ZaloClient, ZaloNetworkError } from "./client.ts";
 
-export const ZALO_TEXT_LIMIT = 2000;
+export const ZALO_TEXT_LIMIT = ZALO_CAPABILITIES.textLimit;
 
 /** Zalo's failures in the core's terms. A send whose outcome is unknown is not retried. */
 export function toPlatformError(error: unknown): unknown {

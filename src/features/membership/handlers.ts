@@ -10,7 +10,7 @@ import { displayInviteCode } from "./inviteCode.ts";
 type Ctx = HandlerContext<Services>;
 
 async function join(ctx: Ctx, code: string): Promise<void> {
-  if (!code) throw new AppError("bad_arguments", { usage: "/join MÃ-MỜI" });
+  if (!code) throw new AppError("bad_arguments", { usage: "/join K7QM-3XPA" });
   const { event, services } = ctx;
   const joined = await services.membership.join(event.chat, event.from, code, ctx.language);
   if (joined.linkedGroup) {

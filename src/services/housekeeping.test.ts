@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../test/helpers/testApp.ts";
+import { DAY } from "../core/clock.ts";
+import { pruneExpired } from "./housekeeping.ts";
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(() => t.close());
+
+describe("housekeeping", () => {
+  it("forgets old update claims, stored updates, tries and expired forms, and keeps recent ones", async () => {
+    const db = t.app.deps.db;
+    const now = t.clock.now();
+    const old = new Date(now.getTime() - 8 * DAY);
+    await db.processedUpdate.createMany({
+      data: [
+        { platform: "telegram", updateKey: "old", processedAt: old },
+        { platform: "telegram", updateKey: "new", processedAt: now },
+      ],
+    });
+    await db.inboundUpdate.create({
+      data: { platform: "zalo", updateKey: "a", payload: "{}", receivedAt: old, processedAt: old },
+    });
+    await db.inboundUpdate.create({
+      data: { platform: "zalo", updateKey: "b", payload: "{}", receivedAt: old },
+    });
+    await db.joinAttempt.create({ data: { platform: "console", platformChatId: "x", at: old } });
+    await db.conversationState.create({
+      data: {
+        key: "k",
+        flow: "report",
+        step: "note",
+        data: "{}",
+        expiresAt: new Date(now.getTime() - 1),
+      },
+    });
+    expect(await pruneExpired(db, now)).toEqual({
+      processedUpdates: 1,
+      inboundUpdates: 1,
+      joinAttempts: 1,
+      conversations: 1,
+      linkCodes: 0,
+    });
+    expect((await db.processedUpdate.findMany()).map((u) => u.updateKey)).toEqual(["new"]);
+    // An update never handled is kept, so it is handled on the next start.
+    expect((await db.inboundUpdate.findMany()).map((u) => u.updateKey)).toEqual(["b"]);
+  });
+});
