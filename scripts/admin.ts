@@ -1,7 +1,8 @@
 /* npm run admin -- <command>: the operator's commands; see ADMIN_USAGE. */
 import { ADMIN_USAGE, AdminError, runAdminCommand, wantsJson } from "../src/admin/adminCommands.ts";
-import { bootstrap } from "../src/bootstrap.ts";
+import { openApp } from "../src/app.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
+import { systemClock } from "../src/core/clock.ts";
 import { createLogger } from "../src/logger.ts";
 
 const argv = process.argv.slice(2);
@@ -20,9 +21,10 @@ if (argv.length === 0 || argv.includes("--help")) {
 
 try {
   const config = loadConfig();
-  const app = await bootstrap(
+  const app = await openApp(
     config,
     createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL),
+    systemClock,
   );
   try {
     const result = await runAdminCommand(app, argv);

@@ -1,26 +1,40 @@
+import { join } from "node:path";
+import { ConsoleChat } from "./adapters/console/adapter.ts";
+import { TelegramAdapter } from "./adapters/telegram/adapter.ts";
+import { ZaloAdapter } from "./adapters/zalo/adapter.ts";
 import type { Config } from "./config.ts";
+import type { ChatAdapter } from "./core/adapter.ts";
 import type { Clock } from "./core/clock.ts";
 import { MINUTE } from "./core/clock.ts";
+import type { CommandSpec } from "./core/commands.ts";
+import { type AdapterHealth, HealthBoard } from "./core/health.ts";
+import type { AdapterPort } from "./core/port.ts";
+import { languageSchema } from "./core/roles.ts";
 import { Router } from "./core/router.ts";
 import type { Transport } from "./core/transport.ts";
-import type { Db } from "./db/client.ts";
+import { type Db, openDatabase } from "./db/client.ts";
+import { applyMigrations } from "./db/schemaEngine.ts";
+import { UnitOfWork } from "./db/unitOfWork.ts";
+import { Outbox } from "./delivery/outbox.ts";
 import { Sender } from "./delivery/sender.ts";
-import { announcementsFeature } from "./features/announcements/handlers.ts";
 import { AnnouncementProgress } from "./features/announcements/progress.ts";
-import { campaignsFeature } from "./features/campaigns/handlers.ts";
-import { createHelpFeature } from "./features/help/handlers.ts";
-import { membershipFeature } from "./features/membership/handlers.ts";
 import { identify } from "./features/membership/identity.ts";
-import { progressFeature } from "./features/progress/handlers.ts";
-import { remindersFeature } from "./features/reminders/handlers.ts";
-import { reportsFeature } from "./features/reports/handlers.ts";
+import { buildServices, FEATURES, type Services } from "./features/registry.ts";
+import type { MediaLinks } from "./http/mediaLinks.ts";
 import { Translator } from "./i18n/translator.ts";
+import { InboundPipeline } from "./inbound/pipeline.ts";
 import type { Logger } from "./logger.ts";
 import { ConversationStore } from "./services/conversationStore.ts";
-import { ProcessedUpdates } from "./services/processedUpdates.ts";
-import { createServices, type Services } from "./services.ts";
+import { LocalEvidenceStore } from "./storage/evidenceStore.ts";
+
+/*
+ * The composition root of the platform-neutral bot: infrastructure, every feature's
+ * services (folded from the registry), the router, the inbound pipeline, the port
+ * adapters talk through, and the outbox's sender. main.ts adds the process around it.
+ */
 
 export interface AppDeps {
+  /** The database as services see it: inside a handler, the handler's transaction. */
   db: Db;
   config: Config;
   clock: Clock;
@@ -31,74 +45,226 @@ export interface App {
   router: Router<Services>;
   services: Services;
   translator: Translator;
+  pipeline: InboundPipeline;
+  port: AdapterPort;
+  health: HealthBoard;
   deps: AppDeps;
   /** Builds the outbox's sender over the adapters' transports (not started). */
   startDelivery(transports: Transport[]): { sender: Sender; progress: AnnouncementProgress };
+  /** /healthz: per adapter state, last success and error, backlogs; ok false means 503. */
+  healthReport(): Promise<HealthReport>;
+  /** A console chat on this app (the terminal, and tests). */
+  consoleChat(speaker?: string): ConsoleChat;
 }
 
-/** Wires services, features and the router; every adapter talks to the result. */
-export function createApp(deps: AppDeps): App {
-  const translator = new Translator(deps.config.DEFAULT_LANGUAGE);
+export interface HealthReport {
+  ok: boolean;
+  database: boolean;
+  adapters: Record<
+    string,
+    AdapterHealth & { inbox: { waiting: number; failed: number }; outbox: number }
+  >;
+  /** The adapters failing for longer than HEALTH_FAILING_AFTER_SECONDS. */
+  failing?: string[];
+  [key: string]: unknown;
+}
+
+export function createApp(base: AppDeps): App {
+  const { config, clock, logger } = base;
+  const unitOfWork = new UnitOfWork(base.db);
+  const deps: AppDeps = { ...base, db: unitOfWork.db };
+  const db = deps.db;
+  const translator = new Translator(config.DEFAULT_LANGUAGE);
+  const evidenceStore = new LocalEvidenceStore(join(config.DATA_DIR, "evidence"));
+  const outbox = new Outbox(db, clock);
   // The sender is created after the app (it needs the adapters' transports); until
   // then a nudge has nobody to wake, and the sender's own polling picks work up.
   let nudge: () => void = () => {};
-  const services = createServices(deps.db, deps.config, deps.clock, translator, {
-    nudge: () => nudge(),
-  });
-  const features = [
-    membershipFeature,
-    campaignsFeature,
-    reportsFeature,
-    progressFeature,
-    announcementsFeature,
-    remindersFeature,
-  ];
-  const router: Router<Services> = new Router<Services>({
-    features: [...features, createHelpFeature(() => router.listCommands())],
+  let commands: () => CommandSpec<Services>[] = () => [];
+  const services = buildServices(
+    { db, config, clock, translator, outbox, evidenceStore, nudge: () => nudge() },
+    () => commands(),
+  );
+  const router = new Router<Services>({
+    features: FEATURES.flatMap((f) => (f.chat ? [f.chat] : [])),
     services,
-    identify: (event) => identify(deps.db, event),
-    conversations: new ConversationStore(deps.db),
-    updates: new ProcessedUpdates(deps.db),
+    identify: (event) => identify(db, event),
+    conversations: new ConversationStore(db),
     translator,
-    defaultLanguage: deps.config.DEFAULT_LANGUAGE,
-    conversationTtlMs: deps.config.CONVERSATION_TTL_MINUTES * MINUTE,
-    clock: deps.clock,
-    logger: deps.logger,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+    conversationTtlMs: config.CONVERSATION_TTL_MINUTES * MINUTE,
+    clock,
+    logger,
   });
+  commands = () => router.listCommands();
+
+  const pipeline = new InboundPipeline({
+    db,
+    unitOfWork,
+    handle: (event, capabilities) => router.handle(event, capabilities),
+    languageOf: async (ref) => {
+      const account = await db.account.findUnique({
+        where: {
+          platform_platformUserId: { platform: ref.chat.platform, platformUserId: ref.userId },
+        },
+        select: { member: { select: { language: true } } },
+      });
+      const hint = ref.languageHint?.slice(0, 2);
+      return languageSchema
+        .catch(config.DEFAULT_LANGUAGE)
+        .parse(account?.member.language ?? hint ?? config.DEFAULT_LANGUAGE);
+    },
+    text: (language, key) => translator.for(language)(key),
+    clock,
+    logger,
+    options: {
+      maxAttempts: config.INBOX_MAX_ATTEMPTS,
+      retryBaseMs: config.INBOX_RETRY_BASE_MS,
+      retryMaxMs: config.INBOX_RETRY_MAX_MS,
+      albumQuietMs: config.TELEGRAM_ALBUM_WAIT_MS,
+      concurrency: 8,
+      maxDownloadBytes: config.EVIDENCE_MAX_BYTES,
+    },
+  });
+
+  const health = new HealthBoard();
+  const port: AdapterPort = {
+    receive: (source, raw) => pipeline.receive(source, raw),
+    status: (platform) => health.status(platform),
+    chatMoved: (platform, from, to) => services.membership.rekeyChat(platform, from, to),
+    chatLeft: (platform, chatId) => services.announcements.markChatBlocked(platform, chatId),
+    commandMenu: (language) => {
+      const t = translator.for(language);
+      return router
+        .listCommands()
+        .filter((c) => !c.strangersOnly || c.names[0] === "start")
+        .map((c) => ({ command: c.names[0] ?? "", description: t(`help:${c.helpKey}`) }));
+    },
+    text: (language, key) => translator.for(language)(key),
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+    media: evidenceStore,
+  };
+
   return {
     router,
     services,
     translator,
+    pipeline,
+    port,
+    health,
     deps,
+    consoleChat: (speaker) => new ConsoleChat(pipeline, clock, speaker),
+    healthReport: async () => {
+      const database = await db
+        .$queryRawUnsafe("SELECT 1")
+        .then(() => true)
+        .catch(() => false);
+      const adapters = health.snapshot();
+      const [inbox, backlog] = database
+        ? await Promise.all([pipeline.backlog(), outbox.backlog()])
+        : [{}, {}];
+      const failing = Object.entries(adapters)
+        .filter(([, a]) => a.failingForSeconds > config.HEALTH_FAILING_AFTER_SECONDS)
+        .map(([platform]) => platform);
+      return {
+        ok: database && failing.length === 0,
+        database,
+        adapters: Object.fromEntries(
+          Object.entries(adapters).map(([platform, a]) => [
+            platform,
+            {
+              ...a,
+              inbox: (inbox as Record<string, { waiting: number; failed: number }>)[platform] ?? {
+                waiting: 0,
+                failed: 0,
+              },
+              outbox: (backlog as Record<string, number>)[platform] ?? 0,
+            },
+          ]),
+        ),
+        ...(failing.length > 0 ? { failing } : {}),
+      };
+    },
     startDelivery: (transports) => {
       // The sender reports settled deliveries to the progress, which sends through the
       // sender's limits: bound late, since each needs the other.
       let settled: (announcementId: number) => void = () => {};
-      const sender: Sender = new Sender(
-        services.outbox,
-        transports,
-        services.evidenceStore,
-        deps.clock,
-        deps.logger,
-        {
-          concurrency: 4,
-          maxAttempts: deps.config.DELIVERY_MAX_ATTEMPTS,
-          backoffMs: deps.config.DELIVERY_BACKOFF_MS,
-          idleMs: 1000,
-          onBlocked: (platform, chatId) => services.announcements.markChatBlocked(platform, chatId),
-          onSettled: (announcementId) => settled(announcementId),
-        },
-      );
-      const progress = new AnnouncementProgress(
+      let progress: AnnouncementProgress | null = null;
+      const sender: Sender = new Sender(outbox, transports, evidenceStore, clock, logger, {
+        concurrency: 4,
+        retryForMs: config.DELIVERY_RETRY_HOURS * 60 * MINUTE,
+        backoffMs: config.DELIVERY_BACKOFF_MS,
+        backoffMaxMs: config.DELIVERY_BACKOFF_MAX_MS,
+        leaseMs: config.DELIVERY_LEASE_MS,
+        idleMs: 1000,
+        onBlocked: (platform, chatId) => services.announcements.markChatBlocked(platform, chatId),
+        onSettled: (announcementId) => settled(announcementId),
+        onTick: async () => progress?.recover(),
+      });
+      progress = new AnnouncementProgress(
         services.announcements,
         transports,
         translator,
-        deps.logger,
+        logger,
         (platform, chatId, isGroup) => sender.acquire(platform, chatId, isGroup),
+        clock,
       );
-      settled = (announcementId) => progress.settled(announcementId);
+      const live = progress;
+      settled = (announcementId) => live.settled(announcementId);
       nudge = () => sender.nudge();
       return { sender, progress };
     },
   };
+}
+
+/** The platform adapters the configuration asks for. */
+export function createAdapters(app: App, links: MediaLinks | null): ChatAdapter[] {
+  const config = app.deps.config;
+  const adapters: ChatAdapter[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    adapters.push(
+      new TelegramAdapter(app.port, {
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+        pollTimeoutSeconds: config.TELEGRAM_POLL_TIMEOUT_SECONDS,
+        backoffCapMs: config.POLL_BACKOFF_CAP_MS,
+        limits: {
+          perSecond: config.TELEGRAM_RATE_PER_SECOND,
+          perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
+          perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
+        },
+      }),
+    );
+  }
+  if (config.ZALO_BOT_TOKEN) {
+    adapters.push(
+      new ZaloAdapter(app.port, {
+        token: config.ZALO_BOT_TOKEN,
+        apiRoot: config.ZALO_API_ROOT,
+        webhookUrl: config.ZALO_WEBHOOK_URL,
+        webhookSecret: config.ZALO_WEBHOOK_SECRET,
+        pollTimeoutSeconds: config.ZALO_POLL_TIMEOUT_SECONDS,
+        backoffCapMs: config.POLL_BACKOFF_CAP_MS,
+        limits: {
+          perSecond: config.ZALO_RATE_PER_SECOND,
+          perChatIntervalMs: config.ZALO_PER_CHAT_INTERVAL_MS,
+          perGroupPerMinute: 20,
+        },
+        mediaLinks: links,
+        maxPhotoBytes: config.EVIDENCE_MAX_BYTES,
+      }),
+    );
+  }
+  for (const adapter of adapters) app.pipeline.register(adapter);
+  return adapters;
+}
+
+/** Applies pending migrations (none: no engine is loaded), opens the database, wires the app. */
+export async function openApp(config: Config, logger: Logger, clock: Clock): Promise<App> {
+  const applied = await applyMigrations({ databaseFile: config.databaseFile });
+  if (applied.length > 0) logger.info({ applied }, "database migrated");
+  const db = await openDatabase(config.databaseFile);
+  return createApp({ db, config, clock, logger });
 }

@@ -1,13 +1,19 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
-import { VIETNAM_FIXED_HOLIDAYS } from "./features/reminders/workingTime.ts";
+import { VIETNAM_FIXED_HOLIDAYS } from "./core/holidays.ts";
 
 /*
  * The only module that reads process.env. Every variable is listed in
  * .env.example with its default; a bad one stops start-up with one line naming it.
  */
+
+/** The checkout's root: relative paths (data, .env) mean the same from any working directory. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const fromProject = (path: string) =>
+  isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -44,7 +50,15 @@ export const configSchema = z
     INVITE_DEFAULT_DAYS: positiveInt(14),
     CONVERSATION_TTL_MINUTES: positiveInt(60),
     EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
-    DELIVERY_MAX_ATTEMPTS: positiveInt(5),
+    DELIVERY_RETRY_HOURS: positiveInt(24),
+    DELIVERY_BACKOFF_MAX_MS: positiveInt(60_000),
+    DELIVERY_LEASE_MS: positiveInt(15_000),
+    INBOX_MAX_ATTEMPTS: positiveInt(8),
+    INBOX_RETRY_BASE_MS: positiveInt(2_000),
+    INBOX_RETRY_MAX_MS: positiveInt(120_000),
+    POLL_BACKOFF_CAP_MS: positiveInt(15_000),
+    HEALTH_FAILING_AFTER_SECONDS: positiveInt(60),
+    TEST_CRASH_AT: z.string().optional(),
     QUIET_HOURS: z
       .string()
       .default("21:00-07:00")
@@ -76,6 +90,7 @@ export const configSchema = z
     TELEGRAM_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     TELEGRAM_GROUP_PER_MINUTE: positiveInt(20),
     TELEGRAM_ALBUM_WAIT_MS: positiveInt(1000),
+    TELEGRAM_POLL_TIMEOUT_SECONDS: positiveInt(30),
     ZALO_BOT_TOKEN: z
       .string()
       .regex(/^\d+:[A-Za-z0-9_-]+$/, {
@@ -129,16 +144,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     const name = issue?.path.join(".") ?? "environment";
     throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? "is invalid"}`);
   }
-  return { ...parsed.data, databaseFile: sqliteFileOf(parsed.data.DATABASE_URL) };
+  return {
+    ...parsed.data,
+    DATA_DIR: fromProject(parsed.data.DATA_DIR),
+    databaseFile: sqliteFileOf(parsed.data.DATABASE_URL),
+  };
 }
 
 function readProcessEnv(): NodeJS.ProcessEnv {
-  if (existsSync(".env")) loadDotenv({ path: ".env", quiet: true });
+  const file = resolve(PROJECT_ROOT, ".env");
+  if (existsSync(file)) loadDotenv({ path: file, quiet: true });
   return process.env;
 }
 
 export function sqliteFileOf(url: string): string {
-  return resolve(url.replace(/^file:/, ""));
+  return fromProject(url.replace(/^file:/, ""));
 }
 
 /** True when no platform token is set, so the console is the only way in. */

@@ -1,61 +1,23 @@
-import { ConsoleChat } from "./adapters/console/adapter.ts";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
-import { TelegramAdapter } from "./adapters/telegram/adapter.ts";
-import { ZaloAdapter } from "./adapters/zalo/adapter.ts";
-import type { App } from "./app.ts";
-import { bootstrap } from "./bootstrap.ts";
+import { type App, createAdapters, openApp } from "./app.ts";
 import { type Config, ConfigError, consoleChatEnabled, loadConfig } from "./config.ts";
-import type { ChatAdapter } from "./core/adapter.ts";
+import { systemClock } from "./core/clock.ts";
+import { acquireInstanceLock, InstanceLockError } from "./db/instanceLock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
 import { MediaLinks } from "./http/mediaLinks.ts";
 import { startHttpServer } from "./http/server.ts";
+import { armCrashPoint } from "./inbound/crashPoints.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
 import { pruneExpired } from "./services/housekeeping.ts";
 
-/* Composition root: config, database, app, the configured adapters, sender, scheduler. */
+/* The process around the app: config, lock, migrations, adapters, HTTP, timers, signals. */
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function platformAdapters(app: App, config: Config, links: MediaLinks | null): ChatAdapter[] {
-  const adapters: ChatAdapter[] = [];
-  if (config.TELEGRAM_BOT_TOKEN) {
-    adapters.push(
-      new TelegramAdapter(app, {
-        token: config.TELEGRAM_BOT_TOKEN,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
-        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-        albumQuietMs: config.TELEGRAM_ALBUM_WAIT_MS,
-        limits: {
-          perSecond: config.TELEGRAM_RATE_PER_SECOND,
-          perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
-          perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
-        },
-      }),
-    );
-  }
-  if (config.ZALO_BOT_TOKEN) {
-    adapters.push(
-      new ZaloAdapter(app, {
-        token: config.ZALO_BOT_TOKEN,
-        apiRoot: config.ZALO_API_ROOT,
-        webhookUrl: config.ZALO_WEBHOOK_URL,
-        webhookSecret: config.ZALO_WEBHOOK_SECRET,
-        pollTimeoutSeconds: config.ZALO_POLL_TIMEOUT_SECONDS,
-        limits: {
-          perSecond: config.ZALO_RATE_PER_SECOND,
-          perChatIntervalMs: config.ZALO_PER_CHAT_INTERVAL_MS,
-          perGroupPerMinute: 20,
-        },
-        mediaLinks: links,
-        maxPhotoBytes: config.EVIDENCE_MAX_BYTES,
-      }),
-    );
-  }
-  return adapters;
-}
+/** A stop never takes longer than this, whatever the platforms do. */
+const STOP_DEADLINE_MS = 4500;
 
 async function seedOnFirstStart(app: App, config: Config): Promise<void> {
   const blocs = await app.services.blocs.listBlocs();
@@ -69,8 +31,12 @@ async function seedOnFirstStart(app: App, config: Config): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  armCrashPoint(config.TEST_CRASH_AT);
   const logger = createLogger(config.LOG_LEVEL);
-  const app = await bootstrap(config, logger);
+  const lock = acquireInstanceLock(config.databaseFile);
+  process.once("exit", () => lock.release());
+  const app = await openApp(config, logger, systemClock);
+  const db = app.deps.db;
   await seedOnFirstStart(app, config);
 
   const links = config.PUBLIC_BASE_URL
@@ -81,13 +47,13 @@ async function main(): Promise<void> {
         config.MEDIA_SIGNING_SECRET,
       )
     : null;
-  const adapters = platformAdapters(app, config, links);
-  const consoleTransport = new ConsoleTransport(say);
+  const adapters = createAdapters(app, links);
   const { sender, progress } = app.startDelivery([
-    consoleTransport,
+    new ConsoleTransport(say),
     ...adapters.map((a) => a.transport),
   ]);
   sender.start();
+  app.pipeline.start();
   const schedulers = [
     startScheduler("* * * * *", () => app.services.reminders.tick(), logger),
     startScheduler("17 * * * *", () => pruneExpired(app.deps.db, app.deps.clock.now()), logger),
@@ -101,7 +67,8 @@ async function main(): Promise<void> {
           ...(links
             ? { media: { links, read: (key: string) => app.services.evidenceStore.get(key) } }
             : {}),
-          checkDatabase: async () => (await app.deps.db.$queryRawUnsafe("SELECT 1")) !== null,
+          receive: (adapter, raw) => app.pipeline.receive(adapter, raw),
+          health: () => app.healthReport(),
           logger,
         })
       : null;
@@ -111,18 +78,23 @@ async function main(): Promise<void> {
   const stop = () => {
     stopping ??= (async () => {
       for (const scheduler of schedulers) scheduler.stop();
-      for (const adapter of adapters) await adapter.stop();
+      await Promise.all(adapters.map((a) => a.stop()));
+      await app.pipeline.stop();
       progress.stop();
-      await sender.stop();
+      await sender.stop(2000);
       await http?.close();
-      await app.deps.db.$disconnect();
+      await db.$disconnect();
     })();
     return stopping;
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       logger.info({ signal }, "stopping");
-      void stop().then(() => process.exit(0));
+      // Whatever hangs, the process is gone in time; unfinished work is in the database.
+      setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+      void stop()
+        .catch((error: unknown) => logger.error({ err: error }, "stop failed"))
+        .then(() => process.exit(0));
     });
   }
 
@@ -136,19 +108,23 @@ async function main(): Promise<void> {
   say(`thidua-bot console. You are "${DEMO_LEAD}" (the demo bloc's lead). Try /help, /progress.`);
   say('To act as an officer: ":as lan", then "/join <code>". Type :help for console commands.');
   if (interactive) say(CONSOLE_HELP);
-  await runConsoleRepl(new ConsoleChat(app, DEMO_LEAD), {
+  await runConsoleRepl(app.consoleChat(DEMO_LEAD), {
     input: process.stdin,
     output: process.stdout,
     interactive,
-    filesDir: consoleFilesDir(app),
+    filesDir: consoleFilesDir(config.DATA_DIR),
   });
   // Let queued announcements reach the other console speakers before leaving.
   await progress.flush();
   await sender.drainOnce();
-  if (adapters.length === 0) await stop();
+  if (adapters.length === 0) {
+    await stop();
+    process.exit(0);
+  }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const known = error instanceof ConfigError || error instanceof InstanceLockError;
+  console.error(known ? (error as Error).message : error);
   process.exit(1);
 });

@@ -21,11 +21,11 @@ const files = sourceFiles("src").map((path) => ({
 }));
 
 describe("module boundaries", () => {
-  it("only adapters (and main.ts, which wires them) import grammY or the Zalo client", () => {
+  it("only adapters (and the composition root, which builds them) import grammY or the Zalo client", () => {
     const offenders = files.filter(
       (f) =>
         !f.path.startsWith("adapters/") &&
-        f.path !== "main.ts" &&
+        f.path !== "app.ts" &&
         f.imports.some(
           (i) => i.startsWith("grammy") || i.startsWith("@grammyjs") || i.includes("adapters/zalo"),
         ),
@@ -48,6 +48,28 @@ describe("module boundaries", () => {
   it("only src/db imports the generated Prisma client itself", () => {
     const offenders = files.filter(
       (f) => !f.path.startsWith("db/") && f.imports.some((i) => i.includes("generated/prisma")),
+    );
+    expect(offenders.map((f) => f.path)).toEqual([]);
+  });
+
+  it("adapters reach the bot only through the core's port, never a feature, a store or the app", () => {
+    const offenders = files.filter(
+      (f) =>
+        f.path.startsWith("adapters/") &&
+        f.imports.some((i) =>
+          /(^|\/)(features|services|delivery|inbound|db|storage)\/|app\.ts$/.test(i),
+        ),
+    );
+    expect(offenders.map((f) => f.path)).toEqual([]);
+  });
+
+  it("no import runs upward: the core and config import no feature, store or adapter", () => {
+    const offenders = files.filter(
+      (f) =>
+        (f.path.startsWith("core/") || f.path === "config.ts") &&
+        f.imports.some((i) =>
+          /(^|\/)(features|services|delivery|inbound|db|storage|adapters|http)\//.test(i),
+        ),
     );
     expect(offenders.map((f) => f.path)).toEqual([]);
   });

@@ -48,22 +48,28 @@ if (mode === "thidua") {
     port: 0,
     host: "127.0.0.1",
     adapters,
-    checkDatabase: async () => true,
+    receive: (source, raw) => app.pipeline.receive(source, raw),
+    health: async () => ({ ok: true }),
     logger: app.deps.logger,
   });
   webhookUrl = `${http.url}/webhooks/telegram`;
-  const adapter = new TelegramAdapter(app, {
+  const adapter = new TelegramAdapter(app.port, {
     token: fake.token,
     apiRoot: fake.url,
     webhookUrl,
     webhookSecret: SECRET,
-    albumQuietMs: 500,
+    pollTimeoutSeconds: 30,
+    backoffCapMs: 5000,
     limits: { perSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 20 },
   });
   adapters.push(adapter);
+  app.pipeline.register(adapter);
+  app.pipeline.start();
   await adapter.start();
+  await fake.until(() => fake.webhook !== null, 5000, "the webhook");
   close = async () => {
     await adapter.stop();
+    await app.pipeline.stop();
     await http.close();
     await app.deps.db.$disconnect();
   };

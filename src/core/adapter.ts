@@ -1,26 +1,22 @@
+import type { InboundSource } from "./port.ts";
 import type { Platform } from "./roles.ts";
 import type { Transport } from "./transport.ts";
 
-/** A request the bot's HTTP server hands to an adapter's webhook. */
-export interface WebhookRequest {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-export interface WebhookResponse {
-  status: number;
-  body: string;
+/** What a platform's webhook needs from the bot's HTTP server: one route, one secret header. */
+export interface WebhookSpec {
+  /** Lower-case header that carries the shared secret. */
+  header: string;
+  secret: string;
 }
 
 /** What every platform adapter offers the composition root, with the same shape. */
-export interface ChatAdapter {
+export interface ChatAdapter extends InboundSource {
   platform: Platform;
   transport: Transport;
+  /** Connects and keeps trying in the background: never throws for a platform outage. */
   start(): Promise<void>;
-  /** Stops receiving; what was received is handled first. */
+  /** Stops receiving at once; stored updates are handled after the next start. */
   stop(): Promise<void>;
   /** Present when the adapter receives updates through the bot's HTTP server. */
-  webhook?: (request: WebhookRequest) => Promise<WebhookResponse>;
-  /** "polling", "webhook", "starting", "stopped" or "error: …", for /healthz. */
-  status(): string;
+  webhook?: WebhookSpec;
 }

@@ -1,11 +1,11 @@
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
-import type { ConversationState } from "../services/conversationStore.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { withNumberedChoices } from "./choiceText.ts";
 import type { Clock } from "./clock.ts";
 import { audienceAllows, type CommandSpec, type Feature, type FlowSpec } from "./commands.ts";
 import type { Actor, FlowControl, HandlerContext, KnownChat, StepInput } from "./context.ts";
+import type { ConversationState } from "./conversation.ts";
 import { AppError } from "./errors.ts";
 import type { InboundEvent } from "./inbound.ts";
 import type { Choice, OutboundMessage } from "./outbound.ts";
@@ -24,10 +24,6 @@ export interface RouterDeps<S> {
     load(key: string, now: Date): Promise<ConversationState | null>;
     save(key: string, state: ConversationState, expiresAt: Date): Promise<void>;
     clear(key: string): Promise<void>;
-  };
-  updates: {
-    claim(platform: string, updateKey: string): Promise<boolean>;
-    release(platform: string, updateKey: string): Promise<void>;
   };
   translator: Translator;
   defaultLanguage: Language;
@@ -50,8 +46,9 @@ export const conversationKey = (event: InboundEvent) =>
   `${event.chat.platform}:${event.chat.platformChatId}:${event.from.platformUserId}`;
 
 /**
- * The platform-neutral entry point: dedupe, identify, pick the handler (command,
- * flow step or media), run it inside the error boundary, and return the replies.
+ * The platform-neutral entry point: identify, pick the handler (command, flow step
+ * or media), run it inside the error boundary, and return the replies. Dedupe and
+ * durability are the inbound pipeline's (src/inbound/).
  */
 export class Router<S> {
   readonly commands = new Map<string, CommandSpec<S>>();
@@ -73,18 +70,12 @@ export class Router<S> {
     return [...new Set(this.commands.values())];
   }
 
-  async handle(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]> {
-    const { platform } = event.chat;
-    if (!(await this.deps.updates.claim(platform, event.updateId))) {
-      this.deps.logger.info({ platform, updateId: event.updateId }, "duplicate update ignored");
-      return [];
-    }
-    try {
-      return await this.#dispatch(event, capabilities);
-    } catch (error) {
-      await this.deps.updates.release(platform, event.updateId);
-      throw error;
-    }
+  /**
+   * The replies to one event. A user's mistake (an AppError) is answered; anything
+   * else is thrown, so that the inbound pipeline rolls the update back and retries.
+   */
+  handle(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]> {
+    return this.#dispatch(event, capabilities);
   }
 
   async #dispatch(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]> {
@@ -190,14 +181,8 @@ export class Router<S> {
   }
 
   #describeError(ctx: HandlerContext<S>, error: unknown): string {
-    if (error instanceof AppError) {
-      return ctx.t(`errors:${error.code}`, error.params);
-    }
-    this.deps.logger.error(
-      { err: error, updateId: ctx.event.updateId, platform: ctx.event.chat.platform },
-      "handler failed",
-    );
-    return ctx.t("errors:internal");
+    if (error instanceof AppError) return ctx.t(`errors:${error.code}`, error.params);
+    throw error;
   }
 
   async #saveFlow(

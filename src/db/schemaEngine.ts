@@ -8,6 +8,8 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+import Database from "better-sqlite3";
+import { fromProject } from "../config.ts";
 
 /*
  * The one module that talks to Prisma's schema engine. It runs the engine compiled
@@ -52,8 +54,8 @@ function loadEngineModule(): Promise<EngineModule> {
   return engineModule;
 }
 
-export const SCHEMA_PATH = resolve("prisma/schema.prisma");
-export const MIGRATIONS_DIR = resolve("prisma/migrations");
+export const SCHEMA_PATH = fromProject("prisma/schema.prisma");
+export const MIGRATIONS_DIR = fromProject("prisma/migrations");
 
 export interface EngineOptions {
   /** Path of the SQLite database file. */
@@ -70,7 +72,8 @@ async function withEngine<T>(
   const mod = await loadEngineModule();
   const schemaPath = options.schemaPath ?? SCHEMA_PATH;
   mkdirSync(dirname(options.databaseFile), { recursive: true });
-  const factory = new PrismaBetterSqlite3({ url: options.databaseFile });
+  // The busy timeout lets a migration wait for a running bot's write to finish.
+  const factory = new PrismaBetterSqlite3({ url: options.databaseFile, timeout: 10_000 });
   // The engine never closes what it opens; a leftover connection would hold
   // SQLite's lock against the bot's own client, so track and dispose them.
   const opened: SqlDriverAdapter[] = [];
@@ -130,8 +133,43 @@ export function readMigrations(migrationsDir: string = MIGRATIONS_DIR): Migratio
   } as MigrationList;
 }
 
-/** Applies pending migrations; idempotent. Returns the names it applied. */
-export function applyMigrations(options: EngineOptions): Promise<string[]> {
+/**
+ * The migrations not yet applied to the database, read from `_prisma_migrations`
+ * with a plain connection: no engine, no exclusive lock, so it is safe beside a
+ * running bot.
+ */
+export function pendingMigrations(options: EngineOptions): string[] {
+  const all = readMigrations(options.migrationsDir).migrationDirectories.map((d) => d.path);
+  if (!existsSync(options.databaseFile)) return all;
+  const db = new Database(options.databaseFile, { readonly: true, timeout: 5_000 });
+  try {
+    const table = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'",
+      )
+      .get();
+    if (!table) return all;
+    const applied = new Set(
+      (
+        db
+          .prepare(
+            "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+          )
+          .all() as { migration_name: string }[]
+      ).map((r) => r.migration_name),
+    );
+    return all.filter((name) => !applied.has(name));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Applies pending migrations; idempotent. Returns the names it applied. The engine
+ * (which asks SQLite for an exclusive lock) is loaded only when there is work.
+ */
+export async function applyMigrations(options: EngineOptions): Promise<string[]> {
+  if (pendingMigrations(options).length === 0) return [];
   return withEngine(options, async (engine) => {
     const out = await engine.applyMigrations({
       migrationsList: readMigrations(options.migrationsDir),

@@ -72,12 +72,21 @@ export class Outbox {
 
   /**
    * Takes up to `limit` due deliveries of a platform for `owner` until `leaseMs`
-   * from now. A row is taken by one owner only, even with several instances.
+   * from now. A row is taken by one owner only, even with several instances. Rows
+   * due "too far" ahead (more than `horizonMs`) count as due: the wall clock went
+   * back, and a retry must not wait an hour for it.
    */
-  async claim(platform: string, owner: string, limit: number, leaseMs: number) {
+  async claim(platform: string, owner: string, limit: number, leaseMs: number, horizonMs: number) {
     const now = this.clock.now();
     const due = await this.db.delivery.findMany({
-      where: { platform, status: "PENDING", nextAttemptAt: { lte: now } },
+      where: {
+        platform,
+        status: "PENDING",
+        OR: [
+          { nextAttemptAt: { lte: now } },
+          { nextAttemptAt: { gt: new Date(now.getTime() + horizonMs) } },
+        ],
+      },
       orderBy: { id: "asc" },
       take: limit,
       select: { id: true },
@@ -91,6 +100,28 @@ export class Outbox {
       where: { id: { in: due.map((d) => d.id) }, status: "SENDING", lockedBy: owner },
       orderBy: { id: "asc" },
     });
+  }
+
+  /** Keeps `owner`'s leases alive while its sends are in flight. */
+  async renew(owner: string, leaseMs: number): Promise<number> {
+    const { count } = await this.db.delivery.updateMany({
+      where: { status: "SENDING", lockedBy: owner },
+      data: { lockedUntil: new Date(this.clock.now().getTime() + leaseMs) },
+    });
+    return count;
+  }
+
+  /**
+   * Passing failures of a platform wait for their back-off; once a send to that
+   * platform works again, they are due at once (the outage is over).
+   */
+  async retryWaitingNow(platform: string): Promise<number> {
+    const now = this.clock.now();
+    const { count } = await this.db.delivery.updateMany({
+      where: { platform, status: "PENDING", attempts: { gt: 0 }, nextAttemptAt: { gt: now } },
+      data: { nextAttemptAt: now },
+    });
+    return count;
   }
 
   async markSent(id: number, platformMessageId: string | null = null): Promise<void> {
@@ -150,15 +181,34 @@ export class Outbox {
   }
 
   /**
-   * Takes back deliveries whose owner died (a hard kill): their lease ran out. The
-   * ones that were in flight may be sent again; that is the only repeat possible.
+   * Takes back deliveries whose owner died (a hard kill): their lease ran out (or
+   * lies further ahead than a lease can: the clock went back). Any live sender calls
+   * this on every pass. The ones that were in flight may be sent again; that is the
+   * only repeat possible.
    */
-  async recoverExpired(): Promise<number> {
+  async recoverExpired(leaseMs: number): Promise<number> {
+    const now = this.clock.now();
     const { count } = await this.db.delivery.updateMany({
-      where: { status: "SENDING", lockedUntil: { lt: this.clock.now() } },
+      where: {
+        status: "SENDING",
+        OR: [
+          { lockedUntil: { lt: now } },
+          { lockedUntil: { gt: new Date(now.getTime() + 2 * leaseMs) } },
+        ],
+      },
       data: { status: "PENDING", lockedBy: null, lockedUntil: null },
     });
     return count;
+  }
+
+  /** Deliveries not yet final, per platform (for /healthz). */
+  async backlog(): Promise<Record<string, number>> {
+    const groups = await this.db.delivery.groupBy({
+      by: ["platform"],
+      where: { status: { in: ["PENDING", "SENDING"] } },
+      _count: { _all: true },
+    });
+    return Object.fromEntries(groups.map((g) => [g.platform, g._count._all]));
   }
 
   async countsFor(announcementId: number): Promise<DeliveryCounts> {

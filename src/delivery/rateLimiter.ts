@@ -15,7 +15,8 @@ export class RateLimiter {
 
   constructor(
     private readonly limits: RateLimits,
-    private readonly now: () => number = Date.now,
+    // Monotonic: a wall clock stepped back an hour must not stall every send for an hour.
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** The platform said "too many requests": nobody sends until `until`. */

@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.ts";
 import { PlatformError } from "../core/errors.ts";
 import type { OutboundMessage } from "../core/outbound.ts";
 import type { Transport } from "../core/transport.ts";
+import { crashPoint } from "../inbound/crashPoints.ts";
 import type { Logger } from "../logger.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import type { Outbox } from "./outbox.ts";
@@ -11,21 +12,27 @@ import { RateLimiter } from "./rateLimiter.ts";
 export interface SenderOptions {
   /** Sends in flight at once per platform. */
   concurrency: number;
-  /** Attempts before a transient failure becomes final. */
-  maxAttempts: number;
-  /** First retry delay; it doubles with each attempt. */
+  /** How long passing failures are retried, from the delivery's creation, before it fails. */
+  retryForMs: number;
+  /** First retry delay; it doubles with each attempt, up to backoffMaxMs. */
   backoffMs: number;
+  backoffMaxMs: number;
+  /** How long a claimed delivery stays taken; renewed while the sender lives. */
+  leaseMs: number;
   /** How long an idle sender waits before looking again. */
   idleMs: number;
   /** Called when a chat blocked the bot, so it stops counting as reachable. */
   onBlocked?: (platform: string, platformChatId: string) => Promise<void>;
   /** Called after each settled delivery of an announcement. */
   onSettled?: (announcementId: number) => void;
+  /** Called every few seconds while running (announcements finished by a dead process). */
+  onTick?: () => Promise<void>;
 }
 
 type Claimed = Awaited<ReturnType<Outbox["claim"]>>[number];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const monotonic = () => performance.now();
 
 /**
  * Drains the outbox through each platform's transport: per-platform limits, 429
@@ -38,6 +45,10 @@ export class Sender {
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
+  #renewTimer: NodeJS.Timeout | null = null;
+  #lastTick = 0;
+  /** Platforms whose last send failed for a passing reason (an outage, maybe). */
+  readonly #failing = new Set<string>();
 
   constructor(
     private readonly outbox: Outbox,
@@ -53,16 +64,31 @@ export class Sender {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#renewTimer = setInterval(() => {
+      this.outbox
+        .renew(this.owner, this.options.leaseMs)
+        .catch((error: unknown) => this.logger.warn({ err: error }, "lease renewal failed"));
+    }, this.options.leaseMs / 3);
     this.#loop = (async () => {
-      await this.outbox.recoverExpired();
       while (this.#running) {
-        const sent = await this.drainOnce().catch((error: unknown) => {
+        const sent = await this.#pass().catch((error: unknown) => {
           this.logger.error({ err: error }, "sender pass failed");
           return 0;
         });
         if (sent === 0 && this.#running) await this.#idle();
       }
     })();
+  }
+
+  /** Every pass takes back what a dead sender held, so recovery needs no second restart. */
+  async #pass(): Promise<number> {
+    const recovered = await this.outbox.recoverExpired(this.options.leaseMs);
+    if (recovered > 0) this.logger.info({ recovered }, "took back deliveries of a dead sender");
+    if (this.options.onTick && monotonic() - this.#lastTick > 5000) {
+      this.#lastTick = monotonic();
+      await this.options.onTick();
+    }
+    return this.drainOnce();
   }
 
   /**
@@ -78,11 +104,23 @@ export class Sender {
     this.#wake?.();
   }
 
-  /** Stops taking work, lets in-flight sends finish, and gives back the rest. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work, lets in-flight sends finish (for at most `graceMs`), and gives
+   * back the rest. A send still in flight after that may be sent again by the next
+   * sender: the in-flight bound.
+   */
+  async stop(graceMs = 3000): Promise<void> {
     this.#running = false;
+    if (this.#renewTimer) clearInterval(this.#renewTimer);
     this.nudge();
-    await this.#loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#loop,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
     const released = await this.outbox.release(this.owner);
     if (released > 0) this.logger.info({ released }, "sender released unsent deliveries");
   }
@@ -98,11 +136,17 @@ export class Sender {
 
   async #drainPlatform(transport: Transport): Promise<number> {
     const limiter = this.#limiter(transport);
-    if (limiter.pausedUntil > Date.now()) return 0;
+    if (limiter.pausedUntil > monotonic()) return 0;
     // Claim about what the platform lets us send in a few seconds, no more, so that
     // a second instance finds work too and a lease never runs out mid-batch.
     const batch = Math.max(1, Math.ceil(transport.limits.perSecond * 3));
-    const rows = await this.outbox.claim(transport.platform, this.owner, batch, 60_000);
+    const rows = await this.outbox.claim(
+      transport.platform,
+      this.owner,
+      batch,
+      this.options.leaseMs,
+      this.options.backoffMaxMs + 60_000,
+    );
     let next = 0;
     const worker = async () => {
       while (next < rows.length) {
@@ -126,7 +170,12 @@ export class Sender {
         { platformChatId: row.platformChatId, kind },
         await this.#message(row),
       );
+      crashPoint("delivery:after-send");
       await this.outbox.markSent(row.id, sent.messageId || null);
+      if (this.#failing.delete(transport.platform)) {
+        const due = await this.outbox.retryWaitingNow(transport.platform);
+        if (due > 0) this.logger.info({ platform: transport.platform, due }, "platform is back");
+      }
     } catch (error) {
       await this.#settleFailure(transport, limiter, row, error);
     }
@@ -159,14 +208,16 @@ export class Sender {
     }
     if (kind === "rate_limited") {
       const wait = (error as PlatformError).retryAfterMs ?? 1000;
-      limiter.pause(Date.now() + wait);
+      limiter.pause(monotonic() + wait);
       // Not the chat's fault: the attempt does not count.
       await this.outbox.retryAt(row.id, new Date(this.clock.now().getTime() + wait), reason, false);
       this.logger.warn({ ...log, waitMs: wait }, "platform asked us to slow down");
       return;
     }
-    if (kind === "transient" && row.attempts + 1 < this.options.maxAttempts) {
-      const delay = this.options.backoffMs * 2 ** row.attempts;
+    const age = this.clock.now().getTime() - row.createdAt.getTime();
+    if (kind === "transient") this.#failing.add(transport.platform);
+    if (kind === "transient" && age < this.options.retryForMs) {
+      const delay = Math.min(this.options.backoffMaxMs, this.options.backoffMs * 2 ** row.attempts);
       await this.outbox.retryAt(row.id, new Date(this.clock.now().getTime() + delay), reason, true);
       this.logger.warn({ ...log, delayMs: delay }, "delivery will be retried");
       return;

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChatAdapter } from "../core/adapter.ts";
+import type { ReceiveResult } from "../core/port.ts";
 import type { Logger } from "../logger.ts";
 import type { MediaLinks } from "./mediaLinks.ts";
+import { receiveWebhook } from "./webhook.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -12,8 +14,10 @@ export interface HttpServerOptions {
   adapters: ChatAdapter[];
   /** Serves stored images under signed, expiring links (for Zalo, which takes URLs only). */
   media?: { links: MediaLinks; read: (storageKey: string) => Promise<Uint8Array> };
-  /** Answers whether the database answers. */
-  checkDatabase: () => Promise<boolean>;
+  /** Stores a webhook update through the inbound pipeline. */
+  receive: (adapter: ChatAdapter, raw: unknown) => Promise<ReceiveResult>;
+  /** The health report and whether it is healthy (503 when not). */
+  health: () => Promise<{ ok: boolean } & Record<string, unknown>>;
   logger: Logger;
 }
 
@@ -45,17 +49,15 @@ function reply(res: ServerResponse, status: number, body: string, type = "applic
 
 /**
  * The bot's one HTTP server: /healthz, and a webhook route per platform at
- * /webhooks/<platform>. Webhook adapters check their own secret header.
+ * /webhooks/<platform> (src/http/webhook.ts checks the secret and stores the update).
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const server: Server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (req.method === "GET" && path === "/healthz") {
-        const database = await options.checkDatabase().catch(() => false);
-        const adapters = Object.fromEntries(options.adapters.map((a) => [a.platform, a.status()]));
-        const healthy = database && Object.values(adapters).every((s) => !s.startsWith("error"));
-        reply(res, healthy ? 200 : 503, JSON.stringify({ ok: healthy, database, adapters }));
+        const report = await options.health();
+        reply(res, report.ok ? 200 : 503, JSON.stringify(report));
         return;
       }
       const media = /^\/media\/([A-Za-z0-9_.-]+)$/.exec(path);
@@ -78,7 +80,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const body = await readBody(req);
         if (body === null)
           return reply(res, 413, JSON.stringify({ ok: false, error: "body too large" }));
-        const answer = await adapter.webhook({ headers: req.headers, body });
+        const answer = await receiveWebhook(
+          adapter,
+          req.headers,
+          body,
+          options.receive,
+          options.logger,
+        );
         reply(res, answer.status, answer.body);
         return;
       }
@@ -93,6 +101,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   options.logger.info({ port }, "http server listening");
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would hold a stop for minutes; a cut webhook is redelivered.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,33 +1,44 @@
-import type { WebhookRequest, WebhookResponse } from "../core/adapter.ts";
+import type { IncomingHttpHeaders } from "node:http";
+import type { ChatAdapter } from "../core/adapter.ts";
+import type { ReceiveResult } from "../core/port.ts";
 import type { Logger } from "../logger.ts";
 import { secretMatches } from "./secret.ts";
 
-const answer = (status: number, body: object): WebhookResponse => ({
+export interface WebhookAnswer {
+  status: number;
+  body: string;
+}
+
+const answer = (status: number, body: object): WebhookAnswer => ({
   status,
   body: JSON.stringify(body),
 });
 
-export const WEBHOOK_OK = answer(200, { ok: true });
-export const WEBHOOK_NOT_AN_UPDATE = answer(400, { ok: false, error: "not an update" });
-
 /**
- * The first steps of every platform's webhook: the shared-secret header checked in
- * constant time (401 and a log line when wrong), then the body read as JSON (400).
+ * Every platform's webhook, in one place: the shared-secret header checked in
+ * constant time (401 and a log line when wrong), the body read as JSON (400), the
+ * update stored by the inbound pipeline before the 200 (a redelivery answers 200 too,
+ * so the platform stops sending it).
  */
-export function openWebhook(
-  request: WebhookRequest,
-  header: string,
-  secret: string | undefined,
-  platform: string,
+export async function receiveWebhook(
+  adapter: ChatAdapter,
+  headers: IncomingHttpHeaders,
+  body: string,
+  receive: (adapter: ChatAdapter, raw: unknown) => Promise<ReceiveResult>,
   logger: Logger,
-): { body: unknown } | { refused: WebhookResponse } {
-  if (!secret || !secretMatches(request.headers[header], secret)) {
-    logger.warn({ platform }, "webhook refused: wrong secret token");
-    return { refused: answer(401, { ok: false, error: "unauthorized" }) };
+): Promise<WebhookAnswer> {
+  const spec = adapter.webhook;
+  if (!spec || !secretMatches(headers[spec.header], spec.secret)) {
+    logger.warn({ platform: adapter.platform }, "webhook refused: wrong secret token");
+    return answer(401, { ok: false, error: "unauthorized" });
   }
+  let raw: unknown;
   try {
-    return { body: JSON.parse(request.body) };
+    raw = JSON.parse(body);
   } catch {
-    return { refused: answer(400, { ok: false, error: "not json" }) };
+    return answer(400, { ok: false, error: "not json" });
   }
+  const result = await receive(adapter, raw);
+  if (result === "ignored") return answer(400, { ok: false, error: "not an update" });
+  return answer(200, { ok: true });
 }

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import i18next, { type i18n, type Resource, type TFunction } from "i18next";
+import { fromProject } from "../config.ts";
 import type { Language } from "../core/roles.ts";
 
 export type Translate = TFunction;
 
 export const LANGUAGES: readonly Language[] = ["vi", "en"];
-export const LOCALES_DIR = resolve("locales");
+export const LOCALES_DIR = fromProject("locales");
 
 /** Reads locales/<lng>/<namespace>.json into i18next's resource shape. */
 export function readLocaleResources(dir: string = LOCALES_DIR): Resource {

@@ -1,13 +1,8 @@
+import type { ConversationState } from "../core/conversation.ts";
 import type { Choice } from "../core/outbound.ts";
 import type { Db } from "../db/client.ts";
 
-/** Where a chat is in a guided flow, and the choices it was last offered. */
-export interface ConversationState {
-  flow: string;
-  step: string;
-  data: unknown;
-  choices: Choice[];
-}
+export type { ConversationState };
 
 interface StoredData {
   data: unknown;

@@ -44,8 +44,10 @@ function sender() {
     createLogger("silent"),
     {
       concurrency: 3,
-      maxAttempts: 3,
+      retryForMs: 150_000,
       backoffMs: 1000,
+      backoffMaxMs: 20_000,
+      leaseMs: 15_000,
       idleMs: 10,
       onBlocked: (platform, chatId) =>
         t.app.services.announcements.markChatBlocked(platform, chatId),
@@ -100,12 +102,12 @@ describe("the outbox sender", () => {
     ).toBe("Bad Request: chat not found");
   });
 
-  it("retries a network failure with backoff, and gives up after the cap", async () => {
+  it("retries a network failure with capped backoff, and gives up only after the retry horizon", async () => {
     await enqueue(["flaky", "down"]);
     transport.script.set("flaky", [new PlatformError("ECONNRESET", "transient")]);
     transport.script.set(
       "down",
-      [1, 2, 3].map(() => new PlatformError("502 Bad Gateway", "transient")),
+      Array.from({ length: 100 }, () => new PlatformError("502 Bad Gateway", "transient")),
     );
     const s = sender();
     await s.drainOnce();
@@ -113,10 +115,35 @@ describe("the outbox sender", () => {
     t.clock.advance(1000);
     await s.drainOnce();
     expect(await statuses()).toEqual({ flaky: "SENT", down: "PENDING" });
-    t.clock.advance(2000);
+    // Far more than five tries: it keeps trying, the delay never above the cap…
+    for (let i = 0; i < 6; i++) {
+      t.clock.advance(20_000);
+      await s.drainOnce();
+    }
+    const down = await t.app.deps.db.delivery.findFirstOrThrow({
+      where: { platformChatId: "down" },
+    });
+    expect(down.status).toBe("PENDING");
+    expect(down.attempts).toBeGreaterThanOrEqual(5);
+    expect(down.nextAttemptAt.getTime() - t.clock.now().getTime()).toBeLessThanOrEqual(20_000);
+    // …until the horizon (here 150 s from creation) has passed.
+    t.clock.advance(40_000);
     await s.drainOnce();
     expect(await statuses()).toEqual({ flaky: "SENT", down: "FAILED" });
     expect(transport.sent).toEqual(["flaky"]);
+  });
+
+  it("sends the waiting retries of a platform at once when one send to it works again", async () => {
+    await enqueue(["a", "b"]);
+    transport.script.set("a", [new PlatformError("502 Bad Gateway", "transient")]);
+    transport.script.set("b", [new PlatformError("502 Bad Gateway", "transient")]);
+    const s = sender();
+    await s.drainOnce();
+    await enqueue(["c"]);
+    await s.drainOnce();
+    // "c" went through: the outage is over, so "a" and "b" do not wait for their back-off.
+    await s.drainOnce();
+    expect(transport.sent.sort()).toEqual(["a", "b", "c"]);
   });
 
   it("marks a chat that blocked the bot inactive, so it leaves later audiences", async () => {
@@ -157,7 +184,13 @@ describe("the outbox sender", () => {
 
   it("after a hard kill, takes the dead sender's deliveries back once their lease runs out", async () => {
     await enqueue(["x", "y"]);
-    const claimed = await t.app.services.outbox.claim("telegram", "dead-sender", 10, 60_000);
+    const claimed = await t.app.services.outbox.claim(
+      "telegram",
+      "dead-sender",
+      10,
+      60_000,
+      120_000,
+    );
     expect(claimed).toHaveLength(2);
     // The process died here: nothing was marked. A new sender must not steal a live lease…
     const next = sender();
@@ -165,7 +198,7 @@ describe("the outbox sender", () => {
     expect(transport.sent).toEqual([]);
     // …but takes the work back once the lease has run out; these two may repeat, nothing else.
     t.clock.advance(61_000);
-    expect(await t.app.services.outbox.recoverExpired()).toBe(2);
+    expect(await t.app.services.outbox.recoverExpired(60_000)).toBe(2);
     await next.drainOnce();
     expect(transport.sent).toEqual(["x", "y"]);
   });

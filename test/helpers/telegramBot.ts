@@ -25,7 +25,7 @@ export async function startTelegramBot(
   options: { webhook?: boolean; limits?: RateLimits; dir?: string; seed?: boolean } = {},
 ): Promise<TelegramHarness> {
   const fake = await new FakeTelegramApi().start();
-  const env = { DELIVERY_BACKOFF_MS: "200" };
+  const env = { DELIVERY_BACKOFF_MS: "200", TELEGRAM_ALBUM_WAIT_MS: "150" };
   const t = await createTestApp(options.dir ? { dir: options.dir, env } : { env });
   // Real sends, retries and rate limits happen here: let the test clock run.
   t.clock.follow();
@@ -38,20 +38,29 @@ export async function startTelegramBot(
     port: 0,
     host: "127.0.0.1",
     adapters,
-    checkDatabase: async () => true,
+    receive: (source, raw) => t.app.pipeline.receive(source, raw),
+    health: () => t.app.healthReport(),
     logger: t.app.deps.logger,
   });
-  const adapter = new TelegramAdapter(t.app, {
+  const adapter = new TelegramAdapter(t.app.port, {
     token: fake.token,
     apiRoot: fake.url,
     ...(options.webhook
       ? { webhookUrl: `${http.url}/webhooks/telegram`, webhookSecret: WEBHOOK_SECRET }
       : {}),
-    albumQuietMs: 150,
+    pollTimeoutSeconds: 30,
+    backoffCapMs: 1000,
     limits: options.limits ?? { perSecond: 1000, perChatIntervalMs: 0, perGroupPerMinute: 1000 },
   });
   adapters.push(adapter);
+  t.app.pipeline.register(adapter);
+  t.app.pipeline.start();
   await adapter.start();
+  await fake.until(
+    () => fake.calls.some((c) => c.method === (options.webhook ? "setWebhook" : "getUpdates")),
+    5000,
+    "the adapter to connect",
+  );
 
   const waitForReplies = async (chatId: number, before: number, expect: number) => {
     await fake.until(
@@ -80,6 +89,7 @@ export async function startTelegramBot(
     },
     close: async () => {
       await adapter.stop();
+      await t.app.pipeline.stop();
       await http.close();
       await fake.stop();
       await t.close();

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { ConsoleChat } from "../../src/adapters/console/adapter.ts";
+import type { ConsoleChat } from "../../src/adapters/console/adapter.ts";
 import { ConsoleTransport } from "../../src/adapters/console/transport.ts";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -49,7 +49,7 @@ export async function createTestApp(
   const { sender, progress } = app.startDelivery([transport]);
   const testApp: TestApp = {
     app,
-    chat: new ConsoleChat(app),
+    chat: app.consoleChat(),
     transport,
     deliver: async () => {
       for (let pass = 0; pass < 100; pass++) {

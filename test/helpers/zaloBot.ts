@@ -36,11 +36,12 @@ export async function startZaloBot(
       links: { verify: (token: string) => links?.verify(token) ?? null } as MediaLinks,
       read: (key) => t.app.services.evidenceStore.get(key),
     },
-    checkDatabase: async () => true,
+    receive: (source, raw) => t.app.pipeline.receive(source, raw),
+    health: () => t.app.healthReport(),
     logger: t.app.deps.logger,
   });
   if (options.publicMedia) links = new MediaLinks(http.url, 60_000, t.clock);
-  const adapter = new ZaloAdapter(t.app, {
+  const adapter = new ZaloAdapter(t.app.port, {
     token: fake.token,
     apiRoot: fake.url,
     ...(options.webhook
@@ -50,9 +51,17 @@ export async function startZaloBot(
     limits: { perSecond: 50, perChatIntervalMs: 0, perGroupPerMinute: 20 },
     mediaLinks: links,
     maxPhotoBytes: 10 * 1024 * 1024,
+    backoffCapMs: 1000,
   });
   adapters.push(adapter);
+  t.app.pipeline.register(adapter);
+  t.app.pipeline.start();
   await adapter.start();
+  await fake.until(
+    () => fake.calls.some((c) => c.method === (options.webhook ? "setWebhook" : "getUpdates")),
+    5000,
+    "the adapter to connect",
+  );
   return {
     fake,
     t,
@@ -72,6 +81,7 @@ export async function startZaloBot(
     },
     close: async () => {
       await adapter.stop();
+      await t.app.pipeline.stop();
       await http.close();
       await fake.stop();
       await t.close();

@@ -19,8 +19,8 @@ describe("a platform update delivered twice", () => {
       receivedAt: new Date(),
       payload: { type: "command", command: "join", args: invites[1]?.code ?? "" },
     };
-    const first = await t.app.router.handle(event, t.chat.capabilities);
-    const second = await t.app.router.handle(event, t.chat.capabilities);
+    const first = await t.app.pipeline.handleDirect(event, t.chat.capabilities);
+    const second = await t.app.pipeline.handleDirect(event, t.chat.capabilities);
     expect(texts(first)).toContain("Chào mừng");
     expect(second).toEqual([]);
     const invite = await t.app.deps.db.inviteCode.findFirst({
@@ -36,11 +36,11 @@ describe("a platform update delivered twice", () => {
       receivedAt: new Date(),
       payload: { type: "command", command: "help", args: "" },
     } as const;
-    const onTelegram = await t.app.router.handle(
+    const onTelegram = await t.app.pipeline.handleDirect(
       { ...base, chat: { platform: "telegram", platformChatId: "u", kind: "PRIVATE" } },
       t.chat.capabilities,
     );
-    const onZalo = await t.app.router.handle(
+    const onZalo = await t.app.pipeline.handleDirect(
       { ...base, chat: { platform: "zalo", platformChatId: "u", kind: "PRIVATE" } },
       t.chat.capabilities,
     );

@@ -289,7 +289,22 @@ describe("Telegram, webhook mode", () => {
 
   it("reports its state on /healthz", async () => {
     h = await startTelegramBot({ webhook: true });
-    const health = await (await fetch(`${h.http.url}/healthz`)).json();
-    expect(health).toEqual({ ok: true, database: true, adapters: { telegram: "webhook" } });
+    const response = await fetch(`${h.http.url}/healthz`);
+    const health = (await response.json()) as { adapters: { telegram: { lastOkAt: string } } };
+    expect(response.status).toBe(200);
+    expect(health).toMatchObject({
+      ok: true,
+      database: true,
+      adapters: {
+        telegram: {
+          state: "webhook",
+          lastError: null,
+          failingForSeconds: 0,
+          inbox: { waiting: 0, failed: 0 },
+          outbox: 0,
+        },
+      },
+    });
+    expect(health.adapters.telegram.lastOkAt).toMatch(/^\d{4}-/);
   });
 });

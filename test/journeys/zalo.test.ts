@@ -74,7 +74,7 @@ describe("Zalo, long polling", () => {
     h.fake.failNext("getUpdates", { errorCode: 500, description: "Internal error" });
     await new Promise((r) => setTimeout(r, 400));
     expect((await h.say(LAN, "/help"))[0]).toContain("/join");
-    expect(h.adapter.status()).toBe("polling");
+    expect(h.t.app.health.snapshot().zalo?.state).toBe("polling");
   });
 });
 
@@ -258,17 +258,24 @@ describe("one person, two apps", () => {
 });
 
 describe("a bad Zalo token", () => {
-  it("stops the adapter with the API's own error, though the HTTP status was 200", async () => {
+  it("keeps the adapter trying and shows the API's own error, though the HTTP status was 200", async () => {
     h = await startZaloBot();
-    const bad = new ZaloAdapter(h.t.app, {
+    const bad = new ZaloAdapter(h.t.app.port, {
       token: "1:wrong",
       apiRoot: h.fake.url,
       pollTimeoutSeconds: 1,
       limits: { perSecond: 1, perChatIntervalMs: 0, perGroupPerMinute: 1 },
       mediaLinks: null,
       maxPhotoBytes: 1000,
+      backoffCapMs: 1000,
     });
-    await expect(bad.start()).rejects.toThrow("getMe: 401 Unauthorized");
-    expect(bad.status()).toBe("error: getMe: 401 Unauthorized");
+    await bad.start();
+    await h.fake.until(
+      () => h.t.app.health.snapshot().zalo?.lastError === "getMe: 401 Unauthorized",
+      5000,
+      "the error in the health board",
+    );
+    expect(h.t.app.health.snapshot().zalo?.state).toBe("starting (failing)");
+    await bad.stop();
   });
 });

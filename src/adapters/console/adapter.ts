@@ -1,13 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import type { App } from "../../app.ts";
-import { CONSOLE_CAPABILITIES } from "../../core/capabilities.ts";
+import { type Capabilities, CONSOLE_CAPABILITIES } from "../../core/capabilities.ts";
+import type { Clock } from "../../core/clock.ts";
 import { parseCommand } from "../../core/commandText.ts";
 import type { InboundEvent, InboundFile, InboundPayload } from "../../core/inbound.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 
 export const CONSOLE_PLATFORM = "console";
+
+/** The inbound pipeline, as the console reaches it: events never leave the process. */
+export interface DirectInbound {
+  handleDirect(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]>;
+}
 
 /** Who is typing and where: a person's private chat, or a named group. */
 export interface ConsoleSpeaker {
@@ -27,7 +32,8 @@ export class ConsoleChat {
   readonly #session = randomUUID().slice(0, 8);
 
   constructor(
-    private readonly app: App,
+    private readonly inbound: DirectInbound,
+    private readonly clock: Clock,
     initialSpeaker = "guest",
   ) {
     this.speaker = { name: initialSpeaker, group: null };
@@ -78,10 +84,10 @@ export class ConsoleChat {
         kind: group ? "GROUP" : "PRIVATE",
       },
       from: { platformUserId: name, displayName: name },
-      receivedAt: this.app.deps.clock.now(),
+      receivedAt: this.clock.now(),
       payload,
     };
-    return this.app.router.handle(event, this.capabilities);
+    return this.inbound.handleDirect(event, this.capabilities);
   }
 }
 

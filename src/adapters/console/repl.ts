@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { App } from "../../app.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import { type ConsoleChat, renderReply } from "./adapter.ts";
 
@@ -110,6 +109,6 @@ async function handleLine(
   }
 }
 
-export function consoleFilesDir(app: App): string {
-  return join(app.deps.config.DATA_DIR, "console-files");
+export function consoleFilesDir(dataDir: string): string {
+  return join(dataDir, "console-files");
 }

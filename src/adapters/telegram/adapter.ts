@@ -1,27 +1,21 @@
-import { autoRetry } from "@grammyjs/auto-retry";
-import { Api, Bot } from "grammy";
+import { Api, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
-import type { App } from "../../app.ts";
-import type { ChatAdapter, WebhookRequest, WebhookResponse } from "../../core/adapter.ts";
-import type { InboundEvent } from "../../core/inbound.ts";
+import type { ChatAdapter, WebhookSpec } from "../../core/adapter.ts";
+import type { ChatRef } from "../../core/inbound.ts";
+import type { OutboundMessage } from "../../core/outbound.ts";
+import type { AdapterPort, AdapterStatus, Translated, UpdateRef } from "../../core/port.ts";
 import type { RateLimits } from "../../core/transport.ts";
-import { openWebhook, WEBHOOK_NOT_AN_UPDATE, WEBHOOK_OK } from "../../http/webhook.ts";
-import { Inbox, InboxDrainer } from "../../services/inbox.ts";
-import { AlbumCollector } from "./albums.ts";
+import { Backoff } from "../backoff.ts";
 import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
 import { registerCommands } from "./commands.ts";
-import { sendTelegramMessage } from "./send.ts";
 import { TelegramTransport } from "./transport.ts";
-import { toInboundEvent, webhookUpdateSchema } from "./updates.ts";
+import { chatOf, senderOf, toInboundEvent, webhookUpdateSchema } from "./updates.ts";
+
+// grammY types its AbortSignal with a shim's type; Node's own is the same at run time.
+type GrammySignal = Parameters<Api["getMe"]>[0];
+const forGrammy = (signal: AbortSignal) => signal as unknown as GrammySignal;
 
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
-/** The chat an update belongs to, so that one chat's updates keep their order. */
-function chatKeyOf(payload: string): string {
-  const update = JSON.parse(payload) as Update;
-  const chat =
-    update.message?.chat ?? update.callback_query?.message?.chat ?? update.my_chat_member?.chat;
-  return String(chat?.id ?? "none");
-}
 
 export interface TelegramOptions {
   token: string;
@@ -29,177 +23,183 @@ export interface TelegramOptions {
   /** Webhook mode when set; long polling otherwise. */
   webhookUrl?: string;
   webhookSecret?: string;
-  albumQuietMs: number;
   limits: RateLimits;
+  pollTimeoutSeconds: number;
+  /** Longest wait between two tries when Telegram fails. */
+  backoffCapMs: number;
 }
 
 /**
- * Telegram on grammY: long polling by default, webhook mode behind the bot's HTTP
- * server, updates turned into InboundEvents, replies sent with buttons.
+ * Telegram through grammY's typed Api: long polling by default (its own loop, so an
+ * outage, a 409 or a stop is handled here), or webhook mode behind the bot's HTTP
+ * server. It translates updates and sends; the inbound pipeline does the rest.
  */
 export class TelegramAdapter implements ChatAdapter {
   readonly platform = "telegram" as const;
   readonly capabilities = TELEGRAM_CAPABILITIES;
   readonly transport: TelegramTransport;
-  readonly bot: Bot;
-  readonly #inbox: Inbox;
-  readonly #albums: AlbumCollector;
-  #state = "starting";
-  readonly #drainer: InboxDrainer;
-  #pending = new Set<Promise<unknown>>();
+  readonly webhook?: WebhookSpec;
+  readonly #api: Api;
+  readonly #pollApi: Api;
+  readonly #status: AdapterStatus;
+  readonly #stop = new AbortController();
+  #username = "";
+  #loop: Promise<void> | null = null;
 
   constructor(
-    private readonly app: App,
+    private readonly port: AdapterPort,
     private readonly options: TelegramOptions,
   ) {
-    const client = { apiRoot: options.apiRoot };
-    this.bot = new Bot(options.token, { client });
-    // Direct replies retry a 429 or a 5xx briefly; the outbox's sender uses its own
-    // Api without retries, because it schedules retries itself.
-    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
-    this.transport = new TelegramTransport(
-      new Api(options.token, client),
-      options.limits,
-      async (from, to) => {
-        await app.services.membership.rekeyChat("telegram", from, to);
-      },
+    this.#api = new Api(options.token, { apiRoot: options.apiRoot, timeoutSeconds: 60 });
+    this.#pollApi = new Api(options.token, {
+      apiRoot: options.apiRoot,
+      timeoutSeconds: options.pollTimeoutSeconds + 15,
+    });
+    this.#status = port.status("telegram");
+    this.transport = new TelegramTransport(this.#api, options.limits, (from, to) =>
+      port.chatMoved("telegram", from, to),
     );
-    this.#inbox = new Inbox(app.deps.db, app.deps.clock);
-    this.#drainer = new InboxDrainer(
-      this.#inbox,
-      "telegram",
-      (payload) => this.bot.handleUpdate(JSON.parse(payload) as Update),
-      chatKeyOf,
-      (error, updateId) =>
-        app.deps.logger.error({ err: error, updateId }, "stored telegram update failed"),
-    );
-    this.#albums = new AlbumCollector(options.albumQuietMs, (event) =>
-      this.#track(this.#dispatch(event)),
-    );
-    this.bot.use(async (ctx) => this.#onUpdate(ctx.update));
-    this.bot.catch((error) =>
-      this.app.deps.logger.error({ err: error.error }, "telegram update failed"),
-    );
-    if (options.webhookUrl) this.webhook = (request) => this.#receive(request);
-  }
-
-  webhook?: (request: WebhookRequest) => Promise<WebhookResponse>;
-
-  status(): string {
-    return this.#state;
-  }
-
-  async start(): Promise<void> {
-    try {
-      await this.bot.init();
-      await registerCommands(this.bot.api, this.app);
-      if (this.options.webhookUrl) {
-        await this.bot.api.setWebhook(this.options.webhookUrl, {
-          secret_token: this.options.webhookSecret,
-          allowed_updates: [...ALLOWED_UPDATES],
-        });
-        this.#state = "webhook";
-        this.#drainer.drain();
-      } else {
-        await this.bot.api.deleteWebhook();
-        this.#state = "polling";
-        void this.bot.start({ allowed_updates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-          this.#state = `error: ${(error as Error).message}`;
-          this.app.deps.logger.error({ err: error }, "telegram polling stopped");
-        });
-      }
-      this.app.deps.logger.info(
-        { mode: this.#state, bot: this.bot.botInfo.username },
-        "telegram started",
-      );
-    } catch (error) {
-      this.#state = `error: ${(error as Error).message}`;
-      throw error;
+    if (options.webhookUrl && options.webhookSecret) {
+      this.webhook = { header: "x-telegram-bot-api-secret-token", secret: options.webhookSecret };
     }
   }
 
+  async start(): Promise<void> {
+    this.#status.state("starting");
+    this.#loop = this.#run();
+  }
+
   async stop(): Promise<void> {
-    if (this.bot.isRunning()) await this.bot.stop();
-    this.#albums.flush();
-    await this.#drainer.idle();
-    await Promise.all(this.#pending);
-    this.#state = "stopped";
+    this.#stop.abort();
+    await this.#loop;
+    this.#status.state("stopped");
   }
 
-  /** Webhook: check the secret, store the update, answer; handle it afterwards. */
-  async #receive(request: WebhookRequest): Promise<WebhookResponse> {
-    const opened = openWebhook(
-      request,
-      "x-telegram-bot-api-secret-token",
-      this.options.webhookSecret,
-      "telegram",
-      this.app.deps.logger,
-    );
-    if ("refused" in opened) return opened.refused;
-    const update = webhookUpdateSchema.safeParse(opened.body);
-    if (!update.success) return WEBHOOK_NOT_AN_UPDATE;
-    await this.#inbox.record("telegram", String(update.data.update_id), update.data);
-    this.#drainer.drain();
-    return WEBHOOK_OK;
+  /** Connects (retrying while Telegram is unreachable), then polls or waits for webhooks. */
+  async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    const backoff = new Backoff(this.options.backoffCapMs);
+    while (!signal.aborted) {
+      try {
+        const me = await this.#api.getMe(forGrammy(signal));
+        this.#username = me.username;
+        await registerCommands(this.#api, this.port);
+        if (this.options.webhookUrl) {
+          await this.#api.setWebhook(
+            this.options.webhookUrl,
+            {
+              secret_token: this.options.webhookSecret,
+              allowed_updates: [...ALLOWED_UPDATES],
+            },
+            forGrammy(signal),
+          );
+        } else {
+          // A webhook left from an earlier deployment would make every poll fail.
+          await this.#api.deleteWebhook({}, forGrammy(signal));
+        }
+        this.#status.ok();
+        break;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.#status.failing(error);
+        await backoff.wait(signal);
+      }
+    }
+    if (signal.aborted) return;
+    this.#status.state(this.options.webhookUrl ? "webhook" : "polling");
+    if (!this.options.webhookUrl) await this.#poll(backoff);
   }
 
-  async #onUpdate(update: Update): Promise<void> {
+  /** One poller: the offset moves on only after each update is stored. */
+  async #poll(backoff: Backoff): Promise<void> {
+    const signal = this.#stop.signal;
+    let offset = 0;
+    while (!signal.aborted) {
+      try {
+        const updates = await this.#pollApi.getUpdates(
+          {
+            offset,
+            timeout: this.options.pollTimeoutSeconds,
+            allowed_updates: [...ALLOWED_UPDATES],
+          },
+          forGrammy(signal),
+        );
+        this.#status.ok();
+        backoff.reset();
+        for (const update of updates) {
+          await this.port.receive(this, update);
+          offset = update.update_id + 1;
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.#status.failing(
+          error instanceof GrammyError && error.error_code === 409
+            ? new Error("409: another process is polling this bot (or a webhook is set)")
+            : error,
+        );
+        await backoff.wait(signal);
+      }
+    }
+  }
+
+  describe(raw: unknown): UpdateRef | null {
+    const parsed = webhookUpdateSchema.safeParse(raw);
+    if (!parsed.success) return null;
+    const update = parsed.data as unknown as Update;
+    const message = update.message ?? update.callback_query?.message;
+    const chat = message ? chatOf(message) : update.my_chat_member && chatOf(update.my_chat_member);
+    const from = update.message?.from ?? update.callback_query?.from ?? update.my_chat_member?.from;
+    const ref: UpdateRef = {
+      updateKey: String(update.update_id),
+      chatKey: chat?.platformChatId ?? "none",
+      chat: chat ?? { platform: "telegram", platformChatId: "none", kind: "PRIVATE" },
+      userId: from ? String(from.id) : "",
+    };
+    const hint = from && senderOf(from).languageHint;
+    return hint ? { ...ref, languageHint: hint } : ref;
+  }
+
+  async translate(raw: unknown): Promise<Translated> {
+    const update = raw as Update;
     const message = update.message;
     if (message?.migrate_to_chat_id) {
-      await this.app.services.membership.rekeyChat(
+      await this.port.chatMoved(
         "telegram",
         String(message.chat.id),
         String(message.migrate_to_chat_id),
       );
-      return;
+      return { type: "none" };
     }
     const member = update.my_chat_member;
     if (member && ["kicked", "left"].includes(member.new_chat_member.status)) {
-      await this.app.services.announcements.markChatBlocked("telegram", String(member.chat.id));
-      return;
+      await this.port.chatLeft("telegram", String(member.chat.id));
+      return { type: "none" };
     }
-    const event = toInboundEvent(update, this.bot.botInfo.username, (id) => this.#download(id));
     if (update.callback_query) {
-      await this.bot.api.answerCallbackQuery(update.callback_query.id).catch(() => undefined);
+      // Stops the button's spinner; losing this answer costs nothing.
+      this.#api.answerCallbackQuery(update.callback_query.id).catch(() => undefined);
     }
-    if (!event) return;
+    const event = toInboundEvent(update, this.#username, (id) => this.#download(id));
+    if (!event) return { type: "none" };
     if (message?.media_group_id && event.payload.type === "media") {
-      this.#albums.add(message.media_group_id, event);
-      return;
+      return { type: "event", event, groupKey: `${message.chat.id}:${message.media_group_id}` };
     }
-    await this.#dispatch(event);
+    return { type: "event", event };
   }
 
-  async #dispatch(event: InboundEvent): Promise<void> {
-    const replies = await this.app.router.handle(event, this.capabilities);
-    for (const reply of replies) {
-      try {
-        await sendTelegramMessage(this.bot.api, event.chat.platformChatId, reply);
-      } catch (error) {
-        this.app.deps.logger.error(
-          { err: (error as Error).message, chat: event.chat.platformChatId },
-          "telegram reply failed",
-        );
-      }
-    }
+  async reply(chat: ChatRef, message: OutboundMessage): Promise<void> {
+    await this.transport.send({ platformChatId: chat.platformChatId, kind: chat.kind }, message);
   }
 
   async #download(fileId: string): Promise<Uint8Array> {
-    const file = await this.bot.api.getFile(fileId);
+    const file = await this.#api.getFile(fileId);
     if (!file.file_path) throw new Error("telegram gave no file path");
     // The URL holds the token: it is used here and never logged.
     const response = await fetch(
       `${this.options.apiRoot}/file/bot${this.options.token}/${file.file_path}`,
+      { signal: AbortSignal.timeout(60_000) },
     );
     if (!response.ok) throw new Error(`telegram file download failed: ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
-  }
-
-  #track(work: Promise<unknown>): void {
-    const tracked = work.catch((error: unknown) =>
-      this.app.deps.logger.error({ err: error }, "telegram album failed"),
-    );
-    this.#pending.add(tracked);
-    void tracked.finally(() => this.#pending.delete(tracked));
   }
 }

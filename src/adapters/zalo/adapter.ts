@@ -1,19 +1,14 @@
-import type { App } from "../../app.ts";
-import type { ChatAdapter, WebhookRequest, WebhookResponse } from "../../core/adapter.ts";
+import type { ChatAdapter, WebhookSpec } from "../../core/adapter.ts";
+import type { ChatRef } from "../../core/inbound.ts";
+import type { OutboundMessage } from "../../core/outbound.ts";
+import type { AdapterPort, AdapterStatus, Translated, UpdateRef } from "../../core/port.ts";
 import type { RateLimits } from "../../core/transport.ts";
 import type { MediaLinks } from "../../http/mediaLinks.ts";
-import { openWebhook, WEBHOOK_NOT_AN_UPDATE, WEBHOOK_OK } from "../../http/webhook.ts";
-import { Inbox, InboxDrainer } from "../../services/inbox.ts";
+import { Backoff } from "../backoff.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { type FetchLike, ZaloClient } from "./client.ts";
 import { ZaloTransport } from "./transport.ts";
-import {
-  parseZaloUpdate,
-  photoUrlOf,
-  toInboundEvent,
-  updateKeyOf,
-  type ZaloUpdate,
-} from "./updates.ts";
+import { parseZaloUpdate, photoUrlOf, toInboundEvent, updateKeyOf } from "./updates.ts";
 
 export interface ZaloOptions {
   token: string;
@@ -25,181 +20,134 @@ export interface ZaloOptions {
   limits: RateLimits;
   mediaLinks: MediaLinks | null;
   maxPhotoBytes: number;
+  /** Longest wait between two tries when Zalo fails. */
+  backoffCapMs: number;
   fetch?: FetchLike;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Zalo through the project's own Bot API client: webhook (secret header, stored
- * before the 200) or one long poller, private chats, choices as numbered lines.
+ * Zalo through the project's own Bot API client: webhook (secret header) or one long
+ * poller, private chats, choices as numbered lines. It translates and sends; the
+ * inbound pipeline stores, handles and answers.
  */
 export class ZaloAdapter implements ChatAdapter {
   readonly platform = "zalo" as const;
   readonly capabilities = ZALO_CAPABILITIES;
   readonly transport: ZaloTransport;
   readonly client: ZaloClient;
-  readonly #inbox: Inbox;
-  #state = "starting";
-  #polling: Promise<void> | null = null;
-  #running = false;
-  readonly #stopPolling = new AbortController();
-  readonly #drainer: InboxDrainer;
-
-  webhook?: (request: WebhookRequest) => Promise<WebhookResponse>;
+  readonly webhook?: WebhookSpec;
+  readonly #status: AdapterStatus;
+  readonly #stop = new AbortController();
+  #loop: Promise<void> | null = null;
 
   constructor(
-    private readonly app: App,
+    private readonly port: AdapterPort,
     private readonly options: ZaloOptions,
   ) {
     this.client = new ZaloClient(options.token, options.apiRoot, options.fetch);
-    const note = app.translator.for(app.deps.config.DEFAULT_LANGUAGE)("common:photo_not_sent_zalo");
+    this.#status = port.status("zalo");
     this.transport = new ZaloTransport(
       this.client,
       options.limits,
-      app.services.evidenceStore,
+      port.media,
       options.mediaLinks,
-      note,
+      port.text(port.defaultLanguage, "common:photo_not_sent_zalo"),
     );
-    this.#inbox = new Inbox(app.deps.db, app.deps.clock);
-    this.#drainer = new InboxDrainer(
-      this.#inbox,
-      "zalo",
-      (payload) => this.#handle(JSON.parse(payload) as ZaloUpdate),
-      // Private chats only: the chat is the part of the key before the message id.
-      (payload) => (JSON.parse(payload) as ZaloUpdate).message?.chat.id ?? "none",
-      (error, updateKey) => app.deps.logger.error({ err: error, updateKey }, "zalo update failed"),
-    );
-    if (options.webhookUrl) this.webhook = (request) => this.#receive(request);
-  }
-
-  status(): string {
-    return this.#state;
+    if (options.webhookUrl && options.webhookSecret) {
+      this.webhook = { header: "x-bot-api-secret-token", secret: options.webhookSecret };
+    }
   }
 
   async start(): Promise<void> {
-    try {
-      const me = await this.client.getMe();
-      this.#running = true;
-      if (this.options.webhookUrl) {
-        await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
-        this.#state = "webhook";
-        this.#drainer.drain();
-      } else {
-        const info = await this.client.getWebhookInfo().catch(() => ({ url: "" }));
-        if (info.url) {
-          this.app.deps.logger.warn(
-            { platform: "zalo" },
-            "a Zalo webhook is set, so polling receives nothing: unset ZALO_WEBHOOK_URL only after deleteWebhook, or set it",
-          );
-        }
-        this.#state = "polling";
-        this.#polling = this.#poll();
-      }
-      this.app.deps.logger.info(
-        { mode: this.#state, bot: me.account_name ?? me.id },
-        "zalo started",
-      );
-    } catch (error) {
-      this.#state = `error: ${(error as Error).message}`;
-      throw error;
-    }
+    this.#status.state("starting");
+    this.#loop = this.#run();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.#stopPolling.abort();
-    await this.#polling;
-    await this.#drainer.idle();
-    this.#state = "stopped";
+    this.#stop.abort();
+    await this.#loop;
+    this.#status.state("stopped");
   }
 
-  /** One poller, never two calls at once; 408 means "nothing new"; back off on errors. */
-  async #poll(): Promise<void> {
-    let backoffMs = 1000;
-    while (this.#running) {
+  async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    const backoff = new Backoff(this.options.backoffCapMs);
+    while (!signal.aborted) {
       try {
-        const raw = await this.client.getUpdates(
-          this.options.pollTimeoutSeconds,
-          this.#stopPolling.signal,
-        );
-        backoffMs = 1000;
-        if (raw !== null) await this.#store(raw);
+        await this.client.getMe(signal);
+        if (this.options.webhookUrl) {
+          await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
+        } else {
+          // A webhook left from an earlier deployment makes Zalo hold every update back
+          // from getUpdates, silently: remove it, as for Telegram.
+          const info = await this.client.getWebhookInfo(signal);
+          if (info.url) await this.client.deleteWebhook(signal);
+        }
+        this.#status.ok();
+        break;
       } catch (error) {
-        this.app.deps.logger.warn(
-          { err: (error as Error).message, backoffMs },
-          "zalo polling failed",
-        );
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 30_000);
+        if (signal.aborted) return;
+        this.#status.failing(error);
+        await backoff.wait(signal);
+      }
+    }
+    if (signal.aborted) return;
+    this.#status.state(this.options.webhookUrl ? "webhook" : "polling");
+    if (!this.options.webhookUrl) await this.#poll(backoff);
+  }
+
+  /** One poller, never two calls at once; an idle poll (408) is "nothing new". */
+  async #poll(backoff: Backoff): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      try {
+        const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds, signal);
+        this.#status.ok();
+        backoff.reset();
+        if (raw !== null) await this.port.receive(this, raw);
+      } catch (error) {
+        if (signal.aborted) return;
+        this.#status.failing(error);
+        await backoff.wait(signal);
       }
     }
   }
 
-  async #receive(request: WebhookRequest): Promise<WebhookResponse> {
-    const opened = openWebhook(
-      request,
-      "x-bot-api-secret-token",
-      this.options.webhookSecret,
-      "zalo",
-      this.app.deps.logger,
-    );
-    if ("refused" in opened) return opened.refused;
-    return (await this.#store(opened.body)) ? WEBHOOK_OK : WEBHOOK_NOT_AN_UPDATE;
-  }
-
-  /** Stores an update (dropping a redelivery) and starts handling it. False if malformed. */
-  async #store(body: unknown): Promise<boolean> {
-    const update = parseZaloUpdate(body);
+  describe(raw: unknown): UpdateRef | null {
+    const update = parseZaloUpdate(raw);
     const key = update && updateKeyOf(update);
-    if (!update || !key) {
-      if (update)
-        this.app.deps.logger.info(
-          { event: update.event_name },
-          "zalo event without a message ignored",
-        );
-      return update !== null;
-    }
-    await this.#inbox.record("zalo", key, update);
-    this.#drainer.drain();
-    return true;
+    const message = update?.message;
+    if (!key || !message) return null;
+    return {
+      updateKey: key,
+      // Private chats only: the chat is the part of the key before the message id.
+      chatKey: message.chat.id,
+      chat: {
+        platform: "zalo",
+        platformChatId: message.chat.id,
+        kind: message.chat.chat_type === "GROUP" ? "GROUP" : "PRIVATE",
+      },
+      userId: message.from.id,
+    };
   }
 
-  async #handle(update: ZaloUpdate): Promise<void> {
-    const known = [
-      "message.text.received",
-      "message.image.received",
-      "message.sticker.received",
-      "message.voice.received",
-      "message.unsupported.received",
-    ];
-    if (!known.includes(update.event_name)) {
-      this.app.deps.logger.info(
-        { event: update.event_name },
-        "unknown zalo event: answered as unsupported",
-      );
-    }
+  async translate(raw: unknown): Promise<Translated> {
+    const update = parseZaloUpdate(raw);
+    if (!update) return { type: "none" };
     const url = update.event_name === "message.image.received" ? photoUrlOf(update) : null;
+    // Zalo's photo URLs have no known lifetime: fetched now; a failure is retried by
+    // the pipeline, and after the last try the sender is asked to send it again.
     const photo = url ? { url, bytes: await this.#download(url) } : null;
+    // Unknown event names become "unsupported": the user is told what the bot reads.
     const event = toInboundEvent(update, photo);
-    if (!event) return;
-    const replies = await this.app.router.handle(event, this.capabilities);
-    for (const reply of replies) {
-      try {
-        await this.transport.send(
-          { platformChatId: event.chat.platformChatId, kind: event.chat.kind },
-          reply,
-        );
-      } catch (error) {
-        this.app.deps.logger.error({ err: (error as Error).message }, "zalo reply failed");
-      }
-    }
+    return event ? { type: "event", event } : { type: "none" };
   }
 
-  /**
-   * Zalo's photo URLs have no known lifetime: fetched at once, with a cap. Past the
-   * cap, the bytes read so far stand for "too large" and the evidence check refuses.
-   */
+  async reply(chat: ChatRef, message: OutboundMessage): Promise<void> {
+    await this.transport.send({ platformChatId: chat.platformChatId, kind: chat.kind }, message);
+  }
+
+  /** Fetched with a cap: past it, the bytes read so far stand for "too large". */
   async #download(url: string): Promise<Uint8Array> {
     const response = await (this.options.fetch ?? fetch)(url, {
       method: "GET",

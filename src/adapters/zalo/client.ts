@@ -104,8 +104,8 @@ export class ZaloClient {
     return envelope.data.result;
   }
 
-  async getMe() {
-    return meSchema.parse(await this.call("getMe"));
+  async getMe(stop?: AbortSignal) {
+    return meSchema.parse(await this.call("getMe", {}, 15_000, stop));
   }
 
   /** One update, or null when the poll ran idle (or `stop` ended it). */
@@ -126,12 +126,12 @@ export class ZaloClient {
     );
   }
 
-  async deleteWebhook() {
-    return webhookInfoSchema.parse(await this.call("deleteWebhook"));
+  async deleteWebhook(stop?: AbortSignal) {
+    return webhookInfoSchema.parse(await this.call("deleteWebhook", {}, 15_000, stop));
   }
 
-  async getWebhookInfo() {
-    return webhookInfoSchema.parse(await this.call("getWebhookInfo"));
+  async getWebhookInfo(stop?: AbortSignal) {
+    return webhookInfoSchema.parse(await this.call("getWebhookInfo", {}, 15_000, stop));
   }
 
   async sendMessage(chatId: string, text: string) {

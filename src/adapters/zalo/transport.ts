@@ -3,7 +3,6 @@ import type { OutboundMessage } from "../../core/outbound.ts";
 import { splitText } from "../../core/splitText.ts";
 import type { RateLimits, SendTarget, Transport } from "../../core/transport.ts";
 import type { MediaLinks } from "../../http/mediaLinks.ts";
-import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { ZaloApiError, type ZaloClient, ZaloNetworkError } from "./client.ts";
 
@@ -39,7 +38,7 @@ export class ZaloTransport implements Transport {
   constructor(
     private readonly client: ZaloClient,
     readonly limits: RateLimits,
-    private readonly store: EvidenceStore,
+    private readonly store: { put(bytes: Uint8Array, extension: string): Promise<{ key: string }> },
     private readonly links: MediaLinks | null,
     private readonly photoNote: string,
   ) {}

@@ -1,3 +1,5 @@
+import type { Clock } from "../../core/clock.ts";
+import { DAY } from "../../core/clock.ts";
 import type { Language } from "../../core/roles.ts";
 import type { Transport } from "../../core/transport.ts";
 import type { Translator } from "../../i18n/translator.ts";
@@ -7,10 +9,10 @@ import type { AnnouncementService } from "./service.ts";
 /**
  * Tells the lead how an announcement is going: a message edited in place where the
  * platform can edit ("Đã gửi 120/300 · lỗi 2"), and a final summary through the
- * outbox once every delivery is settled.
+ * outbox once every delivery is settled. The counts come from the database and the
+ * message id is stored with the announcement, so a restart picks up where it was.
  */
 export class AnnouncementProgress {
-  readonly #messages = new Map<number, string>();
   readonly #lastUpdate = new Map<number, number>();
   readonly #timers = new Map<number, NodeJS.Timeout>();
 
@@ -21,13 +23,23 @@ export class AnnouncementProgress {
     private readonly logger: Logger,
     /** Waits for the platform's rate limiter before each send or edit. */
     private readonly acquire: (platform: string, chatId: string, isGroup: boolean) => Promise<void>,
+    private readonly clock: Clock,
     private readonly throttleMs = 2000,
   ) {}
+
+  /** Finishes what a dead process left: summaries of announcements that have ended. */
+  async recover(): Promise<void> {
+    const since = new Date(this.clock.now().getTime() - 7 * DAY);
+    for (const id of await this.announcements.awaitingSummary(since)) {
+      const counts = await this.announcements.counts(id);
+      if (counts.pending === 0) await this.update(id);
+    }
+  }
 
   /** Called after each delivery of an announcement settles. */
   settled(announcementId: number): void {
     if (this.#timers.has(announcementId)) return;
-    const since = Date.now() - (this.#lastUpdate.get(announcementId) ?? 0);
+    const since = performance.now() - (this.#lastUpdate.get(announcementId) ?? 0);
     const wait = Math.max(0, this.throttleMs - since);
     this.#timers.set(
       announcementId,
@@ -41,7 +53,7 @@ export class AnnouncementProgress {
   }
 
   async update(announcementId: number): Promise<void> {
-    this.#lastUpdate.set(announcementId, Date.now());
+    this.#lastUpdate.set(announcementId, performance.now());
     const [counts, lead] = await Promise.all([
       this.announcements.counts(announcementId),
       this.announcements.leadChat(announcementId),
@@ -49,7 +61,6 @@ export class AnnouncementProgress {
     if (!lead) return;
     const t = this.translator.for(lead.language as Language);
     if (counts.pending === 0) {
-      this.#messages.delete(announcementId);
       await this.announcements.enqueueSummary(
         announcementId,
         t("announcements:summary", { id: announcementId, ...counts }),
@@ -68,10 +79,13 @@ export class AnnouncementProgress {
       total: counts.total,
       failed: counts.failed + counts.blocked,
     });
-    const messageId = this.#messages.get(announcementId);
+    const messageId = lead.announcement.progressMessageId;
     await this.acquire(transport.platform, target.platformChatId, target.kind === "GROUP");
     if (messageId) await transport.edit(target, messageId, text);
-    else this.#messages.set(announcementId, (await transport.send(target, { text })).messageId);
+    else {
+      const sent = await transport.send(target, { text });
+      await this.announcements.setProgressMessage(announcementId, sent.messageId);
+    }
   }
 
   /** Runs the updates that are waiting for their throttle now (tests, clean stop). */

@@ -158,6 +158,31 @@ export class AnnouncementService {
     await this.db.chat.updateMany({ where: { platform, platformChatId }, data: { active: false } });
   }
 
+  /** Remembers the lead's live progress message, so a restart edits it instead of adding one. */
+  async setProgressMessage(announcementId: number, messageId: string): Promise<void> {
+    await this.db.announcement.update({
+      where: { id: announcementId },
+      data: { progressMessageId: messageId },
+    });
+  }
+
+  /** Recent announcements whose lead has no summary yet (a process may have died first). */
+  async awaitingSummary(since: Date): Promise<number[]> {
+    const recent = await this.db.announcement.findMany({
+      where: { createdAt: { gte: since }, leadChatId: { not: null } },
+      select: { id: true },
+      orderBy: { id: "desc" },
+      take: 50,
+    });
+    if (recent.length === 0) return [];
+    const summarized = await this.db.delivery.findMany({
+      where: { dedupeKey: { in: recent.map((a) => `announcement:${a.id}:summary`) } },
+      select: { announcementId: true },
+    });
+    const done = new Set(summarized.map((d) => d.announcementId));
+    return recent.map((a) => a.id).filter((id) => !done.has(id));
+  }
+
   /** Queues the lead's final summary once, whichever instance sees the end first. */
   async enqueueSummary(announcementId: number, text: string): Promise<void> {
     const lead = await this.leadChat(announcementId);

@@ -1,8 +1,8 @@
 import { DAY } from "../../core/clock.ts";
 import type { Role } from "../../core/roles.ts";
 import { instantFromWallClock, wallClockIn } from "../../i18n/datetime.ts";
-import type { Services } from "../../services.ts";
 import { displayInviteCode } from "../membership/inviteCode.ts";
+import type { Services } from "../registry.ts";
 
 /** The bloc of ../shared/context/article.txt: the provincial Party agencies. */
 export const DEMO_BLOC = "Khối thi đua các cơ quan Đảng tỉnh";

@@ -26,6 +26,10 @@ export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
       select: { member: { include: { bloc: true, unit: true } } },
     }),
   ]);
+  if (chatRow && !chatRow.active) {
+    // The chat blocked the bot once; writing again makes it reachable again.
+    await db.chat.update({ where: { id: chatRow.id }, data: { active: true } });
+  }
   const chat: KnownChat | null = chatRow
     ? { id: chatRow.id, blocId: chatRow.blocId, unitId: chatRow.unitId }
     : null;

@@ -15,8 +15,7 @@ export interface WorkingTime {
   holidays: ReadonlySet<string>;
 }
 
-/** Vietnam's fixed public holidays: New Year, Reunification Day, Labour Day, National Day. */
-export const VIETNAM_FIXED_HOLIDAYS = ["01-01", "04-30", "05-01", "09-02"];
+export { VIETNAM_FIXED_HOLIDAYS } from "../../core/holidays.ts";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 

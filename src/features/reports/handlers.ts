@@ -3,9 +3,9 @@ import type { Actor, HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
-import type { Services } from "../../services.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
+import type { Services } from "../registry.ts";
 import { noteSchema, REPORT_STATUSES, type ReportStatus, reportStatusSchema } from "./schema.ts";
 import type { SavedReport } from "./service.ts";
 

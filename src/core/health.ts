@@ -1,0 +1,68 @@
+import type { AdapterStatus } from "./port.ts";
+import type { Platform } from "./roles.ts";
+
+export interface AdapterHealth {
+  state: string;
+  lastOkAt: string | null;
+  lastError: string | null;
+  /** Seconds the platform has been failing without a success in between. */
+  failingForSeconds: number;
+}
+
+// A token in a URL or a message never reaches /healthz.
+const scrub = (text: string) => text.replace(/\d{3,}:[A-Za-z0-9_-]{10,}/g, "[token]").slice(0, 300);
+
+/** What each adapter last said about its platform, for /healthz. */
+export class HealthBoard {
+  readonly #entries = new Map<
+    string,
+    {
+      state: string;
+      lastOkAt: number | null;
+      lastError: string | null;
+      failingSince: number | null;
+    }
+  >();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  status(platform: Platform): AdapterStatus {
+    const entry = { state: "starting", lastOkAt: null, lastError: null, failingSince: null } as {
+      state: string;
+      lastOkAt: number | null;
+      lastError: string | null;
+      failingSince: number | null;
+    };
+    this.#entries.set(platform, entry);
+    return {
+      state: (state) => {
+        entry.state = state;
+      },
+      ok: () => {
+        entry.lastOkAt = this.now();
+        entry.failingSince = null;
+      },
+      failing: (error) => {
+        entry.lastError = scrub(error instanceof Error ? error.message : String(error));
+        entry.failingSince ??= this.now();
+      },
+    };
+  }
+
+  snapshot(): Record<string, AdapterHealth> {
+    const now = this.now();
+    return Object.fromEntries(
+      [...this.#entries].map(([platform, e]) => [
+        platform,
+        {
+          state:
+            e.failingSince !== null && e.state !== "stopped" ? `${e.state} (failing)` : e.state,
+          lastOkAt: e.lastOkAt === null ? null : new Date(e.lastOkAt).toISOString(),
+          lastError: e.lastError,
+          failingForSeconds:
+            e.failingSince === null ? 0 : Math.round((now - e.failingSince) / 1000),
+        },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,447 @@
+import type { Capabilities } from "../core/capabilities.ts";
+import type { Clock } from "../core/clock.ts";
+import { PlatformError } from "../core/errors.ts";
+import type { ChatRef, InboundEvent, InboundFile } from "../core/inbound.ts";
+import type { OutboundMessage } from "../core/outbound.ts";
+import type { InboundSource, ReceiveResult, UpdateRef } from "../core/port.ts";
+import type { Language } from "../core/roles.ts";
+import type { Db } from "../db/client.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import type { UnitOfWork } from "../db/unitOfWork.ts";
+import type { Logger } from "../logger.ts";
+import { crashPoint } from "./crashPoints.ts";
+import { decodeReplies, encodeReplies } from "./replyCodec.ts";
+
+export interface PipelineOptions {
+  /** Tries before an update is given up and the user asked to send it again. */
+  maxAttempts: number;
+  /** First retry delay; it doubles with each try, up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long the last photo of an album is waited for. */
+  albumQuietMs: number;
+  /** Chats handled at once. */
+  concurrency: number;
+  /** Files larger than this are not fetched (the evidence check refuses them by size). */
+  maxDownloadBytes: number;
+}
+
+export interface PipelineDeps {
+  db: Db;
+  unitOfWork: UnitOfWork;
+  /** The router: an event in, the replies out; throws only for unexpected failures. */
+  handle(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]>;
+  /** The language to tell someone that their message was lost, in their words. */
+  languageOf(ref: UpdateRef): Promise<Language>;
+  text(language: Language, key: string): string;
+  clock: Clock;
+  logger: Logger;
+  options: PipelineOptions;
+}
+
+interface Row {
+  id: number;
+  platform: string;
+  updateKey: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  replies: string | null;
+  repliesSent: number;
+}
+
+interface OpenGroup {
+  rows: Row[];
+  event: InboundEvent;
+  timer: NodeJS.Timeout;
+}
+
+/** A photo could not be fetched from the platform: the user is asked to send it again. */
+class DownloadFailed extends Error {
+  override name = "DownloadFailed";
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * The one inbound pipeline, for every platform (DESIGN.md, "Shape"): a raw update is
+ * stored before the platform is acknowledged; it is then translated, handled in one
+ * transaction together with its "handled" mark and its replies, and answered from
+ * what was stored. A crash anywhere means the update is handled again, and the
+ * transaction means that handling twice never commits twice. Failures retry with
+ * back-off over minutes; the last one tells the user to send the message again.
+ */
+export class InboundPipeline {
+  readonly #sources = new Map<string, InboundSource>();
+  readonly #inFlight = new Set<number>();
+  readonly #groups = new Map<string, OpenGroup>();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake = new AbortController();
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  register(source: InboundSource): void {
+    this.#sources.set(source.platform, source);
+  }
+
+  /** Stores a raw update; resolves once it is durable. A redelivery is recognised and dropped. */
+  async receive(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
+    const ref = source.describe(raw);
+    if (!ref) return "ignored";
+    try {
+      await this.deps.db.inboundUpdate.create({
+        data: {
+          platform: source.platform,
+          updateKey: ref.updateKey,
+          chatKey: ref.chatKey,
+          payload: JSON.stringify(raw),
+          receivedAt: this.deps.clock.now(),
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return "duplicate";
+      throw error;
+    }
+    this.#wake.abort();
+    return "stored";
+  }
+
+  /**
+   * An event that never left this process (the console chat): handled in the same
+   * transaction as its claim, so a repeat is recognised, and answered directly.
+   */
+  async handleDirect(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]> {
+    return this.deps.unitOfWork.run(async () => {
+      try {
+        await this.deps.db.processedUpdate.create({
+          data: { platform: event.chat.platform, updateKey: event.updateId },
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) return [];
+        throw error;
+      }
+      return this.deps.handle(event, capabilities);
+    });
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops taking work; what is in flight finishes (or is handled again after the next start). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake.abort();
+    for (const group of this.#groups.values()) clearTimeout(group.timer);
+    this.#groups.clear();
+    await this.#loop;
+  }
+
+  /** Handles everything due now; for tests and a console session's end. */
+  async drainOnce(): Promise<number> {
+    const rows = await this.#due();
+    await this.#handleRows(rows);
+    return rows.length;
+  }
+
+  /** Updates waiting or given up, per platform, for /healthz and the operator. */
+  async backlog(): Promise<Record<string, { waiting: number; failed: number }>> {
+    const groups = await this.deps.db.inboundUpdate.groupBy({
+      by: ["platform", "status"],
+      where: { status: { in: ["PENDING", "HANDLED", "FAILED"] } },
+      _count: { _all: true },
+    });
+    const out: Record<string, { waiting: number; failed: number }> = {};
+    for (const g of groups) {
+      const entry = out[g.platform] ?? { waiting: 0, failed: 0 };
+      out[g.platform] = entry;
+      if (g.status === "FAILED") entry.failed += g._count._all;
+      else entry.waiting += g._count._all;
+    }
+    return out;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let handled = 0;
+      try {
+        handled = await this.drainOnce();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, "inbound pass failed");
+      }
+      if (handled === 0 && this.#running) {
+        if (this.#wake.signal.aborted) this.#wake = new AbortController();
+        // Retries come due by time, and another process (the admin CLI) may queue work.
+        await sleep(1000, this.#wake.signal);
+        if (this.#wake.signal.aborted) this.#wake = new AbortController();
+      }
+    }
+  }
+
+  async #due(): Promise<Row[]> {
+    if (this.#sources.size === 0) return [];
+    const now = this.deps.clock.now();
+    const rows = await this.deps.db.inboundUpdate.findMany({
+      where: {
+        platform: { in: [...this.#sources.keys()] },
+        status: { in: ["PENDING", "HANDLED"] },
+        OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
+        ...(this.#inFlight.size > 0 ? { id: { notIn: [...this.#inFlight] } } : {}),
+      },
+      orderBy: { id: "asc" },
+      take: 200,
+    });
+    return rows;
+  }
+
+  /** Each chat's rows in order, several chats at once. */
+  async #handleRows(rows: Row[]): Promise<void> {
+    const byChat = new Map<string, Row[]>();
+    for (const row of rows) {
+      this.#inFlight.add(row.id);
+      const key = `${row.platform}:${this.#chatKeyOf(row)}`;
+      const list = byChat.get(key);
+      if (list) list.push(row);
+      else byChat.set(key, [row]);
+    }
+    const chats = [...byChat.values()];
+    let next = 0;
+    const worker = async () => {
+      while (next < chats.length) {
+        for (const row of chats[next++] ?? []) {
+          let keep = false;
+          try {
+            keep = await this.#handleRow(row);
+          } catch (error) {
+            this.deps.logger.error({ err: error, updateKey: row.updateKey }, "inbound row failed");
+          } finally {
+            if (!keep) this.#inFlight.delete(row.id);
+          }
+        }
+      }
+    };
+    const workers = Math.min(this.deps.options.concurrency, chats.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+  }
+
+  #chatKeyOf(row: Row): string {
+    const source = this.#sources.get(row.platform);
+    try {
+      return source?.describe(JSON.parse(row.payload))?.chatKey ?? row.updateKey;
+    } catch {
+      return row.updateKey;
+    }
+  }
+
+  /** Answers true when the row waits in an album (still in flight after this returns). */
+  async #handleRow(row: Row): Promise<boolean> {
+    const source = this.#sources.get(row.platform);
+    if (!source) return false;
+    const raw: unknown = JSON.parse(row.payload);
+    const ref = source.describe(raw);
+    if (row.status === "HANDLED") {
+      if (ref) await this.#answer(source, row, ref.chat, decodeReplies(row.replies));
+      else await this.#markDone([row.id]);
+      return false;
+    }
+    crashPoint("inbound:before-handle");
+    let translated: Awaited<ReturnType<InboundSource["translate"]>>;
+    try {
+      translated = await source.translate(raw);
+    } catch (error) {
+      await this.#failed(source, [row], ref, new DownloadFailed(String(error)));
+      return false;
+    }
+    if (translated.type === "none") {
+      await this.#markDone([row.id]);
+      return false;
+    }
+    if (translated.groupKey) {
+      this.#addToGroup(source, `${row.platform}:${translated.groupKey}`, row, translated.event);
+      return true;
+    }
+    await this.#dispatch(source, [row], translated.event, ref);
+    return false;
+  }
+
+  /** An album arrives as several updates with no count and no end: wait for a quiet moment. */
+  #addToGroup(source: InboundSource, key: string, row: Row, event: InboundEvent): void {
+    const open = this.#groups.get(key);
+    if (open) {
+      clearTimeout(open.timer);
+      open.rows.push(row);
+      if (open.event.payload.type === "media" && event.payload.type === "media") {
+        open.event.payload.files.push(...event.payload.files);
+        open.event.payload.caption ||= event.payload.caption;
+      }
+    }
+    const group: OpenGroup = open ?? { rows: [row], event, timer: setTimeout(() => {}, 0) };
+    group.timer = setTimeout(() => {
+      this.#groups.delete(key);
+      const ref = source.describe(JSON.parse(group.rows[0]?.payload ?? "null"));
+      void this.#dispatch(source, group.rows, group.event, ref)
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, "album failed"))
+        .finally(() => {
+          for (const r of group.rows) this.#inFlight.delete(r.id);
+        });
+    }, this.deps.options.albumQuietMs);
+    this.#groups.set(key, group);
+    crashPoint("inbound:album-waiting");
+  }
+
+  /** Handles one event (one update, or an album of several) and answers it. */
+  async #dispatch(
+    source: InboundSource,
+    rows: Row[],
+    event: InboundEvent,
+    ref: UpdateRef | null,
+  ): Promise<void> {
+    try {
+      await this.#prefetch(event);
+    } catch (error) {
+      await this.#failed(source, rows, ref, new DownloadFailed(String(error)));
+      return;
+    }
+    const [lead, ...rest] = rows;
+    if (!lead) return;
+    let replies: OutboundMessage[];
+    try {
+      replies = await this.deps.unitOfWork.run(async () => {
+        const decided = await this.deps.handle(event, source.capabilities);
+        crashPoint("inbound:before-commit");
+        // The mark is conditional: if another pass (or instance) handled it, roll back.
+        const marked = await this.deps.db.inboundUpdate.updateMany({
+          where: { id: lead.id, status: "PENDING" },
+          data: { status: "HANDLED", replies: encodeReplies(decided), repliesSent: 0 },
+        });
+        if (marked.count !== 1) throw new AlreadyHandled();
+        if (rest.length > 0) {
+          await this.deps.db.inboundUpdate.updateMany({
+            where: { id: { in: rest.map((r) => r.id) } },
+            data: { status: "DONE", processedAt: this.deps.clock.now() },
+          });
+        }
+        return decided;
+      });
+    } catch (error) {
+      if (error instanceof AlreadyHandled) return;
+      await this.#failed(source, rows, ref, error);
+      return;
+    }
+    crashPoint("inbound:after-commit");
+    await this.#answer(source, { ...lead, repliesSent: 0 }, event.chat, replies);
+  }
+
+  /** Fetches the files an event carries now, so no download runs inside a transaction. */
+  async #prefetch(event: InboundEvent): Promise<void> {
+    if (event.payload.type !== "media") return;
+    const max = this.deps.options.maxDownloadBytes;
+    event.payload.files = await Promise.all(
+      event.payload.files.map(async (file): Promise<InboundFile> => {
+        if ((file.declaredSize ?? 0) > max) return file;
+        const bytes = await file.download();
+        return { ...file, download: async () => bytes };
+      }),
+    );
+  }
+
+  /** Sends the stored replies from where the last try stopped; passing failures wait and retry. */
+  async #answer(source: InboundSource, row: Row, chat: ChatRef, replies: OutboundMessage[]) {
+    for (let i = row.repliesSent; i < replies.length; i++) {
+      try {
+        await source.reply(chat, replies[i] as OutboundMessage);
+      } catch (error) {
+        const passing =
+          error instanceof PlatformError &&
+          (error.kind === "transient" || error.kind === "rate_limited");
+        if (passing && row.attempts + 1 < this.deps.options.maxAttempts) {
+          await this.deps.db.inboundUpdate.update({
+            where: { id: row.id },
+            data: {
+              repliesSent: i,
+              attempts: { increment: 1 },
+              lastError: String((error as Error).message).slice(0, 500),
+              nextAttemptAt: new Date(
+                this.deps.clock.now().getTime() +
+                  Math.max(this.#delay(row.attempts), error.retryAfterMs ?? 0),
+              ),
+            },
+          });
+          this.deps.logger.warn(
+            { platform: row.platform, updateKey: row.updateKey, reason: (error as Error).message },
+            "reply will be retried",
+          );
+          return;
+        }
+        this.deps.logger.error(
+          { platform: row.platform, updateKey: row.updateKey, reason: (error as Error).message },
+          "reply failed",
+        );
+      }
+      if (i < replies.length - 1) {
+        await this.deps.db.inboundUpdate.update({
+          where: { id: row.id },
+          data: { repliesSent: i + 1 },
+        });
+      }
+    }
+    await this.#markDone([row.id]);
+  }
+
+  async #markDone(ids: number[]): Promise<void> {
+    await this.deps.db.inboundUpdate.updateMany({
+      where: { id: { in: ids } },
+      data: { status: "DONE", processedAt: this.deps.clock.now(), replies: null },
+    });
+  }
+
+  #delay(attempts: number): number {
+    const { retryBaseMs, retryMaxMs } = this.deps.options;
+    return Math.min(retryMaxMs, retryBaseMs * 2 ** attempts);
+  }
+
+  /** A try failed: again later, or, after the last one, tell the user and keep the row. */
+  async #failed(source: InboundSource, rows: Row[], ref: UpdateRef | null, error: unknown) {
+    const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+    const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    const ids = rows.map((r) => r.id);
+    const log = { platform: source.platform, updates: rows.map((r) => r.updateKey), attempts };
+    if (attempts < this.deps.options.maxAttempts) {
+      const at = new Date(this.deps.clock.now().getTime() + this.#delay(attempts - 1));
+      await this.deps.db.inboundUpdate.updateMany({
+        where: { id: { in: ids } },
+        data: { status: "PENDING", attempts, lastError: reason, nextAttemptAt: at },
+      });
+      this.deps.logger.warn({ ...log, reason, retryAt: at }, "update failed, will retry");
+      return;
+    }
+    await this.deps.db.inboundUpdate.updateMany({
+      where: { id: { in: ids } },
+      data: { status: "FAILED", attempts, lastError: reason, processedAt: this.deps.clock.now() },
+    });
+    this.deps.logger.error({ ...log, reason }, "update given up: the user is asked to resend");
+    if (!ref) return;
+    const language = await this.deps.languageOf(ref).catch(() => "vi" as const);
+    const key = error instanceof DownloadFailed ? "errors:photo_not_received" : "errors:resend";
+    await source
+      .reply(ref.chat, { text: this.deps.text(language, key) })
+      .catch((sendError: unknown) =>
+        this.deps.logger.warn(
+          { platform: source.platform, reason: String(sendError) },
+          "could not tell the user",
+        ),
+      );
+  }
+}
+
+class AlreadyHandled extends Error {}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import type { OutboundMessage } from "../core/outbound.ts";
+
+/*
+ * Replies are decided inside the handler's transaction and stored with the update,
+ * so a crash between "committed" and "answered" answers after restart without
+ * handling again. Bytes (a photo, an export) travel as base64.
+ */
+
+const fileSchema = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() });
+const storedSchema = z.array(
+  z.object({
+    text: z.string(),
+    choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+    photo: fileSchema.optional(),
+    documents: z.array(fileSchema).optional(),
+  }),
+);
+
+const encodeFile = (f: { fileName: string; mimeType: string; bytes: Uint8Array }) => ({
+  fileName: f.fileName,
+  mimeType: f.mimeType,
+  base64: Buffer.from(f.bytes).toString("base64"),
+});
+const decodeFile = (f: z.infer<typeof fileSchema>) => ({
+  fileName: f.fileName,
+  mimeType: f.mimeType,
+  bytes: new Uint8Array(Buffer.from(f.base64, "base64")),
+});
+
+export function encodeReplies(replies: OutboundMessage[]): string {
+  return JSON.stringify(
+    replies.map((r) => ({
+      text: r.text,
+      ...(r.choices ? { choices: r.choices } : {}),
+      ...(r.photo ? { photo: encodeFile(r.photo) } : {}),
+      ...(r.documents ? { documents: r.documents.map(encodeFile) } : {}),
+    })),
+  );
+}
+
+export function decodeReplies(stored: string | null): OutboundMessage[] {
+  if (!stored) return [];
+  return storedSchema.parse(JSON.parse(stored)).map((r) => ({
+    text: r.text,
+    ...(r.choices ? { choices: r.choices } : {}),
+    ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
+    ...(r.documents ? { documents: r.documents.map(decodeFile) } : {}),
+  }));
+}
