@@ -9,6 +9,7 @@ import { CampaignFileError, parseCampaignFile } from "../features/campaigns/camp
 import { displayInviteCode } from "../features/membership/inviteCode.ts";
 import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
+import { FailedUpdates } from "../inbound/failedUpdates.ts";
 
 /*
  * The operator's terminal commands (npm run admin -- …). Each returns a value for
@@ -43,7 +44,10 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   campaign import <file.yaml|file.json> --bloc <id>
   campaign list <blocId>
   export <campaignId> [--out <folder>]
-  reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)`;
+  reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)
+  inbox list                 messages the bot gave up on (the sender was asked to resend)
+  inbox retry <id|all>       handle them again (the running bot picks them up)
+  inbox drop <id|all>`;
 
 const id = (label: string, value: string | undefined): number => {
   const parsed = z.coerce.number().int().positive().safeParse(value);
@@ -220,6 +224,30 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
         return {
           json: list,
           text: list.map((c) => `${c.id}\t${c.status}\t${c.title}`).join("\n") || "no campaigns",
+        };
+      }
+      case "inbox list": {
+        const { failed, waiting } = await new FailedUpdates(app.deps.db, app.deps.clock).list();
+        const lines = failed.map(
+          (f) =>
+            `${f.id}\t${f.platform}\t${f.updateKey}\t${f.receivedAt.toISOString()}\t${f.attempts} tries\t${f.lastError ?? ""}`,
+        );
+        return {
+          json: { waiting, failed },
+          text: [`${waiting} waiting to be handled, ${failed.length} given up`, ...lines].join(
+            "\n",
+          ),
+        };
+      }
+      case "inbox retry":
+      case "inbox drop": {
+        const target = rest[0] === "all" ? "all" : id("updateId", rest[0]);
+        const store = new FailedUpdates(app.deps.db, app.deps.clock);
+        const count = verb === "retry" ? await store.retry(target) : await store.drop(target);
+        if (count === 0 && target !== "all") throw new AdminError(`no given-up update ${target}`);
+        return {
+          json: { count },
+          text: `${count} update(s) ${verb === "retry" ? "queued again" : "dropped"}`,
         };
       }
       case "reminders set": {

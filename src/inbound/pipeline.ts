@@ -427,7 +427,7 @@ export class InboundPipeline {
     }
     await this.deps.db.inboundUpdate.updateMany({
       where: { id: { in: ids } },
-      data: { status: "FAILED", attempts, lastError: reason, processedAt: this.deps.clock.now() },
+      data: { status: "FAILED", attempts, lastError: reason },
     });
     this.deps.logger.error({ ...log, reason }, "update given up: the user is asked to resend");
     if (!ref) return;

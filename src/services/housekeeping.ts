@@ -2,16 +2,23 @@ import { DAY } from "../core/clock.ts";
 import type { Db } from "../db/client.ts";
 
 /**
- * Forgets what only mattered for a while: update claims and stored webhook updates
- * (platforms stop redelivering after a day), failed invite tries, expired forms and
- * link codes. Run hourly, so these tables stay as small as a day or a week of traffic.
+ * Forgets what only mattered for a while: update claims and handled updates
+ * (platforms stop redelivering after a day), updates given up (kept 30 days for the
+ * operator), failed invite tries, expired forms and link codes. Run hourly, so these tables stay as small as a day or a week of traffic.
  */
 export async function pruneExpired(db: Db, now: Date): Promise<Record<string, number>> {
   const weekAgo = new Date(now.getTime() - 7 * DAY);
   const dayAgo = new Date(now.getTime() - DAY);
   const [updates, inbox, tries, forms, links] = await Promise.all([
     db.processedUpdate.deleteMany({ where: { processedAt: { lt: weekAgo } } }),
-    db.inboundUpdate.deleteMany({ where: { processedAt: { lt: weekAgo } } }),
+    db.inboundUpdate.deleteMany({
+      where: {
+        OR: [
+          { status: "DONE", processedAt: { lt: weekAgo } },
+          { status: "FAILED", receivedAt: { lt: new Date(now.getTime() - 30 * DAY) } },
+        ],
+      },
+    }),
     db.joinAttempt.deleteMany({ where: { at: { lt: dayAgo } } }),
     db.conversationState.deleteMany({ where: { expiresAt: { lt: now } } }),
     db.linkCode.deleteMany({ where: { expiresAt: { lt: dayAgo } } }),

@@ -61,6 +61,10 @@ export class FakeTelegramApi {
   /** Chats whose sends broke a limit and got a 429 (not counting injected faults). */
   readonly rateLimitedChats: string[] = [];
   webhook: { url: string; secret: string } | null = null;
+  /** An outage: every connection is cut, as when Telegram is unreachable. */
+  down = false;
+  /** Status codes the bot's webhook answered, in order. */
+  readonly webhookAnswers: number[] = [];
   /** Called for every message the bot sends (benchmarks time replies with it). */
   onSent: ((message: SentMessage) => void) | null = null;
 
@@ -203,7 +207,7 @@ export class FakeTelegramApi {
   push(body: Json): number {
     const update = { update_id: this.#nextUpdateId++, ...body };
     if (this.webhook) {
-      void this.postToWebhook(update, this.webhook.secret);
+      void this.postToWebhook(update, this.webhook.secret).catch(() => 0);
     } else {
       this.#updates.push(update);
       for (const wake of this.#waiters.splice(0)) wake();
@@ -222,6 +226,7 @@ export class FakeTelegramApi {
       },
       body: JSON.stringify(update),
     });
+    this.webhookAnswers.push(response.status);
     return response.status;
   }
 
@@ -242,6 +247,10 @@ export class FakeTelegramApi {
   /* Server */
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.down) {
+      req.socket.destroy();
+      return;
+    }
     const path = new URL(req.url ?? "/", this.url).pathname;
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
     if (file) {

@@ -63,6 +63,9 @@ export class FakeZaloApi {
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
   }
 
+  /** The next `n` fetches of a user's photo URL fail with 503. */
+  imageFailures = 0;
+
   failNext(method: string, fault: Omit<Fault, "method" | "times"> & { times?: number }): void {
     this.#faults.push({ method, times: fault.times ?? 1, ...fault });
   }
@@ -144,6 +147,12 @@ export class FakeZaloApi {
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", this.url).pathname;
     const image = this.#images.get(path);
+    if (req.method === "GET" && image && this.imageFailures > 0) {
+      this.imageFailures--;
+      res.writeHead(503);
+      res.end("busy");
+      return;
+    }
     if (req.method === "GET" && image) {
       res.writeHead(200, { "content-type": "image/jpeg" });
       res.end(Buffer.from(image));

@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+
+/*
+ * The bot as an operator runs it: `node --import tsx src/main.ts` in its own
+ * process, configured only through its environment, so a test can kill it with
+ * SIGKILL, start it again on the same files, and watch it from outside.
+ */
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, "../..");
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export interface BotProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** Resolves with how the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  health(): Promise<{ status: number; body: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+/** The environment of a bot on the test's own folder, console off, no demo seed. */
+export function botEnv(dir: string, port: number, env: Record<string, string>) {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    DATABASE_URL: `file:${join(dir, "thidua.db")}`,
+    DATA_DIR: dir,
+    CONSOLE_CHAT: "off",
+    SEED_DEMO: "off",
+    HTTP_HOST: "127.0.0.1",
+    HTTP_PORT: String(port),
+    LOG_LEVEL: "warn",
+    ...env,
+  };
+}
+
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: PROJECT_ROOT,
+    env,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((done) =>
+    child.on("exit", (code) => done({ code, stdout, stderr, ms: Date.now() - started })),
+  );
+}
+
+/** Starts the bot and waits until /healthz answers (or the process ends first). */
+export async function startBotProcess(
+  dir: string,
+  env: Record<string, string>,
+  options: { port?: number; waitForHealth?: boolean } = {},
+): Promise<BotProcess> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: PROJECT_ROOT,
+    env: botEnv(dir, port, env),
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on("exit", (code, signal) => done({ code, signal })),
+  );
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const health = async () => {
+    const response = await fetch(`${url}/healthz`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  if (options.waitForHealth !== false) {
+    const start = Date.now();
+    for (;;) {
+      if (ended) break;
+      const ok = await health().then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() - start > 20_000) throw new Error(`bot did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    child,
+    url,
+    output: () => output,
+    exited,
+    health,
+    stop: async () => {
+      if (!ended) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
