@@ -127,7 +127,10 @@ export function createApp(base: AppDeps): App {
     },
   });
 
-  const health = new HealthBoard();
+  // When a platform answers again after failing, its waiting deliveries need not sit
+  // out their back-off: the outage is over.
+  let recovered: (platform: string) => void = () => {};
+  const health = new HealthBoard(Date.now, (platform) => recovered(platform));
   const port: AdapterPort = {
     receive: (source, raw) => pipeline.receive(source, raw),
     status: (platform) => health.status(platform),
@@ -212,6 +215,12 @@ export function createApp(base: AppDeps): App {
       const live = progress;
       settled = (announcementId) => live.settled(announcementId);
       nudge = () => sender.nudge();
+      recovered = (platform) => {
+        outbox
+          .retryWaitingNow(platform)
+          .then(() => sender.nudge())
+          .catch((error: unknown) => logger.warn({ err: error }, "retry after outage failed"));
+      };
       return { sender, progress };
     },
   };

@@ -24,7 +24,11 @@ export class HealthBoard {
     }
   >();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Called when a platform that was failing answers again (the outbox retries at once). */
+    private readonly onRecovered: (platform: Platform) => void = () => {},
+  ) {}
 
   status(platform: Platform): AdapterStatus {
     const entry = { state: "starting", lastOkAt: null, lastError: null, failingSince: null } as {
@@ -40,7 +44,10 @@ export class HealthBoard {
       },
       ok: () => {
         entry.lastOkAt = this.now();
-        entry.failingSince = null;
+        if (entry.failingSince !== null) {
+          entry.failingSince = null;
+          this.onRecovered(platform);
+        }
       },
       failing: (error) => {
         entry.lastError = scrub(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /*
  * The bot as an operator runs it: `node --import tsx src/main.ts` in its own
@@ -48,10 +49,13 @@ export function runScript(
   script: string,
   args: string[],
   env: Record<string, string>,
+  cwd = PROJECT_ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: PROJECT_ROOT,
+  // tsx is resolved from the project, so the script runs from any working directory.
+  const tsx = join(PROJECT_ROOT, "node_modules/tsx/dist/esm/index.mjs");
+  const child = spawn(process.execPath, ["--import", pathToFileURL(tsx).href, script, ...args], {
+    cwd,
     env,
   });
   let stdout = "";
