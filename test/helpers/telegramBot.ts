@@ -25,7 +25,11 @@ export async function startTelegramBot(
   options: { webhook?: boolean; limits?: RateLimits; dir?: string; seed?: boolean } = {},
 ): Promise<TelegramHarness> {
   const fake = await new FakeTelegramApi().start();
-  const env = { DELIVERY_BACKOFF_MS: "200", TELEGRAM_ALBUM_WAIT_MS: "150" };
+  const env = {
+    DELIVERY_BACKOFF_MS: "200",
+    TELEGRAM_ALBUM_WAIT_MS: "150",
+    INBOX_RETRY_BASE_MS: "100",
+  };
   const t = await createTestApp(options.dir ? { dir: options.dir, env } : { env });
   // Real sends, retries and rate limits happen here: let the test clock run.
   t.clock.follow();

@@ -23,7 +23,10 @@ export async function startZaloBot(
   options: { webhook?: boolean; publicMedia?: boolean } = {},
 ): Promise<ZaloHarness> {
   const fake = await new FakeZaloApi().start();
-  const t = await createTestApp({ env: { DELIVERY_BACKOFF_MS: "100" } });
+  // Quick retries, so a journey through every try takes seconds.
+  const t = await createTestApp({
+    env: { DELIVERY_BACKOFF_MS: "100", INBOX_RETRY_BASE_MS: "100", INBOX_MAX_ATTEMPTS: "4" },
+  });
   t.clock.follow();
   const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
   const adapters: ChatAdapter[] = [];
