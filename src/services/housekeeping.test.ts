@@ -10,7 +10,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 describe("housekeeping", () => {
-  it("forgets old update claims, stored updates, tries and expired forms, and keeps recent ones", async () => {
+  it("forgets old update claims, handled and long-given-up updates, tries and expired forms, and keeps recent ones", async () => {
     const db = t.app.deps.db;
     const now = t.clock.now();
     const old = new Date(now.getTime() - 8 * DAY);
@@ -20,11 +20,22 @@ describe("housekeeping", () => {
         { platform: "telegram", updateKey: "new", processedAt: now },
       ],
     });
-    await db.inboundUpdate.create({
-      data: { platform: "zalo", updateKey: "a", payload: "{}", receivedAt: old, processedAt: old },
-    });
-    await db.inboundUpdate.create({
-      data: { platform: "zalo", updateKey: "b", payload: "{}", receivedAt: old },
+    const monthAgo = new Date(now.getTime() - 31 * DAY);
+    await db.inboundUpdate.createMany({
+      data: [
+        {
+          platform: "zalo",
+          updateKey: "a",
+          payload: "{}",
+          receivedAt: old,
+          processedAt: old,
+          status: "DONE",
+        },
+        { platform: "zalo", updateKey: "b", payload: "{}", receivedAt: old },
+        // Given up: kept a month for the operator, then forgotten.
+        { platform: "zalo", updateKey: "c", payload: "{}", receivedAt: old, status: "FAILED" },
+        { platform: "zalo", updateKey: "d", payload: "{}", receivedAt: monthAgo, status: "FAILED" },
+      ],
     });
     await db.joinAttempt.create({ data: { platform: "console", platformChatId: "x", at: old } });
     await db.conversationState.create({
@@ -38,13 +49,13 @@ describe("housekeeping", () => {
     });
     expect(await pruneExpired(db, now)).toEqual({
       processedUpdates: 1,
-      inboundUpdates: 1,
+      inboundUpdates: 2,
       joinAttempts: 1,
       conversations: 1,
       linkCodes: 0,
     });
     expect((await db.processedUpdate.findMany()).map((u) => u.updateKey)).toEqual(["new"]);
     // An update never handled is kept, so it is handled on the next start.
-    expect((await db.inboundUpdate.findMany()).map((u) => u.updateKey)).toEqual(["b"]);
+    expect((await db.inboundUpdate.findMany()).map((u) => u.updateKey)).toEqual(["b", "c"]);
   });
 });
