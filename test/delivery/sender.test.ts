@@ -133,6 +133,16 @@ describe("the outbox sender", () => {
     expect(transport.sent).toEqual(["flaky"]);
   });
 
+  it("does not stall when the wall clock steps back an hour", async () => {
+    await enqueue(["late"]);
+    transport.script.set("late", [new PlatformError("502 Bad Gateway", "transient")]);
+    const s = sender();
+    await s.drainOnce();
+    t.clock.advance(-60 * 60_000);
+    await s.drainOnce();
+    expect(transport.sent).toEqual(["late"]);
+  });
+
   it("sends the waiting retries of a platform at once when one send to it works again", async () => {
     await enqueue(["a", "b"]);
     transport.script.set("a", [new PlatformError("502 Bad Gateway", "transient")]);

@@ -20,9 +20,12 @@ export interface ZaloHarness {
 }
 
 export async function startZaloBot(
-  options: { webhook?: boolean; publicMedia?: boolean } = {},
+  options: { webhook?: boolean; publicMedia?: boolean; leftoverWebhook?: boolean } = {},
 ): Promise<ZaloHarness> {
   const fake = await new FakeZaloApi().start();
+  // A webhook from an earlier deployment, which silently holds updates back from polling.
+  if (options.leftoverWebhook)
+    fake.webhook = { url: "https://old.example/webhooks/zalo", secret: "old-secret" };
   // Quick retries, so a journey through every try takes seconds.
   const t = await createTestApp({
     env: { DELIVERY_BACKOFF_MS: "100", INBOX_RETRY_BASE_MS: "100", INBOX_MAX_ATTEMPTS: "4" },

@@ -65,6 +65,34 @@ describe("a direct reply Telegram refuses for a moment", () => {
   });
 });
 
+describe("polling that meets what blocks it", () => {
+  it("removes a Zalo webhook left from an earlier setup, then receives", async () => {
+    zalo = await startZaloBot({ leftoverWebhook: true });
+    expect(zalo.fake.webhook).toBeNull();
+    expect((await zalo.say(LAN, "/help"))[0]).toContain("/join");
+  });
+
+  it("reports Telegram's 409 (another poller) as such, and keeps polling", async () => {
+    telegram = await startTelegramBot();
+    const h = telegram;
+    h.fake.failNext("getUpdates", {
+      status: 409,
+      description: "Conflict: terminated by other getUpdates request",
+      times: 2,
+    });
+    await h.fake.until(
+      () => (h.t.app.health.snapshot().telegram?.lastError ?? "").includes("409"),
+      5000,
+      "the 409 on the health board",
+    );
+    expect(h.t.app.health.snapshot().telegram?.lastError).toBe(
+      "409: another process is polling this bot (or a webhook is set)",
+    );
+    expect((await h.say(501, lan, "/help"))[0]).toContain("/join");
+    expect(h.t.app.health.snapshot().telegram?.state).toBe("polling");
+  });
+});
+
 describe("a chat that blocked the bot", () => {
   it("is reachable again once the person writes to the bot", async () => {
     telegram = await startTelegramBot();
