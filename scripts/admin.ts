@@ -1,7 +1,7 @@
 /* npm run admin -- <command>: the operator's commands; see ADMIN_USAGE. */
 import { ADMIN_USAGE, AdminError, runAdminCommand, wantsJson } from "../src/admin/adminCommands.ts";
 import { openApp } from "../src/app.ts";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, loadConfig, secretsOf } from "../src/config.ts";
 import { systemClock } from "../src/core/clock.ts";
 import { createLogger } from "../src/logger.ts";
 
@@ -23,7 +23,7 @@ try {
   const config = loadConfig();
   const app = await openApp(
     config,
-    createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL),
+    createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, 2, secretsOf(config)),
     systemClock,
   );
   try {

@@ -130,7 +130,7 @@ export function createApp(base: AppDeps): App {
   // When a platform answers again after failing, its waiting deliveries need not sit
   // out their back-off: the outage is over.
   let recovered: (platform: string) => void = () => {};
-  const health = new HealthBoard(Date.now, (platform) => recovered(platform));
+  const health = new HealthBoard(logger, Date.now, (platform) => recovered(platform));
   const port: AdapterPort = {
     receive: (source, raw) => pipeline.receive(source, raw),
     status: (platform) => health.status(platform),

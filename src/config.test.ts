@@ -24,6 +24,24 @@ describe("configuration", () => {
     expect(() => loadConfig({ DEFAULT_LANGUAGE: "fr" })).toThrow(/DEFAULT_LANGUAGE/);
   });
 
+  it("refuses a webhook Telegram would never call: not HTTPS, or not HTTP at all", () => {
+    const base = { TELEGRAM_BOT_TOKEN: "1:abc", TELEGRAM_WEBHOOK_SECRET: "s" };
+    expect(() =>
+      loadConfig({ ...base, TELEGRAM_WEBHOOK_URL: "http://bot.example.vn/webhooks/telegram" }),
+    ).toThrow("Invalid configuration: TELEGRAM_WEBHOOK_URL must be an https:// URL");
+    expect(() =>
+      loadConfig({ ...base, TELEGRAM_WEBHOOK_URL: "ftp://bot.example.vn/webhooks/telegram" }),
+    ).toThrow(/^Invalid configuration: TELEGRAM_WEBHOOK_URL/);
+    // A local Bot API server (another API root) calls plain http webhooks too.
+    expect(
+      loadConfig({
+        ...base,
+        TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
+        TELEGRAM_WEBHOOK_URL: "http://127.0.0.1:8080/webhooks/telegram",
+      }).TELEGRAM_WEBHOOK_URL,
+    ).toBe("http://127.0.0.1:8080/webhooks/telegram");
+  });
+
   it("treats empty variables as unset, as .env files often leave them", () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: "" }).TELEGRAM_BOT_TOKEN).toBeUndefined();
   });

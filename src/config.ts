@@ -81,7 +81,7 @@ export const configSchema = z
       })
       .optional(),
     TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
-    TELEGRAM_WEBHOOK_URL: z.url().optional(),
+    TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
     TELEGRAM_WEBHOOK_SECRET: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "must be 1–256 of A-Z a-z 0-9 _ -" })
@@ -113,6 +113,17 @@ export const configSchema = z
         code: "custom",
         path: ["ZALO_WEBHOOK_SECRET"],
         message: "is required when ZALO_WEBHOOK_URL is set (8–256 characters)",
+      });
+    }
+    // Telegram calls only HTTPS webhooks; a local Bot API server (another API root) also calls http.
+    if (
+      env.TELEGRAM_WEBHOOK_URL?.startsWith("http:") &&
+      new URL(env.TELEGRAM_API_ROOT).hostname === "api.telegram.org"
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_WEBHOOK_URL"],
+        message: "must be an https:// URL (Telegram calls only HTTPS webhooks)",
       });
     }
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -159,6 +170,17 @@ function readProcessEnv(): NodeJS.ProcessEnv {
 
 export function sqliteFileOf(url: string): string {
   return fromProject(url.replace(/^file:/, ""));
+}
+
+/** Values no log line may carry. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.TELEGRAM_BOT_TOKEN,
+    config.ZALO_BOT_TOKEN,
+    config.TELEGRAM_WEBHOOK_SECRET,
+    config.ZALO_WEBHOOK_SECRET,
+    config.MEDIA_SIGNING_SECRET,
+  ].filter((s): s is string => Boolean(s));
 }
 
 /** True when no platform token is set, so the console is the only way in. */

@@ -1,7 +1,7 @@
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
 import { type App, createAdapters, openApp } from "./app.ts";
-import { type Config, ConfigError, consoleChatEnabled, loadConfig } from "./config.ts";
+import { type Config, ConfigError, consoleChatEnabled, loadConfig, secretsOf } from "./config.ts";
 import { systemClock } from "./core/clock.ts";
 import { acquireInstanceLock, InstanceLockError } from "./db/instanceLock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
@@ -32,7 +32,7 @@ async function seedOnFirstStart(app: App, config: Config): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig();
   armCrashPoint(config.TEST_CRASH_AT);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, 2, secretsOf(config));
   const lock = acquireInstanceLock(config.databaseFile);
   process.once("exit", () => lock.release());
   const app = await openApp(config, logger, systemClock);

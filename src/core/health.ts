@@ -1,3 +1,4 @@
+import type { Logger } from "../logger.ts";
 import type { AdapterStatus } from "./port.ts";
 import type { Platform } from "./roles.ts";
 
@@ -25,6 +26,7 @@ export class HealthBoard {
   >();
 
   constructor(
+    private readonly logger: Logger | null,
     private readonly now: () => number = Date.now,
     /** Called when a platform that was failing answers again (the outbox retries at once). */
     private readonly onRecovered: (platform: Platform) => void = () => {},
@@ -45,12 +47,20 @@ export class HealthBoard {
       ok: () => {
         entry.lastOkAt = this.now();
         if (entry.failingSince !== null) {
+          this.logger?.info(
+            { platform, failedSeconds: Math.round((this.now() - entry.failingSince) / 1000) },
+            "platform answers again",
+          );
           entry.failingSince = null;
           this.onRecovered(platform);
         }
       },
       failing: (error) => {
-        entry.lastError = scrub(error instanceof Error ? error.message : String(error));
+        const message = scrub(error instanceof Error ? error.message : String(error));
+        // One warning when a platform starts failing or fails differently; repeats are debug.
+        const level = entry.failingSince === null || message !== entry.lastError ? "warn" : "debug";
+        this.logger?.[level]({ platform, err: error, state: entry.state }, "platform call failed");
+        entry.lastError = message;
         entry.failingSince ??= this.now();
       },
     };

@@ -4,7 +4,13 @@ import type { ChatAdapter } from "../core/adapter.ts";
 import type { ReceiveResult } from "../core/port.ts";
 import type { Logger } from "../logger.ts";
 import type { MediaLinks } from "./mediaLinks.ts";
-import { receiveWebhook } from "./webhook.ts";
+import {
+  ForgedRequestLog,
+  storeWebhookBody,
+  WEBHOOK_TOO_LARGE,
+  WEBHOOK_UNAUTHORIZED,
+  webhookSecretOk,
+} from "./webhook.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -26,20 +32,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The body, or null once it grows past the cap (the caller answers 413 and closes). */
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        tooLarge = true;
+        chunks.length = 0;
         resolve(null);
-        req.destroy();
       } else chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", reject);
   });
+}
+
+/** Answers and closes the connection, without reading (more of) the body. */
+function refuse(res: ServerResponse, answer: { status: number; body: string }) {
+  res.writeHead(answer.status, { "content-type": "application/json", connection: "close" });
+  res.end(answer.body, () => res.req.destroy());
 }
 
 function reply(res: ServerResponse, status: number, body: string, type = "application/json") {
@@ -52,6 +70,7 @@ function reply(res: ServerResponse, status: number, body: string, type = "applic
  * /webhooks/<platform> (src/http/webhook.ts checks the secret and stores the update).
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const forged = new ForgedRequestLog(options.logger);
   const server: Server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -77,16 +96,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       const adapter =
         webhook && options.adapters.find((a) => a.platform === webhook[1] && a.webhook);
       if (req.method === "POST" && adapter?.webhook) {
+        // The secret is in the headers: a stranger's body is never read or kept in memory.
+        if (!webhookSecretOk(adapter, req.headers)) {
+          forged.note(adapter.platform);
+          return refuse(res, WEBHOOK_UNAUTHORIZED);
+        }
+        if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+          return refuse(res, WEBHOOK_TOO_LARGE);
+        }
         const body = await readBody(req);
-        if (body === null)
-          return reply(res, 413, JSON.stringify({ ok: false, error: "body too large" }));
-        const answer = await receiveWebhook(
-          adapter,
-          req.headers,
-          body,
-          options.receive,
-          options.logger,
-        );
+        if (body === null) return refuse(res, WEBHOOK_TOO_LARGE);
+        const answer = await storeWebhookBody(adapter, body, options.receive);
         reply(res, answer.status, answer.body);
         return;
       }
@@ -96,6 +116,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (!res.headersSent) reply(res, 500, JSON.stringify({ ok: false }));
     }
   });
+  // Slow senders cannot hold connections open: headers within 10 s, a whole request in 30 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.maxConnections = 1024;
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;
   options.logger.info({ port }, "http server listening");

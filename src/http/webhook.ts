@@ -14,24 +14,57 @@ const answer = (status: number, body: object): WebhookAnswer => ({
   body: JSON.stringify(body),
 });
 
+export const WEBHOOK_UNAUTHORIZED = answer(401, { ok: false, error: "unauthorized" });
+export const WEBHOOK_TOO_LARGE = answer(413, { ok: false, error: "body too large" });
+
+/** The shared-secret header, compared in constant time; checked before any body is read. */
+export function webhookSecretOk(adapter: ChatAdapter, headers: IncomingHttpHeaders): boolean {
+  const spec = adapter.webhook;
+  return Boolean(spec && secretMatches(headers[spec.header], spec.secret));
+}
+
 /**
- * Every platform's webhook, in one place: the shared-secret header checked in
- * constant time (401 and a log line when wrong), the body read as JSON (400), the
- * update stored by the inbound pipeline before the 200 (a redelivery answers 200 too,
- * so the platform stops sending it).
+ * Forged requests are logged, but at most one line a minute per platform with how
+ * many came, so that a flood cannot fill the disk.
  */
-export async function receiveWebhook(
+export class ForgedRequestLog {
+  readonly #pending = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+    private readonly everyMs = 60_000,
+  ) {}
+
+  note(platform: string): void {
+    const entry = this.#pending.get(platform);
+    const now = this.now();
+    if (!entry) {
+      this.logger.warn({ platform, count: 1 }, "webhook refused: wrong secret token");
+      this.#pending.set(platform, { count: 0, since: now });
+      return;
+    }
+    entry.count++;
+    if (now - entry.since >= this.everyMs) {
+      this.logger.warn(
+        { platform, count: entry.count, seconds: Math.round((now - entry.since) / 1000) },
+        "webhook refused: wrong secret token",
+      );
+      this.#pending.set(platform, { count: 0, since: now });
+    }
+  }
+}
+
+/**
+ * Every platform's webhook body, once its secret passed: read as JSON (400), stored
+ * by the inbound pipeline before the 200 (a redelivery answers 200 too, so the
+ * platform stops sending it).
+ */
+export async function storeWebhookBody(
   adapter: ChatAdapter,
-  headers: IncomingHttpHeaders,
   body: string,
   receive: (adapter: ChatAdapter, raw: unknown) => Promise<ReceiveResult>,
-  logger: Logger,
 ): Promise<WebhookAnswer> {
-  const spec = adapter.webhook;
-  if (!spec || !secretMatches(headers[spec.header], spec.secret)) {
-    logger.warn({ platform: adapter.platform }, "webhook refused: wrong secret token");
-    return answer(401, { ok: false, error: "unauthorized" });
-  }
   let raw: unknown;
   try {
     raw = JSON.parse(body);
