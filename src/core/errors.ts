@@ -31,6 +31,7 @@ export const APP_ERROR_CODES = [
   "note_too_long",
   "photos_expected",
   "no_audience",
+  "stale_choice",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

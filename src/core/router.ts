@@ -147,6 +147,13 @@ export class Router<S> {
       return;
     }
 
+    // A button (or a forged callback) counts only if it is one of the choices the
+    // current step offered this person: a stale one changes nothing.
+    if (payload.type === "choice" && !state?.choices.some((c) => c.id === payload.choiceId)) {
+      if (!ctx.actor && !state) throw new AppError("not_linked");
+      throw new AppError("stale_choice");
+    }
+
     if (state) {
       const step = this.#flows.get(state.flow)?.steps[state.step];
       if (step) {

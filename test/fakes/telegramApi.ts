@@ -176,6 +176,25 @@ export class FakeTelegramApi {
     });
   }
 
+  /** Sends a callback with any data, as a forged or replayed button would. */
+  pressData(chatId: number, from: FakeUser, data: string) {
+    const message = this.sent.filter((m) => m.chatId === String(chatId)).at(-1);
+    return this.push({
+      callback_query: {
+        id: `cb-${this.#nextUpdateId}`,
+        from: { ...from, is_bot: false },
+        chat_instance: "ci",
+        data,
+        message: {
+          message_id: message?.messageId ?? 1,
+          date: now(),
+          chat: this.#chat(chatId, "private"),
+          text: message?.text ?? "",
+        },
+      },
+    });
+  }
+
   /** Presses the button with this label on the last message the bot sent to the chat. */
   press(chatId: number, from: FakeUser, label: string) {
     const message = this.sent

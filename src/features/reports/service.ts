@@ -90,11 +90,25 @@ export class ReportService {
 
   async #write(tx: Tx, input: ReportInput, mode: "replace" | "keep"): Promise<SavedReport> {
     const now = this.clock.now();
-    const deadline = await tx.deadline.findUnique({ where: { id: input.deadlineId } });
+    // Preconditions are checked again here, at commit: a form or button may be older
+    // than the campaign's closing or the member's move to another unit.
+    const [deadline, member] = await Promise.all([
+      tx.deadline.findUnique({
+        where: { id: input.deadlineId },
+        include: { campaign: { select: { status: true } } },
+      }),
+      tx.member.findUnique({ where: { id: input.memberId }, select: { unitId: true } }),
+    ]);
     if (!deadline) throw new AppError("not_found");
+    if (deadline.campaign.status !== "ACTIVE") {
+      throw new AppError("campaign_wrong_state", { status: deadline.campaign.status });
+    }
+    if (member?.unitId !== input.unitId) throw new AppError("forbidden");
     const late = now > deadline.dueAt;
     const key = { unitId_deadlineId: { unitId: input.unitId, deadlineId: input.deadlineId } };
     const existing = await tx.report.findUnique({ where: key });
+    // A past deadline that was reported is closed to a new version (the form never offers it).
+    if (existing && late && mode === "replace") throw new AppError("stale_choice");
 
     let report = existing;
     if (!existing || mode === "replace") {
