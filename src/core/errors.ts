@@ -32,6 +32,8 @@ export const APP_ERROR_CODES = [
   "photos_expected",
   "no_audience",
   "stale_choice",
+  "group_needs_member",
+  "group_taken",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -9,10 +9,28 @@ import { displayInviteCode } from "./inviteCode.ts";
 
 type Ctx = HandlerContext<Services>;
 
-async function join(ctx: Ctx, code: string): Promise<void> {
+const GROUP_MOVE_FLOW = "group_move";
+
+async function join(ctx: Ctx, args: string): Promise<void> {
+  // "/join CODE@bot" is what Telegram's menu inserts in groups: the mention is not the code.
+  const code = args.replace(/@\w+$/, "").trim();
   if (!code) throw new AppError("bad_arguments", { usage: "/join K7QM-3XPA" });
   const { event, services } = ctx;
   const joined = await services.membership.join(event.chat, event.from, code, ctx.language);
+  if (joined.moveFrom !== undefined) {
+    ctx.reply({
+      text: ctx.t("membership:group_move_confirm", {
+        from: joined.moveFrom,
+        to: joined.unitName ?? joined.blocName,
+      }),
+      choices: [
+        { id: "move", label: ctx.t("membership:group_move_yes") },
+        { id: "keep", label: ctx.t("membership:group_move_no") },
+      ],
+    });
+    ctx.flow.goto(GROUP_MOVE_FLOW, "confirm", { code });
+    return;
+  }
   if (joined.linkedGroup) {
     ctx.reply(ctx.t("membership:group_linked", { unit: joined.unitName ?? joined.blocName }));
     return;
@@ -26,6 +44,21 @@ async function join(ctx: Ctx, code: string): Promise<void> {
     }),
   );
   ctx.reply(ctx.t("membership:after_join"));
+}
+
+async function groupMoveConfirm(ctx: Ctx, input: StepInput, data: unknown): Promise<void> {
+  if (input.type !== "choice") throw new AppError("pick_a_choice");
+  ctx.flow.end();
+  if (input.choiceId !== "move") {
+    ctx.reply(ctx.t("membership:group_move_kept"));
+    return;
+  }
+  const { code } = data as { code: string };
+  const { event, services } = ctx;
+  const joined = await services.membership.join(event.chat, event.from, code, ctx.language, {
+    confirmMove: true,
+  });
+  ctx.reply(ctx.t("membership:group_linked", { unit: joined.unitName ?? joined.blocName }));
 }
 
 async function start(ctx: Ctx, args: string): Promise<void> {
@@ -194,5 +227,8 @@ export const membershipFeature: Feature<Services> = {
     { names: ["link", "lienket"], audience: "anyone", helpKey: "link", run: link },
     { names: ["notify", "nhantin"], audience: "member", helpKey: "notify", run: notify },
   ],
-  flows: [{ name: INVITE_FLOW, steps: { unit: inviteUnit, role: inviteRole } }],
+  flows: [
+    { name: INVITE_FLOW, steps: { unit: inviteUnit, role: inviteRole } },
+    { name: GROUP_MOVE_FLOW, steps: { confirm: groupMoveConfirm } },
+  ],
 };

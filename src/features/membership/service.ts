@@ -63,6 +63,8 @@ export interface JoinResult {
   unitName: string | null;
   /** True when an existing member linked a group chat rather than joining. */
   linkedGroup: boolean;
+  /** Set when the group is linked elsewhere and the lead must confirm the move. */
+  moveFrom?: string;
 }
 
 export class MembershipService {
@@ -155,6 +157,7 @@ export class MembershipService {
     sender: Sender,
     input: string,
     language: Language,
+    options: { confirmMove?: boolean } = {},
   ): Promise<JoinResult> {
     const now = this.clock.now();
     const existing = await this.db.account.findUnique({
@@ -184,7 +187,7 @@ export class MembershipService {
         ? "invite_revoked"
         : invite.expiresAt <= now
           ? "invite_expired"
-          : invite.uses >= invite.maxUses
+          : invite.uses >= invite.maxUses && chat.kind !== "GROUP"
             ? "invite_used_up"
             : null;
     if (refusal || !invite) {
@@ -195,6 +198,9 @@ export class MembershipService {
     }
 
     if (existing && existing.member.blocId !== invite.blocId) throw new AppError("forbidden");
+    if (chat.kind === "GROUP") {
+      return this.#linkGroup(chat, existing?.member ?? null, invite, options.confirmMove ?? false);
+    }
     const role = invite.role as Role;
     const memberId = await this.db.$transaction(async (tx) => {
       // Counted under the same condition it was checked with, so two officers
@@ -233,6 +239,76 @@ export class MembershipService {
       blocName: invite.bloc.name,
       unitName: invite.unit?.name ?? null,
       linkedGroup: existing !== null,
+    };
+  }
+
+  /**
+   * Links a group to the code's unit (or bloc). Only the bloc's lead, or a focal point
+   * of that unit, may; the code proves which unit and is not used up by it. A group
+   * already linked elsewhere moves only at its own bloc's lead's word, confirmed.
+   */
+  async #linkGroup(
+    chat: ChatRef,
+    member: { id: number; blocId: number; unitId: number | null; role: string } | null,
+    invite: {
+      id: number;
+      blocId: number;
+      unitId: number | null;
+      bloc: { name: string };
+      unit: { name: string } | null;
+    },
+    confirmMove: boolean,
+  ): Promise<JoinResult> {
+    if (!member) throw new AppError("group_needs_member");
+    const isLead = member.role === "LEAD";
+    if (
+      !isLead &&
+      !(member.role === "FOCAL" && member.unitId !== null && member.unitId === invite.unitId)
+    ) {
+      throw new AppError("forbidden");
+    }
+    const current = await this.db.chat.findUnique({
+      where: {
+        platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId },
+      },
+      include: { unit: true, bloc: true },
+    });
+    const linkedElsewhere =
+      current?.blocId != null &&
+      (current.blocId !== invite.blocId || current.unitId !== invite.unitId);
+    if (linkedElsewhere && current) {
+      if (!(isLead && member.blocId === current.blocId)) throw new AppError("group_taken");
+      if (!confirmMove) {
+        return {
+          memberId: member.id,
+          role: member.role as Role,
+          blocName: invite.bloc.name,
+          unitName: invite.unit?.name ?? null,
+          linkedGroup: false,
+          moveFrom: current.unit?.name ?? current.bloc?.name ?? "",
+        };
+      }
+    }
+    await this.db.$transaction(async (tx) => {
+      await linkChat(tx, chat, { blocId: invite.blocId, unitId: invite.unitId });
+      await recordAudit(tx, {
+        actor: memberActor(member.id),
+        action: linkedElsewhere ? "chat.move" : "chat.link",
+        blocId: invite.blocId,
+        details: {
+          inviteId: invite.id,
+          unitId: invite.unitId,
+          platform: chat.platform,
+          from: current ? { blocId: current.blocId, unitId: current.unitId } : null,
+        },
+      });
+    });
+    return {
+      memberId: member.id,
+      role: member.role as Role,
+      blocName: invite.bloc.name,
+      unitName: invite.unit?.name ?? null,
+      linkedGroup: true,
     };
   }
 
