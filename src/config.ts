@@ -47,6 +47,8 @@ export const configSchema = z
     SEED_DEMO: z.enum(["auto", "off"]).default("auto"),
     INVITE_MAX_FAILED_TRIES: positiveInt(5),
     INVITE_TRY_WINDOW_MINUTES: positiveInt(10),
+    INVITE_MAX_FAILED_TRIES_OVERALL: positiveInt(100),
+    INVITE_CODE_KEY: z.string().min(32).optional(),
     INVITE_DEFAULT_DAYS: positiveInt(14),
     CONVERSATION_TTL_MINUTES: positiveInt(60),
     EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
@@ -180,6 +182,7 @@ export function secretsOf(config: Config): string[] {
     config.TELEGRAM_WEBHOOK_SECRET,
     config.ZALO_WEBHOOK_SECRET,
     config.MEDIA_SIGNING_SECRET,
+    config.INVITE_CODE_KEY,
   ].filter((s): s is string => Boolean(s));
 }
 

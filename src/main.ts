@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from "node:fs";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
 import { type App, createAdapters, openApp } from "./app.ts";
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   armCrashPoint(config.TEST_CRASH_AT);
   const logger = createLogger(config.LOG_LEVEL, 2, secretsOf(config));
+  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  chmodSync(config.DATA_DIR, 0o700);
   const lock = acquireInstanceLock(config.databaseFile);
   process.once("exit", () => lock.release());
   const app = await openApp(config, logger, systemClock);

@@ -34,6 +34,7 @@ export const APP_ERROR_CODES = [
   "stale_choice",
   "group_needs_member",
   "group_taken",
+  "invite_paused",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

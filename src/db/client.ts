@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
@@ -18,7 +18,8 @@ export async function openDatabase(
   databaseFile: string,
   options: { onQuery?: () => void } = {},
 ): Promise<Db> {
-  mkdirSync(dirname(databaseFile), { recursive: true });
+  // The data folder and the database hold personal data: the bot's user only.
+  mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
   const adapter = serializeTransactions(
     new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS }),
   );
@@ -34,6 +35,9 @@ export async function openDatabase(
     );
   }
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  for (const file of [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   return db;

@@ -24,10 +24,11 @@ export class LocalEvidenceStore implements EvidenceStore {
     const key = `${sha256.slice(0, 2)}/${sha256}.${extension.replace(/[^a-z0-9]/g, "")}`;
     const path = join(this.root, key);
     if (!existsSync(path)) {
-      await mkdir(dirname(path), { recursive: true });
+      // Evidence is personal data: readable by the bot's user only.
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       // Write then rename, so a crash never leaves half a photo under the final name.
       const partial = `${path}.${process.pid}.partial`;
-      await writeFile(partial, bytes);
+      await writeFile(partial, bytes, { mode: 0o600 });
       await rename(partial, path);
     }
     return { key, sha256 };

@@ -1,12 +1,50 @@
+import { join } from "node:path";
+import type { Language } from "../../core/roles.ts";
+import { loadOrCreateKey } from "../../storage/serverKey.ts";
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
 import { membershipFeature } from "./handlers.ts";
 import { MembershipService } from "./service.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  membership: new MembershipService(deps.db, deps.clock, {
-    maxFailedTries: deps.config.INVITE_MAX_FAILED_TRIES,
-    tryWindowMinutes: deps.config.INVITE_TRY_WINDOW_MINUTES,
-    defaultInviteDays: deps.config.INVITE_DEFAULT_DAYS,
-  }),
-});
+export const provides = (deps: ServiceDeps) => {
+  const { config } = deps;
+  const membership: MembershipService = new MembershipService(deps.db, deps.clock, {
+    maxFailedTries: config.INVITE_MAX_FAILED_TRIES,
+    maxFailedTriesOverall: config.INVITE_MAX_FAILED_TRIES_OVERALL,
+    tryWindowMinutes: config.INVITE_TRY_WINDOW_MINUTES,
+    defaultInviteDays: config.INVITE_DEFAULT_DAYS,
+    codeKey: loadOrCreateKey(
+      join(config.DATA_DIR, "keys", "invite-code.key"),
+      config.INVITE_CODE_KEY,
+    ),
+    // The leads hear once per window that someone is guessing codes.
+    onFlood: async (minutes) => {
+      const windowMs = minutes * 60_000;
+      const bucket = Math.floor(deps.clock.now().getTime() / windowMs);
+      const targets = await membership.leadChats();
+      const added = await deps.outbox.enqueue(
+        targets.flatMap(({ chat, lead }) =>
+          lead
+            ? [
+                {
+                  kind: "ALERT" as const,
+                  dedupeKey: `invite-flood:${bucket}:chat:${chat.id}`,
+                  blocId: lead.blocId,
+                  platform: chat.platform,
+                  platformChatId: chat.platformChatId,
+                  chatKind: "PRIVATE" as const,
+                  chatId: chat.id,
+                  text: deps.translator.for(lead.language as Language)(
+                    "membership:invite_flood_alert",
+                    { minutes },
+                  ),
+                },
+              ]
+            : [],
+        ),
+      );
+      if (added > 0) deps.nudge();
+    },
+  });
+  return { membership };
+};
 export const feature: FeatureModule = { name: "membership", provides, chat: membershipFeature };

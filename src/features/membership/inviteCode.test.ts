@@ -4,6 +4,7 @@ import {
   generateInviteCode,
   hashInviteCode,
   INVITE_ALPHABET,
+  legacyInviteHash,
   normalizeInviteCode,
 } from "./inviteCode.ts";
 
@@ -23,10 +24,13 @@ describe("invite codes", () => {
     expect(normalizeInviteCode("K7QM3XP0")).toBeNull();
   });
 
-  it("are stored only as a hash", () => {
-    const hash = hashInviteCode("K7QM3XPA");
+  it("are stored only as a keyed hash: another server's key gives another hash", () => {
+    const key = Buffer.alloc(32, 1);
+    const hash = hashInviteCode("K7QM3XPA", key);
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(hash).not.toContain("K7QM3XPA");
+    expect(hashInviteCode("K7QM3XPA", Buffer.alloc(32, 2))).not.toBe(hash);
+    expect(hash).not.toBe(legacyInviteHash("K7QM3XPA"));
     expect(displayInviteCode("K7QM3XPA")).toBe("K7QM-3XPA");
   });
 });

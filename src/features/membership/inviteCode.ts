@@ -1,4 +1,4 @@
-import { createHash, randomInt } from "node:crypto";
+import { createHash, createHmac, randomInt } from "node:crypto";
 
 /** No 0/O, 1/I/L: letters an officer can read off a poster and type on a phone. */
 export const INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -19,7 +19,16 @@ export function normalizeInviteCode(input: string): string | null {
   return [...code].every((c) => INVITE_ALPHABET.includes(c)) ? code : null;
 }
 
-export function hashInviteCode(normalized: string): string {
+/**
+ * How a code is stored: HMAC-SHA-256 under the server's key, so a copy of the
+ * database alone does not let anyone try the 31^8 codes offline.
+ */
+export function hashInviteCode(normalized: string, key: Uint8Array): string {
+  return createHmac("sha256", key).update(`thidua-invite:${normalized}`).digest("hex");
+}
+
+/** How codes issued before the key existed were stored; still accepted until they expire. */
+export function legacyInviteHash(normalized: string): string {
   return createHash("sha256").update(`thidua-invite:${normalized}`).digest("hex");
 }
 

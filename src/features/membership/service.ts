@@ -5,7 +5,12 @@ import type { ChatRef, Sender } from "../../core/inbound.ts";
 import type { Language, Role } from "../../core/roles.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
-import { generateInviteCode, hashInviteCode, normalizeInviteCode } from "./inviteCode.ts";
+import {
+  generateInviteCode,
+  hashInviteCode,
+  legacyInviteHash,
+  normalizeInviteCode,
+} from "./inviteCode.ts";
 
 const LINK_CODE_MINUTES = 15;
 
@@ -34,6 +39,12 @@ export interface MembershipLimits {
   maxFailedTries: number;
   tryWindowMinutes: number;
   defaultInviteDays: number;
+  /** Wrong codes allowed across every chat within the window (guessing from many chats). */
+  maxFailedTriesOverall: number;
+  /** The server's key for code hashes. */
+  codeKey: Uint8Array;
+  /** Told once when the overall limit trips (the leads hear of it). */
+  onFlood?: (windowMinutes: number) => Promise<void>;
 }
 
 export interface IssueInviteInput {
@@ -95,7 +106,7 @@ export class MembershipService {
     const expiresAt = new Date(this.clock.now().getTime() + days * DAY);
     const row = await this.db.inviteCode.create({
       data: {
-        codeHash: hashInviteCode(code),
+        codeHash: hashInviteCode(code, this.limits.codeKey),
         blocId: bloc.id,
         unitId: unit?.id ?? null,
         role: input.role,
@@ -176,8 +187,8 @@ export class MembershipService {
 
     const normalized = normalizeInviteCode(input);
     const invite = normalized
-      ? await this.db.inviteCode.findUnique({
-          where: { codeHash: hashInviteCode(normalized) },
+      ? await this.db.inviteCode.findFirst({
+          where: { codeHash: { in: this.#hashes(normalized) } },
           include: { bloc: true, unit: true },
         })
       : null;
@@ -318,7 +329,12 @@ export class MembershipService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + LINK_CODE_MINUTES * MINUTE);
     await this.db.linkCode.create({
-      data: { codeHash: hashInviteCode(code), memberId, expiresAt, createdAt: now },
+      data: {
+        codeHash: hashInviteCode(code, this.limits.codeKey),
+        memberId,
+        expiresAt,
+        createdAt: now,
+      },
     });
     return { code, expiresAt };
   }
@@ -344,7 +360,7 @@ export class MembershipService {
     await this.#checkTries(chat, now);
     const normalized = normalizeInviteCode(input);
     const link = normalized
-      ? await this.db.linkCode.findUnique({ where: { codeHash: hashInviteCode(normalized) } })
+      ? await this.db.linkCode.findFirst({ where: { codeHash: { in: this.#hashes(normalized) } } })
       : null;
     const refusal =
       !link || link.usedAt ? "invite_invalid" : link.expiresAt <= now ? "invite_expired" : null;
@@ -402,13 +418,50 @@ export class MembershipService {
     await this.db.member.update({ where: { id: memberId }, data: { language } });
   }
 
+  #hashes(normalized: string): string[] {
+    return [hashInviteCode(normalized, this.limits.codeKey), legacyInviteHash(normalized)];
+  }
+
+  /** Per chat, and across the bot: guessing from many chats at once trips the second. */
   async #checkTries(chat: ChatRef, now: Date): Promise<void> {
     const since = new Date(now.getTime() - this.limits.tryWindowMinutes * MINUTE);
-    const tries = await this.db.joinAttempt.count({
-      where: { platform: chat.platform, platformChatId: chat.platformChatId, at: { gt: since } },
-    });
+    const [tries, overall] = await Promise.all([
+      this.db.joinAttempt.count({
+        where: { platform: chat.platform, platformChatId: chat.platformChatId, at: { gt: since } },
+      }),
+      this.db.joinAttempt.count({ where: { at: { gt: since } } }),
+    ]);
     if (tries >= this.limits.maxFailedTries) {
       throw new AppError("invite_too_many_tries", { minutes: this.limits.tryWindowMinutes });
     }
+    if (overall >= this.limits.maxFailedTriesOverall) {
+      await this.limits.onFlood?.(this.limits.tryWindowMinutes);
+      throw new AppError("invite_paused", { minutes: this.limits.tryWindowMinutes });
+    }
+  }
+
+  /** The private chats of every bloc's leads, with their language (for alerts). */
+  async leadChats() {
+    const leads = await this.db.member.findMany({
+      where: { role: "LEAD" },
+      include: { accounts: true },
+    });
+    const chats = await this.db.chat.findMany({
+      where: {
+        kind: "PRIVATE",
+        active: true,
+        OR: leads.flatMap((m) =>
+          m.accounts.map((a) => ({ platform: a.platform, platformChatId: a.platformUserId })),
+        ),
+      },
+    });
+    return chats.map((chat) => ({
+      chat,
+      lead: leads.find((m) =>
+        m.accounts.some(
+          (a) => a.platform === chat.platform && a.platformUserId === chat.platformChatId,
+        ),
+      ),
+    }));
   }
 }

@@ -1,0 +1,76 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEMO_LEAD, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { legacyInviteHash } from "../../src/features/membership/inviteCode.ts";
+import { png } from "../helpers/images.ts";
+import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+
+/* Invite codes an attacker cannot recover or mass-guess, and files only the bot reads. */
+
+let t: TestApp;
+afterEach(() => t.close());
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe("invite codes", () => {
+  it("are hashed with a server key kept in the data folder (0600), and old plain hashes still work", async () => {
+    t = await createTestApp();
+    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+    expect(mode(join(t.dir, "keys", "invite-code.key"))).toBe(0o600);
+    const stored = await t.app.deps.db.inviteCode.findFirstOrThrow({
+      where: { unitId: 2, role: "FOCAL" },
+    });
+    expect(stored.codeHash).not.toBe(legacyInviteHash((invites[1]?.code ?? "").replace("-", "")));
+    expect(texts(await t.chat.as("lan").send(`/join ${invites[1]?.code}`))).toContain("Chào mừng");
+
+    // A code issued before the key existed.
+    await t.app.deps.db.inviteCode.create({
+      data: {
+        codeHash: legacyInviteHash("K7QM3XPA"),
+        blocId: 1,
+        unitId: 3,
+        role: "FOCAL",
+        expiresAt: new Date(t.clock.now().getTime() + 86_400_000),
+        maxUses: 5,
+        createdBy: "operator",
+      },
+    });
+    expect(texts(await t.chat.as("minh").send("/join K7QM-3XPA"))).toContain("Chào mừng");
+  });
+
+  it("pause for everyone when too many wrong codes come from many chats, and the leads hear it once", async () => {
+    t = await createTestApp({ env: { INVITE_MAX_FAILED_TRIES_OVERALL: "10" } });
+    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+    for (let i = 0; i < 10; i++) {
+      expect(texts(await t.chat.as(`guesser-${i}`).send("/join AAAA-AAAA"))).toContain(
+        "không đúng",
+      );
+    }
+    const paused = texts(await t.chat.as("guesser-11").send("/join AAAA-AAAA"));
+    expect(paused).toContain("tạm dừng");
+    // A real code waits too, for the window: the guesser cannot tell a hit from a miss.
+    expect(texts(await t.chat.as("lan").send(`/join ${invites[1]?.code}`))).toContain("tạm dừng");
+    await t.chat.as("guesser-12").send("/join AAAA-AAAA");
+    await t.deliver();
+    const alerts = t.transport.receivedBy(DEMO_LEAD).filter((m) => m.includes("dò mã"));
+    expect(alerts).toHaveLength(1);
+  });
+});
+
+describe("files on disk", () => {
+  it("are readable by the bot's user only: database 0600, evidence 0600 in 0700 folders", async () => {
+    t = await createTestApp();
+    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+    await t.chat.as("lan").send(`/join ${invites[1]?.code}`);
+    const replies = await t.chat
+      .as("lan")
+      .sendFiles([{ bytes: png(30, 30, 4), fileName: "a.png" }], "#xanhsachdep");
+    expect(texts(replies)).toContain("✅ Đã lưu");
+    const evidence = await t.app.deps.db.evidence.findFirstOrThrow();
+    const file = join(t.dir, "evidence", evidence.storageKey);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(join(file, ".."))).toBe(0o700);
+    expect(mode(join(t.dir, "thidua.db"))).toBe(0o600);
+  });
+});
