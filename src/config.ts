@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
 import { VIETNAM_FIXED_HOLIDAYS } from "./core/holidays.ts";
+import { isTimeZone } from "./core/timeZone.ts";
 
 /*
  * The only module that reads process.env. Every variable is listed in
@@ -17,17 +18,9 @@ export const fromProject = (path: string) =>
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const timezone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "is not an IANA time zone such as Asia/Ho_Chi_Minh" },
-);
+const timezone = z.string().refine(isTimeZone, {
+  message: "is not an IANA time zone such as Asia/Ho_Chi_Minh",
+});
 
 export const configSchema = z
   .object({

@@ -35,6 +35,7 @@ export const APP_ERROR_CODES = [
   "group_needs_member",
   "group_taken",
   "invite_paused",
+  "bad_timezone",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

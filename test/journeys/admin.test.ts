@@ -36,6 +36,16 @@ describe("bootstrapping a real bloc from the terminal", () => {
     ]);
   });
 
+  it("refuses a bloc whose time zone is not an IANA name, and creates nothing", async () => {
+    await expect(admin(["bloc", "create", "Khối B", "--tz", "Hanoi"])).rejects.toThrow(
+      '"Hanoi" is not an IANA time zone',
+    );
+    await expect(admin(["bloc", "create", "Khối B", "--tz", "'; DROP"])).rejects.toThrow(
+      "is not an IANA time zone",
+    );
+    expect(await t.app.deps.db.bloc.count()).toBe(0);
+  });
+
   it("lists invites with their state and revokes one", async () => {
     await admin(["bloc", "create", "Khối A"]);
     await admin(["unit", "add", "1", "Đơn vị 1"]);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../core/errors.ts";
+import { isTimeZone } from "../../core/timeZone.ts";
 import type { Db } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
@@ -18,6 +19,7 @@ export class BlocService {
   constructor(private readonly db: Db) {}
 
   async createBloc(name: string, timezone: string, actor: AuditActor) {
+    if (!isTimeZone(timezone)) throw new AppError("bad_timezone", { timezone });
     const bloc = await this.#unique(() =>
       this.db.bloc.create({ data: { name: validName(name), timezone } }),
     );

@@ -31,6 +31,12 @@ describe("dates as Vietnamese officers type them", () => {
     }
   });
 
+  it("reads two-digit years as 20YY and refuses four-digit years outside 2000–2100", () => {
+    expect(read("31/12/25")).toBe(read("31/12/2025"));
+    expect(read("31/12/2025")).not.toBeNull();
+    for (const bad of ["31/12/0025", "1/1/1925", "1/1/2101"]) expect(read(bad), bad).toBeNull();
+  });
+
   it("does not depend on the server's time zone", () => {
     expect(parseDateInput("31/12/2022", "Europe/Berlin", now, "startOfDay")?.toISOString()).toBe(
       "2022-12-30T23:00:00.000Z",

@@ -38,6 +38,8 @@ export function parseDateInput(
   else if (timeFirst) [, hour, minute, day, month, year] = timeFirst;
   else return null;
 
+  // "0025" is a slip of the keyboard, not the year 25 (or 1925): years are 2000–2100.
+  if (year?.length === 4 && (Number(year) < 2000 || Number(year) > 2100)) return null;
   const [defaultHour, defaultMinute] = DEFAULT_TIMES[defaultTime];
   const wall = {
     year: year
