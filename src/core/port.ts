@@ -39,6 +39,11 @@ export interface InboundSource {
   reply(chat: ChatRef, message: OutboundMessage): Promise<void>;
 }
 
+/** A failure that no retry can mend (a refused photo URL): the user is told at once. */
+export class PermanentInboundError extends Error {
+  override name = "PermanentInboundError";
+}
+
 export type ReceiveResult = "stored" | "duplicate" | "ignored";
 
 /** How an adapter tells the operator (and /healthz) how its platform is doing. */

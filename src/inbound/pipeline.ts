@@ -3,7 +3,12 @@ import type { Clock } from "../core/clock.ts";
 import { PlatformError } from "../core/errors.ts";
 import type { ChatRef, InboundEvent, InboundFile } from "../core/inbound.ts";
 import type { OutboundMessage } from "../core/outbound.ts";
-import type { InboundSource, ReceiveResult, UpdateRef } from "../core/port.ts";
+import {
+  type InboundSource,
+  PermanentInboundError,
+  type ReceiveResult,
+  type UpdateRef,
+} from "../core/port.ts";
 import type { Language } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
@@ -59,7 +64,17 @@ interface OpenGroup {
 /** A photo could not be fetched from the platform: the user is asked to send it again. */
 class DownloadFailed extends Error {
   override name = "DownloadFailed";
+  constructor(
+    message: string,
+    readonly original: unknown,
+  ) {
+    super(message);
+  }
 }
+
+const isPermanent = (error: unknown) =>
+  error instanceof PermanentInboundError ||
+  (error instanceof DownloadFailed && error.original instanceof PermanentInboundError);
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -261,7 +276,7 @@ export class InboundPipeline {
     try {
       translated = await source.translate(raw);
     } catch (error) {
-      await this.#failed(source, [row], ref, new DownloadFailed(String(error)));
+      await this.#failed(source, [row], ref, new DownloadFailed(String(error), error));
       return false;
     }
     if (translated.type === "none") {
@@ -311,7 +326,7 @@ export class InboundPipeline {
     try {
       await this.#prefetch(event);
     } catch (error) {
-      await this.#failed(source, rows, ref, new DownloadFailed(String(error)));
+      await this.#failed(source, rows, ref, new DownloadFailed(String(error), error));
       return;
     }
     const [lead, ...rest] = rows;
@@ -418,7 +433,7 @@ export class InboundPipeline {
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     const ids = rows.map((r) => r.id);
     const log = { platform: source.platform, updates: rows.map((r) => r.updateKey), attempts };
-    if (attempts < this.deps.options.maxAttempts) {
+    if (attempts < this.deps.options.maxAttempts && !isPermanent(error)) {
       const at = new Date(this.deps.clock.now().getTime() + this.#delay(attempts - 1));
       await this.deps.db.inboundUpdate.updateMany({
         where: { id: { in: ids } },

@@ -91,6 +91,15 @@ export class FakeZaloApi {
     });
   }
 
+  /** A photo message whose URL points wherever the test says (a probe of our network). */
+  imageAt(userId: string, name: string, url: string, caption = ""): Json {
+    return this.#deliver("message.image.received", userId, name, {
+      photo_url: url,
+      ...(caption ? { caption } : {}),
+      message_type: "CHAT_PHOTO",
+    });
+  }
+
   sticker(userId: string, name: string): Json {
     return this.#deliver("message.sticker.received", userId, name, { sticker: "abc" });
   }

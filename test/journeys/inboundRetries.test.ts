@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeUser } from "../fakes/telegramApi.ts";
 import { png } from "../helpers/images.ts";
@@ -49,6 +51,32 @@ describe("a Zalo photo whose download fails", () => {
     ]);
     expect(await h.t.app.deps.db.evidence.count()).toBe(0);
     expect(await h.t.app.deps.db.inboundUpdate.count({ where: { status: "FAILED" } })).toBe(1);
+  });
+});
+
+describe("a Zalo photo URL that points inside our network", () => {
+  it("is never fetched, and the sender is asked for the photo at once", async () => {
+    zalo = await startZaloBot();
+    const h = zalo;
+    await h.say(LAN, `/join ${code(h, 3)}`, 2);
+    let probed = 0;
+    const inside = createServer((_req, res) => {
+      probed++;
+      res.end("secret");
+    });
+    await new Promise<void>((r) => inside.listen(0, "127.0.0.1", r));
+    const port = (inside.address() as AddressInfo).port;
+    const before = h.fake.textsTo(LAN).length;
+    h.fake.imageAt(LAN, "Lan", `http://127.0.0.1:${port}/latest/meta-data.jpg`, "#xanhsachdep");
+    h.fake.imageAt(LAN, "Lan", "https://169.254.169.254/latest/meta-data.jpg", "#xanhsachdep");
+    await h.fake.until(() => h.fake.textsTo(LAN).length >= before + 2, 5000, "two notices");
+    expect(h.fake.textsTo(LAN).slice(before)).toEqual([
+      expect.stringContaining("Vui lòng gửi lại ảnh"),
+      expect.stringContaining("Vui lòng gửi lại ảnh"),
+    ]);
+    expect(probed).toBe(0);
+    expect(await h.t.app.deps.db.evidence.count()).toBe(0);
+    await new Promise<void>((r) => inside.close(() => r()));
   });
 });
 

@@ -1,9 +1,16 @@
 import type { ChatAdapter, WebhookSpec } from "../../core/adapter.ts";
 import type { ChatRef } from "../../core/inbound.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
-import type { AdapterPort, AdapterStatus, Translated, UpdateRef } from "../../core/port.ts";
+import {
+  type AdapterPort,
+  type AdapterStatus,
+  PermanentInboundError,
+  type Translated,
+  type UpdateRef,
+} from "../../core/port.ts";
 import type { RateLimits } from "../../core/transport.ts";
 import type { MediaLinks } from "../../http/mediaLinks.ts";
+import { fetchOutbound, OutboundRefused } from "../../http/outboundFetch.ts";
 import { Backoff } from "../backoff.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { type FetchLike, ZaloClient } from "./client.ts";
@@ -147,21 +154,19 @@ export class ZaloAdapter implements ChatAdapter {
     await this.transport.send({ platformChatId: chat.platformChatId, kind: chat.kind }, message);
   }
 
-  /** Fetched with a cap: past it, the bytes read so far stand for "too large". */
+  /** Fetched only from where a photo may come (src/http/outboundFetch.ts), with caps. */
   async #download(url: string): Promise<Uint8Array> {
-    const response = await (this.options.fetch ?? fetch)(url, {
-      method: "GET",
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (!response.ok || !response.body)
-      throw new Error(`zalo photo download failed: ${response.status}`);
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > this.options.maxPhotoBytes) break;
+    try {
+      return await fetchOutbound(url, {
+        maxBytes: this.options.maxPhotoBytes,
+        timeoutMs: 30_000,
+        trustedHost: new URL(this.options.apiRoot).host,
+        ...(this.options.fetch ? { fetchImpl: this.options.fetch as typeof fetch } : {}),
+      });
+    } catch (error) {
+      // A URL we refuse to fetch will not change on a retry: the user is asked at once.
+      if (error instanceof OutboundRefused) throw new PermanentInboundError(error.message);
+      throw error;
     }
-    return Buffer.concat(chunks);
   }
 }
