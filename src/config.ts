@@ -45,6 +45,7 @@ export const configSchema = z
     INVITE_DEFAULT_DAYS: positiveInt(14),
     CONVERSATION_TTL_MINUTES: positiveInt(60),
     EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+    EVIDENCE_MAX_PIXELS: positiveInt(50_000_000),
     DELIVERY_RETRY_HOURS: positiveInt(24),
     DELIVERY_BACKOFF_MAX_MS: positiveInt(60_000),
     DELIVERY_LEASE_MS: positiveInt(15_000),

@@ -36,6 +36,7 @@ export const APP_ERROR_CODES = [
   "group_taken",
   "invite_paused",
   "bad_timezone",
+  "image_too_many_pixels",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { crc32, deflateSync } from "node:zlib";
+import sharp from "sharp";
 
 /*
  * Real, decodable PNG files made on the fly: `seed` changes the pixels, so two
@@ -40,8 +41,26 @@ export function png(width: number, height: number, seed = 0, noisy = false): Uin
   ]);
 }
 
-/** The start of a JPEG with its frame header, enough for type and size. */
-export function jpeg(width: number, height: number, seed = 0): Uint8Array {
+/** A real JPEG, encoded by sharp (libjpeg). */
+export async function realJpeg(width: number, height: number, seed = 0): Promise<Uint8Array> {
+  return sharp({
+    create: { width, height, channels: 3, background: { r: seed % 256, g: 120, b: 60 } },
+  })
+    .jpeg()
+    .toBuffer();
+}
+
+/** A real WebP, encoded by sharp. */
+export async function realWebp(width: number, height: number, seed = 0): Promise<Uint8Array> {
+  return sharp({
+    create: { width, height, channels: 3, background: { r: seed % 256, g: 60, b: 120 } },
+  })
+    .webp()
+    .toBuffer();
+}
+
+/** Only the start of a JPEG with its frame header: type and size, no pixels (not a photo). */
+export function jpegHeaderOnly(width: number, height: number, seed = 0): Uint8Array {
   return Buffer.from([
     0xff,
     0xd8,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DAY } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
-import { jpeg, pdf, png } from "../helpers/images.ts";
+import { pdf, png, realJpeg } from "../helpers/images.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 
 let t: TestApp;
@@ -54,9 +54,9 @@ describe("a focal point's /report", () => {
       { bytes: png(64, 48, 2), fileName: "b.png" },
     ]);
     expect(texts(album)).toContain("Đã nhận 2 ảnh");
-    expect(texts(await t.chat.sendFiles([{ bytes: jpeg(800, 600), fileName: "c.jpg" }]))).toContain(
-      "Đã nhận 3 ảnh",
-    );
+    expect(
+      texts(await t.chat.sendFiles([{ bytes: await realJpeg(800, 600), fileName: "c.jpg" }])),
+    ).toContain("Đã nhận 3 ảnh");
     const summary = texts(await t.chat.send("Xong"));
     expect(summary).toContain("Tình trạng: Đã hoàn thành");
     expect(summary).toContain("Ảnh: 3");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jpeg, pdf, png } from "../../../test/helpers/images.ts";
+import { jpegHeaderOnly, pdf, png } from "../../../test/helpers/images.ts";
 import { detectImage } from "./imageType.ts";
 
 describe("what a file really is", () => {
@@ -10,7 +10,7 @@ describe("what a file really is", () => {
       width: 640,
       height: 480,
     });
-    expect(detectImage(jpeg(1280, 960))).toEqual({
+    expect(detectImage(jpegHeaderOnly(1280, 960))).toEqual({
       mimeType: "image/jpeg",
       extension: "jpg",
       width: 1280,

@@ -1,7 +1,7 @@
 import { AppError } from "../../core/errors.ts";
 import type { InboundFile } from "../../core/inbound.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
-import { detectImage } from "./imageType.ts";
+import { checkImage } from "./imageCheck.ts";
 
 /** A photo checked and stored, not yet attached to a report. */
 export interface StoredPhoto {
@@ -22,11 +22,13 @@ export class EvidenceService {
   constructor(
     private readonly store: EvidenceStore,
     private readonly maxBytes: number,
+    private readonly maxPixels: number,
   ) {}
 
   /**
    * Downloads, checks and stores one file. Refuses (and stores nothing) when it is
-   * too large, announced or real, or when its bytes are not a JPEG, PNG or WebP.
+   * too large, announced or real, or when its bytes are not a JPEG, PNG or WebP
+   * that decodes, or when it has more pixels than allowed.
    */
   async accept(file: InboundFile): Promise<StoredPhoto> {
     const limit = formatBytes(this.maxBytes);
@@ -37,8 +39,16 @@ export class EvidenceService {
     if (bytes.length > this.maxBytes) {
       throw new AppError("file_too_large", { size: formatBytes(bytes.length), limit });
     }
-    const image = detectImage(bytes);
-    if (!image) throw new AppError("not_an_image");
+    const checked = await checkImage(bytes, this.maxPixels);
+    if ("refused" in checked) {
+      if (checked.refused === "too_many_pixels") {
+        throw new AppError("image_too_many_pixels", {
+          megapixels: Math.round(this.maxPixels / 1_000_000),
+        });
+      }
+      throw new AppError("not_an_image");
+    }
+    const image = checked.ok;
     const { key, sha256 } = await this.store.put(bytes, image.extension);
     return {
       platformFileId: file.platformFileId,

@@ -1,0 +1,45 @@
+import sharp from "sharp";
+import { detectImage, type ImageInfo } from "./imageType.ts";
+
+/** Why a file is not accepted as a photo. */
+export type ImageRefusal = "not_an_image" | "too_many_pixels";
+
+/**
+ * A photo is evidence only if it really decodes: the first bytes name the format
+ * (JPEG, PNG, WebP), the header's size is checked against `maxPixels` before any
+ * decoding, and then the whole image is decoded (libvips through sharp, failing on
+ * any error, a truncated file included). The original bytes are what is kept.
+ */
+export async function checkImage(
+  bytes: Uint8Array,
+  maxPixels: number,
+): Promise<{ ok: ImageInfo } | { refused: ImageRefusal }> {
+  const sniffed = detectImage(bytes);
+  if (!sniffed) return { refused: "not_an_image" };
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { failOn: "error", limitInputPixels: false }).metadata();
+  } catch {
+    return { refused: "not_an_image" };
+  }
+  const formats: Record<string, ImageInfo["mimeType"]> = {
+    jpeg: "image/jpeg",
+    png: "image/png",
+    webp: "image/webp",
+  };
+  if (!meta.format || formats[meta.format] !== sniffed.mimeType) return { refused: "not_an_image" };
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width * height > maxPixels) return { refused: "too_many_pixels" };
+  try {
+    // Decoding to a thumbnail reads every pixel (a truncated or corrupt file fails here)
+    // without holding the full-size bitmap in memory.
+    await sharp(bytes, { failOn: "error", limitInputPixels: maxPixels, sequentialRead: true })
+      .resize(64, 64, { fit: "inside" })
+      .raw()
+      .toBuffer();
+  } catch {
+    return { refused: "not_an_image" };
+  }
+  return { ok: { ...sniffed, width, height } };
+}
