@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
 import { type App, createAdapters, openApp } from "./app.ts";
@@ -59,7 +60,11 @@ async function main(): Promise<void> {
   app.pipeline.start();
   const schedulers = [
     startScheduler("* * * * *", () => app.services.reminders.tick(), logger),
-    startScheduler("17 * * * *", () => pruneExpired(app.deps.db, app.deps.clock.now()), logger),
+    startScheduler(
+      "17 * * * *",
+      () => pruneExpired(app.deps.db, app.deps.clock.now(), join(config.DATA_DIR, "exports")),
+      logger,
+    ),
   ];
   const http =
     adapters.length > 0

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -291,7 +291,7 @@ async function exportCampaign(app: App, campaignId: number, out = "."): Promise<
   mkdirSync(out, { recursive: true });
   const paths = built.files.map((file) => {
     const path = resolve(out, file.fileName);
-    writeFileSync(path, file.bytes);
+    copyFileSync(file.path, path);
     return path;
   });
   return {

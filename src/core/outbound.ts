@@ -10,11 +10,18 @@ export interface OutboundFile {
   bytes: Uint8Array;
 }
 
+/** A file too large to hold in memory (an export): sent from where it lies on disk. */
+export interface OutboundDocument {
+  fileName: string;
+  mimeType: string;
+  path: string;
+}
+
 /** Everything a handler can say. Each adapter renders it its own way. */
 export interface OutboundMessage {
   text: string;
   /** Options the user picks from: buttons where the platform has them, numbered lines elsewhere. */
   choices?: Choice[];
   photo?: OutboundFile;
-  documents?: OutboundFile[];
+  documents?: OutboundDocument[];
 }

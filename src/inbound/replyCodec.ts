@@ -4,7 +4,7 @@ import type { OutboundMessage } from "../core/outbound.ts";
 /*
  * Replies are decided inside the handler's transaction and stored with the update,
  * so a crash between "committed" and "answered" answers after restart without
- * handling again. Bytes (a photo, an export) travel as base64.
+ * handling again. A photo's bytes travel as base64; documents (exports) by their path.
  */
 
 const fileSchema = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() });
@@ -13,7 +13,9 @@ const storedSchema = z.array(
     text: z.string(),
     choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
     photo: fileSchema.optional(),
-    documents: z.array(fileSchema).optional(),
+    documents: z
+      .array(z.object({ fileName: z.string(), mimeType: z.string(), path: z.string() }))
+      .optional(),
   }),
 );
 
@@ -34,7 +36,7 @@ export function encodeReplies(replies: OutboundMessage[]): string {
       text: r.text,
       ...(r.choices ? { choices: r.choices } : {}),
       ...(r.photo ? { photo: encodeFile(r.photo) } : {}),
-      ...(r.documents ? { documents: r.documents.map(encodeFile) } : {}),
+      ...(r.documents ? { documents: r.documents } : {}),
     })),
   );
 }
@@ -45,6 +47,6 @@ export function decodeReplies(stored: string | null): OutboundMessage[] {
     text: r.text,
     ...(r.choices ? { choices: r.choices } : {}),
     ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
-    ...(r.documents ? { documents: r.documents.map(decodeFile) } : {}),
+    ...(r.documents ? { documents: r.documents } : {}),
   }));
 }

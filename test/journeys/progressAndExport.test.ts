@@ -82,7 +82,7 @@ describe("the export for the review", () => {
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s-minh-chung.zip",
     ]);
-    const rows = readXlsx(files[0]?.bytes ?? new Uint8Array());
+    const rows = readXlsx(readFileSync(files[0]?.path ?? ""));
     expect(rows[0]).toEqual([
       "Đơn vị",
       "Hạn báo cáo",
@@ -127,17 +127,26 @@ describe("the export for the review", () => {
       "Chưa báo cáo",
     ]);
 
-    const csvBytes = files[1]?.bytes ?? new Uint8Array();
+    const csvBytes = new Uint8Array(readFileSync(files[1]?.path ?? ""));
     expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = strFromU8(csvBytes);
     expect(csv).toContain("Đơn vị,Hạn báo cáo");
     expect(csv).toContain('"Nộp muộn, đã xong"');
 
-    const zip = unzipSync(files[2]?.bytes ?? new Uint8Array());
+    const zip = unzipSync(readFileSync(files[2]?.path ?? ""));
     expect(Object.keys(zip).sort()).toEqual([
-      "ban-to-chuc-tinh-uy/2026-03-09_1.png",
-      "ban-to-chuc-tinh-uy/2026-03-09_2.png",
+      "ban-to-chuc-tinh-uy/2026-03-09_1700/1.png",
+      "ban-to-chuc-tinh-uy/2026-03-09_1700/2.png",
+      "manifest.csv",
     ]);
+    const manifest = strFromU8(zip["manifest.csv"] ?? new Uint8Array()).split("\r\n");
+    expect([...(zip["manifest.csv"] ?? new Uint8Array()).subarray(0, 3)]).toEqual([
+      0xef, 0xbb, 0xbf,
+    ]);
+    expect(manifest[0]).toBe("Tệp,Đơn vị,Hạn báo cáo,Người báo cáo,Thời điểm nhận,SHA-256");
+    expect(manifest[1]).toMatch(
+      /^ban-to-chuc-tinh-uy\/2026-03-09_1700\/1\.png,Ban Tổ chức Tỉnh ủy,17:00 09\/03\/2026,tc,[\d: /]+,[0-9a-f]{64}$/,
+    );
   });
 
   it("is written to files by the operator's export command", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { type Capabilities, CONSOLE_CAPABILITIES } from "../../core/capabilities.ts";
 import type { Clock } from "../../core/clock.ts";
@@ -98,7 +98,7 @@ export function renderReply(message: OutboundMessage, outDir: string): string {
   for (const doc of message.documents ?? []) {
     mkdirSync(outDir, { recursive: true });
     const path = join(outDir, doc.fileName);
-    writeFileSync(path, doc.bytes);
+    copyFileSync(doc.path, path);
     parts.push(`[tệp/file: ${resolve(path)}]`);
   }
   return parts.join("\n");

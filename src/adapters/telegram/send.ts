@@ -45,7 +45,7 @@ export async function sendTelegramMessage(
     text = rest.join("\n");
   }
   for (const doc of message.documents ?? []) {
-    const sent = await api.sendDocument(chatId, new InputFile(doc.bytes, doc.fileName));
+    const sent = await api.sendDocument(chatId, new InputFile(doc.path, doc.fileName));
     lastId = String(sent.message_id);
   }
   const parts = text ? splitText(text, TEXT_LIMIT) : [];

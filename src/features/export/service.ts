@@ -1,11 +1,15 @@
-import { zipSync } from "fflate";
-import type { OutboundFile } from "../../core/outbound.ts";
+import { randomUUID } from "node:crypto";
+import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { Zip, ZipPassThrough } from "fflate";
+import type { OutboundDocument } from "../../core/outbound.ts";
 import type { Db } from "../../db/client.ts";
-import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
+import { formatDateTime, wallClockIn } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
-import { type Cell, writeCsv, writeXlsx } from "./xlsx.ts";
+import { type Cell, cleanText, csvLine } from "./cells.ts";
 
 /** A file-name-safe slug: "Ban Tuyên giáo Tỉnh ủy" → "ban-tuyen-giao-tinh-uy". */
 export function slug(text: string): string {
@@ -20,27 +24,110 @@ export function slug(text: string): string {
     .slice(0, 60);
 }
 
+/** Names made unique: the second "ban-a" becomes "ban-a-2". */
+function uniqueNames<T>(items: T[], nameOf: (item: T) => string): Map<T, string> {
+  const taken = new Set<string>();
+  const out = new Map<T, string>();
+  for (const item of items) {
+    const base = nameOf(item) || "x";
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    out.set(item, name);
+  }
+  return out;
+}
+
 export interface CampaignExport {
   rows: number;
   photos: number;
-  files: OutboundFile[];
+  files: OutboundDocument[];
 }
 
-/** The review files for a campaign: every unit × deadline, and the evidence photos. */
+export interface ExportOptions {
+  /** Largest ZIP part (Telegram takes documents up to 50 MB); more photos go to the next part. */
+  maxPartBytes?: number;
+}
+
+const TELEGRAM_SAFE_PART = 45 * 1024 * 1024;
+
+/** A ZIP written to a file as it goes: the photos never sit in memory together. */
+class ZipFile {
+  readonly #zip: Zip;
+  readonly #out: WriteStream;
+  readonly #done: Promise<void>;
+  /** What the file will weigh: each entry's bytes, its local header and its directory entry. */
+  bytes = 22;
+
+  constructor(readonly path: string) {
+    this.#out = createWriteStream(path, { mode: 0o600 });
+    this.#zip = new Zip((error, chunk, final) => {
+      if (error) {
+        this.#out.destroy(error);
+        return;
+      }
+      this.#out.write(chunk);
+      if (final) this.#out.end();
+    });
+    this.#done = new Promise((resolve, reject) => {
+      this.#out.on("finish", resolve);
+      this.#out.on("error", reject);
+    });
+  }
+
+  /** Stored, not deflated: photos are compressed already. */
+  add(name: string, bytes: Uint8Array): void {
+    const entry = new ZipPassThrough(name);
+    this.bytes += bytes.length + 2 * Buffer.byteLength(name) + 46 + 30 + 16;
+    this.#zip.add(entry);
+    entry.push(bytes, true);
+  }
+
+  async close(): Promise<void> {
+    this.#zip.end();
+    await this.#done;
+  }
+}
+
+/**
+ * The review files for a campaign, written to a folder under DATA_DIR/exports as they
+ * are built: the spreadsheet (exceljs, streaming), the same rows as CSV, and the
+ * photos in ZIP parts small enough for Telegram, each with a manifest. Every query
+ * has a fixed number of parameters, whatever the size of the bloc.
+ */
 export class ExportService {
   constructor(
     private readonly db: Db,
     private readonly store: EvidenceStore,
+    private readonly exportsDir: string,
   ) {}
 
-  async build(campaign: CampaignSummary, timezone: string, t: Translate): Promise<CampaignExport> {
-    const [units, reports] = await Promise.all([
+  async build(
+    campaign: CampaignSummary,
+    timezone: string,
+    t: Translate,
+    options: ExportOptions = {},
+  ): Promise<CampaignExport> {
+    const maxPart = options.maxPartBytes ?? TELEGRAM_SAFE_PART;
+    const dir = join(this.exportsDir, `${Date.now()}-${randomUUID().slice(0, 8)}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const base = `thidua-${campaign.id}-${slug(campaign.title).slice(0, 40)}`;
+
+    const [units, members] = await Promise.all([
       this.db.unit.findMany({ where: { blocId: campaign.blocId }, orderBy: { id: "asc" } }),
-      this.db.report.findMany({
-        where: { deadlineId: { in: campaign.deadlines.map((d) => d.id) } },
-        include: { member: true, evidence: { orderBy: { id: "asc" } } },
+      this.db.member.findMany({
+        where: { blocId: campaign.blocId },
+        select: { id: true, displayName: true },
       }),
     ]);
+    const memberName = new Map(members.map((m) => [m.id, m.displayName]));
+    const reports = new Map<string, Awaited<ReturnType<typeof this.reportsOf>>[number]>();
+    for (const deadline of campaign.deadlines) {
+      for (const report of await this.reportsOf(deadline.id)) {
+        reports.set(`${report.unitId}:${report.deadlineId}`, report);
+      }
+    }
+
     const header: Cell[] = [
       t("export:unit"),
       t("export:deadline"),
@@ -51,48 +138,175 @@ export class ExportService {
       t("export:late"),
       t("export:photos"),
     ];
-    const rows: Cell[][] = [header];
-    const photos: Record<string, Uint8Array> = {};
+    const xlsxPath = join(dir, `${base}.xlsx`);
+    const csvPath = join(dir, `${base}.csv`);
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: xlsxPath,
+      useSharedStrings: false,
+      useStyles: true,
+    });
+    const sheet = workbook.addWorksheet(cleanText(t("export:sheet")).slice(0, 31));
+    const headerRow = sheet.addRow(header.map((c) => (typeof c === "string" ? cleanText(c) : c)));
+    headerRow.font = { bold: true };
+    headerRow.commit();
+    const csv = createWriteStream(csvPath, { mode: 0o600 });
+    // A BOM, so that Excel opens Vietnamese text as UTF-8.
+    csv.write(`\uFEFF${csvLine(header)}`);
+
+    let rows = 0;
     for (const unit of units) {
       for (const deadline of campaign.deadlines) {
-        const report = reports.find((r) => r.unitId === unit.id && r.deadlineId === deadline.id);
-        rows.push([
+        const report = reports.get(`${unit.id}:${deadline.id}`);
+        const row: Cell[] = [
           unit.name,
           formatDateTime(deadline.dueAt, timezone),
           t(`reports:status.${report?.status ?? "MISSING"}`),
           report?.note ?? "",
-          report?.member.displayName ?? "",
+          report ? (memberName.get(report.memberId) ?? "") : "",
           report ? formatDateTime(report.updatedAt, timezone) : "",
           report ? t(report.late ? "export:yes" : "export:no") : "",
-          report?.evidence.length ?? 0,
-        ]);
-        for (const [i, evidence] of (report?.evidence ?? []).entries()) {
-          const day = formatDate(deadline.dueAt, timezone).split("/").reverse().join("-");
-          const extension = evidence.storageKey.split(".").pop() ?? "jpg";
-          photos[`${slug(unit.name)}/${day}_${i + 1}.${extension}`] = await this.store.get(
-            evidence.storageKey,
-          );
-        }
+          report?._count.evidence ?? 0,
+        ];
+        sheet.addRow(row.map((c) => (typeof c === "string" ? cleanText(c) : c))).commit();
+        if (!csv.write(csvLine(row))) await new Promise<void>((r) => csv.once("drain", () => r()));
+        rows++;
       }
     }
-    const base = `thidua-${campaign.id}-${slug(campaign.title).slice(0, 40)}`;
-    const files: OutboundFile[] = [
+    sheet.commit();
+    await workbook.commit();
+    await new Promise<void>((resolve, reject) => {
+      csv.on("error", reject);
+      csv.end(() => resolve());
+    });
+
+    const zips = await this.#photos(campaign, units, memberName, timezone, dir, base, maxPart, t);
+    const files: OutboundDocument[] = [
       {
         fileName: `${base}.xlsx`,
         mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes: writeXlsx(t("export:sheet"), rows),
+        path: xlsxPath,
       },
-      { fileName: `${base}.csv`, mimeType: "text/csv", bytes: writeCsv(rows) },
+      { fileName: `${base}.csv`, mimeType: "text/csv", path: csvPath },
+      ...zips.files,
     ];
-    const photoCount = Object.keys(photos).length;
-    if (photoCount > 0) {
-      // Photos are already compressed: store them, do not deflate again.
-      files.push({
-        fileName: `${base}-minh-chung.zip`,
-        mimeType: "application/zip",
-        bytes: zipSync(photos, { level: 0 }),
+    return { rows, photos: zips.photos, files };
+  }
+
+  /** One deadline's reports: one parameter, however many units. */
+  reportsOf(deadlineId: number) {
+    return this.db.report.findMany({
+      where: { deadlineId },
+      select: {
+        unitId: true,
+        deadlineId: true,
+        memberId: true,
+        status: true,
+        note: true,
+        late: true,
+        updatedAt: true,
+        _count: { select: { evidence: true } },
+      },
+    });
+  }
+
+  /**
+   * The photos, unit/deadline/n.ext, one at a time from the store into ZIP parts.
+   * Each part has a manifest: path, unit, deadline, sender, time and SHA-256.
+   */
+  async #photos(
+    campaign: CampaignSummary,
+    units: { id: number; name: string }[],
+    memberName: Map<number, string>,
+    timezone: string,
+    dir: string,
+    base: string,
+    maxPart: number,
+    t: Translate,
+  ): Promise<{ photos: number; files: OutboundDocument[] }> {
+    const unitFolder = uniqueNames(units, (u) => slug(u.name));
+    const unitById = new Map(units.map((u) => [u.id, u]));
+    const deadlineFolder = uniqueNames(campaign.deadlines, (d) => {
+      const w = wallClockIn(d.dueAt, timezone);
+      const pad = (n: number) => String(n).padStart(2, "0");
+      return `${w.year}-${pad(w.month)}-${pad(w.day)}_${pad(w.hour)}${pad(w.minute)}`;
+    });
+    const parts: { zip: ZipFile; manifest: string[] }[] = [];
+    const manifestHeader = csvLine([
+      t("export:file"),
+      t("export:unit"),
+      t("export:deadline"),
+      t("export:reporter"),
+      t("export:received_at"),
+      "SHA-256",
+    ]);
+    let photos = 0;
+    const current = () => parts.at(-1);
+    const openPart = () => {
+      const zip = new ZipFile(join(dir, `${base}-minh-chung-part${parts.length + 1}.zip`));
+      parts.push({ zip, manifest: [manifestHeader] });
+      return parts.at(-1) as { zip: ZipFile; manifest: string[] };
+    };
+    for (const deadline of campaign.deadlines) {
+      const evidence = await this.db.evidence.findMany({
+        where: { report: { deadlineId: deadline.id } },
+        orderBy: { id: "asc" },
+        select: {
+          unitId: true,
+          reportId: true,
+          memberId: true,
+          storageKey: true,
+          size: true,
+          sha256: true,
+          receivedAt: true,
+        },
       });
+      const counters = new Map<number, number>();
+      for (const item of evidence) {
+        const unit = unitById.get(item.unitId);
+        if (!unit) continue;
+        const n = (counters.get(item.unitId) ?? 0) + 1;
+        counters.set(item.unitId, n);
+        const extension = item.storageKey.split(".").pop() ?? "jpg";
+        const path = `${unitFolder.get(unit)}/${deadlineFolder.get(deadline)}/${n}.${extension}`;
+        let part = current() ?? openPart();
+        // Room is kept for the manifest (about 200 bytes a photo).
+        const manifestBytes = part.manifest.length * 200 + 1024;
+        if (
+          part.manifest.length > 1 &&
+          part.zip.bytes + item.size + 200 + manifestBytes > maxPart
+        ) {
+          await this.#closePart(part);
+          part = openPart();
+        }
+        part.zip.add(path, await this.store.get(item.storageKey));
+        part.manifest.push(
+          csvLine([
+            path,
+            unit.name,
+            formatDateTime(deadline.dueAt, timezone),
+            memberName.get(item.memberId) ?? "",
+            formatDateTime(item.receivedAt, timezone),
+            item.sha256,
+          ]),
+        );
+        photos++;
+      }
     }
-    return { rows: rows.length - 1, photos: photoCount, files };
+    const last = current();
+    if (last) await this.#closePart(last);
+    const files = parts.map(({ zip }, i) => ({
+      fileName: parts.length === 1 ? `${base}-minh-chung.zip` : `${base}-minh-chung-${i + 1}.zip`,
+      mimeType: "application/zip",
+      path: zip.path,
+    }));
+    return { photos, files };
+  }
+
+  async #closePart(part: { zip: ZipFile; manifest: string[] }): Promise<void> {
+    part.zip.add("manifest.csv", Buffer.from(`\uFEFF${part.manifest.join("")}`, "utf8"));
+    await part.zip.close();
   }
 }
+
+/** Size of an exported file, for tests and the bench. */
+export const fileSize = (path: string) => statSync(path).size;
