@@ -9,6 +9,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/inbound.ts", ["thidua"]],
   ["scripts/bench/inbound.ts", ["bare"]],
   ["scripts/bench/reminders.ts", []],
+  ["scripts/bench/export.ts", []],
 ];
 
 for (const [script, args] of runs) {

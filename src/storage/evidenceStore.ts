@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /**
@@ -11,7 +11,14 @@ export interface EvidenceStore {
   /** Stores the bytes under a name derived from their content; storing twice is a no-op. */
   put(bytes: Uint8Array, extension: string): Promise<{ key: string; sha256: string }>;
   get(key: string): Promise<Uint8Array>;
+  /**
+   * The bytes in chunks, for copying large amounts without holding them (exports).
+   * `buffer` is reused: a chunk is valid until the next one is asked for.
+   */
+  chunks(key: string, buffer: Buffer): AsyncIterable<Uint8Array>;
 }
+
+const isEvidenceKey = (key: string) => /^[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/.test(key);
 
 export const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -35,9 +42,21 @@ export class LocalEvidenceStore implements EvidenceStore {
   }
 
   get(key: string): Promise<Uint8Array> {
-    if (!/^[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/.test(key)) {
-      return Promise.reject(new Error(`not an evidence key: ${key}`));
-    }
+    if (!isEvidenceKey(key)) return Promise.reject(new Error(`not an evidence key: ${key}`));
     return readFile(join(this.root, key));
+  }
+
+  async *chunks(key: string, buffer: Buffer): AsyncIterable<Uint8Array> {
+    if (!isEvidenceKey(key)) throw new Error(`not an evidence key: ${key}`);
+    const file = await open(join(this.root, key), "r");
+    try {
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await file.close();
+    }
   }
 }

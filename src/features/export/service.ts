@@ -50,12 +50,14 @@ export interface ExportOptions {
 }
 
 const TELEGRAM_SAFE_PART = 45 * 1024 * 1024;
+const UNITS_PER_SLICE = 500;
 
 /** A ZIP written to a file as it goes: the photos never sit in memory together. */
 class ZipFile {
   readonly #zip: Zip;
   readonly #out: WriteStream;
   readonly #done: Promise<void>;
+  #lastWrite: Promise<void> = Promise.resolve();
   /** What the file will weigh: each entry's bytes, its local header and its directory entry. */
   bytes = 22;
 
@@ -66,7 +68,7 @@ class ZipFile {
         this.#out.destroy(error);
         return;
       }
-      this.#out.write(chunk);
+      this.#lastWrite = new Promise((resolve) => this.#out.write(chunk, () => resolve()));
       if (final) this.#out.end();
     });
     this.#done = new Promise((resolve, reject) => {
@@ -75,12 +77,22 @@ class ZipFile {
     });
   }
 
-  /** Stored, not deflated: photos are compressed already. */
-  add(name: string, bytes: Uint8Array): void {
+  /**
+   * Stored, not deflated: photos are compressed already. Each chunk is on disk before
+   * the next is read, so photos never pile up in memory.
+   */
+  async add(name: string, chunks: AsyncIterable<Uint8Array> | Uint8Array[]): Promise<void> {
     const entry = new ZipPassThrough(name);
-    this.bytes += bytes.length + 2 * Buffer.byteLength(name) + 46 + 30 + 16;
+    this.bytes += 2 * Buffer.byteLength(name) + 46 + 30 + 16;
     this.#zip.add(entry);
-    entry.push(bytes, true);
+    for await (const chunk of chunks) {
+      this.bytes += chunk.length;
+      entry.push(chunk, false);
+      // Written before the next chunk is read: the store reuses one buffer.
+      await this.#lastWrite;
+    }
+    entry.push(new Uint8Array(), true);
+    await this.#lastWrite;
   }
 
   async close(): Promise<void> {
@@ -121,12 +133,6 @@ export class ExportService {
       }),
     ]);
     const memberName = new Map(members.map((m) => [m.id, m.displayName]));
-    const reports = new Map<string, Awaited<ReturnType<typeof this.reportsOf>>[number]>();
-    for (const deadline of campaign.deadlines) {
-      for (const report of await this.reportsOf(deadline.id)) {
-        reports.set(`${report.unitId}:${report.deadlineId}`, report);
-      }
-    }
 
     const header: Cell[] = [
       t("export:unit"),
@@ -154,22 +160,33 @@ export class ExportService {
     csv.write(`\uFEFF${csvLine(header)}`);
 
     let rows = 0;
-    for (const unit of units) {
-      for (const deadline of campaign.deadlines) {
-        const report = reports.get(`${unit.id}:${deadline.id}`);
-        const row: Cell[] = [
-          unit.name,
-          formatDateTime(deadline.dueAt, timezone),
-          t(`reports:status.${report?.status ?? "MISSING"}`),
-          report?.note ?? "",
-          report ? (memberName.get(report.memberId) ?? "") : "",
-          report ? formatDateTime(report.updatedAt, timezone) : "",
-          report ? t(report.late ? "export:yes" : "export:no") : "",
-          report?._count.evidence ?? 0,
-        ];
-        sheet.addRow(row.map((c) => (typeof c === "string" ? cleanText(c) : c))).commit();
-        if (!csv.write(csvLine(row))) await new Promise<void>((r) => csv.once("drain", () => r()));
-        rows++;
+    // A slice of units at a time: memory stays flat however large the bloc is.
+    for (let from = 0; from < units.length; from += UNITS_PER_SLICE) {
+      const slice = units.slice(from, from + UNITS_PER_SLICE);
+      const reports = new Map(
+        (await this.#reportsOf(slice, campaign.deadlines)).map((r) => [
+          `${r.unitId}:${r.deadlineId}`,
+          r,
+        ]),
+      );
+      for (const unit of slice) {
+        for (const deadline of campaign.deadlines) {
+          const report = reports.get(`${unit.id}:${deadline.id}`);
+          const row: Cell[] = [
+            unit.name,
+            formatDateTime(deadline.dueAt, timezone),
+            t(`reports:status.${report?.status ?? "MISSING"}`),
+            report?.note ?? "",
+            report ? (memberName.get(report.memberId) ?? "") : "",
+            report ? formatDateTime(report.updatedAt, timezone) : "",
+            report ? t(report.late ? "export:yes" : "export:no") : "",
+            report?._count.evidence ?? 0,
+          ];
+          sheet.addRow(row.map((c) => (typeof c === "string" ? cleanText(c) : c))).commit();
+          if (!csv.write(csvLine(row)))
+            await new Promise<void>((r) => csv.once("drain", () => r()));
+          rows++;
+        }
       }
     }
     sheet.commit();
@@ -192,10 +209,14 @@ export class ExportService {
     return { rows, photos: zips.photos, files };
   }
 
-  /** One deadline's reports: one parameter, however many units. */
-  reportsOf(deadlineId: number) {
+  /** The reports of a slice of units (by id range): parameters fixed by the campaign. */
+  #reportsOf(units: { id: number }[], deadlines: { id: number }[]) {
+    const ids = units.map((u) => u.id);
     return this.db.report.findMany({
-      where: { deadlineId },
+      where: {
+        unitId: { gte: Math.min(...ids), lte: Math.max(...ids) },
+        deadlineId: { in: deadlines.map((d) => d.id) },
+      },
       select: {
         unitId: true,
         deadlineId: true,
@@ -240,6 +261,8 @@ export class ExportService {
       "SHA-256",
     ]);
     let photos = 0;
+    // One buffer carries every photo from the store to the ZIP.
+    const copyBuffer = Buffer.allocUnsafe(256 * 1024);
     const current = () => parts.at(-1);
     const openPart = () => {
       const zip = new ZipFile(join(dir, `${base}-minh-chung-part${parts.length + 1}.zip`));
@@ -278,7 +301,7 @@ export class ExportService {
           await this.#closePart(part);
           part = openPart();
         }
-        part.zip.add(path, await this.store.get(item.storageKey));
+        await part.zip.add(path, this.store.chunks(item.storageKey, copyBuffer));
         part.manifest.push(
           csvLine([
             path,
@@ -303,7 +326,7 @@ export class ExportService {
   }
 
   async #closePart(part: { zip: ZipFile; manifest: string[] }): Promise<void> {
-    part.zip.add("manifest.csv", Buffer.from(`\uFEFF${part.manifest.join("")}`, "utf8"));
+    await part.zip.add("manifest.csv", [Buffer.from(`\uFEFF${part.manifest.join("")}`, "utf8")]);
     await part.zip.close();
   }
 }
