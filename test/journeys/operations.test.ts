@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { FakeTelegramApi, type FakeUser } from "../fakes/telegramApi.ts";
+import { FakeZaloApi } from "../fakes/zaloApi.ts";
 import {
   type BotProcess,
   botEnv,
@@ -178,6 +179,23 @@ describe("a Telegram outage", () => {
     expect(Date.now() - asked).toBeLessThan(5000);
     expect(end.code).toBe(0);
   }, 30_000);
+
+  it("never stops another platform: Zalo answers while Telegram is unreachable", async () => {
+    fake = await new FakeTelegramApi().start();
+    fake.down = true;
+    const zalo = await new FakeZaloApi().start();
+    const dir = await prepare();
+    const running = await bot(dir, { ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.url });
+    zalo.text("zalo-user-1", "Hoa", "/help");
+    await zalo.until(() => zalo.textsTo("zalo-user-1").length > 0, 15_000, "Zalo's answer");
+    expect(zalo.textsTo("zalo-user-1")[0]).toContain("/join");
+    const health = await running.health();
+    expect(health.body).toMatchObject({
+      adapters: { telegram: { state: "starting (failing)" }, zalo: { state: "polling" } },
+    });
+    await running.stop();
+    await zalo.stop();
+  }, 60_000);
 
   it("with Telegram unreachable at start: the bot starts, says so, and connects when it returns", async () => {
     fake = await new FakeTelegramApi().start();
