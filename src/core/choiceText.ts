@@ -16,6 +16,26 @@ export function withNumberedChoices(message: OutboundMessage, t: Translate): Out
       : `${numbers.slice(0, -1).join(", ")} ${t("common:or")} ${numbers.at(-1)}`;
   return {
     ...message,
-    text: [message.text, "", ...lines, t("common:choice_hint", { numbers: list })].join("\n"),
+    text: [
+      withoutButtons(message.text, choices, t),
+      "",
+      ...lines,
+      t("common:choice_hint", { numbers: list }),
+    ].join("\n"),
   };
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Prompts are written for buttons ("bấm Xong", "tap Done"); where there are none,
+ * they say what to type: "trả lời 1 (Xong)", or at least "trả lời" instead of "bấm".
+ */
+function withoutButtons(text: string, choices: { label: string }[], t: Translate): string {
+  let out = text;
+  for (const [i, choice] of choices.entries()) {
+    const pressed = new RegExp(`\\b(bấm|tap) ${escapeRegex(choice.label)}`, "giu");
+    out = out.replace(pressed, t("common:answer_number", { number: i + 1, label: choice.label }));
+  }
+  return out.replace(/bấm/g, t("common:answer_word")).replace(/\btap\b/g, t("common:answer_word"));
 }

@@ -7,7 +7,10 @@ export function parseCommand(
   text: string,
   botUsername?: string,
 ): { command: string; args: string } | null | "other-bot" {
-  const match = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  // Letters with diacritics too: "/báocáo" is typed on Vietnamese keyboards.
+  const match = /^\/([\p{L}\p{M}0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/u.exec(
+    text.trim().normalize("NFC"),
+  );
   if (!match) return null;
   const [, command = "", mention, args = ""] = match;
   if (mention && botUsername && mention.toLowerCase() !== botUsername.toLowerCase()) {

@@ -1,5 +1,6 @@
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
+import { commandName, matchChoice } from "./answerText.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { withNumberedChoices } from "./choiceText.ts";
 import type { Clock } from "./clock.ts";
@@ -32,16 +33,6 @@ export interface RouterDeps<S> {
   logger: Logger;
 }
 
-/** Turns a text answer into one of the offered choices: by its number or by its label. */
-export function matchChoice(text: string, choices: Choice[]): Choice | undefined {
-  const answer = text.trim();
-  if (/^\d{1,2}$/.test(answer)) return choices[Number(answer) - 1];
-  const folded = fold(answer);
-  return choices.find((c) => fold(c.label) === folded);
-}
-
-const fold = (s: string) => s.normalize("NFC").toLocaleLowerCase("vi").replace(/\s+/g, " ").trim();
-
 export const conversationKey = (event: InboundEvent) =>
   `${event.chat.platform}:${event.chat.platformChatId}:${event.from.platformUserId}`;
 
@@ -58,7 +49,7 @@ export class Router<S> {
   constructor(private readonly deps: RouterDeps<S>) {
     for (const feature of deps.features) {
       for (const command of feature.commands ?? []) {
-        for (const name of command.names) this.commands.set(name, command);
+        for (const name of command.names) this.commands.set(commandName(name), command);
       }
       for (const flow of feature.flows ?? []) this.#flows.set(flow.name, flow);
       if (feature.onMedia) this.#mediaHandlers.push(feature.onMedia);
@@ -132,7 +123,7 @@ export class Router<S> {
     if (payload.type === "command") {
       // A command always wins over a half-finished flow: the user changed their mind.
       ctx.flow.end();
-      const spec = this.commands.get(payload.command.toLowerCase());
+      const spec = this.commands.get(commandName(payload.command));
       if (!spec) throw new AppError("unknown_command", { command: payload.command });
       if (!audienceAllows(spec.audience, ctx.actor?.role ?? null)) {
         throw new AppError(ctx.actor ? "forbidden" : "not_linked");

@@ -33,6 +33,26 @@ describe("Zalo, long polling", () => {
     expect(evidence.platformFileId).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/images\/1\.jpg$/);
   });
 
+  it("takes a report typed the way a phone user types: no diacritics, numbers with dots", async () => {
+    h = await startZaloBot();
+    await h.say(LAN, `/thamgia ${code(3)}`, 2);
+    const transcript: string[] = [];
+    const say = async (text: string) => {
+      const [answer = ""] = await h.say(LAN, text);
+      transcript.push(`> ${text}`, answer);
+      return answer;
+    };
+    expect(await say("/báocáo")).toContain("báo cáo cho hạn nào?");
+    expect(await say("1.")).toContain("Tình trạng thực hiện?");
+    expect(await say("da hoan thanh")).toContain("hoặc trả lời 1 (Không ghi chú)");
+    expect(await say("bo qua")).toContain("ảnh minh chứng");
+    expect(await say("so 1")).toContain("Tình trạng: Đã hoàn thành");
+    expect(await say("co")).toContain("✅ Đã lưu báo cáo của Ban Tuyên giáo Tỉnh ủy");
+    const report = await h.t.app.deps.db.report.findFirstOrThrow();
+    expect(report).toMatchObject({ status: "DONE", note: "" });
+    console.info(transcript.join("\n"));
+  });
+
   it("repeats the question once with the choices when the answer is none of them", async () => {
     h = await startZaloBot();
     await h.say(LAN, `/join ${code(3)}`, 2);
