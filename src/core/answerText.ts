@@ -73,12 +73,15 @@ export function matchChoice(text: string, choices: Choice[]): Choice | undefined
   if (exact) return exact;
   const word = byWord(answer, choices);
   if (word) return word;
-  // A start of a label counts when it is most of it: "da hoan" for "Đã hoàn thành", but a
-  // note that begins "Không" is not "Không có ghi chú".
+  // A start of a label counts when it is half of it or two whole words: "da hoan" for
+  // "Đã hoàn thành", "quay lai" for "Quay lại biểu mẫu"; a note that begins "Không" is
+  // not "Không có ghi chú".
   if (answer.length < 3) return undefined;
   const prefixed = choices.filter((c) => {
     const label = fold(c.label);
-    return label.startsWith(answer) && answer.length * 2 >= label.length;
+    if (!label.startsWith(answer)) return false;
+    const wholeWords = label.length === answer.length || label[answer.length] === " ";
+    return answer.length * 2 >= label.length || (wholeWords && answer.includes(" "));
   });
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }

@@ -12,6 +12,10 @@ export interface CommandSpec<S> {
   helpKey: string;
   /** Only listed in /help for people who have not joined yet. */
   strangersOnly?: boolean;
+  /** Opens a form: with another one half-filled, the user is asked before it is dropped. */
+  startsForm?: boolean;
+  /** Ends a form in progress without asking (/cancel). */
+  leavesForm?: boolean;
   run: CommandHandler<S>;
 }
 

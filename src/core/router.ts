@@ -33,6 +33,8 @@ export interface RouterDeps<S> {
   logger: Logger;
 }
 
+const LEAVE_FORM_FLOW = "_leave_form";
+
 export const conversationKey = (event: InboundEvent) =>
   `${event.chat.platform}:${event.chat.platformChatId}:${event.from.platformUserId}`;
 
@@ -120,14 +122,47 @@ export class Router<S> {
     const { payload } = ctx.event;
     const inGroup = ctx.event.chat.kind === "GROUP";
 
+    if (state?.flow === LEAVE_FORM_FLOW) {
+      await this.#leaveOrStay(ctx, state, payload);
+      return;
+    }
+
     if (payload.type === "command") {
-      // A command always wins over a half-finished flow: the user changed their mind.
-      ctx.flow.end();
       const spec = this.commands.get(commandName(payload.command));
       if (!spec) throw new AppError("unknown_command", { command: payload.command });
       if (!audienceAllows(spec.audience, ctx.actor?.role ?? null)) {
         throw new AppError(ctx.actor ? "forbidden" : "not_linked");
       }
+      if (state && spec.startsForm && !spec.leavesForm) {
+        // Another form: ask before the half-filled one is thrown away.
+        ctx.flow.goto(LEAVE_FORM_FLOW, "confirm", {
+          command: payload.command,
+          args: payload.args,
+          previous: state,
+        });
+        ctx.reply({
+          text: ctx.t("common:leave_form", { command: `/${payload.command}` }),
+          choices: [
+            { id: "leave", label: ctx.t("common:leave_form_yes") },
+            { id: "stay", label: ctx.t("common:leave_form_no") },
+          ],
+        });
+        return;
+      }
+      if (state && !spec.leavesForm) {
+        // /status or /help in the middle of a form: answered, and the form waits on,
+        // unless the command opened a question of its own.
+        await spec.run(ctx, payload.args.trim());
+        const now = ctx.flow.current;
+        if (now?.flow === state.flow && now.step === state.step) {
+          ctx.reply({
+            text: ctx.t("common:form_still_open"),
+            ...(state.choices.length ? { choices: state.choices } : {}),
+          });
+        }
+        return;
+      }
+      ctx.flow.end();
       await spec.run(ctx, payload.args.trim());
       return;
     }
@@ -170,6 +205,40 @@ export class Router<S> {
       return;
     }
     ctx.reply(ctx.t("common:not_understood"));
+  }
+
+  /** The answer to "leave the form for this command?": run it, or go back where we were. */
+  async #leaveOrStay(
+    ctx: HandlerContext<S>,
+    state: ConversationState,
+    payload: InboundEvent["payload"],
+  ): Promise<void> {
+    const pending = state.data as { command: string; args: string; previous: ConversationState };
+    const picked =
+      payload.type === "choice"
+        ? payload.choiceId
+        : payload.type === "text"
+          ? matchChoice(payload.text, state.choices)?.id
+          : payload.type === "command"
+            ? "leave"
+            : undefined;
+    if (picked === "stay") {
+      const previous = pending.previous;
+      ctx.flow.goto(previous.flow, previous.step, previous.data);
+      ctx.reply({
+        text: ctx.t("common:form_resumed"),
+        ...(previous.choices.length ? { choices: previous.choices } : {}),
+      });
+      return;
+    }
+    if (picked !== "leave") throw new AppError("pick_a_choice");
+    ctx.flow.end();
+    const command =
+      payload.type === "command" ? payload : { command: pending.command, args: pending.args };
+    const spec = this.commands.get(commandName(command.command));
+    if (!spec) throw new AppError("unknown_command", { command: command.command });
+    if (!audienceAllows(spec.audience, ctx.actor?.role ?? null)) throw new AppError("forbidden");
+    await spec.run(ctx, command.args.trim());
   }
 
   /** A stranger is answered in the language their app reports, when we speak it. */

@@ -53,6 +53,30 @@ describe("Zalo, long polling", () => {
     console.info(transcript.join("\n"));
   });
 
+  it("keeps a half-filled report open around /status, and asks before another form drops it", async () => {
+    h = await startZaloBot();
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    await h.say(LAN, "/baocao");
+    await h.say(LAN, "1");
+    const [status, reminder] = await h.say(LAN, "/tinhhinh", 2);
+    expect(status).toContain("Ban Tuyên giáo Tỉnh ủy");
+    expect(reminder).toContain("Biểu mẫu bạn đang điền vẫn mở");
+    expect(reminder).toContain("1. Đã hoàn thành");
+    expect(await h.say(LAN, "1")).toEqual([
+      expect.stringContaining("hoặc trả lời 1 (Không ghi chú)"),
+    ]);
+
+    const [ask] = await h.say(LAN, "/baocao");
+    expect(ask).toContain("Bạn đang điền dở một biểu mẫu. Bỏ biểu mẫu đó để chạy /baocao?");
+    const [back] = await h.say(LAN, "quay lai");
+    expect(back).toContain("Quay lại biểu mẫu đang điền");
+    expect(back).toContain("1. Không ghi chú");
+    expect((await h.say(LAN, "Đã dọn kho"))[0]).toContain("ảnh minh chứng");
+
+    await h.say(LAN, "/baocao");
+    expect((await h.say(LAN, "1"))[0]).toContain("báo cáo cho hạn nào?");
+  });
+
   it("repeats the question once with the choices when the answer is none of them", async () => {
     h = await startZaloBot();
     await h.say(LAN, `/join ${code(3)}`, 2);

@@ -188,7 +188,13 @@ async function list(ctx: Ctx, args: string): Promise<void> {
 
 export const announcementsFeature: Feature<Services> = {
   commands: [
-    { names: ["announce", "thongbao"], audience: ["LEAD"], helpKey: "announce", run: start },
+    {
+      names: ["announce", "thongbao"],
+      startsForm: true,
+      audience: ["LEAD"],
+      helpKey: "announce",
+      run: start,
+    },
     {
       names: ["announcements", "dathongbao"],
       audience: ["LEAD"],

@@ -317,6 +317,7 @@ export const campaignsFeature: Feature<Services> = {
     },
     {
       names: ["newcampaign", "taothidua"],
+      startsForm: true,
       audience: ["LEAD"],
       helpKey: "newcampaign",
       run: async (ctx) => ask(ctx, "title", {}),

@@ -75,7 +75,12 @@ async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
 
 export const progressFeature: Feature<Services> = {
   commands: [
-    { names: ["progress", "tiendo"], audience: ["LEAD"], helpKey: "progress", run: progress },
+    {
+      names: ["progress", "tiendo"],
+      audience: ["LEAD"],
+      helpKey: "progress",
+      run: progress,
+    },
     { names: ["export", "xuat"], audience: ["LEAD"], helpKey: "export", run: exportCampaign },
   ],
 };

@@ -302,11 +302,17 @@ export const reportsFeature: Feature<Services> = {
   commands: [
     {
       names: ["report", "baocao"],
+      startsForm: true,
       audience: ["LEAD", "FOCAL"],
       helpKey: "report",
       run: startReport,
     },
-    { names: ["status", "tinhhinh"], audience: "member", helpKey: "status", run: status },
+    {
+      names: ["status", "tinhhinh"],
+      audience: "member",
+      helpKey: "status",
+      run: status,
+    },
   ],
   flows: [
     {
