@@ -37,6 +37,10 @@ export const APP_ERROR_CODES = [
   "invite_paused",
   "bad_timezone",
   "image_too_many_pixels",
+  "hashtag_taken",
+  "notify_no_account",
+  "link_invalid",
+  "link_expired",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

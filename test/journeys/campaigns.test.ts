@@ -33,12 +33,12 @@ describe("a lead creating a campaign in chat", () => {
     );
     expect(await say("31/7 17:00\n30/9/2026 16:30; 31/12")).toContain("Hashtag");
     expect(await say("xanh sach")).toContain("Hashtag gồm dấu #");
-    const summary = await say("#XanhSachDep");
+    const summary = await say("#VanTheMỹ");
     expect(summary).toContain("📌 Đợt thi đua thứ ba năm 2026");
     expect(summary).toContain("Thời gian: 01/07/2026 – 31/12/2026");
     expect(summary).toContain("  2. Hội thi Văn Thể Mỹ");
     expect(summary).toContain("Hạn báo cáo: 17:00 31/07/2026; 16:30 30/09/2026; 17:00 31/12/2026");
-    expect(summary).toContain("#xanhsachdep");
+    expect(summary).toContain("#vanthemỹ");
     expect(await t.app.deps.db.campaign.count()).toBe(1);
 
     expect(await say("Sửa")).toContain("Sửa mục nào?");
@@ -49,7 +49,7 @@ describe("a lead creating a campaign in chat", () => {
     expect(await say("Lưu nháp")).toContain("Đã lưu nháp đợt thi đua #2");
 
     const saved = await t.app.services.campaigns.get(1, 2);
-    expect(saved).toMatchObject({ status: "DRAFT", hashtag: "#xanhsachdep" });
+    expect(saved).toMatchObject({ status: "DRAFT", hashtag: "#vanthemy" });
     expect(saved.criteria).toEqual(["Cơ quan xanh, sạch, đẹp", "Hội thi Văn Thể Mỹ"]);
     expect(saved.deadlines.map((d) => d.dueAt.toISOString())).toEqual([
       "2026-07-31T10:00:00.000Z",

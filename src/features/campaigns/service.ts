@@ -1,3 +1,4 @@
+import { fold } from "../../core/answerText.ts";
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
@@ -50,6 +51,8 @@ export class CampaignService {
   ) {}
 
   async create(blocId: number, draft: CampaignDraft, actor: AuditActor): Promise<CampaignSummary> {
+    const hashtag = draft.hashtag ? normalizeHashtag(draft.hashtag) : null;
+    if (hashtag) await this.#checkHashtagFree(blocId, hashtag, null);
     const row = await this.db.$transaction(async (tx) => {
       const campaign = await tx.campaign.create({
         data: {
@@ -58,7 +61,7 @@ export class CampaignService {
           description: draft.description,
           startsAt: draft.startsAt,
           endsAt: draft.endsAt,
-          hashtag: draft.hashtag?.toLowerCase() ?? null,
+          hashtag,
           createdBy: actor,
           criteria: { create: draft.criteria.map((text, position) => ({ text, position })) },
           deadlines: {
@@ -110,7 +113,23 @@ export class CampaignService {
 
   /** Opens a draft for reports. */
   async activate(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
+    const campaign = await this.get(blocId, campaignId);
+    if (campaign.hashtag) {
+      await this.#checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
+    }
     return this.#transition(blocId, campaignId, "DRAFT", "ACTIVE", actor);
+  }
+
+  /** Two open campaigns with one hashtag would split the photos between them silently. */
+  async #checkHashtagFree(blocId: number, hashtag: string, except: number | null) {
+    const open = await this.db.campaign.findMany({
+      where: { blocId, status: { in: ["DRAFT", "ACTIVE"] }, hashtag: { not: null } },
+      select: { id: true, hashtag: true, title: true },
+    });
+    const clash = open.find(
+      (c) => c.id !== except && c.hashtag && normalizeHashtag(c.hashtag) === hashtag,
+    );
+    if (clash) throw new AppError("hashtag_taken", { hashtag, id: clash.id, title: clash.title });
   }
 
   async close(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
@@ -129,13 +148,18 @@ export class CampaignService {
     return active.length === 1 ? (active[0] as CampaignSummary) : active;
   }
 
+  /** The active campaign a caption names: "#xanhsạchđẹp" and "#XanhSachDep" are one tag. */
   async findByHashtag(blocId: number, caption: string): Promise<CampaignSummary | null> {
-    const tags = caption.toLowerCase().match(/#[\p{L}\p{N}_]+/gu) ?? [];
-    if (tags.length === 0) return null;
-    const row = await this.db.campaign.findFirst({
-      where: { blocId, status: "ACTIVE", hashtag: { in: tags } },
+    const tags = new Set(
+      (caption.normalize("NFC").match(/#[\p{L}\p{M}\p{N}_]+/gu) ?? []).map(normalizeHashtag),
+    );
+    if (tags.size === 0) return null;
+    const rows = await this.db.campaign.findMany({
+      where: { blocId, status: "ACTIVE", hashtag: { not: null } },
       include: withParts,
+      orderBy: { id: "desc" },
     });
+    const row = rows.find((r) => r.hashtag && tags.has(normalizeHashtag(r.hashtag)));
     return row ? summarize(row) : null;
   }
 
@@ -163,3 +187,7 @@ export class CampaignService {
     return { ...campaign, status: to };
   }
 }
+
+/** "#Xanh Sạch Đẹp" → "#xanhsachdep": how hashtags are stored and compared. */
+export const normalizeHashtag = (tag: string) =>
+  `#${fold(tag.replace(/^#/, "")).replace(/\s/g, "")}`;

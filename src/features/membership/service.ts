@@ -363,19 +363,19 @@ export class MembershipService {
       ? await this.db.linkCode.findFirst({ where: { codeHash: { in: this.#hashes(normalized) } } })
       : null;
     const refusal =
-      !link || link.usedAt ? "invite_invalid" : link.expiresAt <= now ? "invite_expired" : null;
+      !link || link.usedAt ? "link_invalid" : link.expiresAt <= now ? "link_expired" : null;
     if (refusal || !link) {
       await this.db.joinAttempt.create({
         data: { platform: chat.platform, platformChatId: chat.platformChatId, at: now },
       });
-      throw new AppError(refusal ?? "invite_invalid");
+      throw new AppError(refusal ?? "link_invalid");
     }
     return this.db.$transaction(async (tx) => {
       const used = await tx.linkCode.updateMany({
         where: { id: link.id, usedAt: null },
         data: { usedAt: now },
       });
-      if (used.count !== 1) throw new AppError("invite_invalid");
+      if (used.count !== 1) throw new AppError("link_invalid");
       const member = await tx.member.update({
         where: { id: link.memberId },
         data: {
@@ -393,7 +393,13 @@ export class MembershipService {
     });
   }
 
+  /** Refuses an app the member has no account on: they would hear nothing at all. */
   async setNotifyVia(memberId: number, via: "telegram" | "zalo" | "both"): Promise<void> {
+    if (via !== "both") {
+      const account = await this.db.account.findFirst({ where: { memberId, platform: via } });
+      if (!account)
+        throw new AppError("notify_no_account", { platform: via === "zalo" ? "Zalo" : "Telegram" });
+    }
     await this.db.member.update({ where: { id: memberId }, data: { notifyVia: via } });
   }
 

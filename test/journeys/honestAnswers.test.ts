@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DAY } from "../../src/core/clock.ts";
+import { DEMO_LEAD, type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { png } from "../helpers/images.ts";
+import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+
+/* Hashtags as people type them, one per open campaign, and honest answers to /notify and /link. */
+
+let t: TestApp;
+let invites: DemoInvite[];
+beforeEach(async () => {
+  t = await createTestApp();
+  invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+});
+afterEach(() => t.close());
+
+const draft = (hashtag: string) => ({
+  title: "Hội thi Văn Thể Mỹ",
+  description: "",
+  startsAt: t.clock.now(),
+  endsAt: new Date(t.clock.now().getTime() + 60 * DAY),
+  criteria: [],
+  deadlines: [new Date(t.clock.now().getTime() + 30 * DAY)],
+  hashtag,
+});
+
+describe("hashtags", () => {
+  it("match without case or diacritics: #xanhsạchđẹp files a photo for #xanhsachdep", async () => {
+    await t.chat.as("lan").send(`/join ${invites[1]?.code}`);
+    const replies = await t.chat
+      .as("lan")
+      .sendFiles([{ bytes: png(20, 20, 3), fileName: "a.png" }], "Sân trước #XanhSạchĐẹp");
+    expect(texts(replies)).toContain("✅ Đã lưu 1 ảnh minh chứng");
+  });
+
+  it("are one per open campaign: a second one with the same tag is refused, however it is written", async () => {
+    await expect(
+      t.app.services.campaigns.create(1, draft("#Xanh_Sach_Dep".replace(/_/g, "")), "operator"),
+    ).rejects.toThrow("hashtag_taken");
+    await expect(
+      t.app.services.campaigns.create(1, draft("#xanhsạchđẹp"), "operator"),
+    ).rejects.toThrow("hashtag_taken");
+    expect(await t.app.deps.db.campaign.count()).toBe(1);
+  });
+});
+
+describe("/notify and /link", () => {
+  it("refuse an app the member has no account on, and say how to link it", async () => {
+    const answer = texts(await t.chat.as(DEMO_LEAD).send("/notify zalo"));
+    expect(answer).toContain("Bạn chưa liên kết tài khoản Zalo");
+    expect(answer).toContain("/lienket");
+    const lead = await t.app.deps.db.member.findFirstOrThrow({ where: { role: "LEAD" } });
+    expect(lead.notifyVia).toBe("both");
+  });
+
+  it("answer a wrong link code with link wording, not invite wording", async () => {
+    const answer = texts(await t.chat.as("stranger").send("/link ABCD-EFGH"));
+    expect(answer).toContain("Mã liên kết không đúng");
+    expect(answer).not.toContain("mời");
+  });
+});
