@@ -44,6 +44,18 @@ describe("hashtags", () => {
   });
 });
 
+describe("/campaigns with only closed ones", () => {
+  it("says there are closed ones, and /campaigns all lists them", async () => {
+    await t.app.services.campaigns.close(1, 1, "operator");
+    expect(texts(await t.chat.as(DEMO_LEAD).send("/campaigns"))).toContain(
+      "Không có đợt thi đua nào đang mở; có 1 đợt đã đóng",
+    );
+    expect(texts(await t.chat.as(DEMO_LEAD).send("/dotthidua tat ca"))).toContain(
+      "#1 Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn [đã đóng]",
+    );
+  });
+});
+
 describe("/notify and /link", () => {
   it("refuse an app the member has no account on, and say how to link it", async () => {
     const answer = texts(await t.chat.as(DEMO_LEAD).send("/notify zalo"));

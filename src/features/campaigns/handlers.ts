@@ -1,3 +1,4 @@
+import { fold } from "../../core/answerText.ts";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
@@ -277,15 +278,23 @@ function requireId(id: number): number {
   return id;
 }
 
-async function listCampaigns(ctx: Ctx): Promise<void> {
+async function listCampaigns(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
   const isLead = actor.role === "LEAD";
+  // "/campaigns all" (tat ca) adds the closed ones, for the year-end review.
+  const all = ["all", "tat ca", "tatca"].includes(fold(args));
   const campaigns = await ctx.services.campaigns.list(
     actor.blocId,
-    isLead ? ["ACTIVE", "DRAFT"] : ["ACTIVE"],
+    isLead ? (all ? ["ACTIVE", "DRAFT", "CLOSED"] : ["ACTIVE", "DRAFT"]) : ["ACTIVE"],
   );
   if (campaigns.length === 0) {
-    ctx.reply(ctx.t(isLead ? "campaigns:none_lead" : "campaigns:none"));
+    const closed =
+      isLead && !all ? await ctx.services.campaigns.list(actor.blocId, ["CLOSED"]) : [];
+    ctx.reply(
+      closed.length > 0
+        ? ctx.t("campaigns:none_open_some_closed", { count: closed.length })
+        : ctx.t(isLead ? "campaigns:none_lead" : "campaigns:none"),
+    );
     return;
   }
   const now = ctx.clock.now();
@@ -294,7 +303,7 @@ async function listCampaigns(ctx: Ctx): Promise<void> {
     const nextText = next
       ? ctx.t("campaigns:next_deadline", { date: formatDateTime(next.dueAt, actor.timezone) })
       : ctx.t("campaigns:no_next_deadline");
-    const status = c.status === "DRAFT" ? ` [${ctx.t("campaigns:status.DRAFT")}]` : "";
+    const status = c.status !== "ACTIVE" ? ` [${ctx.t(`campaigns:status.${c.status}`)}]` : "";
     const tag = c.hashtag ? ` ${c.hashtag}` : "";
     return `#${c.id} ${c.title}${status}${tag}\n   ${nextText}`;
   });
