@@ -208,7 +208,10 @@ describe("a bot killed in the middle of a 300-chat announcement and started agai
     expect(
       await check.delivery.count({ where: { status: { notIn: ["SENT"] }, kind: "ANNOUNCEMENT" } }),
     ).toBe(0);
-    expect(await check.delivery.count({ where: { kind: "SUMMARY" } })).toBe(1);
+    // (The demo campaign's past deadlines may bring the scheduler's own summaries too.)
+    expect(await check.delivery.count({ where: { dedupeKey: `announcement:${id}:summary` } })).toBe(
+      1,
+    );
     expect(fake.textsIn(501).filter((m) => m.includes("đã gửi xong"))).toEqual([
       expect.stringContaining(`${targets + 1}/${targets + 1} thành công`),
     ]);
