@@ -14,6 +14,8 @@ export const ANNOUNCE_FLOW = "announce";
 
 interface AnnounceData {
   text?: string;
+  /** The same announcement in each language, when the bot wrote it (a campaign's launch). */
+  texts?: Record<string, string>;
   /** Set when the announcement launches a campaign. */
   campaignId?: number;
   photoKey?: string | null;
@@ -141,6 +143,7 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
     actor: memberActor(actor.memberId),
     leadChatId: ctx.chat?.id ?? null,
     text: data.text ?? "",
+    ...(data.texts ? { texts: data.texts } : {}),
     photoKey: data.photoKey ?? null,
     audience: data.audience ?? { units: "all" },
     campaignId: data.campaignId ?? null,

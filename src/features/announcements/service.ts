@@ -12,6 +12,8 @@ export interface NewAnnouncement {
   actor: AuditActor;
   leadChatId: number | null;
   text: string;
+  /** The text per language, when it exists in several: each member gets theirs. */
+  texts?: Record<string, string>;
   photoKey: string | null;
   audience: Audience;
   /** The campaign this announcement launches, when it does. */
@@ -47,6 +49,16 @@ export class AnnouncementService {
   async create(input: NewAnnouncement): Promise<{ id: number; targets: number }> {
     const chats = await this.targets(input.blocId, input.audience);
     if (chats.length === 0) throw new AppError("no_audience");
+    const languageOf = input.texts
+      ? await this.#languages(input.blocId)
+      : new Map<string, string>();
+    const textFor = (chat: { platform: string; platformChatId: string; kind: string }) => {
+      const language =
+        chat.kind === "PRIVATE"
+          ? languageOf.get(`${chat.platform}:${chat.platformChatId}`)
+          : undefined;
+      return (language && input.texts?.[language]) || input.text;
+    };
     const id = await this.db.$transaction(async (tx) => {
       const announcement = await tx.announcement.create({
         data: {
@@ -70,7 +82,7 @@ export class AnnouncementService {
           platformChatId: chat.platformChatId,
           chatKind: chat.kind === "GROUP" ? ("GROUP" as const) : ("PRIVATE" as const),
           chatId: chat.id,
-          text: input.text,
+          text: textFor(chat),
           photoKey: input.photoKey,
         })),
         tx,
@@ -85,6 +97,15 @@ export class AnnouncementService {
     });
     this.nudge();
     return { id, targets: chats.length };
+  }
+
+  /** Members' languages by private chat (platform:user id), for the bloc: one parameter. */
+  async #languages(blocId: number): Promise<Map<string, string>> {
+    const accounts = await this.db.account.findMany({
+      where: { member: { blocId } },
+      select: { platform: true, platformUserId: true, member: { select: { language: true } } },
+    });
+    return new Map(accounts.map((a) => [`${a.platform}:${a.platformUserId}`, a.member.language]));
   }
 
   async recent(blocId: number, take = 10) {

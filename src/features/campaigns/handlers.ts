@@ -4,6 +4,7 @@ import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Choice } from "../../core/outbound.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
+import { LANGUAGES, type Translate } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import type { Services } from "../registry.ts";
@@ -63,19 +64,23 @@ function nextStep(step: FieldStep, data: FormData): FieldStep | "confirm" {
 }
 
 function describeDraft(ctx: Ctx, data: FormData): string {
-  const tz = actorOf(ctx).timezone;
+  return describeDraftIn(ctx.t, actorOf(ctx).timezone, data);
+}
+
+/** The same description in any language (an announcement reaches each member in theirs). */
+function describeDraftIn(t: Translate, tz: string, data: FormData): string {
   const date = (iso?: string) => (iso ? formatDate(new Date(iso), tz) : "—");
   const lines = [
     `📌 ${data.title ?? "—"}`,
     data.description ? data.description : null,
-    ctx.t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
+    t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
     data.criteria?.length
-      ? `${ctx.t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
+      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
       : null,
-    `${ctx.t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
+    `${t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
       .map((d) => formatDateTime(new Date(d), tz))
       .join("; ")}`,
-    data.hashtag ? ctx.t("campaigns:line_hashtag", { hashtag: data.hashtag }) : null,
+    data.hashtag ? t("campaigns:line_hashtag", { hashtag: data.hashtag }) : null,
   ];
   return lines.filter((l) => l !== null).join("\n");
 }
@@ -215,8 +220,15 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
       { id: "no", label: ctx.t("campaigns:announce_no") },
     ],
   });
-  const text = `${ctx.t("campaigns:announcement_header")}\n${describeCampaign(ctx, campaign, false)}`;
-  ctx.flow.goto(ANNOUNCE_FLOW, "offer", { text, photoKey: null, campaignId: campaign.id });
+  const texts = Object.fromEntries(
+    LANGUAGES.map((language) => {
+      const t = ctx.services.translate(language);
+      const body = describeDraftIn(t, actorOf(ctx).timezone, draftOf(campaign));
+      return [language, `${t("campaigns:announcement_header")}\n${body}`];
+    }),
+  );
+  const text = texts[ctx.language] ?? "";
+  ctx.flow.goto(ANNOUNCE_FLOW, "offer", { text, texts, photoKey: null, campaignId: campaign.id });
 }
 
 async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
@@ -229,15 +241,23 @@ async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promis
 
 function describeCampaign(ctx: Ctx, c: CampaignSummary, withStatus = true): string {
   const status = withStatus ? ` (${ctx.t(`campaigns:status.${c.status}`)})` : "";
+  const draft = draftOf(c);
   return describeDraft(ctx, {
+    ...draft,
     title: withStatus ? `#${c.id} ${c.title}${status}` : c.title,
+  });
+}
+
+function draftOf(c: CampaignSummary): FormData {
+  return {
+    title: c.title,
     description: c.description,
     startsAt: c.startsAt.toISOString(),
     endsAt: c.endsAt.toISOString(),
     criteria: c.criteria,
     deadlines: c.deadlines.map((d) => d.dueAt.toISOString()),
     hashtag: c.hashtag,
-  });
+  };
 }
 
 async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
