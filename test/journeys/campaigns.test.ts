@@ -92,8 +92,24 @@ describe("a lead creating a campaign in chat", () => {
     expect(await t.app.deps.db.campaign.count()).toBe(1);
   });
 
+  it("closes only after a confirmation, keeps it open on 'giu nguyen', and reopens with audit", async () => {
+    expect(texts(await t.chat.send("/thidua dong 1"))).toContain("có thể mở lại sau");
+    expect(texts(await t.chat.send("giu nguyen"))).toContain("Đợt #1 vẫn mở");
+    expect(await t.app.services.campaigns.get(1, 1)).toMatchObject({ status: "ACTIVE" });
+    await t.chat.send("/thidua dong 1");
+    expect(texts(await t.chat.send("dong dot"))).toContain("Mở lại được bằng /thidua molai 1");
+    expect(texts(await t.chat.send("/thidua molai 1"))).toContain("Đã mở lại đợt thi đua #1");
+    expect(await t.app.services.campaigns.get(1, 1)).toMatchObject({ status: "ACTIVE" });
+    const actions = (
+      await t.app.deps.db.auditEvent.findMany({ where: { action: { startsWith: "campaign." } } })
+    ).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["campaign.closed", "campaign.reopen"]));
+  });
+
   it("closes a campaign so that it no longer takes reports", async () => {
-    expect(texts(await t.chat.send("/campaign close 1"))).toContain("Đã đóng đợt thi đua #1");
+    expect(texts(await t.chat.send("/campaign close 1"))).toContain("Đóng đợt thi đua #1");
+    expect(await t.app.services.campaigns.get(1, 1)).toMatchObject({ status: "ACTIVE" });
+    expect(texts(await t.chat.send("1"))).toContain("Đã đóng đợt thi đua #1");
     const focal = await t.app.services.membership.issueInvite({
       blocId: 1,
       unitId: 2,

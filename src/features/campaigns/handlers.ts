@@ -279,8 +279,24 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "close":
     case "dong":
     case "đóng": {
-      const c = await ctx.services.campaigns.close(actor.blocId, requireId(id), by);
-      ctx.reply(ctx.t("campaigns:closed", { id: c.id, title: c.title }));
+      // Closing ends reporting for every unit: asked once more, and it can be undone.
+      const c = await ctx.services.campaigns.get(actor.blocId, requireId(id));
+      if (c.status !== "ACTIVE") throw new AppError("campaign_wrong_state", { status: c.status });
+      ctx.reply({
+        text: ctx.t("campaigns:close_confirm", { id: c.id, title: c.title }),
+        choices: [
+          { id: "close", label: ctx.t("campaigns:close_yes") },
+          { id: "keep", label: ctx.t("campaigns:close_no") },
+        ],
+      });
+      ctx.flow.goto(CLOSE_FLOW, "confirm", { id: c.id });
+      return;
+    }
+    case "reopen":
+    case "molai":
+    case "mở lại": {
+      const c = await ctx.services.campaigns.reopen(actor.blocId, requireId(id), by);
+      ctx.reply(ctx.t("campaigns:reopened", { id: c.id, title: c.title }));
       return;
     }
     default:
@@ -290,7 +306,23 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
   }
 }
 
-const CAMPAIGN_USAGE = "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3";
+const CAMPAIGN_USAGE =
+  "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3 · /campaign reopen 3";
+
+const CLOSE_FLOW = "campaign_close";
+
+async function closeConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  if (input.type !== "choice") throw new AppError("pick_a_choice");
+  ctx.flow.end();
+  const { id } = raw as { id: number };
+  if (input.choiceId !== "close") {
+    ctx.reply(ctx.t("campaigns:close_kept", { id }));
+    return;
+  }
+  const actor = actorOf(ctx);
+  const c = await ctx.services.campaigns.close(actor.blocId, id, memberActor(actor.memberId));
+  ctx.reply(ctx.t("campaigns:closed", { id: c.id, title: c.title }));
+}
 
 function requireId(id: number): number {
   if (!Number.isInteger(id) || id <= 0)
@@ -353,6 +385,7 @@ export const campaignsFeature: Feature<Services> = {
     },
   ],
   flows: [
+    { name: CLOSE_FLOW, steps: { confirm: closeConfirm } },
     {
       name: FLOW,
       steps: {

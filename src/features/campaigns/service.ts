@@ -136,6 +136,15 @@ export class CampaignService {
     return this.#transition(blocId, campaignId, "ACTIVE", "CLOSED", actor);
   }
 
+  /** Undoes a close (the audit keeps both); its hashtag must still be free. */
+  async reopen(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
+    const campaign = await this.get(blocId, campaignId);
+    if (campaign.hashtag) {
+      await this.#checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
+    }
+    return this.#transition(blocId, campaignId, "CLOSED", "ACTIVE", actor, "campaign.reopen");
+  }
+
   /**
    * The campaign a lead means by "[campaign]": the number given, or the only
    * active one. Several active and none named is a question back to the lead.
@@ -169,6 +178,7 @@ export class CampaignService {
     from: CampaignStatus,
     to: CampaignStatus,
     actor: AuditActor,
+    action = `campaign.${to.toLowerCase()}`,
   ): Promise<CampaignSummary> {
     const campaign = await this.get(blocId, campaignId);
     if (campaign.status !== from) {
@@ -176,11 +186,14 @@ export class CampaignService {
     }
     await this.db.campaign.update({
       where: { id: campaignId },
-      data: { status: to, activatedAt: to === "ACTIVE" ? this.clock.now() : undefined },
+      data: {
+        status: to,
+        activatedAt: to === "ACTIVE" && from === "DRAFT" ? this.clock.now() : undefined,
+      },
     });
     await recordAudit(this.db, {
       actor,
-      action: `campaign.${to.toLowerCase()}`,
+      action,
       blocId,
       details: { campaignId },
     });
