@@ -94,7 +94,6 @@ export function createApp(base: AppDeps): App {
     defaultLanguage: config.DEFAULT_LANGUAGE,
     conversationTtlMs: config.CONVERSATION_TTL_MINUTES * MINUTE,
     clock,
-    logger,
   });
   commands = () => router.listCommands();
 

@@ -1,5 +1,4 @@
 import type { Translator } from "../i18n/translator.ts";
-import type { Logger } from "../logger.ts";
 import { commandName, matchChoice } from "./answerText.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { withNumberedChoices } from "./choiceText.ts";
@@ -30,7 +29,6 @@ export interface RouterDeps<S> {
   defaultLanguage: Language;
   conversationTtlMs: number;
   clock: Clock;
-  logger: Logger;
 }
 
 const LEAVE_FORM_FLOW = "_leave_form";

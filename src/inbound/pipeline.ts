@@ -10,6 +10,7 @@ import {
   type UpdateRef,
 } from "../core/port.ts";
 import type { Language } from "../core/roles.ts";
+import { sleepUnless } from "../core/sleep.ts";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { UnitOfWork } from "../db/unitOfWork.ts";
@@ -48,6 +49,8 @@ interface Row {
   id: number;
   platform: string;
   updateKey: string;
+  /** Stored with the update, so grouping by chat needs no parsing. */
+  chatKey: string;
   payload: string;
   status: string;
   attempts: number;
@@ -75,17 +78,6 @@ class DownloadFailed extends Error {
 const isPermanent = (error: unknown) =>
   error instanceof PermanentInboundError ||
   (error instanceof DownloadFailed && error.original instanceof PermanentInboundError);
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * The one inbound pipeline, for every platform (DESIGN.md, "Shape"): a raw update is
@@ -199,7 +191,7 @@ export class InboundPipeline {
       if (handled === 0 && this.#running) {
         if (this.#wake.signal.aborted) this.#wake = new AbortController();
         // Retries come due by time, and another process (the admin CLI) may queue work.
-        await sleep(1000, this.#wake.signal);
+        await sleepUnless(1000, this.#wake.signal);
         if (this.#wake.signal.aborted) this.#wake = new AbortController();
       }
     }
@@ -226,7 +218,7 @@ export class InboundPipeline {
     const byChat = new Map<string, Row[]>();
     for (const row of rows) {
       this.#inFlight.add(row.id);
-      const key = `${row.platform}:${this.#chatKeyOf(row)}`;
+      const key = `${row.platform}:${row.chatKey || row.updateKey}`;
       const list = byChat.get(key);
       if (list) list.push(row);
       else byChat.set(key, [row]);
@@ -249,15 +241,6 @@ export class InboundPipeline {
     };
     const workers = Math.min(this.deps.options.concurrency, chats.length);
     await Promise.all(Array.from({ length: workers }, worker));
-  }
-
-  #chatKeyOf(row: Row): string {
-    const source = this.#sources.get(row.platform);
-    try {
-      return source?.describe(JSON.parse(row.payload))?.chatKey ?? row.updateKey;
-    } catch {
-      return row.updateKey;
-    }
   }
 
   /** Answers true when the row waits in an album (still in flight after this returns). */

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { createTestApp } from "./testApp.ts";
 
 /*
  * The bot as an operator runs it: `node --import tsx src/main.ts` in its own
@@ -125,4 +127,21 @@ export async function startBotProcess(
       await exited;
     },
   };
+}
+
+/**
+ * The files a bot process starts on: the demo bloc on a fresh database, with Lan
+ * already the focal point of unit 2 on Telegram (chat and user 501). Answers the folder.
+ */
+export async function prepareDemoFolder(): Promise<string> {
+  const t = await createTestApp();
+  const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+  await t.app.services.membership.join(
+    { platform: "telegram", platformChatId: "501", kind: "PRIVATE" },
+    { platformUserId: "501", displayName: "Lan" },
+    invites[1]?.code ?? "",
+    "vi",
+  );
+  await t.app.deps.db.$disconnect();
+  return t.dir;
 }

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { FakeTelegramApi, type FakeUser } from "../fakes/telegramApi.ts";
 import { FakeZaloApi } from "../fakes/zaloApi.ts";
 import {
   type BotProcess,
   botEnv,
   freePort,
+  prepareDemoFolder,
   runScript,
   startBotProcess,
 } from "../helpers/botProcess.ts";
@@ -35,17 +35,9 @@ afterEach(async () => {
 });
 
 async function prepare(): Promise<string> {
-  const t = await createTestApp();
-  const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
-  await t.app.services.membership.join(
-    { platform: "telegram", platformChatId: "501", kind: "PRIVATE" },
-    { platformUserId: "501", displayName: "Lan" },
-    invites[1]?.code ?? "",
-    "vi",
-  );
-  await t.app.deps.db.$disconnect();
-  dirs.push(t.dir);
-  return t.dir;
+  const dir = await prepareDemoFolder();
+  dirs.push(dir);
+  return dir;
 }
 
 const telegramEnv = () => ({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url });

@@ -1,8 +1,12 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { FakeTelegramApi, type FakeUser } from "../fakes/telegramApi.ts";
-import { type BotProcess, freePort, startBotProcess } from "../helpers/botProcess.ts";
+import {
+  type BotProcess,
+  freePort,
+  prepareDemoFolder,
+  startBotProcess,
+} from "../helpers/botProcess.ts";
 import { png } from "../helpers/images.ts";
 import { createTestApp } from "../helpers/testApp.ts";
 
@@ -27,19 +31,10 @@ afterEach(async () => {
   dirs = [];
 });
 
-/** A demo bloc on a fresh database, with Lan already the focal point of unit 2 on Telegram. */
 async function prepare(): Promise<string> {
-  const t = await createTestApp();
-  const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
-  await t.app.services.membership.join(
-    { platform: "telegram", platformChatId: "501", kind: "PRIVATE" },
-    { platformUserId: "501", displayName: "Lan" },
-    invites[1]?.code ?? "",
-    "vi",
-  );
-  await t.app.deps.db.$disconnect();
-  dirs.push(t.dir);
-  return t.dir;
+  const dir = await prepareDemoFolder();
+  dirs.push(dir);
+  return dir;
 }
 
 async function openDb(dir: string) {

@@ -5,7 +5,7 @@ import type { ChatRef } from "../../core/inbound.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import type { AdapterPort, AdapterStatus, Translated, UpdateRef } from "../../core/port.ts";
 import type { RateLimits } from "../../core/transport.ts";
-import { Backoff } from "../backoff.ts";
+import { runPlatformLoop } from "../platformLoop.ts";
 import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
 import { registerCommands } from "./commands.ts";
 import { TelegramTransport } from "./transport.ts";
@@ -44,6 +44,7 @@ export class TelegramAdapter implements ChatAdapter {
   readonly #status: AdapterStatus;
   readonly #stop = new AbortController();
   #username = "";
+  #offset = 0;
   #loop: Promise<void> | null = null;
 
   constructor(
@@ -65,8 +66,22 @@ export class TelegramAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    this.#status.state("starting");
-    this.#loop = this.#run();
+    this.#loop = runPlatformLoop(
+      {
+        connect: (signal) => this.#connect(signal),
+        ...(this.options.webhookUrl ? {} : { pollOnce: (signal) => this.#pollOnce(signal) }),
+        explain: (error) =>
+          error instanceof GrammyError && error.error_code === 409
+            ? new Error("409: another process is polling this bot (or a webhook is set)")
+            : error,
+      },
+      {
+        status: this.#status,
+        signal: this.#stop.signal,
+        capMs: this.options.backoffCapMs,
+        webhook: Boolean(this.options.webhookUrl),
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -75,70 +90,35 @@ export class TelegramAdapter implements ChatAdapter {
     this.#status.state("stopped");
   }
 
-  /** Connects (retrying while Telegram is unreachable), then polls or waits for webhooks. */
-  async #run(): Promise<void> {
-    const signal = this.#stop.signal;
-    const backoff = new Backoff(this.options.backoffCapMs);
-    while (!signal.aborted) {
-      try {
-        const me = await this.#api.getMe(forGrammy(signal));
-        this.#username = me.username;
-        await registerCommands(this.#api, this.port);
-        if (this.options.webhookUrl) {
-          await this.#api.setWebhook(
-            this.options.webhookUrl,
-            {
-              secret_token: this.options.webhookSecret,
-              allowed_updates: [...ALLOWED_UPDATES],
-            },
-            forGrammy(signal),
-          );
-        } else {
-          // A webhook left from an earlier deployment would make every poll fail.
-          await this.#api.deleteWebhook({}, forGrammy(signal));
-        }
-        this.#status.ok();
-        break;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.#status.failing(error);
-        await backoff.wait(signal);
-      }
+  async #connect(signal: AbortSignal): Promise<void> {
+    const me = await this.#api.getMe(forGrammy(signal));
+    this.#username = me.username;
+    await registerCommands(this.#api, this.port);
+    if (this.options.webhookUrl) {
+      await this.#api.setWebhook(
+        this.options.webhookUrl,
+        { secret_token: this.options.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] },
+        forGrammy(signal),
+      );
+    } else {
+      // A webhook left from an earlier deployment would make every poll fail.
+      await this.#api.deleteWebhook({}, forGrammy(signal));
     }
-    if (signal.aborted) return;
-    this.#status.state(this.options.webhookUrl ? "webhook" : "polling");
-    if (!this.options.webhookUrl) await this.#poll(backoff);
   }
 
-  /** One poller: the offset moves on only after each update is stored. */
-  async #poll(backoff: Backoff): Promise<void> {
-    const signal = this.#stop.signal;
-    let offset = 0;
-    while (!signal.aborted) {
-      try {
-        const updates = await this.#pollApi.getUpdates(
-          {
-            offset,
-            timeout: this.options.pollTimeoutSeconds,
-            allowed_updates: [...ALLOWED_UPDATES],
-          },
-          forGrammy(signal),
-        );
-        this.#status.ok();
-        backoff.reset();
-        for (const update of updates) {
-          await this.port.receive(this, update);
-          offset = update.update_id + 1;
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        this.#status.failing(
-          error instanceof GrammyError && error.error_code === 409
-            ? new Error("409: another process is polling this bot (or a webhook is set)")
-            : error,
-        );
-        await backoff.wait(signal);
-      }
+  /** One long poll: the offset moves on only after each update is stored. */
+  async #pollOnce(signal: AbortSignal): Promise<void> {
+    const updates = await this.#pollApi.getUpdates(
+      {
+        offset: this.#offset,
+        timeout: this.options.pollTimeoutSeconds,
+        allowed_updates: [...ALLOWED_UPDATES],
+      },
+      forGrammy(signal),
+    );
+    for (const update of updates) {
+      await this.port.receive(this, update);
+      this.#offset = update.update_id + 1;
     }
   }
 

@@ -11,7 +11,7 @@ import {
 import type { RateLimits } from "../../core/transport.ts";
 import type { MediaLinks } from "../../http/mediaLinks.ts";
 import { fetchOutbound, OutboundRefused } from "../../http/outboundFetch.ts";
-import { Backoff } from "../backoff.ts";
+import { runPlatformLoop } from "../platformLoop.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { type FetchLike, ZaloClient } from "./client.ts";
 import { ZaloTransport } from "./transport.ts";
@@ -66,8 +66,18 @@ export class ZaloAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    this.#status.state("starting");
-    this.#loop = this.#run();
+    this.#loop = runPlatformLoop(
+      {
+        connect: (signal) => this.#connect(signal),
+        ...(this.options.webhookUrl ? {} : { pollOnce: (signal) => this.#pollOnce(signal) }),
+      },
+      {
+        status: this.#status,
+        signal: this.#stop.signal,
+        capMs: this.options.backoffCapMs,
+        webhook: Boolean(this.options.webhookUrl),
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -76,48 +86,22 @@ export class ZaloAdapter implements ChatAdapter {
     this.#status.state("stopped");
   }
 
-  async #run(): Promise<void> {
-    const signal = this.#stop.signal;
-    const backoff = new Backoff(this.options.backoffCapMs);
-    while (!signal.aborted) {
-      try {
-        await this.client.getMe(signal);
-        if (this.options.webhookUrl) {
-          await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
-        } else {
-          // A webhook left from an earlier deployment makes Zalo hold every update back
-          // from getUpdates, silently: remove it, as for Telegram.
-          const info = await this.client.getWebhookInfo(signal);
-          if (info.url) await this.client.deleteWebhook(signal);
-        }
-        this.#status.ok();
-        break;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.#status.failing(error);
-        await backoff.wait(signal);
-      }
+  async #connect(signal: AbortSignal): Promise<void> {
+    await this.client.getMe(signal);
+    if (this.options.webhookUrl) {
+      await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
+      return;
     }
-    if (signal.aborted) return;
-    this.#status.state(this.options.webhookUrl ? "webhook" : "polling");
-    if (!this.options.webhookUrl) await this.#poll(backoff);
+    // A webhook left from an earlier deployment makes Zalo hold every update back from
+    // getUpdates, silently: remove it, as for Telegram.
+    const info = await this.client.getWebhookInfo(signal);
+    if (info.url) await this.client.deleteWebhook(signal);
   }
 
-  /** One poller, never two calls at once; an idle poll (408) is "nothing new". */
-  async #poll(backoff: Backoff): Promise<void> {
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      try {
-        const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds, signal);
-        this.#status.ok();
-        backoff.reset();
-        if (raw !== null) await this.port.receive(this, raw);
-      } catch (error) {
-        if (signal.aborted) return;
-        this.#status.failing(error);
-        await backoff.wait(signal);
-      }
-    }
+  /** One poll, never two at once; an idle poll (408) is "nothing new". */
+  async #pollOnce(signal: AbortSignal): Promise<void> {
+    const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds, signal);
+    if (raw !== null) await this.port.receive(this, raw);
   }
 
   describe(raw: unknown): UpdateRef | null {

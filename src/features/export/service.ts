@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { Zip, ZipPassThrough } from "fflate";
@@ -330,6 +330,3 @@ export class ExportService {
     await part.zip.close();
   }
 }
-
-/** Size of an exported file, for tests and the bench. */
-export const fileSize = (path: string) => statSync(path).size;

@@ -5,6 +5,7 @@ import type { ChatRef, Sender } from "../../core/inbound.ts";
 import type { Language, Role } from "../../core/roles.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
+import { leadPrivateChats } from "../../services/leadChats.ts";
 import {
   generateInviteCode,
   hashInviteCode,
@@ -447,27 +448,7 @@ export class MembershipService {
   }
 
   /** The private chats of every bloc's leads, with their language (for alerts). */
-  async leadChats() {
-    const leads = await this.db.member.findMany({
-      where: { role: "LEAD" },
-      include: { accounts: true },
-    });
-    const chats = await this.db.chat.findMany({
-      where: {
-        kind: "PRIVATE",
-        active: true,
-        OR: leads.flatMap((m) =>
-          m.accounts.map((a) => ({ platform: a.platform, platformChatId: a.platformUserId })),
-        ),
-      },
-    });
-    return chats.map((chat) => ({
-      chat,
-      lead: leads.find((m) =>
-        m.accounts.some(
-          (a) => a.platform === chat.platform && a.platformUserId === chat.platformChatId,
-        ),
-      ),
-    }));
+  leadChats() {
+    return leadPrivateChats(this.db);
   }
 }

@@ -7,6 +7,7 @@ import type { DeliveryKind, NewDelivery, Outbox } from "../../delivery/outbox.ts
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
+import { leadPrivateChats } from "../../services/leadChats.ts";
 import { parseOffsets } from "./offsets.ts";
 import { scheduleReminder, type WorkingTime } from "./workingTime.ts";
 
@@ -350,27 +351,11 @@ export class ReminderService {
   }
 
   async #leadRecipients(blocId: number): Promise<Recipient[]> {
-    const leads = await this.db.member.findMany({
-      where: { blocId, role: "LEAD" },
-      include: { accounts: true },
-    });
-    const chats = await this.db.chat.findMany({
-      where: {
-        kind: "PRIVATE",
-        active: true,
-        OR: leads.flatMap((m) =>
-          m.accounts.map((a) => ({ platform: a.platform, platformChatId: a.platformUserId })),
-        ),
-      },
-    });
-    return chats.map((chat) => {
-      const lead = leads.find((m) =>
-        m.accounts.some(
-          (a) => a.platform === chat.platform && a.platformUserId === chat.platformChatId,
-        ),
-      );
-      return { ...pick(chat), chatKind: "PRIVATE", language: (lead?.language ?? "vi") as Language };
-    });
+    return (await leadPrivateChats(this.db, blocId)).map(({ chat, lead }) => ({
+      ...pick(chat),
+      chatKind: "PRIVATE",
+      language: (lead?.language ?? "vi") as Language,
+    }));
   }
 
   async setMuted(memberId: number, muted: boolean): Promise<void> {

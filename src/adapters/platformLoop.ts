@@ -1,0 +1,47 @@
+import type { AdapterStatus } from "../core/port.ts";
+import { sleepUnless } from "../core/sleep.ts";
+
+/*
+ * What every platform adapter does with its platform, in one place: connect (and keep
+ * trying while the platform is unreachable), then, in polling mode, poll for ever. A
+ * failure waits a back-off that doubles from one second up to a cap, so polling
+ * resumes within one cap after the platform is back, and a stop cuts any wait short.
+ */
+
+export interface PlatformLoop {
+  /** The calls that set the platform up (who am I, webhook set or removed). */
+  connect(signal: AbortSignal): Promise<void>;
+  /** One long poll, handing over what it got; absent in webhook mode. */
+  pollOnce?: (signal: AbortSignal) => Promise<void>;
+  /** What the operator should read for a failure (a 409 explained, say). */
+  explain?: (error: unknown) => unknown;
+}
+
+export async function runPlatformLoop(
+  loop: PlatformLoop,
+  options: { status: AdapterStatus; signal: AbortSignal; capMs: number; webhook: boolean },
+): Promise<void> {
+  const { status, signal } = options;
+  let backoffMs = 1000;
+  const attempt = async (call: (signal: AbortSignal) => Promise<void>): Promise<boolean> => {
+    try {
+      await call(signal);
+      status.ok();
+      backoffMs = 1000;
+      return true;
+    } catch (error) {
+      if (signal.aborted) return false;
+      status.failing(loop.explain ? loop.explain(error) : error);
+      await sleepUnless(backoffMs, signal);
+      backoffMs = Math.min(backoffMs * 2, options.capMs);
+      return false;
+    }
+  };
+  status.state("starting");
+  while (!signal.aborted && !(await attempt((s) => loop.connect(s)))) {}
+  if (signal.aborted) return;
+  status.state(options.webhook ? "webhook" : "polling");
+  const { pollOnce } = loop;
+  if (!pollOnce) return;
+  while (!signal.aborted) await attempt(pollOnce);
+}
