@@ -262,6 +262,7 @@ export function createAdapters(app: App, links: MediaLinks | null): ChatAdapter[
         },
         mediaLinks: links,
         maxPhotoBytes: config.EVIDENCE_MAX_BYTES,
+        photoBurstMs: config.ZALO_PHOTO_BURST_MS,
       }),
     );
   }

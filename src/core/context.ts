@@ -2,7 +2,7 @@ import type { Translate } from "../i18n/translator.ts";
 import type { Capabilities } from "./capabilities.ts";
 import type { Clock } from "./clock.ts";
 import type { InboundEvent, InboundFile } from "./inbound.ts";
-import type { OutboundMessage } from "./outbound.ts";
+import type { Choice, OutboundMessage } from "./outbound.ts";
 import type { Language, Role } from "./roles.ts";
 
 /** The member behind a message, as handlers need them. */
@@ -37,6 +37,8 @@ export interface FlowControl {
   goto(flow: string, step: string, data: unknown): void;
   end(): void;
   readonly current: { flow: string; step: string } | null;
+  /** The choices the current step offered (to ask its question again). */
+  readonly offered: Choice[];
 }
 
 export interface HandlerContext<Services = unknown> {

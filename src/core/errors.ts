@@ -19,6 +19,7 @@ export const APP_ERROR_CODES = [
   "bad_date",
   "not_an_image",
   "file_too_large",
+  "file_over_limit",
   "nothing_to_report",
   "campaign_wrong_state",
   "no_unit",

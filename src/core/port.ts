@@ -22,8 +22,11 @@ export interface UpdateRef {
 }
 
 export type Translated =
-  /** An event for the router; events sharing a groupKey (an album) are handled as one. */
-  | { type: "event"; event: InboundEvent; groupKey?: string }
+  /**
+   * An event for the router; events sharing a groupKey (an album, a burst of photos)
+   * are handled as one, once none has arrived for `quietMs` (default: the album wait).
+   */
+  | { type: "event"; event: InboundEvent; groupKey?: string; quietMs?: number }
   /** Nothing for the router (a service message, another bot's command, done by the adapter). */
   | { type: "none" };
 

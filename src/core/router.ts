@@ -87,6 +87,7 @@ export class Router<S> {
       get current() {
         return next ? { flow: next.flow, step: next.step } : null;
       },
+      offered: state?.choices ?? [],
     };
     const ctx: HandlerContext<S> = {
       event,

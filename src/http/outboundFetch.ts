@@ -61,11 +61,14 @@ export async function checkOutboundUrl(raw: string, trustedHost?: string): Promi
   return url;
 }
 
-/** GETs a checked URL (and each redirect), reading at most `maxBytes + 1` bytes. */
+/**
+ * GETs a checked URL (and each redirect), reading at most `maxBytes + 1` bytes. The
+ * size the server declared comes back too: past the cap, it is the only true size.
+ */
 export async function fetchOutbound(
   raw: string,
   options: { maxBytes: number; timeoutMs: number; trustedHost?: string; fetchImpl?: typeof fetch },
-): Promise<Uint8Array> {
+): Promise<{ bytes: Uint8Array; declaredSize?: number }> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   let target = raw;
   for (let hop = 0; hop < 4; hop++) {
@@ -85,7 +88,11 @@ export async function fetchOutbound(
       // Past the cap, what was read stands for "too large": the evidence check refuses it.
       if (size > options.maxBytes) break;
     }
-    return Buffer.concat(chunks);
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    const bytes = Buffer.concat(chunks);
+    return Number.isSafeInteger(declared) && declared > 0
+      ? { bytes, declaredSize: declared }
+      : { bytes };
   }
   throw new OutboundRefused("too many redirects");
 }

@@ -267,7 +267,8 @@ export class InboundPipeline {
       return false;
     }
     if (translated.groupKey) {
-      this.#addToGroup(source, `${row.platform}:${translated.groupKey}`, row, translated.event);
+      const key = `${row.platform}:${translated.groupKey}`;
+      this.#addToGroup(source, key, row, translated.event, translated.quietMs);
       return true;
     }
     await this.#dispatch(source, [row], translated.event, ref);
@@ -275,7 +276,13 @@ export class InboundPipeline {
   }
 
   /** An album arrives as several updates with no count and no end: wait for a quiet moment. */
-  #addToGroup(source: InboundSource, key: string, row: Row, event: InboundEvent): void {
+  #addToGroup(
+    source: InboundSource,
+    key: string,
+    row: Row,
+    event: InboundEvent,
+    quietMs = this.deps.options.albumQuietMs,
+  ): void {
     const open = this.#groups.get(key);
     if (open) {
       clearTimeout(open.timer);
@@ -294,7 +301,7 @@ export class InboundPipeline {
         .finally(() => {
           for (const r of group.rows) this.#inFlight.delete(r.id);
         });
-    }, this.deps.options.albumQuietMs);
+    }, quietMs);
     this.#groups.set(key, group);
     crashPoint("inbound:album-waiting");
   }

@@ -163,7 +163,8 @@ export class FakeZaloApi {
       return;
     }
     if (req.method === "GET" && image) {
-      res.writeHead(200, { "content-type": "image/jpeg" });
+      // As a CDN does: the size is declared.
+      res.writeHead(200, { "content-type": "image/jpeg", "content-length": image.length });
       res.end(Buffer.from(image));
       return;
     }

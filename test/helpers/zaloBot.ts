@@ -20,7 +20,12 @@ export interface ZaloHarness {
 }
 
 export async function startZaloBot(
-  options: { webhook?: boolean; publicMedia?: boolean; leftoverWebhook?: boolean } = {},
+  options: {
+    webhook?: boolean;
+    publicMedia?: boolean;
+    leftoverWebhook?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<ZaloHarness> {
   const fake = await new FakeZaloApi().start();
   // A webhook from an earlier deployment, which silently holds updates back from polling.
@@ -28,7 +33,12 @@ export async function startZaloBot(
     fake.webhook = { url: "https://old.example/webhooks/zalo", secret: "old-secret" };
   // Quick retries, so a journey through every try takes seconds.
   const t = await createTestApp({
-    env: { DELIVERY_BACKOFF_MS: "100", INBOX_RETRY_BASE_MS: "100", INBOX_MAX_ATTEMPTS: "4" },
+    env: {
+      DELIVERY_BACKOFF_MS: "100",
+      INBOX_RETRY_BASE_MS: "100",
+      INBOX_MAX_ATTEMPTS: "4",
+      ...options.env,
+    },
   });
   t.clock.follow();
   const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
@@ -56,8 +66,9 @@ export async function startZaloBot(
     pollTimeoutSeconds: 30,
     limits: { perSecond: 50, perChatIntervalMs: 0, perGroupPerMinute: 20 },
     mediaLinks: links,
-    maxPhotoBytes: 10 * 1024 * 1024,
+    maxPhotoBytes: t.app.deps.config.EVIDENCE_MAX_BYTES,
     backoffCapMs: 1000,
+    photoBurstMs: 300,
   });
   adapters.push(adapter);
   t.app.pipeline.register(adapter);

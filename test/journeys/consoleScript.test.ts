@@ -58,6 +58,6 @@ describe("a scripted console session", () => {
     writeFileSync(file, "not a photo");
     const transcript = await runScript([`:file ${file} | báo cáo`]);
     expect(transcript).toContain("lead> :file");
-    expect(transcript).toContain("chưa biết gắn vào báo cáo nào");
+    expect(transcript).toContain("Chỉ nhận ảnh JPEG, PNG hoặc WebP");
   });
 });

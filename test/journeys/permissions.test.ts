@@ -12,13 +12,14 @@ import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
  */
 
 type Who = "lead" | "focal" | "officer" | "stranger" | "otherLead";
-type Outcome = "allowed" | "forbidden" | "not_linked" | "not_found" | "not_for_them";
+type Outcome = "allowed" | "forbidden" | "not_linked" | "not_found" | "nothing_open";
 
 const REFUSALS: Record<Exclude<Outcome, "allowed">, string> = {
   forbidden: "không có quyền",
   not_linked: "chưa được liên kết",
   not_found: "Không tìm thấy",
-  not_for_them: "chưa biết gắn vào báo cáo nào",
+  /** Their own bloc has no campaign open: nothing of another bloc is offered. */
+  nothing_open: "Hiện không có đợt thi đua nào đang mở",
 };
 
 const ACTIONS: Record<string, Record<Who, Outcome>> = {
@@ -48,14 +49,14 @@ const ACTIONS: Record<string, Record<Who, Outcome>> = {
     focal: "allowed",
     officer: "forbidden",
     stranger: "not_linked",
-    otherLead: "allowed",
+    otherLead: "nothing_open",
   },
   "photo #xanhsachdep": {
     lead: "allowed",
     focal: "allowed",
     officer: "allowed",
     stranger: "not_linked",
-    otherLead: "not_for_them",
+    otherLead: "nothing_open",
   },
   "/status": {
     lead: "allowed",

@@ -259,11 +259,27 @@ describe("quick photo reports", () => {
     expect(downloaded).toBe(false);
   });
 
-  it("asks what a photo without the hashtag is for", async () => {
+  it("asks whether a photo without the hashtag is evidence for the running campaign", async () => {
     await joinAsFocal();
     expect(
       texts(await t.chat.sendFiles([{ bytes: png(4, 4), fileName: "a.png" }], "ảnh đẹp")),
-    ).toContain("/report");
+    ).toContain("Lưu 1 ảnh làm minh chứng cho “Xây dựng cơ quan");
+    expect(await db().evidence.count()).toBe(0);
+    expect(texts(await t.chat.send("Có, lưu"))).toContain("✅ Đã lưu 1 ảnh minh chứng");
+    expect(await db().evidence.findFirstOrThrow()).toMatchObject({ caption: "ảnh đẹp" });
+  });
+
+  it("tells a lead with no unit that a photo has no report to go to", async () => {
+    const lead = await t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await t.chat.as("minh").send(`/join ${lead.code}`);
+    expect(
+      texts(await t.chat.as("minh").sendFiles([{ bytes: png(4, 4), fileName: "a.png" }])),
+    ).toContain("Bạn chưa thuộc đơn vị nào");
     expect(await db().evidence.count()).toBe(0);
   });
 });

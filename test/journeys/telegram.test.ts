@@ -177,7 +177,7 @@ describe("Telegram, long polling", () => {
     expect(h.fake.textsIn(501).at(-1)).toContain("✅ Đã lưu 1 ảnh minh chứng");
     h.fake.document(501, lan, Buffer.from("%PDF-1.4 fake"), "anh.jpg", "image/jpeg");
     await h.fake.until(() => h.fake.textsIn(501).length > before + 1);
-    expect(h.fake.textsIn(501).at(-1)).toContain("chưa biết gắn vào báo cáo nào");
+    expect(h.fake.textsIn(501).at(-1)).toContain("Chỉ nhận ảnh JPEG, PNG hoặc WebP");
     expect(await h.t.app.deps.db.evidence.count()).toBe(1);
   });
 

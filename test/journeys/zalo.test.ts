@@ -312,6 +312,7 @@ describe("a bad Zalo token", () => {
       mediaLinks: null,
       maxPhotoBytes: 1000,
       backoffCapMs: 1000,
+      photoBurstMs: 300,
     });
     await bad.start();
     await h.fake.until(

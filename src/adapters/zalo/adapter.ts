@@ -27,6 +27,8 @@ export interface ZaloOptions {
   limits: RateLimits;
   mediaLinks: MediaLinks | null;
   maxPhotoBytes: number;
+  /** How long the next photo of a burst is waited for. */
+  photoBurstMs: number;
   /** Longest wait between two tries when Zalo fails. */
   backoffCapMs: number;
   fetch?: FetchLike;
@@ -128,10 +130,21 @@ export class ZaloAdapter implements ChatAdapter {
     const url = update.event_name === "message.image.received" ? photoUrlOf(update) : null;
     // Zalo's photo URLs have no known lifetime: fetched now; a failure is retried by
     // the pipeline, and after the last try the sender is asked to send it again.
-    const photo = url ? { url, bytes: await this.#download(url) } : null;
+    const photo = url ? { url, ...(await this.#download(url)) } : null;
     // Unknown event names become "unsupported": the user is told what the bot reads.
     const event = toInboundEvent(update, photo);
-    return event ? { type: "event", event } : { type: "none" };
+    if (!event) return { type: "none" };
+    // Zalo sends each photo of a burst as its own message (the caption on one of them):
+    // a sender's photos that arrive close together are handled, and answered, as one.
+    if (event.payload.type === "media") {
+      return {
+        type: "event",
+        event,
+        groupKey: `burst:${event.chat.platformChatId}:${event.from.platformUserId}`,
+        quietMs: this.options.photoBurstMs,
+      };
+    }
+    return { type: "event", event };
   }
 
   async reply(chat: ChatRef, message: OutboundMessage): Promise<void> {
@@ -139,7 +152,7 @@ export class ZaloAdapter implements ChatAdapter {
   }
 
   /** Fetched only from where a photo may come (src/http/outboundFetch.ts), with caps. */
-  async #download(url: string): Promise<Uint8Array> {
+  async #download(url: string): Promise<{ bytes: Uint8Array; declaredSize?: number }> {
     try {
       return await fetchOutbound(url, {
         maxBytes: this.options.maxPhotoBytes,

@@ -54,7 +54,7 @@ export const photoUrlOf = (update: ZaloUpdate) =>
  */
 export function toInboundEvent(
   update: ZaloUpdate,
-  photo: { bytes: Uint8Array; url: string } | null,
+  photo: { bytes: Uint8Array; url: string; declaredSize?: number } | null,
 ): InboundEvent | null {
   const message = update.message;
   if (!message) return null;
@@ -94,7 +94,8 @@ export function toInboundEvent(
           {
             kind: "photo",
             platformFileId: photo.url,
-            declaredSize: bytes.length,
+            // A download stops past the size cap: then only the server's figure is true.
+            ...(photo.declaredSize !== undefined ? { declaredSize: photo.declaredSize } : {}),
             download: async () => bytes,
           },
         ],

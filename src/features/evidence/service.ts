@@ -37,7 +37,8 @@ export class EvidenceService {
     }
     const bytes = await file.download();
     if (bytes.length > this.maxBytes) {
-      throw new AppError("file_too_large", { size: formatBytes(bytes.length), limit });
+      // Downloads stop just past the cap, so what was read is not the file's size.
+      throw new AppError("file_over_limit", { limit });
     }
     const checked = await checkImage(bytes, this.maxPixels);
     if ("refused" in checked) {

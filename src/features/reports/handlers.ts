@@ -1,5 +1,5 @@
 import type { Feature } from "../../core/commands.ts";
-import type { Actor, HandlerContext, StepInput } from "../../core/context.ts";
+import type { Actor, HandlerContext, StepHandler, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
@@ -14,6 +14,8 @@ type Ctx = HandlerContext<Services>;
 /* /report: campaign → deadline → status → note → photos → confirm. */
 
 const FLOW = "report";
+/** A photo that named no campaign: where to file it. */
+const FILE_FLOW = "file_photos";
 
 interface ReportData {
   campaignId?: number;
@@ -22,6 +24,39 @@ interface ReportData {
   status?: ReportStatus;
   note?: string;
   photos: StoredPhoto[];
+}
+
+/** Photos already in the form, plus new ones; one photo sent twice counts once. */
+function withPhotos(kept: StoredPhoto[], added: StoredPhoto[]): StoredPhoto[] {
+  return [...kept, ...added.filter((p) => !kept.some((q) => q.sha256 === p.sha256))];
+}
+
+/**
+ * A photo sent before the form asks for photos is kept for the photo step, and the
+ * same question is asked again (people send the picture first and talk after).
+ */
+function keepingEarlyPhotos(
+  step: StepHandler<Services>,
+  askAgain?: (ctx: Ctx, data: ReportData) => void | Promise<void>,
+): StepHandler<Services> {
+  return async (ctx, input, raw) => {
+    if (input.type !== "media") return step(ctx, input, raw);
+    const data = raw as ReportData;
+    const { stored, refused } = await ctx.services.evidence.acceptAll(input.files);
+    const photos = withPhotos(data.photos, stored);
+    const lines = [];
+    if (stored.length) lines.push(ctx.t("reports:photos_kept", { count: photos.length }));
+    if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
+    if (askAgain) {
+      ctx.reply(lines.join("\n"));
+      return askAgain(ctx, { ...data, photos });
+    }
+    const where = ctx.flow.current;
+    if (where) ctx.flow.goto(where.flow, where.step, { ...data, photos });
+    lines.push(ctx.t("common:form_still_open"));
+    const offered = ctx.flow.offered;
+    ctx.reply({ text: lines.join("\n"), ...(offered.length ? { choices: offered } : {}) });
+  };
 }
 
 /** The member's unit, which every report and status belongs to. */
@@ -145,10 +180,7 @@ async function collectPhotos(ctx: Ctx, input: StepInput, raw: unknown): Promise<
   if (input.type === "choice" && input.choiceId === "done") return askConfirm(ctx, data);
   if (input.type !== "media") throw new AppError("photos_expected");
   const { stored, refused } = await ctx.services.evidence.acceptAll(input.files);
-  const photos = [
-    ...data.photos,
-    ...stored.filter((p) => !data.photos.some((q) => q.sha256 === p.sha256)),
-  ];
+  const photos = withPhotos(data.photos, stored);
   const lines = [];
   if (stored.length) lines.push(ctx.t("reports:photos_received", { count: photos.length }));
   if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
@@ -240,19 +272,101 @@ async function campaignOfQuickReport(ctx: Ctx): Promise<CampaignSummary | null> 
 async function quickPhotoReport(ctx: Ctx): Promise<boolean> {
   const { payload } = ctx.event;
   if (payload.type !== "media") return false;
-  const campaign = await campaignOfQuickReport(ctx);
-  if (!campaign) return false;
   const actor = unitActor(ctx);
-  const deadline = ctx.services.reports.currentDeadline(campaign);
+  const campaign = await campaignOfQuickReport(ctx);
   const { stored, refused } = await ctx.services.evidence.acceptAll(payload.files);
   if (stored.length === 0) throw refused ?? new AppError("not_an_image");
+  if (campaign) {
+    await savePhotos(ctx, campaign, stored, payload.caption, refused);
+    return true;
+  }
+  // No hashtag and no campaign's announcement replied to: one question, not a lecture.
+  const active = await ctx.services.campaigns.list(actor.blocId, ["ACTIVE"]);
+  if (active.length === 0) throw new AppError("nothing_to_report");
+  if (refused) ctx.reply(ctx.t(`errors:${refused.code}`, refused.params));
+  const data: ReportData = { photos: stored, note: payload.caption };
+  const only = active.length === 1 ? active[0] : undefined;
+  await askWhereToFile(ctx, only ? { ...data, campaignId: only.id } : data);
+  return true;
+}
+
+/** "Save these photos for <campaign>, deadline <date>?", or which campaign when several run. */
+async function askWhereToFile(ctx: Ctx, data: ReportData): Promise<void> {
+  const actor = unitActor(ctx);
+  const count = data.photos.length;
+  if (data.campaignId) {
+    const campaign = await ctx.services.campaigns.get(actor.blocId, data.campaignId);
+    const deadline = ctx.services.reports.currentDeadline(campaign);
+    ctx.reply({
+      text: ctx.t("reports:file_photos_here", {
+        count,
+        campaign: campaign.title,
+        deadline: formatDateTime(deadline.dueAt, actor.timezone),
+      }),
+      choices: [
+        { id: "yes", label: ctx.t("reports:file_yes") },
+        { id: "no", label: ctx.t("reports:file_no") },
+      ],
+    });
+    ctx.flow.goto(FILE_FLOW, "confirm", data);
+    return;
+  }
+  const active = await ctx.services.campaigns.list(actor.blocId, ["ACTIVE"]);
+  ctx.reply({
+    text: ctx.t("reports:file_photos_where", { count }),
+    choices: [
+      ...active.map((c) => ({ id: `c${c.id}`, label: c.title })),
+      { id: "no", label: ctx.t("reports:file_no") },
+    ],
+  });
+  ctx.flow.goto(FILE_FLOW, "campaign", data);
+}
+
+async function fileInCampaign(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReportData;
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "no") return notFiled(ctx);
+  if (!choice.startsWith("c")) throw new AppError("pick_a_choice");
+  const actor = unitActor(ctx);
+  const campaign = await ctx.services.campaigns.get(actor.blocId, Number(choice.slice(1)));
+  if (campaign.status !== "ACTIVE") throw new AppError("stale_choice");
+  ctx.flow.end();
+  await savePhotos(ctx, campaign, data.photos, data.note ?? "", null);
+}
+
+async function confirmFiling(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReportData;
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "no") return notFiled(ctx);
+  if (choice !== "yes") throw new AppError("pick_a_choice");
+  const actor = unitActor(ctx);
+  const campaign = await ctx.services.campaigns.get(actor.blocId, data.campaignId ?? 0);
+  ctx.flow.end();
+  await savePhotos(ctx, campaign, data.photos, data.note ?? "", null);
+}
+
+function notFiled(ctx: Ctx): void {
+  ctx.flow.end();
+  ctx.reply(ctx.t("reports:file_declined"));
+}
+
+/** Attaches checked photos to the unit's report for the campaign's current deadline. */
+async function savePhotos(
+  ctx: Ctx,
+  campaign: CampaignSummary,
+  photos: StoredPhoto[],
+  caption: string,
+  refused: AppError | null,
+): Promise<void> {
+  const actor = unitActor(ctx);
+  const deadline = ctx.services.reports.currentDeadline(campaign);
   const saved = await ctx.services.reports.addEvidence({
     unitId: actor.unitId,
     deadlineId: deadline.id,
     memberId: actor.memberId,
     platform: ctx.event.chat.platform,
-    photos: stored,
-    caption: payload.caption,
+    photos,
+    caption,
   });
   const lines = [
     ctx.t("reports:quick_saved", {
@@ -267,7 +381,6 @@ async function quickPhotoReport(ctx: Ctx): Promise<boolean> {
     lines.push(ctx.t("reports:already_had", { count: saved.photosAlreadyThere }));
   if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
   ctx.reply(lines.join("\n"));
-  return true;
 }
 
 /* /status: the unit's reports and the next deadline. */
@@ -318,12 +431,19 @@ export const reportsFeature: Feature<Services> = {
     {
       name: FLOW,
       steps: {
-        campaign: pickCampaign,
-        deadline: pickDeadline,
-        status: pickStatus,
-        note: readNote,
+        campaign: keepingEarlyPhotos(pickCampaign),
+        deadline: keepingEarlyPhotos(pickDeadline),
+        status: keepingEarlyPhotos(pickStatus),
+        note: keepingEarlyPhotos(readNote),
         photos: collectPhotos,
-        confirm: confirmReport,
+        confirm: keepingEarlyPhotos(confirmReport, askConfirm),
+      },
+    },
+    {
+      name: FILE_FLOW,
+      steps: {
+        campaign: keepingEarlyPhotos(fileInCampaign, askWhereToFile),
+        confirm: keepingEarlyPhotos(confirmFiling, askWhereToFile),
       },
     },
   ],
