@@ -25,6 +25,9 @@ describe("a lead's announcement", () => {
     expect(texts(await t.chat.send("Không có ảnh"))).toContain("Cả khối (7 đơn vị)");
     const preview = texts(await t.chat.send("1"));
     expect(preview).toContain("gửi tới 5 cuộc trò chuyện");
+    expect(preview).toContain(
+      "⚠️ 3 đơn vị chưa có ai nhận được tin (chưa ai tham gia bot): Ban Dân vận Tỉnh ủy, Ban Nội chính Tỉnh ủy,",
+    );
     expect(preview).toContain("Họp sơ kết 6 tháng");
     expect(texts(await t.chat.send("Gửi"))).toContain(
       "Đang gửi thông báo #1 tới 5 cuộc trò chuyện",

@@ -48,3 +48,29 @@ describe("a campaign announcement", () => {
     expect(en).not.toContain("Hạn báo cáo");
   });
 });
+
+describe("what the scheduler sends", () => {
+  it("reaches a vi and an en focal point each in their own language, and the lead's summary in theirs", async () => {
+    await t.chat.as("lan").send(`/join ${invites[1]?.code}`);
+    await t.chat.as("john").send(`/join ${invites[2]?.code}`);
+    await t.chat.as("john").send("/lang en");
+    await t.chat.as(DEMO_LEAD).send("/lang en");
+    // Three days before the first deadline (17:00 on 9 March), then past it.
+    t.clock.set(new Date("2026-03-06T10:00:00Z"));
+    await t.app.services.reminders.tick();
+    t.clock.set(new Date("2026-03-10T03:00:00Z"));
+    await t.app.services.reminders.tick();
+    await t.deliver();
+    const [viBefore, viOverdue] = t.transport.receivedBy("lan");
+    const [enBefore, enOverdue] = t.transport.receivedBy("john");
+    expect(viBefore).toContain("⏰");
+    expect(viBefore).toContain("chưa báo cáo");
+    expect(enBefore).toContain("⏰");
+    expect(enBefore).toContain("has not reported");
+    expect(viOverdue).toContain("Đã quá hạn");
+    expect(enOverdue).toContain("has passed");
+    const summary = t.transport.receivedBy(DEMO_LEAD).find((m) => m.startsWith("📊")) ?? "";
+    expect(summary).toContain("units");
+    expect(summary).not.toContain("đơn vị đã báo cáo");
+  });
+});

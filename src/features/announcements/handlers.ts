@@ -106,20 +106,24 @@ async function readUnits(ctx: Ctx, input: StepInput, raw: unknown): Promise<void
 
 async function preview(ctx: Ctx, data: AnnounceData): Promise<void> {
   const actor = lead(ctx);
-  const chats = await ctx.services.announcements.targets(
+  const { recipients, unreachable } = await ctx.services.announcements.targets(
     actor.blocId,
     data.audience ?? { units: "all" },
   );
-  if (chats.length === 0) throw new AppError("no_audience");
+  if (recipients.length === 0) throw new AppError("no_audience");
+  const lines = [ctx.t("announcements:preview_title", { chats: recipients.length })];
+  if (unreachable.length) {
+    lines.push(
+      ctx.t("announcements:unreachable", {
+        count: unreachable.length,
+        units: unreachable.map((u) => u.name).join(", "),
+      }),
+    );
+  }
+  lines.push("", data.text ?? "");
+  if (data.photoKey) lines.push(ctx.t("announcements:with_photo"));
   ctx.reply({
-    text: [
-      ctx.t("announcements:preview_title", { chats: chats.length }),
-      "",
-      data.text ?? "",
-      data.photoKey ? ctx.t("announcements:with_photo") : "",
-    ]
-      .filter((l, i) => i < 3 || l)
-      .join("\n"),
+    text: lines.join("\n"),
     choices: [
       { id: "send", label: ctx.t("announcements:send") },
       { id: "cancel", label: ctx.t("announcements:discard") },

@@ -3,7 +3,13 @@ import { announcementsFeature } from "./handlers.ts";
 import { AnnouncementService } from "./service.ts";
 
 export const provides = (deps: ServiceDeps) => ({
-  announcements: new AnnouncementService(deps.db, deps.outbox, deps.clock, () => deps.nudge()),
+  announcements: new AnnouncementService(
+    deps.db,
+    deps.outbox,
+    deps.clock,
+    deps.config.DEFAULT_LANGUAGE,
+    () => deps.nudge(),
+  ),
 });
 export const feature: FeatureModule = {
   name: "announcements",

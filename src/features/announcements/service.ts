@@ -1,9 +1,10 @@
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
+import type { Language } from "../../core/roles.ts";
 import type { Db } from "../../db/client.ts";
 import type { DeliveryCounts, Outbox } from "../../delivery/outbox.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import { preferredChats } from "../../services/notifyPreference.ts";
+import { type Reach, type Recipient, reachUnits } from "../../services/recipients.ts";
 
 export type Audience = { units: "all" } | { units: number[] };
 
@@ -26,39 +27,25 @@ export class AnnouncementService {
     private readonly db: Db,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly defaultLanguage: Language,
     /** Tells the sender there is work, so it need not wait for its next look. */
     private readonly nudge: () => void = () => {},
   ) {}
 
   /**
-   * The active chats an audience reaches: units' groups and members' private chats,
-   * on the apps each member chose (/notify).
+   * The chats an audience reaches (units' groups and members' private chats, on the
+   * apps each member chose with /notify) and the units nobody there can be reached in.
    */
-  async targets(blocId: number, audience: Audience) {
-    const chats = await this.db.chat.findMany({
-      where: {
-        blocId,
-        active: true,
-        ...(audience.units === "all" ? {} : { unitId: { in: audience.units } }),
-      },
-      orderBy: { id: "asc" },
-    });
-    return preferredChats(this.db, chats);
+  targets(blocId: number, audience: Audience): Promise<Reach> {
+    return reachUnits(this.db, blocId, audience.units, "everyone", this.defaultLanguage);
   }
 
   async create(input: NewAnnouncement): Promise<{ id: number; targets: number }> {
-    const chats = await this.targets(input.blocId, input.audience);
+    const { recipients: chats } = await this.targets(input.blocId, input.audience);
     if (chats.length === 0) throw new AppError("no_audience");
-    const languageOf = input.texts
-      ? await this.#languages(input.blocId)
-      : new Map<string, string>();
-    const textFor = (chat: { platform: string; platformChatId: string; kind: string }) => {
-      const language =
-        chat.kind === "PRIVATE"
-          ? languageOf.get(`${chat.platform}:${chat.platformChatId}`)
-          : undefined;
-      return (language && input.texts?.[language]) || input.text;
-    };
+    // A group has no one language: it reads the lead's text.
+    const textFor = (chat: Recipient) =>
+      (chat.chatKind === "PRIVATE" && input.texts?.[chat.language]) || input.text;
     const id = await this.db.$transaction(async (tx) => {
       const announcement = await tx.announcement.create({
         data: {
@@ -75,13 +62,13 @@ export class AnnouncementService {
       await this.outbox.enqueue(
         chats.map((chat) => ({
           kind: "ANNOUNCEMENT" as const,
-          dedupeKey: `announcement:${announcement.id}:chat:${chat.id}`,
+          dedupeKey: `announcement:${announcement.id}:chat:${chat.chatId}`,
           announcementId: announcement.id,
           blocId: input.blocId,
           platform: chat.platform,
           platformChatId: chat.platformChatId,
-          chatKind: chat.kind === "GROUP" ? ("GROUP" as const) : ("PRIVATE" as const),
-          chatId: chat.id,
+          chatKind: chat.chatKind,
+          chatId: chat.chatId,
           text: textFor(chat),
           photoKey: input.photoKey,
         })),
@@ -97,15 +84,6 @@ export class AnnouncementService {
     });
     this.nudge();
     return { id, targets: chats.length };
-  }
-
-  /** Members' languages by private chat (platform:user id), for the bloc: one parameter. */
-  async #languages(blocId: number): Promise<Map<string, string>> {
-    const accounts = await this.db.account.findMany({
-      where: { member: { blocId } },
-      select: { platform: true, platformUserId: true, member: { select: { language: true } } },
-    });
-    return new Map(accounts.map((a) => [`${a.platform}:${a.platformUserId}`, a.member.language]));
   }
 
   async recent(blocId: number, take = 10) {

@@ -29,19 +29,23 @@ async function remind(ctx: Ctx, args: string): Promise<void> {
   if (resolved.status !== "ACTIVE")
     throw new AppError("campaign_wrong_state", { status: resolved.status });
   const deadline = ctx.services.reports.currentDeadline(resolved);
-  const { pinged, skipped } = await ctx.services.reminders.remindNow(deadline.id);
-  ctx.reply(
-    [
-      ctx.t("reminders:pinged", {
-        count: pinged,
-        campaign: resolved.title,
-        date: formatDateTime(deadline.dueAt, actor.timezone),
+  const reminded = await ctx.services.reminders.remindNow(deadline.id);
+  const where = { campaign: resolved.title, date: formatDateTime(deadline.dueAt, actor.timezone) };
+  const lines = [
+    reminded.units > 0
+      ? ctx.t("reminders:pinged", { ...where, count: reminded.units, messages: reminded.messages })
+      : ctx.t("reminders:pinged_none", where),
+  ];
+  if (reminded.unreachable.length) {
+    lines.push(
+      ctx.t("reminders:unreachable", {
+        count: reminded.unreachable.length,
+        units: reminded.unreachable.join(", "),
       }),
-      skipped ? ctx.t("reminders:skipped_recent", { count: skipped }) : null,
-    ]
-      .filter(Boolean)
-      .join("\n"),
-  );
+    );
+  }
+  if (reminded.skipped) lines.push(ctx.t("reminders:skipped_recent", { count: reminded.skipped }));
+  ctx.reply(lines.join("\n"));
 }
 
 async function mute(ctx: Ctx): Promise<void> {

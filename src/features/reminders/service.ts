@@ -8,6 +8,7 @@ import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
+import { reachUnits } from "../../services/recipients.ts";
 import { parseOffsets } from "./offsets.ts";
 import { scheduleReminder, type WorkingTime } from "./workingTime.ts";
 
@@ -21,7 +22,8 @@ export interface ReminderSettings {
 /** Reminder offsets may not reach further back than this, so a tick's window is bounded. */
 export const MAX_OFFSET_MINUTES = 30 * 24 * 60;
 
-interface Recipient {
+/** A lead's private chat, where summaries go. */
+interface LeadChat {
   platform: string;
   platformChatId: string;
   chatKind: "PRIVATE" | "GROUP";
@@ -32,6 +34,13 @@ interface Recipient {
 type DeadlineRow = Prisma.DeadlineGetPayload<{
   include: { campaign: { include: { bloc: true } } };
 }>;
+
+/** What a round of reminders reached: units and messages queued, units nobody hears. */
+export interface Reminded {
+  units: number;
+  messages: number;
+  unreachable: string[];
+}
 
 export interface TickResult {
   remindedUnits: number;
@@ -75,7 +84,7 @@ export class ReminderService {
         (deadline.lastReminderSlot !== null && deadline.lastReminderSlot <= slot)
       )
         continue;
-      result.remindedUnits += await this.#remindMissing(
+      const reminded = await this.#remindMissing(
         deadline,
         `before:${slot}`,
         "REMINDER",
@@ -90,6 +99,7 @@ export class ReminderService {
               : "",
           }),
       );
+      result.remindedUnits += reminded.units;
       await this.db.deadline.update({
         where: { id: deadline.id },
         data: { lastReminderSlot: slot },
@@ -107,13 +117,14 @@ export class ReminderService {
         this.workingTime(deadline.campaign.bloc.timezone),
       );
       if (sendAt > now) continue;
-      result.overdueUnits += await this.#remindMissing(deadline, "overdue", "OVERDUE", (t, unit) =>
+      const overdue = await this.#remindMissing(deadline, "overdue", "OVERDUE", (t, unit) =>
         t("reminders:overdue", {
           campaign: deadline.campaign.title,
           unit,
           date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
         }),
       );
+      result.overdueUnits += overdue.units;
       result.summaries += await this.#summarize(deadline);
       await this.db.deadline.update({ where: { id: deadline.id }, data: { overdueHandled: true } });
     }
@@ -142,7 +153,7 @@ export class ReminderService {
    * /remind: pings the units missing a report for the campaign's current deadline
    * now, at most once an hour per unit. Answers who was pinged and who was skipped.
    */
-  async remindNow(deadlineId: number): Promise<{ pinged: number; skipped: number }> {
+  async remindNow(deadlineId: number): Promise<Reminded & { skipped: number }> {
     const deadline = await this.db.deadline.findUniqueOrThrow({
       where: { id: deadlineId },
       include: { campaign: { include: { bloc: true } } },
@@ -158,7 +169,7 @@ export class ReminderService {
     const recentUnits = new Set(recent.map((m) => Number(m.key.split(":")[2])));
     const missing = await this.#missingUnits(deadline);
     const skipped = missing.filter((u) => recentUnits.has(u.id)).length;
-    const pinged = await this.#remindMissing(
+    const reminded = await this.#remindMissing(
       deadline,
       `manual-${now.getTime()}`,
       "REMINDER",
@@ -171,8 +182,8 @@ export class ReminderService {
       (unitId) => !recentUnits.has(unitId),
       (unitId) => `manual:${deadlineId}:${unitId}:${now.getTime()}`,
     );
-    if (pinged > 0) this.nudge();
-    return { pinged, skipped };
+    if (reminded.messages > 0) this.nudge();
+    return { ...reminded, skipped };
   }
 
   async #missingUnits(deadline: DeadlineRow) {
@@ -194,30 +205,36 @@ export class ReminderService {
     text: (t: Translate, unitName: string) => string,
     include: (unitId: number) => boolean = () => true,
     markKey: (unitId: number) => string = (unitId) => `r:${deadline.id}:${unitId}:${slot}`,
-  ): Promise<number> {
+  ): Promise<Reminded> {
     const missing = (await this.#missingUnits(deadline)).filter((u) => include(u.id));
-    if (missing.length === 0) return 0;
-    const recipients = await this.#unitRecipients(
+    if (missing.length === 0) return { units: 0, messages: 0, unreachable: [] };
+    const { recipients, unreachable } = await reachUnits(
+      this.db,
       deadline.campaign.blocId,
       missing.map((u) => u.id),
+      "focal",
+      this.settings.defaultLanguage,
     );
     const deliveriesFor = (unit: { id: number; name: string }, key: string): NewDelivery[] =>
-      (recipients.get(unit.id) ?? []).map((r) => ({
-        kind,
-        dedupeKey: `${key}:chat:${r.chatId}`,
-        blocId: deadline.campaign.blocId,
-        platform: r.platform,
-        platformChatId: r.platformChatId,
-        chatKind: r.chatKind,
-        chatId: r.chatId,
-        text: text(this.translator.for(r.language), unit.name),
-      }));
-    return this.#writeOnce(
+      recipients
+        .filter((r) => r.unitId === unit.id)
+        .map((r) => ({
+          kind,
+          dedupeKey: `${key}:chat:${r.chatId}`,
+          blocId: deadline.campaign.blocId,
+          platform: r.platform,
+          platformChatId: r.platformChatId,
+          chatKind: r.chatKind,
+          chatId: r.chatId,
+          text: text(this.translator.for(r.language), unit.name),
+        }));
+    const written = await this.#writeOnce(
       missing.map((unit) => ({
         key: markKey(unit.id),
         deliveries: deliveriesFor(unit, markKey(unit.id)),
       })),
     );
+    return { ...written, unreachable: unreachable.map((u) => u.name) };
   }
 
   /**
@@ -225,7 +242,9 @@ export class ReminderService {
    * Two schedulers racing: the loser's transaction fails (unique mark, or SQLite's
    * stale snapshot) and is run again, and then finds everything decided.
    */
-  async #writeOnce(items: { key: string; deliveries: NewDelivery[] }[]): Promise<number> {
+  async #writeOnce(
+    items: { key: string; deliveries: NewDelivery[] }[],
+  ): Promise<{ units: number; messages: number }> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.db.$transaction(async (tx) => {
@@ -237,8 +256,10 @@ export class ReminderService {
               })
             ).map((m) => m.key),
           );
-          const fresh = items.filter((i) => !existing.has(i.key));
-          if (fresh.length === 0) return 0;
+          // A unit nobody can be reached in gets no mark: it was not reminded, and
+          // may be once someone of theirs joins.
+          const fresh = items.filter((i) => !existing.has(i.key) && i.deliveries.length > 0);
+          if (fresh.length === 0) return { units: 0, messages: 0 };
           const now = this.clock.now();
           await tx.reminderMark.createMany({
             data: fresh.map((i) => ({ key: i.key, createdAt: now })),
@@ -247,52 +268,16 @@ export class ReminderService {
             fresh.flatMap((i) => i.deliveries),
             tx,
           );
-          return fresh.length;
+          return {
+            units: fresh.length,
+            messages: fresh.reduce((n, i) => n + i.deliveries.length, 0),
+          };
         });
       } catch (error) {
         if (!isWriteConflict(error) || attempt >= 4) throw error;
         await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
       }
     }
-  }
-
-  /** Each unit's group chats, and its focal points' private chats unless they muted reminders. */
-  async #unitRecipients(blocId: number, unitIds: number[]): Promise<Map<number, Recipient[]>> {
-    const [chats, focals] = await Promise.all([
-      this.db.chat.findMany({ where: { blocId, active: true, unitId: { in: unitIds } } }),
-      this.db.member.findMany({
-        where: { blocId, unitId: { in: unitIds }, role: "FOCAL", remindersMuted: false },
-        include: { accounts: true },
-      }),
-    ]);
-    const byUnit = new Map<number, Recipient[]>();
-    const add = (unitId: number, r: Recipient) =>
-      byUnit.set(unitId, [...(byUnit.get(unitId) ?? []), r]);
-    const fallback = this.settings.defaultLanguage;
-    for (const chat of chats.filter((c) => c.kind === "GROUP" && c.unitId !== null)) {
-      add(chat.unitId as number, { ...pick(chat), chatKind: "GROUP", language: fallback });
-    }
-    for (const member of focals) {
-      const accounts = member.accounts.filter(
-        (a) => member.notifyVia === "both" || member.notifyVia === a.platform,
-      );
-      for (const account of accounts) {
-        const chat = chats.find(
-          (c) =>
-            c.kind === "PRIVATE" &&
-            c.platform === account.platform &&
-            c.platformChatId === account.platformUserId,
-        );
-        if (chat && member.unitId !== null) {
-          add(member.unitId, {
-            ...pick(chat),
-            chatKind: "PRIVATE",
-            language: member.language as Language,
-          });
-        }
-      }
-    }
-    return byUnit;
   }
 
   /** The lead's one summary when a deadline passes, and the closing one after the last. */
@@ -333,7 +318,7 @@ export class ReminderService {
           t("reminders:closing", { campaign: deadline.campaign.title, id: deadline.campaignId }),
       });
     }
-    return this.#writeOnce(
+    const written = await this.#writeOnce(
       items.map((item) => ({
         key: item.key,
         deliveries: leads.map((r) => ({
@@ -348,9 +333,10 @@ export class ReminderService {
         })),
       })),
     );
+    return written.units;
   }
 
-  async #leadRecipients(blocId: number): Promise<Recipient[]> {
+  async #leadRecipients(blocId: number): Promise<LeadChat[]> {
     return (await leadPrivateChats(this.db, blocId)).map(({ chat, lead }) => ({
       ...pick(chat),
       chatKind: "PRIVATE",

@@ -1,0 +1,101 @@
+import type { Language } from "../core/roles.ts";
+import type { Db } from "../db/client.ts";
+
+/** One chat a message about a unit goes to, in the language of whoever reads it. */
+export interface Recipient {
+  chatId: number;
+  platform: string;
+  platformChatId: string;
+  chatKind: "PRIVATE" | "GROUP";
+  language: Language;
+  /** The unit the chat speaks for; null for a chat of someone with no unit (a lead). */
+  unitId: number | null;
+}
+
+/**
+ * Who hears about a unit:
+ * - "everyone" (announcements): its groups and every member's private chat;
+ * - "focal" (reminders, review notices): its groups and its focal points' private
+ *   chats, unless they muted reminders.
+ * A member's private chats are those on the apps they chose with /notify.
+ */
+export type Circle = "everyone" | "focal";
+
+export interface Reach {
+  recipients: Recipient[];
+  /** Units asked for that no chat reaches: nobody of theirs has joined, or all muted. */
+  unreachable: { id: number; name: string }[];
+}
+
+/**
+ * The one place that decides where messages about units go, for announcements,
+ * reminders and review notices alike. `units: "all"` also reaches the chats of
+ * members with no unit (the bloc's leads).
+ */
+export async function reachUnits(
+  db: Db,
+  blocId: number,
+  units: number[] | "all",
+  circle: Circle,
+  fallbackLanguage: Language,
+): Promise<Reach> {
+  const unitFilter = units === "all" ? {} : { unitId: { in: units } };
+  const [unitRows, chats, members] = await Promise.all([
+    db.unit.findMany({
+      where: { blocId, ...(units === "all" ? {} : { id: { in: units } }) },
+      select: { id: true, name: true },
+      orderBy: { id: "asc" },
+    }),
+    db.chat.findMany({ where: { blocId, active: true }, orderBy: { id: "asc" } }),
+    db.member.findMany({
+      where: {
+        blocId,
+        ...(circle === "focal" ? { role: "FOCAL", remindersMuted: false, ...unitFilter } : {}),
+      },
+      select: {
+        unitId: true,
+        language: true,
+        notifyVia: true,
+        accounts: { select: { platform: true, platformUserId: true } },
+      },
+    }),
+  ]);
+  const wanted = units === "all" ? null : new Set(units);
+  const recipients: Recipient[] = [];
+  for (const chat of chats) {
+    if (chat.kind !== "GROUP" || chat.unitId === null) continue;
+    if (wanted && !wanted.has(chat.unitId)) continue;
+    recipients.push({ ...address(chat), chatKind: "GROUP", language: fallbackLanguage });
+  }
+  const privateChats = new Map(
+    chats.filter((c) => c.kind === "PRIVATE").map((c) => [`${c.platform}:${c.platformChatId}`, c]),
+  );
+  for (const member of members) {
+    if (wanted && (member.unitId === null || !wanted.has(member.unitId))) continue;
+    for (const account of member.accounts) {
+      if (member.notifyVia !== "both" && member.notifyVia !== account.platform) continue;
+      const chat = privateChats.get(`${account.platform}:${account.platformUserId}`);
+      if (!chat) continue;
+      recipients.push({
+        ...address(chat),
+        chatKind: "PRIVATE",
+        language: member.language as Language,
+        unitId: member.unitId,
+      });
+    }
+  }
+  const reached = new Set(recipients.map((r) => r.unitId));
+  return { recipients, unreachable: unitRows.filter((u) => !reached.has(u.id)) };
+}
+
+const address = (chat: {
+  id: number;
+  platform: string;
+  platformChatId: string;
+  unitId: number | null;
+}) => ({
+  chatId: chat.id,
+  platform: chat.platform,
+  platformChatId: chat.platformChatId,
+  unitId: chat.unitId,
+});
