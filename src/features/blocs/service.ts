@@ -80,7 +80,7 @@ export class BlocService {
 
   listMembers(blocId: number) {
     return this.db.member.findMany({
-      where: { blocId },
+      where: { blocId, removedAt: null },
       include: { unit: true, accounts: { select: { platform: true } } },
       orderBy: [{ unitId: "asc" }, { id: "asc" }],
     });

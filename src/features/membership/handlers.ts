@@ -1,7 +1,7 @@
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
-import { languageSchema, type Role } from "../../core/roles.ts";
+import { languageSchema, type Role, roleSchema } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
@@ -156,19 +156,109 @@ async function inviteRole(ctx: Ctx, input: StepInput, data: unknown): Promise<vo
   );
 }
 
-async function members(ctx: Ctx): Promise<void> {
+/** /members: the bloc's people, each with the number that opens them (/members 12). */
+async function members(ctx: Ctx, args: string): Promise<void> {
   const actor = ctx.actor;
   if (!actor) throw new AppError("not_linked");
+  if (args) return openMember(ctx, args);
   const list = await ctx.services.blocs.listMembers(actor.blocId);
   const lines = list.map(
     (m) =>
-      `• ${m.displayName} — ${ctx.t(`common:role.${m.role}`)}${m.unit ? `, ${m.unit.name}` : ""}`,
+      `#${m.id} ${m.displayName} — ${ctx.t(`common:role.${m.role}`)}${m.unit ? `, ${m.unit.name}` : ""}`,
   );
   ctx.reply(
     [
       ctx.t("membership:members_title", { bloc: actor.blocName, count: list.length }),
       ...lines,
+      ctx.t("membership:members_hint", { example: list.at(-1)?.id ?? 1 }),
     ].join("\n"),
+  );
+}
+
+const MEMBER_FLOW = "member_admin";
+const ROLES: Role[] = ["LEAD", "FOCAL", "OFFICER"];
+
+/** /members 12: what the lead may do with one member: change the role, or remove. */
+async function openMember(ctx: Ctx, args: string): Promise<void> {
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
+  const id = Number(args.replace(/^#/, ""));
+  if (!Number.isInteger(id) || id <= 0)
+    throw new AppError("bad_arguments", { usage: "/members 12" });
+  const member = await ctx.services.roster.get(actor.blocId, id);
+  ctx.reply({
+    text: ctx.t("membership:member_card", {
+      name: member.displayName,
+      role: ctx.t(`common:role.${member.role}`),
+      unit: member.unit?.name ?? "—",
+      apps: member.accounts.map((a) => a.platform).join(", ") || "—",
+    }),
+    choices: [
+      ...ROLES.filter((r) => r !== member.role).map((r) => ({
+        id: `role:${r}`,
+        label: ctx.t("membership:make_role", { role: ctx.t(`common:role.${r}`) }),
+      })),
+      { id: "remove", label: ctx.t("membership:remove_member") },
+      { id: "cancel", label: ctx.t("membership:leave_as_is") },
+    ],
+  });
+  ctx.flow.goto(MEMBER_FLOW, "action", { memberId: id, name: member.displayName });
+}
+
+interface MemberAction {
+  memberId: number;
+  name: string;
+  action?: string;
+}
+
+async function pickMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as MemberAction;
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "cancel") {
+    ctx.flow.end();
+    ctx.reply(ctx.t("membership:left_as_is"));
+    return;
+  }
+  if (choice !== "remove" && !choice.startsWith("role:")) throw new AppError("pick_a_choice");
+  const question =
+    choice === "remove"
+      ? ctx.t("membership:confirm_remove", { name: data.name })
+      : ctx.t("membership:confirm_role", {
+          name: data.name,
+          role: ctx.t(`common:role.${choice.slice(5)}`),
+        });
+  ctx.reply({
+    text: question,
+    choices: [
+      { id: "yes", label: ctx.t("membership:confirm_yes") },
+      { id: "no", label: ctx.t("membership:leave_as_is") },
+    ],
+  });
+  ctx.flow.goto(MEMBER_FLOW, "confirm", { ...data, action: choice });
+}
+
+async function confirmMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as MemberAction;
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
+  const choice = input.type === "choice" ? input.choiceId : "";
+  if (choice === "no") {
+    ctx.flow.end();
+    ctx.reply(ctx.t("membership:left_as_is"));
+    return;
+  }
+  if (choice !== "yes") throw new AppError("pick_a_choice");
+  ctx.flow.end();
+  const by = memberActor(actor.memberId);
+  if (data.action === "remove") {
+    await ctx.services.roster.remove(actor.blocId, data.memberId, by);
+    ctx.reply(ctx.t("membership:removed", { name: data.name }));
+    return;
+  }
+  const role = roleSchema.parse(data.action?.slice(5));
+  await ctx.services.roster.changeRole(actor.blocId, data.memberId, role, by);
+  ctx.reply(
+    ctx.t("membership:role_changed", { name: data.name, role: ctx.t(`common:role.${role}`) }),
   );
 }
 
@@ -240,12 +330,19 @@ export const membershipFeature: Feature<Services> = {
       helpKey: "invite",
       run: inviteStart,
     },
-    { names: ["members", "thanhvien"], audience: ["LEAD"], helpKey: "members", run: members },
+    {
+      names: ["members", "thanhvien"],
+      audience: ["LEAD"],
+      helpKey: "members",
+      startsForm: true,
+      run: members,
+    },
     { names: ["link", "lienket"], audience: "anyone", helpKey: "link", run: link },
     { names: ["notify", "nhantin"], audience: "member", helpKey: "notify", run: notify },
   ],
   flows: [
     { name: INVITE_FLOW, steps: { unit: inviteUnit, role: inviteRole } },
     { name: GROUP_MOVE_FLOW, steps: { confirm: groupMoveConfirm } },
+    { name: MEMBER_FLOW, steps: { action: pickMemberAction, confirm: confirmMemberAction } },
   ],
 };

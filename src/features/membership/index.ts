@@ -3,6 +3,7 @@ import type { Language } from "../../core/roles.ts";
 import { loadOrCreateKey } from "../../storage/serverKey.ts";
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
 import { membershipFeature } from "./handlers.ts";
+import { RosterService } from "./roster.ts";
 import { MembershipService } from "./service.ts";
 
 export const provides = (deps: ServiceDeps) => {
@@ -45,6 +46,6 @@ export const provides = (deps: ServiceDeps) => {
       if (added > 0) deps.nudge();
     },
   });
-  return { membership };
+  return { membership, roster: new RosterService(deps.db, deps.clock) };
 };
 export const feature: FeatureModule = { name: "membership", provides, chat: membershipFeature };
