@@ -48,4 +48,6 @@ export interface InboundEvent {
   payload: InboundPayload;
   /** Id of the bot message this one replies to, when the platform tells. */
   replyToMessageId?: string;
+  /** Id of the bot message whose button was pressed (a choice). */
+  pressedMessageId?: string;
 }

@@ -24,4 +24,9 @@ export interface OutboundMessage {
   choices?: Choice[];
   photo?: OutboundFile;
   documents?: OutboundDocument[];
+  /**
+   * The bot's message this one updates (a list whose ticks changed): edited in place
+   * where the platform can edit, sent as a new message elsewhere.
+   */
+  replaces?: string;
 }

@@ -16,6 +16,7 @@ const storedSchema = z.array(
     documents: z
       .array(z.object({ fileName: z.string(), mimeType: z.string(), path: z.string() }))
       .optional(),
+    replaces: z.string().optional(),
   }),
 );
 
@@ -37,6 +38,7 @@ export function encodeReplies(replies: OutboundMessage[]): string {
       ...(r.choices ? { choices: r.choices } : {}),
       ...(r.photo ? { photo: encodeFile(r.photo) } : {}),
       ...(r.documents ? { documents: r.documents } : {}),
+      ...(r.replaces ? { replaces: r.replaces } : {}),
     })),
   );
 }
@@ -48,5 +50,6 @@ export function decodeReplies(stored: string | null): OutboundMessage[] {
     ...(r.choices ? { choices: r.choices } : {}),
     ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
     ...(r.documents ? { documents: r.documents } : {}),
+    ...(r.replaces ? { replaces: r.replaces } : {}),
   }));
 }

@@ -44,6 +44,15 @@ export interface FakeUser {
 
 const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "editMessageText"]);
 
+function buttonsOf(markup: unknown): { text: string; data: string }[] {
+  return (
+    (markup as { inline_keyboard?: { text: string; callback_data: string }[][] })
+      ?.inline_keyboard ?? []
+  )
+    .flat()
+    .map((b) => ({ text: b.text, data: b.callback_data }));
+}
+
 export class FakeTelegramApi {
   readonly token = "123456:TEST-fake-token";
   readonly botUser = {
@@ -370,7 +379,12 @@ export class FakeTelegramApi {
         const message = this.sent.find(
           (m) => m.chatId === String(p.chat_id) && m.messageId === Number(p.message_id),
         );
-        if (message) message.text = String(p.text);
+        if (message) {
+          message.text = String(p.text);
+          const markup =
+            typeof p.reply_markup === "string" ? JSON.parse(p.reply_markup) : p.reply_markup;
+          message.buttons = buttonsOf(markup);
+        }
         return {
           message_id: Number(p.message_id),
           date: now(),
@@ -403,12 +417,7 @@ export class FakeTelegramApi {
   #record(method: string, p: Json): Json {
     const chatId = String(p.chat_id);
     const markup = typeof p.reply_markup === "string" ? JSON.parse(p.reply_markup) : p.reply_markup;
-    const buttons = (
-      (markup as { inline_keyboard?: { text: string; callback_data: string }[][] })
-        ?.inline_keyboard ?? []
-    )
-      .flat()
-      .map((b) => ({ text: b.text, data: b.callback_data }));
+    const buttons = buttonsOf(markup);
     const message: SentMessage = {
       method,
       chatId,

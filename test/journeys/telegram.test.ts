@@ -96,6 +96,42 @@ describe("a lead on Telegram", () => {
   });
 });
 
+describe("the unit picker on Telegram", () => {
+  it("ticks units in the same message, edited in place, and sends to the ticked ones", async () => {
+    h = await startTelegramBot();
+    const lead = await h.t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await h.say(900, minh, `/join ${lead.code}`, 2);
+    await h.say(501, lan, `/join ${code(1)}`, 2);
+    await h.say(900, minh, "/announce Kiểm tra PCCC thứ Sáu");
+    await h.press(900, minh, "Không có ảnh");
+    await h.press(900, minh, "Chọn đơn vị");
+    const list = h.fake.sent.at(-1);
+    const messages = h.fake.textsIn(900).length;
+    const edits = () => h.fake.calls.filter((c) => c.method === "editMessageText").length;
+    h.fake.press(900, minh, "☐ Văn phòng Tỉnh ủy");
+    await h.fake.until(() => edits() === 1);
+    h.fake.press(900, minh, "☐ Ban Tổ chức Tỉnh ủy");
+    await h.fake.until(() => edits() === 2);
+    expect(h.fake.textsIn(900)).toHaveLength(messages);
+    expect(list?.text).toBe("Chọn các đơn vị nhận (đã chọn 2), rồi bấm Xong:");
+    expect(list?.buttons.slice(0, 3).map((b) => b.text)).toEqual([
+      "☑ Văn phòng Tỉnh ủy",
+      "☑ Ban Tổ chức Tỉnh ủy",
+      "☐ Ủy ban Kiểm tra Tỉnh ủy",
+    ]);
+    h.fake.press(900, minh, "☑ Văn phòng Tỉnh ủy");
+    await h.fake.until(() => edits() === 3);
+    const [preview] = await h.press(900, minh, "Xong");
+    expect(preview).toContain("Xem trước: thông báo sẽ gửi tới 1 cuộc trò chuyện.");
+    expect(preview).not.toContain("⚠️");
+  });
+});
+
 describe("Telegram, long polling", () => {
   it("registers the command menu in Vietnamese and English", async () => {
     h = await startTelegramBot();

@@ -19,6 +19,30 @@ function keyboard(message: OutboundMessage): InlineKeyboardMarkup | undefined {
 }
 
 /**
+ * Edits the bot's earlier message (text and buttons). Answers false when Telegram
+ * will not (too old, deleted): the caller then sends a new message instead.
+ */
+async function editInPlace(
+  api: Api,
+  chatId: string,
+  messageId: string,
+  text: string,
+  markup: InlineKeyboardMarkup | undefined,
+): Promise<boolean> {
+  try {
+    await api.editMessageText(chatId, Number(messageId), text, {
+      ...(markup ? { reply_markup: markup } : {}),
+    });
+    return true;
+  } catch (error) {
+    // Pressing a button that changes nothing: the message already says it.
+    if (error instanceof GrammyError && /not modified/i.test(error.description)) return true;
+    if (error instanceof GrammyError && error.error_code === 400) return false;
+    throw error;
+  }
+}
+
+/**
  * Sends one OutboundMessage: a photo with its caption (the rest of a long text
  * follows as messages), documents, and text split at Telegram's limit with the
  * buttons on the last part. Answers the id of the last message sent.
@@ -31,6 +55,10 @@ export async function sendTelegramMessage(
   let lastId = "";
   let text = message.text;
   const markup = keyboard(message);
+  if (message.replaces && !message.photo && !message.documents && text.length <= TEXT_LIMIT) {
+    const edited = await editInPlace(api, chatId, message.replaces, text, markup);
+    if (edited) return message.replaces;
+  }
   if (message.photo) {
     const [caption = "", ...rest] = splitText(text, CAPTION_LIMIT);
     const sent = await api.sendPhoto(

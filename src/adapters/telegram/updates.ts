@@ -76,6 +76,7 @@ export function toInboundEvent(
       from: senderOf(query.from),
       receivedAt: new Date(),
       payload: { type: "choice", choiceId: data.data.slice(2) },
+      pressedMessageId: String(query.message.message_id),
     };
   }
   const message = update.message;

@@ -77,15 +77,18 @@ async function readAudience(ctx: Ctx, input: StepInput, raw: unknown): Promise<v
   throw new AppError("pick_a_choice");
 }
 
-async function askUnits(ctx: Ctx, data: AnnounceData): Promise<void> {
+async function askUnits(ctx: Ctx, data: AnnounceData, ticked = false): Promise<void> {
   const units = await ctx.services.blocs.listUnits(lead(ctx).blocId);
   const picked = new Set(data.picked ?? []);
+  // Each tick updates the same list, where the platform can edit (pressed, not typed).
+  const pressed = ticked ? ctx.event.pressedMessageId : undefined;
   ctx.reply({
     text: ctx.t("announcements:ask_units", { count: picked.size }),
     choices: [
       ...units.map((u) => ({ id: `u${u.id}`, label: `${picked.has(u.id) ? "☑" : "☐"} ${u.name}` })),
       { id: "done", label: ctx.t("announcements:units_done") },
     ],
+    ...(pressed ? { replaces: pressed } : {}),
   });
   ctx.flow.goto(ANNOUNCE_FLOW, "units", data);
 }
@@ -101,7 +104,7 @@ async function readUnits(ctx: Ctx, input: StepInput, raw: unknown): Promise<void
   const unitId = Number(input.choiceId.slice(1));
   if (picked.has(unitId)) picked.delete(unitId);
   else picked.add(unitId);
-  return askUnits(ctx, { ...data, picked: [...picked] });
+  return askUnits(ctx, { ...data, picked: [...picked] }, true);
 }
 
 async function preview(ctx: Ctx, data: AnnounceData): Promise<void> {
