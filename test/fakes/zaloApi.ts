@@ -33,6 +33,8 @@ export class FakeZaloApi {
   readonly sent: ZaloSent[] = [];
   readonly calls: { method: string; body: Json }[] = [];
   webhook: { url: string; secret: string } | null = null;
+  /** What getMe says: most bots cannot be in groups; some (in Zalo's testing) can. */
+  canJoinGroups = false;
   /** How updates are wrapped when delivered: as the docs show, or flat as captured. */
   envelope: "wrapped" | "flat" = "wrapped";
   url = "";
@@ -100,19 +102,24 @@ export class FakeZaloApi {
     });
   }
 
+  /** A message in a group, where Zalo delivers only what mentions (or replies to) the bot. */
+  groupText(groupId: string, userId: string, name: string, text: string): Json {
+    return this.#deliver("message.text.received", userId, name, { text }, groupId);
+  }
+
   sticker(userId: string, name: string): Json {
     return this.#deliver("message.sticker.received", userId, name, { sticker: "abc" });
   }
 
   /** Builds an update; queues it for getUpdates or posts it to the webhook. */
-  #deliver(event: string, userId: string, name: string, content: Json): Json {
+  #deliver(event: string, userId: string, name: string, content: Json, groupId?: string): Json {
     const update = {
       event_name: event,
       message: {
         message_id: (this.#nextMessage++).toString(16).padStart(20, "0"),
         date: Date.now(),
         from: { id: userId, display_name: name, is_bot: false },
-        chat: { id: userId, chat_type: "PRIVATE" },
+        chat: groupId ? { id: groupId, chat_type: "GROUP" } : { id: userId, chat_type: "PRIVATE" },
         ...content,
       },
     };
@@ -207,7 +214,7 @@ export class FakeZaloApi {
           id: "bot-123",
           account_name: "bot.thidua",
           account_type: "BASIC",
-          can_join_groups: false,
+          can_join_groups: this.canJoinGroups,
         };
       case "getUpdates": {
         if (this.webhook) throw new Error("400|webhook is set: getUpdates is disabled");

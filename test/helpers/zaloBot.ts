@@ -25,9 +25,12 @@ export async function startZaloBot(
     publicMedia?: boolean;
     leftoverWebhook?: boolean;
     env?: Record<string, string>;
+    /** What the fake's getMe says about groups. */
+    canJoinGroups?: boolean;
   } = {},
 ): Promise<ZaloHarness> {
   const fake = await new FakeZaloApi().start();
+  fake.canJoinGroups = options.canJoinGroups ?? false;
   // A webhook from an earlier deployment, which silently holds updates back from polling.
   if (options.leftoverWebhook)
     fake.webhook = { url: "https://old.example/webhooks/zalo", secret: "old-secret" };

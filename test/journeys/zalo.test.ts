@@ -324,3 +324,54 @@ describe("a bad Zalo token", () => {
     await bad.stop();
   });
 });
+
+describe("Zalo groups", () => {
+  const GROUP = "9f8e7d6c5b4a39281706";
+  /** A group member writes, mentioning the bot; resolves with the bot's new messages there. */
+  const inGroup = async (text: string, expect = 1) => {
+    const before = h.fake.textsTo(GROUP).length;
+    h.fake.groupText(GROUP, LAN, "Lan", text);
+    if (expect === 0) {
+      await new Promise((r) => setTimeout(r, 400));
+      return h.fake.textsTo(GROUP).slice(before);
+    }
+    await h.fake.until(() => h.fake.textsTo(GROUP).length >= before + expect);
+    return h.fake.textsTo(GROUP).slice(before);
+  };
+
+  it("work as on Telegram when getMe says the bot can join groups: /join links the group, chatter is ignored, announcements arrive", async () => {
+    h = await startZaloBot({ canJoinGroups: true });
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    const [linked] = await inGroup(`@Bot Thi Đua /join ${code(3)}`);
+    expect(linked).toContain("Ban Tuyên giáo Tỉnh ủy");
+    const chat = await h.t.app.deps.db.chat.findFirstOrThrow({ where: { platformChatId: GROUP } });
+    expect(chat).toMatchObject({ kind: "GROUP", unitId: 4 });
+    expect(await inGroup("@Bot Thi Đua cảm ơn nhé", 0)).toEqual([]);
+    const [status] = await inGroup("@Bot Thi Đua /tinhhinh");
+    expect(status).toContain("Tình hình báo cáo của Ban Tuyên giáo Tỉnh ủy");
+
+    await h.t.app.services.announcements.create({
+      blocId: 1,
+      actor: "operator",
+      leadChatId: null,
+      text: "Họp giao ban sáng thứ Hai",
+      photoKey: null,
+      audience: { units: [4] },
+    });
+    const { sender } = h.t.app.startDelivery([h.t.transport, h.adapter.transport]);
+    await sender.drainOnce();
+    expect(h.fake.textsTo(GROUP)).toContain("Họp giao ban sáng thứ Hai");
+    expect(h.fake.textsTo(LAN)).toContain("Họp giao ban sáng thứ Hai");
+  });
+
+  it("are left alone when getMe says the bot cannot join them", async () => {
+    h = await startZaloBot({ canJoinGroups: false });
+    expect(h.adapter.capabilities.groups).toBe(false);
+    const uses = async () =>
+      (await h.t.app.deps.db.inviteCode.aggregate({ _sum: { uses: true } }))._sum.uses;
+    const before = await uses();
+    expect(await inGroup(`@Bot Thi Đua /join ${code(3)}`, 0)).toEqual([]);
+    expect(await h.t.app.deps.db.chat.count({ where: { platformChatId: GROUP } })).toBe(0);
+    expect(await uses()).toBe(before);
+  });
+});

@@ -1,4 +1,5 @@
 import type { ChatAdapter, WebhookSpec } from "../../core/adapter.ts";
+import type { Capabilities } from "../../core/capabilities.ts";
 import type { ChatRef } from "../../core/inbound.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import {
@@ -41,7 +42,8 @@ export interface ZaloOptions {
  */
 export class ZaloAdapter implements ChatAdapter {
   readonly platform = "zalo" as const;
-  readonly capabilities = ZALO_CAPABILITIES;
+  /** Groups only where getMe says this bot may join them (most bots may not). */
+  capabilities: Capabilities = ZALO_CAPABILITIES;
   readonly transport: ZaloTransport;
   readonly client: ZaloClient;
   readonly webhook?: WebhookSpec;
@@ -89,7 +91,8 @@ export class ZaloAdapter implements ChatAdapter {
   }
 
   async #connect(signal: AbortSignal): Promise<void> {
-    await this.client.getMe(signal);
+    const me = await this.client.getMe(signal);
+    this.capabilities = { ...ZALO_CAPABILITIES, groups: me.can_join_groups === true };
     if (this.options.webhookUrl) {
       await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
       return;
@@ -127,6 +130,10 @@ export class ZaloAdapter implements ChatAdapter {
   async translate(raw: unknown): Promise<Translated> {
     const update = parseZaloUpdate(raw);
     if (!update) return { type: "none" };
+    // A group message for a bot Zalo says cannot be in groups: nothing safe to answer.
+    if (update.message?.chat.chat_type === "GROUP" && !this.capabilities.groups) {
+      return { type: "none" };
+    }
     const url = update.event_name === "message.image.received" ? photoUrlOf(update) : null;
     // Zalo's photo URLs have no known lifetime: fetched now; a failure is retried by
     // the pipeline, and after the last try the sender is asked to send it again.

@@ -49,6 +49,16 @@ export const photoUrlOf = (update: ZaloUpdate) =>
   update.message?.photo_url ?? update.message?.photo ?? null;
 
 /**
+ * In a group Zalo delivers only messages that mention the bot ("@Bot Thi Đua /join
+ * ABC"): the command after the mention is what the person said to the bot.
+ */
+function withoutMention(text: string, kind: "GROUP" | "PRIVATE"): string {
+  if (kind !== "GROUP") return text;
+  const command = /^@[^/\n]{1,60}?\s(\/\S[\s\S]*)$/u.exec(text.trim());
+  return command?.[1] ?? text;
+}
+
+/**
  * The core's event for an update. Photos come with their bytes already downloaded
  * (Zalo's URLs have no known lifetime), handed in as `photo`.
  */
@@ -74,7 +84,7 @@ export function toInboundEvent(
       : new Date(),
   };
   if (update.event_name === "message.text.received" && message.text !== undefined) {
-    const command = parseCommand(message.text);
+    const command = parseCommand(withoutMention(message.text, base.chat.kind));
     return {
       ...base,
       payload:
