@@ -20,12 +20,13 @@ import { Sender } from "./delivery/sender.ts";
 import { AnnouncementProgress } from "./features/announcements/progress.ts";
 import { identify } from "./features/membership/identity.ts";
 import { buildServices, FEATURES, type Services } from "./features/registry.ts";
-import type { MediaLinks } from "./http/mediaLinks.ts";
+import { SignedLinks } from "./http/signedLinks.ts";
 import { Translator } from "./i18n/translator.ts";
 import { InboundPipeline } from "./inbound/pipeline.ts";
 import type { Logger } from "./logger.ts";
 import { ConversationStore } from "./services/conversationStore.ts";
 import { LocalEvidenceStore } from "./storage/evidenceStore.ts";
+import { loadOrCreateKey } from "./storage/serverKey.ts";
 
 /*
  * The composition root of the platform-neutral bot: infrastructure, every feature's
@@ -43,6 +44,10 @@ export interface AppDeps {
 
 export interface App {
   router: Router<Services>;
+  /** Signed links this process makes: photos for Zalo (with a public address), downloads. */
+  links: { media: SignedLinks | null; downloads: SignedLinks };
+  /** Where this process's HTTP server listens, for links when PUBLIC_BASE_URL is unset. */
+  useLocalAddress(url: string): void;
   services: Services;
   translator: Translator;
   pipeline: InboundPipeline;
@@ -80,9 +85,27 @@ export function createApp(base: AppDeps): App {
   // The sender is created after the app (it needs the adapters' transports); until
   // then a nudge has nobody to wake, and the sender's own polling picks work up.
   let nudge: () => void = () => {};
+  // Links are made from PUBLIC_BASE_URL, or from where this process's server listens.
+  let localAddress = `http://127.0.0.1:${config.HTTP_PORT}`;
+  const baseUrl = () => config.PUBLIC_BASE_URL ?? localAddress;
+  const linkKey = loadOrCreateKey(
+    join(config.DATA_DIR, "keys", "link-signing.key"),
+    config.MEDIA_SIGNING_SECRET,
+  );
+  const downloads = new SignedLinks(
+    baseUrl,
+    "downloads",
+    config.DOWNLOAD_LINK_TTL_HOURS * 60 * MINUTE,
+    clock,
+    linkKey,
+  );
+  // Zalo fetches photos itself: only a public address will do.
+  const media = config.PUBLIC_BASE_URL
+    ? new SignedLinks(baseUrl, "media", config.MEDIA_LINK_TTL_SECONDS * 1000, clock, linkKey)
+    : null;
   let commands: () => CommandSpec<Services>[] = () => [];
   const services = buildServices(
-    { db, config, clock, translator, outbox, evidenceStore, nudge: () => nudge() },
+    { db, config, clock, translator, outbox, evidenceStore, downloads, nudge: () => nudge() },
     () => commands(),
   );
   const router = new Router<Services>({
@@ -148,6 +171,10 @@ export function createApp(base: AppDeps): App {
   };
 
   return {
+    links: { media, downloads },
+    useLocalAddress: (url) => {
+      localAddress = url;
+    },
     router,
     services,
     translator,
@@ -226,7 +253,8 @@ export function createApp(base: AppDeps): App {
 }
 
 /** The platform adapters the configuration asks for. */
-export function createAdapters(app: App, links: MediaLinks | null): ChatAdapter[] {
+export function createAdapters(app: App): ChatAdapter[] {
+  const links = app.links.media;
   const config = app.deps.config;
   const adapters: ChatAdapter[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {

@@ -69,7 +69,8 @@ export const configSchema = z
       }),
     DELIVERY_BACKOFF_MS: positiveInt(5_000),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    HTTP_HOST: z.string().default("0.0.0.0"),
+    /** Default: 0.0.0.0 with a platform (webhooks), 127.0.0.1 in console mode. */
+    HTTP_HOST: z.string().optional(),
     TELEGRAM_BOT_TOKEN: z
       .string()
       .regex(/^\d+:[A-Za-z0-9_-]+$/, {
@@ -103,6 +104,7 @@ export const configSchema = z
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     MEDIA_LINK_TTL_SECONDS: positiveInt(600),
     MEDIA_SIGNING_SECRET: z.string().min(16).optional(),
+    DOWNLOAD_LINK_TTL_HOURS: positiveInt(24),
   })
   .superRefine((env, ctx) => {
     if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET) {
@@ -179,6 +181,11 @@ export function secretsOf(config: Config): string[] {
     config.MEDIA_SIGNING_SECRET,
     config.INVITE_CODE_KEY,
   ].filter((s): s is string => Boolean(s));
+}
+
+/** Where the HTTP server listens: everywhere for webhooks, this machine only in console mode. */
+export function httpHost(config: Config): string {
+  return config.HTTP_HOST ?? (consoleChatEnabled(config) ? "127.0.0.1" : "0.0.0.0");
 }
 
 /** True when no platform token is set, so the console is the only way in. */

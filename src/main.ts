@@ -3,12 +3,18 @@ import { join } from "node:path";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
 import { type App, createAdapters, openApp } from "./app.ts";
-import { type Config, ConfigError, consoleChatEnabled, loadConfig, secretsOf } from "./config.ts";
+import {
+  type Config,
+  ConfigError,
+  consoleChatEnabled,
+  httpHost,
+  loadConfig,
+  secretsOf,
+} from "./config.ts";
 import { systemClock } from "./core/clock.ts";
 import { acquireInstanceLock, InstanceLockError } from "./db/instanceLock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
-import { MediaLinks } from "./http/mediaLinks.ts";
-import { startHttpServer } from "./http/server.ts";
+import { type HttpServerOptions, startHttpServer } from "./http/server.ts";
 import { armCrashPoint } from "./inbound/crashPoints.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
@@ -43,15 +49,7 @@ async function main(): Promise<void> {
   const db = app.deps.db;
   await seedOnFirstStart(app, config);
 
-  const links = config.PUBLIC_BASE_URL
-    ? new MediaLinks(
-        config.PUBLIC_BASE_URL,
-        config.MEDIA_LINK_TTL_SECONDS * 1000,
-        app.deps.clock,
-        config.MEDIA_SIGNING_SECRET,
-      )
-    : null;
-  const adapters = createAdapters(app, links);
+  const adapters = createAdapters(app);
   const { sender, progress } = app.startDelivery([
     new ConsoleTransport(say),
     ...adapters.map((a) => a.transport),
@@ -66,20 +64,32 @@ async function main(): Promise<void> {
       logger,
     ),
   ];
-  const http =
-    adapters.length > 0
-      ? await startHttpServer({
-          port: config.HTTP_PORT,
-          host: config.HTTP_HOST,
-          adapters,
-          ...(links
-            ? { media: { links, read: (key: string) => app.services.evidenceStore.get(key) } }
-            : {}),
-          receive: (adapter, raw) => app.pipeline.receive(adapter, raw),
-          health: () => app.healthReport(),
-          logger,
-        })
-      : null;
+  // Also in console mode, where it is bound to this machine only (HTTP_HOST's default).
+  const httpOptions: HttpServerOptions = {
+    port: config.HTTP_PORT,
+    host: httpHost(config),
+    adapters,
+    ...(app.links.media
+      ? {
+          media: {
+            links: app.links.media,
+            read: (key: string) => app.services.evidenceStore.get(key),
+          },
+        }
+      : {}),
+    downloads: { links: app.links.downloads, dir: join(config.DATA_DIR, "exports") },
+    receive: (adapter, raw) => app.pipeline.receive(adapter, raw),
+    health: () => app.healthReport(),
+    logger,
+  };
+  const http = await startHttpServer(httpOptions).catch(async (error: unknown) => {
+    // On a desktop the port may be taken by something else: the console takes any free one.
+    const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    if (!busy || !consoleChatEnabled(config)) throw error;
+    logger.warn({ port: config.HTTP_PORT }, "HTTP port in use: using a free one");
+    return startHttpServer({ ...httpOptions, port: 0 });
+  });
+  app.useLocalAddress(http.url);
   for (const adapter of adapters) await adapter.start();
 
   let stopping: Promise<void> | null = null;
@@ -90,7 +100,7 @@ async function main(): Promise<void> {
       await app.pipeline.stop();
       progress.stop();
       await sender.stop(2000);
-      await http?.close();
+      await http.close();
       await db.$disconnect();
     })();
     return stopping;

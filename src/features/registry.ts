@@ -4,6 +4,7 @@ import type { CommandSpec, Feature } from "../core/commands.ts";
 import type { Language } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
 import type { Outbox } from "../delivery/outbox.ts";
+import type { SignedLinks } from "../http/signedLinks.ts";
 import type { Translate, Translator } from "../i18n/translator.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import * as announcements from "./announcements/index.ts";
@@ -31,6 +32,8 @@ export interface ServiceDeps {
   translator: Translator;
   outbox: Outbox;
   evidenceStore: EvidenceStore;
+  /** Signed, expiring links to files under DATA_DIR/exports (GET /downloads/…). */
+  downloads: SignedLinks;
   /** Wakes the outbox's sender after something was enqueued. */
   nudge(): void;
 }

@@ -1,9 +1,14 @@
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { basename, extname, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
+import { getRequestListener } from "@hono/node-server";
+import { Hono } from "hono";
 import type { ChatAdapter } from "../core/adapter.ts";
 import type { ReceiveResult } from "../core/port.ts";
 import type { Logger } from "../logger.ts";
-import type { MediaLinks } from "./mediaLinks.ts";
+import type { SignedLinks } from "./signedLinks.ts";
 import {
   ForgedRequestLog,
   storeWebhookBody,
@@ -19,11 +24,15 @@ export interface HttpServerOptions {
   host: string;
   adapters: ChatAdapter[];
   /** Serves stored images under signed, expiring links (for Zalo, which takes URLs only). */
-  media?: { links: MediaLinks; read: (storageKey: string) => Promise<Uint8Array> };
+  media?: { links: SignedLinks; read: (storageKey: string) => Promise<Uint8Array> };
+  /** Serves export files (under `dir`) under signed, expiring links. */
+  downloads?: { links: SignedLinks; dir: string };
   /** Stores a webhook update through the inbound pipeline. */
   receive: (adapter: ChatAdapter, raw: unknown) => Promise<ReceiveResult>;
   /** The health report and whether it is healthy (503 when not). */
   health: () => Promise<{ ok: boolean } & Record<string, unknown>>;
+  /** More routes on the same application (the dashboard). */
+  routes?: (web: Hono) => void;
   logger: Logger;
 }
 
@@ -66,32 +75,95 @@ function reply(res: ServerResponse, status: number, body: string, type = "applic
 }
 
 /**
- * The bot's one HTTP server: /healthz, and a webhook route per platform at
- * /webhooks/<platform> (src/http/webhook.ts checks the secret and stores the update).
+ * The routes everything but webhooks goes through: /healthz, signed media and
+ * downloads, and whatever `routes` adds (the dashboard), on Hono.
+ */
+function webApplication(options: HttpServerOptions): Hono {
+  const web = new Hono();
+  web.get("/healthz", async (c) => {
+    const report = await options.health();
+    return c.json(report, report.ok ? 200 : 503);
+  });
+  const media = options.media;
+  if (media) {
+    web.get("/media/:token", async (c) => {
+      const key = media.links.verify(c.req.param("token"));
+      if (!key) return c.json({ ok: false, error: "expired or invalid link" }, 404);
+      const bytes = await media.read(key);
+      return c.body(Buffer.from(bytes), 200, {
+        "content-type": imageType(key),
+        "cache-control": "private, max-age=300",
+      });
+    });
+  }
+  const downloads = options.downloads;
+  if (downloads) {
+    web.get("/downloads/:token", (c) => {
+      const name = downloads.links.verify(c.req.param("token"));
+      const file = name ? exportFile(downloads.dir, name) : null;
+      if (!file) return c.text(GONE_TEXT, 404);
+      const stream = Readable.toWeb(createReadStream(file.path)) as ReadableStream;
+      return c.body(stream, 200, {
+        "content-type": file.type,
+        "content-length": String(file.size),
+        "content-disposition": `attachment; filename="${file.ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+        "cache-control": "private, no-store",
+      });
+    });
+  }
+  options.routes?.(web);
+  web.notFound((c) => c.json({ ok: false, error: "not found" }, 404));
+  web.onError((error, c) => {
+    options.logger.error({ err: error }, "http request failed");
+    return c.json({ ok: false }, 500);
+  });
+  return web;
+}
+
+const GONE_TEXT =
+  "Liên kết đã hết hạn hoặc không đúng. Hãy gửi lại /xuat trong Zalo hoặc Telegram.\n" +
+  "This link has expired or is wrong. Send /export again in Zalo or Telegram.";
+
+const imageType = (key: string) => {
+  const extension = key.split(".").pop() ?? "";
+  return extension === "png" ? "image/png" : extension === "webp" ? "image/webp" : "image/jpeg";
+};
+
+const FILE_TYPES: Record<string, string> = {
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  csv: "text/csv; charset=utf-8",
+  zip: "application/zip",
+};
+
+/** The export a link names, only inside the exports folder, and only if it is still there. */
+function exportFile(dir: string, name: string) {
+  const root = resolve(dir);
+  const path = resolve(root, name);
+  if (!path.startsWith(`${root}${sep}`)) return null;
+  const type = FILE_TYPES[extname(path).slice(1)];
+  if (!type || !existsSync(path)) return null;
+  const fileName = basename(path);
+  return {
+    path,
+    type,
+    size: statSync(path).size,
+    name: fileName,
+    ascii: fileName.replace(/[^\x20-\x7e]|"/g, "_"),
+  };
+}
+
+/**
+ * The bot's one HTTP server. Webhooks (/webhooks/<platform>) are answered by a
+ * hand-written handler because they must refuse a stranger before reading a byte
+ * of the body and then close the socket (src/http/webhook.ts checks the secret and
+ * stores the update); everything else goes to the Hono application.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const forged = new ForgedRequestLog(options.logger);
+  const web = getRequestListener(webApplication(options).fetch);
   const server: Server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      if (req.method === "GET" && path === "/healthz") {
-        const report = await options.health();
-        reply(res, report.ok ? 200 : 503, JSON.stringify(report));
-        return;
-      }
-      const media = /^\/media\/([A-Za-z0-9_.-]+)$/.exec(path);
-      if (req.method === "GET" && media && options.media) {
-        const key = options.media.links.verify(media[1] ?? "");
-        if (!key)
-          return reply(res, 404, JSON.stringify({ ok: false, error: "expired or invalid link" }));
-        const bytes = await options.media.read(key);
-        const extension = key.split(".").pop() ?? "";
-        const type =
-          extension === "png" ? "image/png" : extension === "webp" ? "image/webp" : "image/jpeg";
-        res.writeHead(200, { "content-type": type, "cache-control": "private, max-age=300" });
-        res.end(Buffer.from(bytes));
-        return;
-      }
       const webhook = /^\/webhooks\/([a-z]+)$/.exec(path);
       const adapter =
         webhook && options.adapters.find((a) => a.platform === webhook[1] && a.webhook);
@@ -110,7 +182,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         reply(res, answer.status, answer.body);
         return;
       }
-      reply(res, 404, JSON.stringify({ ok: false, error: "not found" }));
+      await web(req, res);
     } catch (error) {
       options.logger.error({ err: error }, "http request failed");
       if (!res.headersSent) reply(res, 500, JSON.stringify({ ok: false }));
@@ -120,7 +192,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.maxConnections = 1024;
-  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   options.logger.info({ port }, "http server listening");
   return {

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { TelegramAdapter } from "../../src/adapters/telegram/adapter.ts";
 import type { ChatAdapter } from "../../src/core/adapter.ts";
 import type { RateLimits } from "../../src/core/transport.ts";
@@ -42,10 +43,12 @@ export async function startTelegramBot(
     port: 0,
     host: "127.0.0.1",
     adapters,
+    downloads: { links: t.app.links.downloads, dir: join(t.dir, "exports") },
     receive: (source, raw) => t.app.pipeline.receive(source, raw),
     health: () => t.app.healthReport(),
     logger: t.app.deps.logger,
   });
+  t.app.useLocalAddress(http.url);
   const adapter = new TelegramAdapter(t.app.port, {
     token: fake.token,
     apiRoot: fake.url,

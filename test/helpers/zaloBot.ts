@@ -1,8 +1,9 @@
+import { join } from "node:path";
 import { ZaloAdapter } from "../../src/adapters/zalo/adapter.ts";
 import type { ChatAdapter } from "../../src/core/adapter.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
-import { MediaLinks } from "../../src/http/mediaLinks.ts";
 import { type RunningServer, startHttpServer } from "../../src/http/server.ts";
+import { SignedLinks } from "../../src/http/signedLinks.ts";
 import { FakeZaloApi } from "../fakes/zaloApi.ts";
 import { createTestApp, type TestApp } from "./testApp.ts";
 
@@ -46,20 +47,24 @@ export async function startZaloBot(
   t.clock.follow();
   const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
   const adapters: ChatAdapter[] = [];
-  let links: MediaLinks | null = null;
+  let links: SignedLinks | null = null;
   const http = await startHttpServer({
     port: 0,
     host: "127.0.0.1",
     adapters,
     media: {
-      links: { verify: (token: string) => links?.verify(token) ?? null } as MediaLinks,
+      links: { verify: (token: string) => links?.verify(token) ?? null } as SignedLinks,
       read: (key) => t.app.services.evidenceStore.get(key),
     },
+    downloads: { links: t.app.links.downloads, dir: join(t.dir, "exports") },
     receive: (source, raw) => t.app.pipeline.receive(source, raw),
     health: () => t.app.healthReport(),
     logger: t.app.deps.logger,
   });
-  if (options.publicMedia) links = new MediaLinks(http.url, 60_000, t.clock);
+  t.app.useLocalAddress(http.url);
+  if (options.publicMedia) {
+    links = new SignedLinks(() => http.url, "media", 60_000, t.clock, "test-signing-key");
+  }
   const adapter = new ZaloAdapter(t.app.port, {
     token: fake.token,
     apiRoot: fake.url,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ZaloAdapter } from "../../src/adapters/zalo/adapter.ts";
 import { png } from "../helpers/images.ts";
+import { readXlsx } from "../helpers/xlsxReader.ts";
 import { startZaloBot, ZALO_SECRET, type ZaloHarness } from "../helpers/zaloBot.ts";
 
 let h: ZaloHarness;
@@ -373,5 +374,45 @@ describe("Zalo groups", () => {
     expect(await inGroup(`@Bot Thi Đua /join ${code(3)}`, 0)).toEqual([]);
     expect(await h.t.app.deps.db.chat.count({ where: { platformChatId: GROUP } })).toBe(0);
     expect(await uses()).toBe(before);
+  });
+});
+
+describe("/export on Zalo", () => {
+  it("answers the lead with signed download links that open the files, and expire", async () => {
+    h = await startZaloBot();
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    h.fake.image(LAN, "Lan", png(30, 30, 8), { caption: "#xanhsachdep" });
+    await h.fake.until(() => h.fake.textsTo(LAN).some((m) => m.includes("✅")));
+    const LEAD = "1a2b3c4d5e6f70819203";
+    const invite = await h.t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await h.say(LEAD, `/join ${invite.code}`, 2);
+    const [answer = ""] = await h.say(LEAD, "/xuat");
+    expect(answer).toContain("Tải về (liên kết dùng được đến");
+    expect(answer).not.toContain("npm run");
+    const urls = answer.match(/http:\/\/127\.0\.0\.1:\d+\/downloads\/\S+/g) ?? [];
+    expect(urls).toHaveLength(3);
+
+    const xlsx = await fetch(urls[0] ?? "");
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get("content-disposition")).toContain(".xlsx");
+    expect(xlsx.headers.get("cache-control")).toBe("private, no-store");
+    const rows = readXlsx(new Uint8Array(await xlsx.arrayBuffer()));
+    expect(rows).toHaveLength(1 + 7 * 3);
+    const zip = await fetch(urls[2] ?? "");
+    expect(zip.headers.get("content-type")).toBe("application/zip");
+    expect((await zip.arrayBuffer()).byteLength).toBeGreaterThan(100);
+
+    // A link altered by one character, or used after it expired, opens nothing.
+    const forged = `${urls[0]?.slice(0, -1)}${urls[0]?.endsWith("A") ? "B" : "A"}`;
+    const refused = await fetch(forged);
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).toContain("Liên kết đã hết hạn hoặc không đúng");
+    h.t.clock.advance(25 * 60 * 60 * 1000);
+    expect((await fetch(urls[1] ?? "")).status).toBe(404);
   });
 });

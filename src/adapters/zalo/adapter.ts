@@ -10,8 +10,8 @@ import {
   type UpdateRef,
 } from "../../core/port.ts";
 import type { RateLimits } from "../../core/transport.ts";
-import type { MediaLinks } from "../../http/mediaLinks.ts";
 import { fetchOutbound, OutboundRefused } from "../../http/outboundFetch.ts";
+import type { SignedLinks } from "../../http/signedLinks.ts";
 import { runPlatformLoop } from "../platformLoop.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { type FetchLike, ZaloClient } from "./client.ts";
@@ -26,7 +26,7 @@ export interface ZaloOptions {
   webhookSecret?: string;
   pollTimeoutSeconds: number;
   limits: RateLimits;
-  mediaLinks: MediaLinks | null;
+  mediaLinks: SignedLinks | null;
   maxPhotoBytes: number;
   /** How long the next photo of a burst is waited for. */
   photoBurstMs: number;

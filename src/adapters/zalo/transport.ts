@@ -2,7 +2,7 @@ import { PlatformError } from "../../core/errors.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import { splitText } from "../../core/splitText.ts";
 import type { RateLimits, SendTarget, Transport } from "../../core/transport.ts";
-import type { MediaLinks } from "../../http/mediaLinks.ts";
+import type { SignedLinks } from "../../http/signedLinks.ts";
 import { ZALO_CAPABILITIES } from "./capabilities.ts";
 import { ZaloApiError, type ZaloClient, ZaloNetworkError } from "./client.ts";
 
@@ -39,7 +39,7 @@ export class ZaloTransport implements Transport {
     private readonly client: ZaloClient,
     readonly limits: RateLimits,
     private readonly store: { put(bytes: Uint8Array, extension: string): Promise<{ key: string }> },
-    private readonly links: MediaLinks | null,
+    private readonly links: SignedLinks | null,
     private readonly photoNote: string,
   ) {}
 

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import ExcelJS from "exceljs";
 import { Zip, ZipPassThrough } from "fflate";
 import type { OutboundDocument } from "../../core/outbound.ts";
 import type { Db } from "../../db/client.ts";
+import type { SignedLinks } from "../../http/signedLinks.ts";
 import { formatDateTime, wallClockIn } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
@@ -112,7 +113,24 @@ export class ExportService {
     private readonly db: Db,
     private readonly store: EvidenceStore,
     private readonly exportsDir: string,
+    private readonly downloads: SignedLinks,
   ) {}
+
+  /**
+   * A signed link for each file, served by the bot's HTTP server until the link
+   * expires (or the file is pruned): how an export reaches a lead on Zalo.
+   */
+  downloadLinks(files: OutboundDocument[]): { file: OutboundDocument; url: string }[] {
+    return files.map((file) => ({
+      file,
+      url: this.downloads.url(relative(this.exportsDir, file.path)),
+    }));
+  }
+
+  /** Until when a link made now works. */
+  linksExpireAt(): Date {
+    return this.downloads.expiresAt();
+  }
 
   async build(
     campaign: CampaignSummary,

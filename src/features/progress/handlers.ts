@@ -58,18 +58,25 @@ async function progress(ctx: Ctx, args: string): Promise<void> {
 async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
   const campaign = await campaignFromArgs(ctx, args, "export");
   if (!campaign || !ctx.actor) return;
-  if (!ctx.capabilities.documents) {
-    ctx.reply(ctx.t("progress:export_no_documents", { id: campaign.id }));
-    return;
-  }
   const result = await ctx.services.exports.build(campaign, ctx.actor.timezone, ctx.t);
+  // Every platform gets links (a phone opens them in its browser); where the app
+  // carries documents, the files come too.
+  const links = ctx.services.exports
+    .downloadLinks(result.files)
+    .map(({ file, url }) => `• ${file.fileName}\n${url}`);
   ctx.reply({
-    text: ctx.t("progress:export_ready", {
-      title: campaign.title,
-      rows: result.rows,
-      photos: result.photos,
-    }),
-    documents: result.files,
+    text: [
+      ctx.t("progress:export_ready", {
+        title: campaign.title,
+        rows: result.rows,
+        photos: result.photos,
+      }),
+      ctx.t("progress:export_links", {
+        until: formatDateTime(ctx.services.exports.linksExpireAt(), ctx.actor.timezone),
+      }),
+      ...links,
+    ].join("\n"),
+    ...(ctx.capabilities.documents ? { documents: result.files } : {}),
   });
 }
 

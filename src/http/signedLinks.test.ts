@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.ts";
-import { MediaLinks } from "./mediaLinks.ts";
+import { SignedLinks } from "./signedLinks.ts";
 
 describe("signed media links", () => {
   const clock = new ManualClock("2026-03-02T00:00:00Z");
-  const links = new MediaLinks("https://bot.example.vn/", 600_000, clock, "secret");
+  const links = new SignedLinks(() => "https://bot.example.vn/", "media", 600_000, clock, "secret");
   const token = (url: string) => url.split("/media/")[1] ?? "";
 
   it("grant the storage key they were made for, until they expire", () => {
@@ -22,6 +22,19 @@ describe("signed media links", () => {
     expect(links.verify(`${otherKey}.${expires}.${signature}`)).toBeNull();
     expect(links.verify(`${key}.${Number(expires) + 1000}.${signature}`)).toBeNull();
     expect(links.verify("garbage")).toBeNull();
-    expect(new MediaLinks("https://x", 600_000, clock, "other").verify(token(url))).toBeNull();
+    expect(
+      new SignedLinks(() => "https://x", "media", 600_000, clock, "other").verify(token(url)),
+    ).toBeNull();
+  });
+
+  it("never open another route: a photo's link is not a download", () => {
+    const downloads = new SignedLinks(
+      () => "https://bot.example.vn/",
+      "downloads",
+      600_000,
+      clock,
+      "secret",
+    );
+    expect(downloads.verify(token(links.url("ab/abcdef.jpg")))).toBeNull();
   });
 });
