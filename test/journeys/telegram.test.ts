@@ -170,7 +170,7 @@ describe("Telegram, long polling", () => {
       ]);
       await h.press(501, lan, "Đã hoàn thành");
       expect(await h.say(501, lan, "Đã tổng vệ sinh, trồng thêm cây xanh")).toEqual([
-        "Gửi ảnh minh chứng (có thể gửi nhiều ảnh), rồi bấm Xong.",
+        "Gửi ảnh minh chứng (có thể gửi nhiều ảnh), rồi bấm Không có ảnh.",
       ]);
       const before = h.fake.textsIn(501).length;
       for (const seed of [1, 2, 3]) h.fake.photo(501, lan, png(40, 30, seed), { album: "album-1" });

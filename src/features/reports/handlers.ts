@@ -162,15 +162,12 @@ async function readNote(ctx: Ctx, input: StepInput, raw: unknown): Promise<void>
   askPhotos(ctx, { ...(raw as ReportData), note: parsed.data });
 }
 
-function askPhotos(ctx: Ctx, data: ReportData, text = ctx.t("reports:ask_photos")): void {
+function askPhotos(ctx: Ctx, data: ReportData, text?: string): void {
+  // The prompt names the one choice as it is labelled now: "Xong", or "Không có ảnh".
+  const done = ctx.t(data.photos.length ? "reports:photos_done" : "reports:no_photos");
   ctx.reply({
-    text,
-    choices: [
-      {
-        id: "done",
-        label: ctx.t(data.photos.length ? "reports:photos_done" : "reports:no_photos"),
-      },
-    ],
+    text: text ?? ctx.t("reports:ask_photos", { done }),
+    choices: [{ id: "done", label: done }],
   });
   ctx.flow.goto(FLOW, "photos", data);
 }
