@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { png, realJpeg } from "../helpers/images.ts";
+import { png } from "../helpers/images.ts";
 import { startTelegramBot, type TelegramHarness } from "../helpers/telegramBot.ts";
 import { startZaloBot, type ZaloHarness } from "../helpers/zaloBot.ts";
 
