@@ -105,7 +105,17 @@ export function createApp(base: AppDeps): App {
     : null;
   let commands: () => CommandSpec<Services>[] = () => [];
   const services = buildServices(
-    { db, config, clock, translator, outbox, evidenceStore, downloads, nudge: () => nudge() },
+    {
+      db,
+      config,
+      clock,
+      translator,
+      outbox,
+      evidenceStore,
+      downloads,
+      baseUrl,
+      nudge: () => nudge(),
+    },
     () => commands(),
   );
   const router = new Router<Services>({

@@ -105,6 +105,9 @@ export const configSchema = z
     MEDIA_LINK_TTL_SECONDS: positiveInt(600),
     MEDIA_SIGNING_SECRET: z.string().min(16).optional(),
     DOWNLOAD_LINK_TTL_HOURS: positiveInt(24),
+    WEB_LOGIN_TTL_MINUTES: positiveInt(10),
+    WEB_SESSION_IDLE_HOURS: positiveInt(8),
+    WEB_SESSION_MAX_DAYS: positiveInt(30),
   })
   .superRefine((env, ctx) => {
     if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET) {

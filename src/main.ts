@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
+import { TelegramAdapter } from "./adapters/telegram/adapter.ts";
 import { type App, createAdapters, openApp } from "./app.ts";
 import {
   type Config,
@@ -19,6 +20,7 @@ import { armCrashPoint } from "./inbound/crashPoints.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
 import { pruneExpired } from "./services/housekeeping.ts";
+import { dashboardRoutes } from "./web/routes.tsx";
 
 /* The process around the app: config, lock, migrations, adapters, HTTP, timers, signals. */
 
@@ -80,6 +82,16 @@ async function main(): Promise<void> {
     downloads: { links: app.links.downloads, dir: join(config.DATA_DIR, "exports") },
     receive: (adapter, raw) => app.pipeline.receive(adapter, raw),
     health: () => app.healthReport(),
+    routes: dashboardRoutes({
+      services: app.services,
+      db,
+      translator: app.translator,
+      clock: app.deps.clock,
+      dataDir: config.DATA_DIR,
+      secureCookies: config.PUBLIC_BASE_URL?.startsWith("https:") ?? false,
+      telegramUsername: () =>
+        adapters.find((a): a is TelegramAdapter => a instanceof TelegramAdapter)?.username ?? "",
+    }),
     logger,
   };
   const http = await startHttpServer(httpOptions).catch(async (error: unknown) => {
@@ -123,7 +135,9 @@ async function main(): Promise<void> {
   }
   const interactive = Boolean(process.stdin.isTTY);
   say("");
-  say(`thidua-bot console. You are "${DEMO_LEAD}" (the demo bloc's lead). Try /help, /progress.`);
+  say(
+    `thidua-bot console. You are "${DEMO_LEAD}" (the demo bloc's lead). Try /help, /progress, /web.`,
+  );
   say('To act as an officer: ":as lan", then "/join <code>". Type :help for console commands.');
   if (interactive) say(CONSOLE_HELP);
   await runConsoleRepl(app.consoleChat(DEMO_LEAD), {

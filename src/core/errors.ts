@@ -23,6 +23,7 @@ export const APP_ERROR_CODES = [
   "role_unchanged",
   "role_needs_unit",
   "last_lead",
+  "web_link_too_many",
   "nothing_to_report",
   "campaign_wrong_state",
   "no_unit",

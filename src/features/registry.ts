@@ -17,6 +17,7 @@ import * as membership from "./membership/index.ts";
 import * as progress from "./progress/index.ts";
 import * as reminders from "./reminders/index.ts";
 import * as reports from "./reports/index.ts";
+import * as web from "./web/index.ts";
 
 /*
  * Every feature folder registers itself here with one line: the services it
@@ -34,6 +35,8 @@ export interface ServiceDeps {
   evidenceStore: EvidenceStore;
   /** Signed, expiring links to files under DATA_DIR/exports (GET /downloads/…). */
   downloads: SignedLinks;
+  /** Where people reach the bot's HTTP server (PUBLIC_BASE_URL, or the local address). */
+  baseUrl(): string;
   /** Wakes the outbox's sender after something was enqueued. */
   nudge(): void;
 }
@@ -58,7 +61,8 @@ export type Services = CoreServices &
   ReturnType<typeof progress.provides> &
   ReturnType<typeof exports.provides> &
   ReturnType<typeof announcements.provides> &
-  ReturnType<typeof reminders.provides>;
+  ReturnType<typeof reminders.provides> &
+  ReturnType<typeof web.provides>;
 
 export interface FeatureModule {
   name: string;
@@ -77,6 +81,7 @@ export const FEATURES: readonly FeatureModule[] = [
   exports.feature,
   announcements.feature,
   reminders.feature,
+  web.feature,
   help.feature,
 ];
 

@@ -44,6 +44,11 @@ export class TelegramAdapter implements ChatAdapter {
   readonly #status: AdapterStatus;
   readonly #stop = new AbortController();
   #username = "";
+
+  /** The bot's @username once connected (deep links are made from it); "" before. */
+  get username(): string {
+    return this.#username;
+  }
   #offset = 0;
   #loop: Promise<void> | null = null;
 

@@ -107,6 +107,46 @@ export class AnnouncementService {
     return row;
   }
 
+  /** Each chat an announcement went to, with who reads it there and how it ended. */
+  async deliveries(blocId: number, announcementId: number) {
+    await this.get(blocId, announcementId);
+    const rows = await this.db.delivery.findMany({
+      where: { announcementId },
+      orderBy: { id: "asc" },
+      select: {
+        id: true,
+        platform: true,
+        platformChatId: true,
+        chatKind: true,
+        status: true,
+        lastError: true,
+        chatId: true,
+      },
+    });
+    const [chats, accounts] = await Promise.all([
+      this.db.chat.findMany({
+        where: { id: { in: rows.flatMap((r) => (r.chatId ? [r.chatId] : [])) } },
+        select: { id: true, unit: { select: { name: true } } },
+      }),
+      this.db.account.findMany({
+        where: { member: { blocId } },
+        select: { platform: true, platformUserId: true, member: { select: { displayName: true } } },
+      }),
+    ]);
+    const unitOf = new Map(chats.map((c) => [c.id, c.unit?.name ?? null]));
+    const personOf = new Map(
+      accounts.map((a) => [`${a.platform}:${a.platformUserId}`, a.member.displayName]),
+    );
+    return rows.map((r) => ({
+      ...r,
+      unitName: r.chatId ? (unitOf.get(r.chatId) ?? null) : null,
+      person:
+        r.chatKind === "PRIVATE"
+          ? (personOf.get(`${r.platform}:${r.platformChatId}`) ?? null)
+          : null,
+    }));
+  }
+
   async retryFailed(blocId: number, announcementId: number, actor: AuditActor): Promise<number> {
     await this.get(blocId, announcementId);
     const count = await this.outbox.retryFailed(announcementId);

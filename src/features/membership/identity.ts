@@ -34,18 +34,33 @@ export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
     ? { id: chatRow.id, blocId: chatRow.blocId, unitId: chatRow.unitId }
     : null;
   const member = account?.member;
-  const actor: Actor | null = member
-    ? {
-        memberId: member.id,
-        displayName: member.displayName,
-        role: roleSchema.parse(member.role),
-        blocId: member.blocId,
-        blocName: member.bloc.name,
-        timezone: member.bloc.timezone,
-        unitId: member.unitId,
-        unitName: member.unit?.name ?? null,
-        language: languageSchema.catch("vi").parse(member.language),
-      }
-    : null;
-  return { actor, chat };
+  return { actor: member ? actorOf(member) : null, chat };
+}
+
+type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
+
+const findMember = (db: Db, memberId: number) =>
+  db.member.findFirst({
+    where: { id: memberId, removedAt: null },
+    include: { bloc: true, unit: true },
+  });
+
+function actorOf(member: MemberRow): Actor {
+  return {
+    memberId: member.id,
+    displayName: member.displayName,
+    role: roleSchema.parse(member.role),
+    blocId: member.blocId,
+    blocName: member.bloc.name,
+    timezone: member.bloc.timezone,
+    unitId: member.unitId,
+    unitName: member.unit?.name ?? null,
+    language: languageSchema.catch("vi").parse(member.language),
+  };
+}
+
+/** The member behind a dashboard session, as chat handlers see them; null once removed. */
+export async function actorById(db: Db, memberId: number): Promise<Actor | null> {
+  const member = await findMember(db, memberId);
+  return member ? actorOf(member) : null;
 }

@@ -6,25 +6,17 @@ import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
 
 type Tx = Prisma.TransactionClient;
 
-/** Listeners told when a member leaves or changes role (the dashboard ends their sessions). */
-export type RosterListener = (tx: Tx, memberId: number) => Promise<void>;
-
 /**
  * The lead's housekeeping of who is in the bloc: remove a member, change a role.
  * A removed member's reports stay (they are the unit's); their accounts go, so the
- * bot no longer knows them, and nothing queued reaches their chats any more.
+ * bot no longer knows them, nothing queued reaches their chats any more, and their
+ * dashboard sessions end (a role change ends them too).
  */
 export class RosterService {
-  readonly #listeners: RosterListener[] = [];
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
-
-  onChange(listener: RosterListener): void {
-    this.#listeners.push(listener);
-  }
 
   async get(blocId: number, memberId: number) {
     const member = await this.db.member.findFirst({
@@ -58,8 +50,8 @@ export class RosterService {
         });
       }
       await tx.account.deleteMany({ where: { memberId } });
+      await tx.webSession.deleteMany({ where: { memberId } });
       await tx.member.update({ where: { id: memberId }, data: { removedAt: now } });
-      for (const listener of this.#listeners) await listener(tx, memberId);
       await recordAudit(tx, {
         actor,
         action: "member.remove",
@@ -82,7 +74,8 @@ export class RosterService {
       if (role !== "LEAD" && member.unitId === null) throw new AppError("role_needs_unit");
       if (member.role === "LEAD") await this.#keepALead(tx, blocId, memberId);
       await tx.member.update({ where: { id: memberId }, data: { role } });
-      for (const listener of this.#listeners) await listener(tx, memberId);
+      // What a browser may see follows the role: it signs in again with /web.
+      await tx.webSession.deleteMany({ where: { memberId } });
       await recordAudit(tx, {
         actor,
         action: "member.role",

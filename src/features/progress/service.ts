@@ -1,6 +1,8 @@
+import type { Clock } from "../../core/clock.ts";
 import type { Db } from "../../db/client.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { ReportStatus } from "../reports/schema.ts";
+import { type CampaignGrid, campaignGrid } from "./grid.ts";
 
 export interface DeadlineProgress {
   deadlineId: number;
@@ -16,7 +18,15 @@ export interface DeadlineProgress {
 
 /** Who has reported what, per deadline, for the lead. Two queries per campaign. */
 export class ProgressService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Units × deadlines with each cell's state and photo count, and arrivals per day. */
+  grid(campaign: CampaignSummary, timezone: string): Promise<CampaignGrid> {
+    return campaignGrid(this.db, campaign, timezone, this.clock.now());
+  }
 
   async forCampaign(campaign: CampaignSummary): Promise<DeadlineProgress[]> {
     const [units, reports] = await Promise.all([

@@ -218,4 +218,23 @@ export class ReportService {
   history(reportId: number) {
     return this.db.reportRevision.findMany({ where: { reportId }, orderBy: { id: "asc" } });
   }
+
+  /** A unit's reports in the bloc, newest deadline first, each with every version and photo. */
+  unitReports(blocId: number, unitId: number) {
+    return this.db.report.findMany({
+      where: { unitId, unit: { blocId } },
+      include: {
+        deadline: { select: { dueAt: true, campaign: { select: { id: true, title: true } } } },
+        revisions: {
+          orderBy: { id: "asc" },
+          include: { member: { select: { displayName: true } } },
+        },
+        evidence: {
+          orderBy: { id: "asc" },
+          select: { sha256: true, receivedAt: true, member: { select: { displayName: true } } },
+        },
+      },
+      orderBy: { deadline: { dueAt: "desc" } },
+    });
+  }
 }

@@ -1,0 +1,89 @@
+import type { Db, Prisma } from "../../db/client.ts";
+
+export interface GalleryFilter {
+  campaignId?: number;
+  deadlineId?: number;
+  unitId?: number;
+}
+
+export interface GalleryPhoto {
+  sha256: string;
+  unitName: string;
+  sender: string;
+  receivedAt: Date;
+  dueAt: Date;
+  campaignTitle: string;
+  caption: string;
+  width: number | null;
+  height: number | null;
+}
+
+const PHOTO_FIELDS = {
+  sha256: true,
+  caption: true,
+  width: true,
+  height: true,
+  receivedAt: true,
+  unit: { select: { name: true } },
+  member: { select: { displayName: true } },
+  report: {
+    select: { deadline: { select: { dueAt: true, campaign: { select: { title: true } } } } },
+  },
+} as const;
+
+type PhotoRow = Prisma.EvidenceGetPayload<{ select: typeof PHOTO_FIELDS }>;
+
+const toPhoto = (r: PhotoRow): GalleryPhoto => ({
+  sha256: r.sha256,
+  unitName: r.unit.name,
+  sender: r.member.displayName,
+  receivedAt: r.receivedAt,
+  dueAt: r.report.deadline.dueAt,
+  campaignTitle: r.report.deadline.campaign.title,
+  caption: r.caption,
+  width: r.width,
+  height: r.height,
+});
+
+/**
+ * The bloc's evidence as the dashboard shows it. Photos are addressed by their
+ * SHA-256 (unguessable), and only inside the viewer's bloc and, for a unit's
+ * members, their unit.
+ */
+export class GalleryService {
+  constructor(private readonly db: Db) {}
+
+  async list(blocId: number, filter: GalleryFilter, take = 200): Promise<GalleryPhoto[]> {
+    const rows = await this.db.evidence.findMany({
+      where: {
+        unit: { blocId },
+        ...(filter.unitId ? { unitId: filter.unitId } : {}),
+        report: {
+          ...(filter.deadlineId ? { deadlineId: filter.deadlineId } : {}),
+          ...(filter.campaignId ? { deadline: { campaignId: filter.campaignId } } : {}),
+        },
+      },
+      select: PHOTO_FIELDS,
+      orderBy: { id: "desc" },
+      take,
+    });
+    return rows.map(toPhoto);
+  }
+
+  /** One photo and where its bytes are, if the viewer may see it; null otherwise. */
+  async find(
+    sha256: string,
+    viewer: { blocId: number; unitId: number | null; lead: boolean },
+  ): Promise<(GalleryPhoto & { storageKey: string; mimeType: string }) | null> {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
+    const row = await this.db.evidence.findFirst({
+      where: {
+        sha256,
+        unit: { blocId: viewer.blocId },
+        ...(viewer.lead ? {} : { unitId: viewer.unitId ?? -1 }),
+      },
+      select: { ...PHOTO_FIELDS, storageKey: true, mimeType: true },
+    });
+    return row ? { ...toPhoto(row), storageKey: row.storageKey, mimeType: row.mimeType } : null;
+  }
+}

@@ -1,0 +1,95 @@
+import type { GalleryFilter, GalleryPhoto } from "../../features/evidence/gallery.ts";
+import { formatDateTime } from "../../i18n/datetime.ts";
+import { Page, type PageViewer } from "../layout.tsx";
+
+interface Option {
+  id: number;
+  label: string;
+}
+
+/** Every photo of the bloc, newest first, filtered by campaign, deadline and unit. */
+export function GalleryPage(props: {
+  viewer: PageViewer;
+  photos: GalleryPhoto[];
+  filter: GalleryFilter;
+  campaigns: Option[];
+  deadlines: Option[];
+  units: Option[];
+}) {
+  const { viewer, filter } = props;
+  const { t } = viewer;
+  const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
+  const select = (name: string, label: string, options: Option[], value?: number) => (
+    <>
+      <label for={name}>{label}</label>
+      <select id={name} name={name}>
+        <option value="">{t("web:gallery.all")}</option>
+        {options.map((o) => (
+          <option value={String(o.id)} selected={o.id === value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+  return (
+    <Page viewer={viewer} title={t("web:gallery.title")} path="/web/gallery">
+      <form method="get" action="/web/gallery" class="card">
+        {select("campaign", t("web:gallery.campaign"), props.campaigns, filter.campaignId)}
+        {props.deadlines.length
+          ? select("deadline", t("web:gallery.deadline"), props.deadlines, filter.deadlineId)
+          : null}
+        {select("unit", t("web:gallery.unit"), props.units, filter.unitId)}
+        <p>
+          <button type="submit">{t("web:gallery.filter")}</button>
+        </p>
+      </form>
+      <p class="muted">{t("web:gallery.count", { count: props.photos.length })}</p>
+      <div class="gallery">
+        {props.photos.map((p) => (
+          <figure>
+            <a href={`/web/photos/${p.sha256}`}>
+              <img
+                src={`/web/photos/${p.sha256}/thumb`}
+                alt={t("web:gallery.alt", { unit: p.unitName, sender: p.sender })}
+                loading="lazy"
+              />
+            </a>
+            <figcaption>
+              <strong>{p.unitName}</strong>
+              <br />
+              {p.sender} · {date(p.receivedAt)}
+            </figcaption>
+          </figure>
+        ))}
+      </div>
+    </Page>
+  );
+}
+
+/** One photo at full size, with where it belongs and who sent it. */
+export function PhotoPage(props: { viewer: PageViewer; photo: GalleryPhoto }) {
+  const { viewer, photo } = props;
+  const { t } = viewer;
+  const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
+  return (
+    <Page viewer={viewer} title={photo.unitName} path={`/web/photos/${photo.sha256}`}>
+      <div class="viewer">
+        <img
+          src={`/web/photos/${photo.sha256}/full`}
+          alt={t("web:gallery.alt", { unit: photo.unitName, sender: photo.sender })}
+        />
+      </div>
+      <p>
+        {photo.campaignTitle} — {t("web:gallery.deadline")} {date(photo.dueAt)}
+        <br />
+        {t("web:gallery.sent_by", { sender: photo.sender, date: date(photo.receivedAt) })}
+        {photo.caption ? (
+          <>
+            <br />“{photo.caption}”
+          </>
+        ) : null}
+      </p>
+    </Page>
+  );
+}

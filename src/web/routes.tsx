@@ -1,0 +1,471 @@
+import { join } from "node:path";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import QRCode from "qrcode";
+import { type Clock, MINUTE } from "../core/clock.ts";
+import type { Actor } from "../core/context.ts";
+import { AppError } from "../core/errors.ts";
+import { type Language, languageSchema, roleSchema } from "../core/roles.ts";
+import type { Db } from "../db/client.ts";
+import { actorById } from "../features/membership/identity.ts";
+import type { Services } from "../features/registry.ts";
+import type { WebViewer } from "../features/web/service.ts";
+import type { Translator } from "../i18n/translator.ts";
+import { memberActor } from "../services/auditLog.ts";
+import { Message, type PageViewer } from "./layout.tsx";
+import { AnnouncementsPage } from "./pages/announcements.tsx";
+import { CampaignPage } from "./pages/campaign.tsx";
+import { GalleryPage, PhotoPage } from "./pages/gallery.tsx";
+import { type IssuedCode, MembersPage } from "./pages/members.tsx";
+import { type CampaignOverview, OverviewPage } from "./pages/overview.tsx";
+import { UnitPage } from "./pages/unit.tsx";
+import { STYLESHEET } from "./style.ts";
+import { Thumbnails } from "./thumbnails.ts";
+
+export interface DashboardDeps {
+  services: Services;
+  db: Db;
+  translator: Translator;
+  clock: Clock;
+  dataDir: string;
+  /** Cookies marked Secure when the dashboard is reached over https. */
+  secureCookies: boolean;
+  /** The Telegram bot's username, for invite deep links ("" when Telegram is off). */
+  telegramUsername: () => string;
+}
+
+const SESSION_COOKIE = "thidua_session";
+const LANGUAGE_COOKIE = "thidua_lang";
+
+type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
+
+/** Private pages: never cached, never framed, no script, no inline style. */
+const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header(
+    "content-security-policy",
+    "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
+  c.header("x-content-type-options", "nosniff");
+  c.header("referrer-policy", "no-referrer");
+  c.header("x-frame-options", "DENY");
+  if (!c.res.headers.has("cache-control")) c.header("cache-control", "private, no-store");
+};
+
+const STATUS_OF: Partial<Record<string, 400 | 403 | 404>> = {
+  forbidden: 403,
+  not_found: 404,
+};
+
+/**
+ * The dashboard under /web: login from a chat link, then pages for the lead (the
+ * bloc at a glance, a campaign's heatmap, the gallery, announcements, members and
+ * invites) and for a unit's members (their unit only). Every page calls the same
+ * services as the chat commands; every route checks the role.
+ */
+export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
+  const app = new Hono<Env>();
+  const { services, translator, clock } = deps;
+  const thumbnails = new Thumbnails(join(deps.dataDir, "thumbs"), (key) =>
+    services.evidenceStore.get(key),
+  );
+
+  const languageOf = (c: Context, actor: Actor | null): Language =>
+    languageSchema.catch(actor?.language ?? "vi").parse(getCookie(c, LANGUAGE_COOKIE));
+
+  const signedOut = (c: Context, status: 401 | 410 = 401) => {
+    const vi = translator.for("vi");
+    const en = translator.for("en");
+    return c.html(
+      <Message
+        title={`${vi("web:signed_out.title")} · ${en("web:signed_out.title")}`}
+        lines={[vi("web:signed_out.body"), en("web:signed_out.body")]}
+      />,
+      status,
+    );
+  };
+
+  const authenticate: MiddlewareHandler<Env> = async (c, next) => {
+    const session = await services.webAccess.viewer(getCookie(c, SESSION_COOKIE));
+    const actor = session ? await actorById(deps.db, session.memberId) : null;
+    if (!session || !actor) {
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      return signedOut(c);
+    }
+    const language = languageOf(c, actor);
+    c.set("session", session);
+    c.set("viewer", {
+      actor,
+      language,
+      t: translator.for(language),
+      csrf: session.csrfToken,
+      lead: actor.role === "LEAD",
+    });
+    if (c.req.method === "POST") {
+      // A form of ours carries the session's token; another site's cannot.
+      const body = await c.req.parseBody();
+      const origin = c.req.header("origin");
+      const host = c.req.header("host");
+      const crossSite = origin && host && new URL(origin).host !== host;
+      if (body._csrf !== session.csrfToken || crossSite) {
+        return c.text("forbidden", 403);
+      }
+    }
+    await next();
+  };
+
+  const leadOnly: MiddlewareHandler<Env> = async (c, next) => {
+    if (!c.get("viewer").lead) throw new AppError("forbidden");
+    await next();
+  };
+
+  /** A unit's page is for the bloc's lead and that unit's own members. */
+  const mayOpenUnit = (viewer: PageViewer, unitId: number) =>
+    viewer.lead || viewer.actor.unitId === unitId;
+
+  const idParam = (c: Context, name = "id") => {
+    const id = Number(c.req.param(name));
+    if (!Number.isInteger(id) || id <= 0) throw new AppError("not_found");
+    return id;
+  };
+
+  {
+    app.use("/web/*", securityHeaders);
+    app.get("/web/app.css", (c) =>
+      c.body(STYLESHEET, 200, {
+        "content-type": "text/css; charset=utf-8",
+        "cache-control": "public, max-age=3600",
+      }),
+    );
+
+    app.get("/web/login/:token", async (c) => {
+      const opened = await services.webAccess.redeem(c.req.param("token"));
+      if (!opened) return signedOut(c, 410);
+      setCookie(c, SESSION_COOKIE, opened.sessionToken, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: deps.secureCookies,
+        path: "/",
+      });
+      return c.redirect("/web", 303);
+    });
+
+    app.use("/web", authenticate);
+    for (const path of [
+      "/web/campaigns/*",
+      "/web/units/*",
+      "/web/gallery",
+      "/web/photos/*",
+      "/web/announcements",
+      "/web/announcements/*",
+      "/web/members",
+      "/web/invites",
+      "/web/invites/*",
+      "/web/logout",
+      "/web/lang/*",
+    ]) {
+      app.use(path, authenticate);
+    }
+    for (const path of [
+      "/web/campaigns/*",
+      "/web/announcements",
+      "/web/announcements/*",
+      "/web/members",
+      "/web/invites",
+      "/web/invites/*",
+    ]) {
+      app.use(path, leadOnly);
+    }
+
+    app.onError((error, c) => {
+      if (!(error instanceof AppError)) throw error;
+      const viewer = c.get("viewer") as PageViewer | undefined;
+      const t = viewer?.t ?? translator.for("vi");
+      return c.html(
+        <Message
+          title={t("web:error_title")}
+          lines={[t(`errors:${error.code}`, error.params), t("web:back_home")]}
+          language={viewer?.language ?? "vi"}
+        />,
+        STATUS_OF[error.code] ?? 400,
+      );
+    });
+
+    app.get("/web", async (c) => {
+      const viewer = c.get("viewer");
+      if (!viewer.lead) {
+        if (!viewer.actor.unitId) throw new AppError("no_unit");
+        return c.redirect(`/web/units/${viewer.actor.unitId}`, 303);
+      }
+      const active = await services.campaigns.list(viewer.actor.blocId, ["ACTIVE"]);
+      const now = clock.now();
+      const campaigns: CampaignOverview[] = await Promise.all(
+        active.map(async (campaign) => {
+          const progress = await services.progress.forCampaign(campaign);
+          return {
+            campaign,
+            next: progress.find((p) => p.dueAt >= now) ?? progress.at(-1) ?? null,
+          };
+        }),
+      );
+      return c.html(<OverviewPage viewer={viewer} campaigns={campaigns} />);
+    });
+
+    const campaignPage = async (
+      c: Context<Env>,
+      extra: { notice?: string; downloads?: { name: string; url: string }[] } = {},
+    ) => {
+      const viewer = c.get("viewer");
+      const campaign = await services.campaigns.get(viewer.actor.blocId, idParam(c));
+      const grid = await services.progress.grid(campaign, viewer.actor.timezone);
+      const current = campaign.deadlines.length ? services.reports.currentDeadline(campaign) : null;
+      return c.html(
+        <CampaignPage
+          viewer={viewer}
+          campaign={campaign}
+          grid={grid}
+          current={current}
+          {...extra}
+        />,
+      );
+    };
+
+    app.get("/web/campaigns/:id", (c) => campaignPage(c));
+
+    app.post("/web/campaigns/:id/remind", async (c) => {
+      const viewer = c.get("viewer");
+      const campaign = await services.campaigns.get(viewer.actor.blocId, idParam(c));
+      if (campaign.status !== "ACTIVE")
+        throw new AppError("campaign_wrong_state", { status: campaign.status });
+      const deadline = services.reports.currentDeadline(campaign);
+      const reminded = await services.reminders.remindNow(deadline.id);
+      const t = viewer.t;
+      const notice = [
+        t("web:campaign.reminded", { units: reminded.units, messages: reminded.messages }),
+        reminded.unreachable.length
+          ? t("reminders:unreachable", {
+              count: reminded.unreachable.length,
+              units: reminded.unreachable.join(", "),
+            })
+          : "",
+        reminded.skipped ? t("reminders:skipped_recent", { count: reminded.skipped }) : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+      return campaignPage(c, { notice });
+    });
+
+    app.post("/web/campaigns/:id/export", async (c) => {
+      const viewer = c.get("viewer");
+      const campaign = await services.campaigns.get(viewer.actor.blocId, idParam(c));
+      const built = await services.exports.build(campaign, viewer.actor.timezone, viewer.t);
+      const downloads = services.exports
+        .downloadLinks(built.files)
+        .map(({ file, url }) => ({ name: file.fileName, url: new URL(url).pathname }));
+      return campaignPage(c, {
+        notice: viewer.t("progress:export_ready", {
+          title: campaign.title,
+          rows: built.rows,
+          photos: built.photos,
+        }),
+        downloads,
+      });
+    });
+
+    app.get("/web/units/:id", async (c) => {
+      const viewer = c.get("viewer");
+      const unitId = idParam(c);
+      const unit = (await services.blocs.listUnits(viewer.actor.blocId)).find(
+        (u) => u.id === unitId,
+      );
+      if (!unit) throw new AppError("not_found");
+      if (!mayOpenUnit(viewer, unitId)) throw new AppError("forbidden");
+      const reports = await services.reports.unitReports(viewer.actor.blocId, unitId);
+      return c.html(<UnitPage viewer={viewer} unit={unit} reports={reports} />);
+    });
+
+    app.get("/web/gallery", async (c) => {
+      const viewer = c.get("viewer");
+      const number = (name: string) => {
+        const value = Number(c.req.query(name));
+        return Number.isInteger(value) && value > 0 ? value : undefined;
+      };
+      // A unit's members see their own unit's photos, whatever the address asks.
+      const unitId = viewer.lead ? number("unit") : (viewer.actor.unitId ?? -1);
+      const campaignId = number("campaign");
+      const filter = {
+        ...(campaignId ? { campaignId } : {}),
+        ...(number("deadline") ? { deadlineId: number("deadline") } : {}),
+        ...(unitId ? { unitId } : {}),
+      };
+      const [photos, campaigns, units] = await Promise.all([
+        services.gallery.list(viewer.actor.blocId, filter),
+        services.campaigns.list(viewer.actor.blocId, ["ACTIVE", "CLOSED"]),
+        services.blocs.listUnits(viewer.actor.blocId),
+      ]);
+      const chosen = campaigns.find((x) => x.id === campaignId);
+      return c.html(
+        <GalleryPage
+          viewer={viewer}
+          photos={photos}
+          filter={filter}
+          campaigns={campaigns.map((x) => ({ id: x.id, label: x.title }))}
+          deadlines={(chosen?.deadlines ?? []).map((d) => ({
+            id: d.id,
+            label: d.dueAt.toISOString().slice(0, 10),
+          }))}
+          units={units
+            .filter((u) => viewer.lead || u.id === viewer.actor.unitId)
+            .map((u) => ({ id: u.id, label: u.name }))}
+        />,
+      );
+    });
+
+    const photo = async (c: Context<Env>) => {
+      const viewer = c.get("viewer");
+      const found = await services.gallery.find(c.req.param("sha") ?? "", {
+        blocId: viewer.actor.blocId,
+        unitId: viewer.actor.unitId,
+        lead: viewer.lead,
+      });
+      if (!found) throw new AppError("not_found");
+      return found;
+    };
+    app.get("/web/photos/:sha", async (c) =>
+      c.html(<PhotoPage viewer={c.get("viewer")} photo={await photo(c)} />),
+    );
+    app.get("/web/photos/:sha/thumb", async (c) => {
+      const found = await photo(c);
+      const bytes = await thumbnails.get(found.sha256, found.storageKey);
+      return c.body(Buffer.from(bytes), 200, {
+        "content-type": "image/webp",
+        "cache-control": "private, max-age=86400",
+      });
+    });
+    app.get("/web/photos/:sha/full", async (c) => {
+      const found = await photo(c);
+      const bytes = await services.evidenceStore.get(found.storageKey);
+      return c.body(Buffer.from(bytes), 200, {
+        "content-type": found.mimeType,
+        "cache-control": "private, max-age=86400",
+      });
+    });
+
+    const announcementsPage = async (c: Context<Env>, openedId?: number, notice?: string) => {
+      const viewer = c.get("viewer");
+      const blocId = viewer.actor.blocId;
+      const recent = await services.announcements.recent(blocId, 30);
+      const opened = openedId
+        ? {
+            id: openedId,
+            text: (await services.announcements.get(blocId, openedId)).text,
+            deliveries: await services.announcements.deliveries(blocId, openedId),
+          }
+        : undefined;
+      return c.html(
+        <AnnouncementsPage viewer={viewer} recent={recent} opened={opened} notice={notice} />,
+      );
+    };
+    app.get("/web/announcements", (c) => announcementsPage(c));
+    app.get("/web/announcements/:id", (c) => announcementsPage(c, idParam(c)));
+    app.post("/web/announcements/:id/retry", async (c) => {
+      const viewer = c.get("viewer");
+      const id = idParam(c);
+      const count = await services.announcements.retryFailed(
+        viewer.actor.blocId,
+        id,
+        memberActor(viewer.actor.memberId),
+      );
+      return announcementsPage(c, id, viewer.t("announcements:retrying", { id, count }));
+    });
+
+    const membersPage = async (c: Context<Env>, issued?: IssuedCode) => {
+      const viewer = c.get("viewer");
+      const blocId = viewer.actor.blocId;
+      const [members, invites, units] = await Promise.all([
+        services.blocs.listMembers(blocId),
+        services.membership.listInvites(blocId),
+        services.blocs.listUnits(blocId),
+      ]);
+      return c.html(
+        <MembersPage
+          viewer={viewer}
+          members={members}
+          invites={invites}
+          units={units}
+          issued={issued}
+          now={clock.now()}
+        />,
+      );
+    };
+    app.get("/web/members", (c) => membersPage(c));
+    app.post("/web/invites", async (c) => {
+      const viewer = c.get("viewer");
+      const body = await c.req.parseBody();
+      const role = roleSchema.safeParse(body.role);
+      const unitId = body.unit ? Number(body.unit) : null;
+      if (!role.success) throw new AppError("bad_arguments", { usage: "FOCAL | OFFICER | LEAD" });
+      const units = await services.blocs.listUnits(viewer.actor.blocId);
+      if (unitId !== null && !units.some((u) => u.id === unitId)) throw new AppError("not_found");
+      if (role.data !== "LEAD" && unitId === null) throw new AppError("role_needs_unit");
+      const invite = await services.membership.issueInvite({
+        blocId: viewer.actor.blocId,
+        unitId,
+        role: role.data,
+        issuer: memberActor(viewer.actor.memberId),
+      });
+      const username = deps.telegramUsername();
+      const plain = invite.code.replace(/-/g, "");
+      const deepLink = username ? `https://t.me/${username}?start=${plain}` : null;
+      const qrSvg = await QRCode.toString(deepLink ?? `/join ${invite.code}`, {
+        type: "svg",
+        margin: 1,
+        width: 220,
+      });
+      return membersPage(c, {
+        code: invite.code,
+        role: invite.role,
+        unitName: invite.unitName,
+        deepLink,
+        qrSvg,
+      });
+    });
+    app.post("/web/invites/:id/revoke", async (c) => {
+      const viewer = c.get("viewer");
+      await services.membership.revokeInvite(
+        idParam(c),
+        memberActor(viewer.actor.memberId),
+        viewer.actor.blocId,
+      );
+      return c.redirect("/web/members", 303);
+    });
+
+    app.get("/web/lang/:lang", (c) => {
+      const language = languageSchema.safeParse(c.req.param("lang"));
+      if (language.success) {
+        setCookie(c, LANGUAGE_COOKIE, language.data, {
+          path: "/web",
+          sameSite: "Lax",
+          secure: deps.secureCookies,
+          maxAge: (365 * 24 * 60 * MINUTE) / 1000,
+        });
+      }
+      // Back to a page of ours only: never an address someone else wrote.
+      const back = c.req.query("back") ?? "/web";
+      return c.redirect(/^\/web(\/[\w/-]*)?$/.test(back) ? back : "/web", 303);
+    });
+
+    app.post("/web/logout", async (c) => {
+      await services.webAccess.logout(c.get("session").sessionId);
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      const t = c.get("viewer").t;
+      return c.html(
+        <Message title={t("web:logged_out.title")} lines={[t("web:logged_out.body")]} />,
+      );
+    });
+  }
+  // Mounted as a sub-application, so that its error page answers its routes only.
+  return (web) => {
+    web.route("/", app);
+  };
+}
