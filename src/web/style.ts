@@ -42,6 +42,7 @@ button{cursor:pointer}
 button.primary{background:#0b57d0;border-color:#0b57d0;color:#fff}
 header button{background:transparent;border-color:#fff}
 label{display:block;margin:.4rem 0 .15rem}
+.bars{max-width:520px;height:auto;display:block}
 .bars rect{fill:#0b57d0}
 .bars text{font-size:11px;fill:#1b1f24}
 :focus-visible{outline:3px solid #f0c419;outline-offset:2px}

@@ -123,7 +123,7 @@ export class ReportService {
       report = existing
         ? await tx.report.update({ where: { id: existing.id }, data: fields })
         : await tx.report.create({
-            data: { unitId: input.unitId, deadlineId: input.deadlineId, ...fields },
+            data: { unitId: input.unitId, deadlineId: input.deadlineId, ...fields, createdAt: now },
           });
       await tx.reportRevision.create({
         data: {
@@ -132,6 +132,7 @@ export class ReportService {
           status: input.status,
           note: input.note,
           late,
+          at: now,
         },
       });
     }

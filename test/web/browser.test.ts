@@ -1,0 +1,140 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
+import { png } from "../helpers/images.ts";
+import { startWebBot, type WebHarness } from "../helpers/webBot.ts";
+import { readXlsx } from "../helpers/xlsxReader.ts";
+
+/*
+ * The dashboard in a real headless Chromium (Debian's package, never a downloaded
+ * browser), as a lead and an officer meet it: from the link /web gives in chat.
+ * Screenshots go to test-artifacts/ (phone and desktop widths).
+ */
+
+const ARTIFACTS = join(import.meta.dirname, "../../test-artifacts");
+const PHONE = { width: 360, height: 780 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let browser: Browser;
+let h: WebHarness;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  h = await startWebBot();
+  // One unit has reported with a photo; an announcement failed for one chat.
+  await h.t.chat.as("lan").send(`/join ${h.invites[3]?.code}`);
+  await h.t.chat
+    .as("lan")
+    .sendFiles([{ bytes: png(320, 240, 3, true), fileName: "sân.png" }], "#xanhsachdep");
+  for (const line of ["/announce Họp giao ban sáng thứ Hai", "Không có ảnh", "1", "Gửi"]) {
+    await h.t.chat.as(DEMO_LEAD).send(line);
+  }
+  await h.t.app.deps.db.delivery.updateMany({
+    where: { platformChatId: "lan" },
+    data: { status: "FAILED", lastError: "403 Forbidden: bot was blocked by the user" },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+async function open(link: string, viewport = PHONE): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  // A step that cannot happen fails in seconds, with what it waited for.
+  context.setDefaultTimeout(5000);
+  const page = await context.newPage();
+  await page.goto(link);
+  return page;
+}
+
+describe("the dashboard in Chromium", () => {
+  it("takes a lead from /web to the heatmap, the photos, the XLSX and a retried announcement", {
+    timeout: 60_000,
+  }, async () => {
+    const page = await open(await h.linkFor(DEMO_LEAD));
+    await expect.poll(() => page.url()).toMatch(/\/web$/);
+    await page.getByRole("link", { name: /Xây dựng cơ quan/ }).click();
+    await page.waitForURL(/\/web\/campaigns\/1$/);
+    expect(await page.locator('td[data-state="IN_PROGRESS"]').count()).toBe(1);
+    expect(await page.locator('td[data-state="IN_PROGRESS"]').innerText()).toContain("1 ảnh");
+    expect(await page.getByText("6 đơn vị chưa báo cáo cho hạn").count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, "campaign-phone.png"), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+    await page.screenshot({ path: join(ARTIFACTS, "campaign-desktop.png"), fullPage: true });
+
+    // The files, as /export makes them: downloaded and read back.
+    await page.getByRole("button", { name: "Tạo tệp XLSX, CSV và ZIP ảnh" }).click();
+    const link = page.getByRole("link", { name: /\.xlsx$/ });
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const rows = readXlsx(readFileSync((await download.path()) ?? ""));
+    expect(rows).toHaveLength(1 + 7 * 3);
+
+    // The gallery: a real thumbnail, then the photo at full size.
+    await page.getByRole("link", { name: "Ảnh minh chứng", exact: true }).click();
+    const thumb = page.locator(".gallery img").first();
+    await expect
+      .poll(() =>
+        thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(320);
+    await page.screenshot({ path: join(ARTIFACTS, "gallery-desktop.png"), fullPage: true });
+    await thumb.click();
+    const full = page.locator(".viewer img");
+    await expect
+      .poll(() => full.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(320);
+    expect(await page.getByText("lan gửi lúc").count()).toBe(1);
+
+    // An announcement that failed for one chat, sent again.
+    await page.getByRole("link", { name: "Thông báo", exact: true }).click();
+    await page.getByRole("link", { name: /#1 .*Họp giao ban/ }).click();
+    expect(await page.getByText("Lỗi — 403 Forbidden").count()).toBe(1);
+    await page.getByRole("button", { name: "Gửi lại các tin lỗi" }).click();
+    expect(await page.getByRole("status").innerText()).toContain("Đang gửi lại 1");
+    expect(
+      await h.t.app.deps.db.delivery.count({ where: { platformChatId: "lan", status: "PENDING" } }),
+    ).toBe(1);
+    await page.context().close();
+  });
+
+  it("shows an officer their unit only, readable on a phone", async () => {
+    const invite = await h.t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: 4,
+      role: "OFFICER",
+      issuer: "operator",
+    });
+    await h.t.chat.as("hoa").send(`/join ${invite.code}`);
+    const page = await open(await h.linkFor("hoa"));
+    await page.waitForURL(/\/web\/units\/4$/);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(
+      "Ban Tuyên giáo Tỉnh ủy",
+    );
+    expect(await page.getByRole("link", { name: "Thành viên" }).count()).toBe(0);
+    // Nothing wider than the phone's screen.
+    const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: join(ARTIFACTS, "unit-phone.png"), fullPage: true });
+    const other = await page.goto(new URL("/web/units/1", page.url()).href);
+    expect(other?.status()).toBe(403);
+    const campaign = await page.goto(new URL("/web/campaigns/1", page.url()).href);
+    expect(campaign?.status()).toBe(403);
+    await page.context().close();
+  });
+});
