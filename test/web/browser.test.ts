@@ -72,7 +72,7 @@ describe("the dashboard in Chromium", () => {
     await page.getByRole("link", { name: /Xây dựng cơ quan/ }).click();
     await page.waitForURL(/\/web\/campaigns\/1$/);
     expect(await page.locator('td[data-state="IN_PROGRESS"]').count()).toBe(1);
-    expect(await page.locator('td[data-state="IN_PROGRESS"]').innerText()).toContain("1 ảnh");
+    expect(await page.locator('td[data-state="IN_PROGRESS"]').textContent()).toContain("1 ảnh");
     expect(await page.getByText("6 đơn vị chưa báo cáo cho hạn").count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, "campaign-phone.png"), fullPage: true });
     await page.setViewportSize(DESKTOP);
@@ -106,7 +106,7 @@ describe("the dashboard in Chromium", () => {
     await page.getByRole("link", { name: /#1 .*Họp giao ban/ }).click();
     expect(await page.getByText("Lỗi — 403 Forbidden").count()).toBe(1);
     await page.getByRole("button", { name: "Gửi lại các tin lỗi" }).click();
-    expect(await page.getByRole("status").innerText()).toContain("Đang gửi lại 1");
+    expect(await page.getByRole("status").textContent()).toContain("Đang gửi lại 1");
     expect(
       await h.t.app.deps.db.delivery.count({ where: { platformChatId: "lan", status: "PENDING" } }),
     ).toBe(1);
@@ -123,7 +123,7 @@ describe("the dashboard in Chromium", () => {
     await h.t.chat.as("hoa").send(`/join ${invite.code}`);
     const page = await open(await h.linkFor("hoa"));
     await page.waitForURL(/\/web\/units\/4$/);
-    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(
       "Ban Tuyên giáo Tỉnh ủy",
     );
     expect(await page.getByRole("link", { name: "Thành viên" }).count()).toBe(0);
