@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       clock: app.deps.clock,
       dataDir: config.DATA_DIR,
       secureCookies: config.PUBLIC_BASE_URL?.startsWith("https:") ?? false,
+      telegramToken: config.TELEGRAM_BOT_TOKEN,
       telegramUsername: () =>
         adapters.find((a): a is TelegramAdapter => a instanceof TelegramAdapter)?.username ?? "",
     }),

@@ -13,6 +13,8 @@ export interface Capabilities {
   groups: boolean;
   /** Files (exports) can be sent as documents. */
   documents: boolean;
+  /** A button can open a web page inside the app, signed in (a Telegram Mini App). */
+  webApps?: boolean;
 }
 
 export const CONSOLE_CAPABILITIES: Capabilities = {

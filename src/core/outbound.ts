@@ -29,4 +29,6 @@ export interface OutboundMessage {
    * where the platform can edit, sent as a new message elsewhere.
    */
   replaces?: string;
+  /** A button that opens this https page inside the app (where the app has them). */
+  webApp?: { label: string; url: string };
 }

@@ -17,6 +17,7 @@ const storedSchema = z.array(
       .array(z.object({ fileName: z.string(), mimeType: z.string(), path: z.string() }))
       .optional(),
     replaces: z.string().optional(),
+    webApp: z.object({ label: z.string(), url: z.string() }).optional(),
   }),
 );
 
@@ -39,6 +40,7 @@ export function encodeReplies(replies: OutboundMessage[]): string {
       ...(r.photo ? { photo: encodeFile(r.photo) } : {}),
       ...(r.documents ? { documents: r.documents } : {}),
       ...(r.replaces ? { replaces: r.replaces } : {}),
+      ...(r.webApp ? { webApp: r.webApp } : {}),
     })),
   );
 }
@@ -51,5 +53,6 @@ export function decodeReplies(stored: string | null): OutboundMessage[] {
     ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
     ...(r.documents ? { documents: r.documents } : {}),
     ...(r.replaces ? { replaces: r.replaces } : {}),
+    ...(r.webApp ? { webApp: r.webApp } : {}),
   }));
 }

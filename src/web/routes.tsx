@@ -10,6 +10,7 @@ import type { Db } from "../db/client.ts";
 import { actorById } from "../features/membership/identity.ts";
 import type { Services } from "../features/registry.ts";
 import type { WebViewer } from "../features/web/service.ts";
+import { verifyInitData } from "../features/web/telegramInitData.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { memberActor } from "../services/auditLog.ts";
 import { Message, type PageViewer } from "./layout.tsx";
@@ -32,6 +33,8 @@ export interface DashboardDeps {
   secureCookies: boolean;
   /** The Telegram bot's username, for invite deep links ("" when Telegram is off). */
   telegramUsername: () => string;
+  /** Checks Mini App sign-ins; unset when Telegram is off. */
+  telegramToken?: string | undefined;
 }
 
 const SESSION_COOKIE = "thidua_session";
@@ -39,19 +42,36 @@ const LANGUAGE_COOKIE = "thidua_lang";
 
 type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
 
-/** Private pages: never cached, never framed, no script, no inline style. */
+/**
+ * Private pages: never cached, no inline script or style, framed only by Telegram's
+ * web client (where the Mini App runs in a frame); the Mini App's own page adds
+ * Telegram's script.
+ */
+const CSP =
+  "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors https://web.telegram.org";
 const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header(
-    "content-security-policy",
-    "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
+  if (!c.res.headers.has("content-security-policy")) c.header("content-security-policy", CSP);
   c.header("x-content-type-options", "nosniff");
   // Same-origin: no address of ours reaches another site, and our forms carry an Origin.
   c.header("referrer-policy", "same-origin");
-  c.header("x-frame-options", "DENY");
   if (!c.res.headers.has("cache-control")) c.header("cache-control", "private, no-store");
 };
+
+/** The Mini App's page: Telegram's script hands over initData, ours trades it for a session. */
+const MINI_APP_SCRIPT = `(function () {
+  var app = window.Telegram && window.Telegram.WebApp;
+  var status = document.getElementById("status");
+  function fail() { status.textContent = status.getAttribute("data-failed"); }
+  if (!app || !app.initData) return fail();
+  app.ready();
+  fetch("/web/telegram/login", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "initData=" + encodeURIComponent(app.initData)
+  }).then(function (r) { if (r.ok) location.replace("/web"); else fail(); }, fail);
+})();`;
 
 /** The host an Origin header names; null for "null" or anything unreadable. */
 function originHost(origin: string): string | null {
@@ -157,6 +177,56 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         path: "/",
       });
       return c.redirect("/web", 303);
+    });
+
+    app.get("/web/telegram.js", (c) =>
+      c.body(MINI_APP_SCRIPT, 200, {
+        "content-type": "text/javascript; charset=utf-8",
+        "cache-control": "public, max-age=3600",
+      }),
+    );
+    app.get("/web/telegram", (c) => {
+      const t = translator.for(languageOf(c, null));
+      c.header(
+        "content-security-policy",
+        `${CSP}; script-src 'self' https://telegram.org; connect-src 'self'`,
+      );
+      return c.html(
+        <html lang="vi">
+          <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+            <title>{t("web:mini_app.title")}</title>
+            <link rel="stylesheet" href="/web/app.css" />
+            <script src="https://telegram.org/js/telegram-web-app.js" />
+            <script src="/web/telegram.js" defer />
+          </head>
+          <body>
+            <main>
+              <p id="status" role="status" data-failed={t("web:mini_app.failed")}>
+                {t("web:mini_app.title")}
+              </p>
+            </main>
+          </body>
+        </html>,
+      );
+    });
+    app.post("/web/telegram/login", async (c) => {
+      const body = await c.req.parseBody();
+      const initData = typeof body.initData === "string" ? body.initData : "";
+      const checked = deps.telegramToken
+        ? verifyInitData(initData, deps.telegramToken, clock.now(), 24 * 60 * MINUTE)
+        : null;
+      const opened = checked ? await services.webAccess.openForTelegramUser(checked.userId) : null;
+      if (!opened) return c.json({ ok: false }, 401);
+      // Telegram's web client shows the Mini App in a frame: the cookie must cross it.
+      setCookie(c, SESSION_COOKIE, opened.sessionToken, {
+        httpOnly: true,
+        sameSite: deps.secureCookies ? "None" : "Lax",
+        secure: deps.secureCookies,
+        path: "/",
+      });
+      return c.json({ ok: true });
     });
 
     app.use("/web", authenticate);

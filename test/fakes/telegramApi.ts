@@ -17,7 +17,7 @@ export interface SentMessage {
   text: string;
   photo?: Uint8Array;
   document?: { name: string; bytes: Uint8Array };
-  buttons: { text: string; data: string }[];
+  buttons: { text: string; data: string; webApp?: string }[];
   at: number;
 }
 
@@ -44,13 +44,14 @@ export interface FakeUser {
 
 const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "editMessageText"]);
 
-function buttonsOf(markup: unknown): { text: string; data: string }[] {
-  return (
-    (markup as { inline_keyboard?: { text: string; callback_data: string }[][] })
-      ?.inline_keyboard ?? []
-  )
-    .flat()
-    .map((b) => ({ text: b.text, data: b.callback_data }));
+type Button = { text: string; callback_data?: string; web_app?: { url: string } };
+
+function buttonsOf(markup: unknown): { text: string; data: string; webApp?: string }[] {
+  return ((markup as { inline_keyboard?: Button[][] })?.inline_keyboard ?? []).flat().map((b) => ({
+    text: b.text,
+    data: b.callback_data ?? "",
+    ...(b.web_app ? { webApp: b.web_app.url } : {}),
+  }));
 }
 
 export class FakeTelegramApi {

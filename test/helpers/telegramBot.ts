@@ -23,13 +23,20 @@ export interface TelegramHarness {
 }
 
 export async function startTelegramBot(
-  options: { webhook?: boolean; limits?: RateLimits; dir?: string; seed?: boolean } = {},
+  options: {
+    webhook?: boolean;
+    limits?: RateLimits;
+    dir?: string;
+    seed?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TelegramHarness> {
   const fake = await new FakeTelegramApi().start();
   const env = {
     DELIVERY_BACKOFF_MS: "200",
     TELEGRAM_ALBUM_WAIT_MS: "150",
     INBOX_RETRY_BASE_MS: "100",
+    ...options.env,
   };
   const t = await createTestApp(options.dir ? { dir: options.dir, env } : { env });
   // Real sends, retries and rate limits happen here: let the test clock run.

@@ -4,6 +4,8 @@ import { type RunningServer, startHttpServer } from "../../src/http/server.ts";
 import { dashboardRoutes } from "../../src/web/routes.tsx";
 import { createTestApp, type TestApp, texts } from "./testApp.ts";
 
+export const TELEGRAM_TEST_TOKEN = "123456:TEST-fake-token";
+
 export interface WebHarness {
   t: TestApp;
   http: RunningServer;
@@ -48,6 +50,7 @@ export async function startWebBot(): Promise<WebHarness> {
       dataDir: t.dir,
       secureCookies: false,
       telegramUsername: () => "thidua_test_bot",
+      telegramToken: TELEGRAM_TEST_TOKEN,
     }),
     logger: t.app.deps.logger,
   });

@@ -96,6 +96,18 @@ describe("a lead on Telegram", () => {
   });
 });
 
+describe("/web on Telegram", () => {
+  it("gives the link and, behind https, a button that opens the dashboard as a Mini App", async () => {
+    h = await startTelegramBot({ env: { PUBLIC_BASE_URL: "https://thidua.example.vn" } });
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    const [answer] = await h.say(501, lan, "/web");
+    expect(answer).toContain("https://thidua.example.vn/web/login/");
+    expect(h.fake.sent.at(-1)?.buttons).toEqual([
+      { text: "Mở trong Telegram", data: "", webApp: "https://thidua.example.vn/web/telegram" },
+    ]);
+  });
+});
+
 describe("the unit picker on Telegram", () => {
   it("ticks units in the same message, edited in place, and sends to the ticked ones", async () => {
     h = await startTelegramBot();

@@ -1,9 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MINUTE } from "../../src/core/clock.ts";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
+import { signInitData } from "../../src/features/web/telegramInitData.ts";
 import { png } from "../helpers/images.ts";
 import { texts } from "../helpers/testApp.ts";
-import { startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
+import {
+  startWebBot,
+  TELEGRAM_TEST_TOKEN,
+  type WebClient,
+  type WebHarness,
+} from "../helpers/webBot.ts";
 
 let h: WebHarness;
 beforeEach(async () => {
@@ -114,7 +120,9 @@ describe("the lead's pages", () => {
 
     const campaign = await lead.get("/web/campaigns/1");
     expect(campaign.headers.get("cache-control")).toBe("private, no-store");
-    expect(campaign.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    const csp = campaign.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("script-src");
     const html = await campaign.text();
     expect(html.match(/data-state="IN_PROGRESS"/g)).toHaveLength(2);
     expect(html.match(/data-state="MISSING"/g)).toHaveLength(7 * 3 - 2);
@@ -260,5 +268,62 @@ describe("what each person may open (URL guessing)", () => {
     expect(await (await lead.get("/web")).text()).toContain("The bloc at a glance");
     const away = await lead.get("/web/lang/vi?back=https://evil.example");
     expect(away.headers.get("location")).toBe("/web");
+  });
+});
+
+describe("the Telegram Mini App", () => {
+  const miniAppLogin = (initData: string) =>
+    fetch(new URL("/web/telegram/login", h.http.url), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ initData }).toString(),
+    });
+  const initDataFor = (userId: number, authDate: Date, token = TELEGRAM_TEST_TOKEN) =>
+    signInitData(
+      {
+        auth_date: String(Math.floor(authDate.getTime() / 1000)),
+        query_id: "AAE",
+        user: JSON.stringify({ id: userId, first_name: "Lan", language_code: "vi" }),
+      },
+      token,
+    );
+
+  beforeEach(async () => {
+    await h.t.app.services.membership.join(
+      { platform: "telegram", platformChatId: "501", kind: "PRIVATE" },
+      { platformUserId: "501", displayName: "Lan" },
+      h.invites[3]?.code ?? "",
+      "vi",
+    );
+  });
+
+  it("signs a member in from initData signed with the bot's token", async () => {
+    const response = await miniAppLogin(initDataFor(501, h.t.clock.now()));
+    expect(response.status).toBe(200);
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const page = await fetch(new URL("/web", h.http.url), {
+      headers: { cookie },
+      redirect: "manual",
+    });
+    expect(page.headers.get("location")).toBe("/web/units/4");
+  });
+
+  it("refuses initData signed with another token, too old, or for a stranger", async () => {
+    const now = h.t.clock.now();
+    expect((await miniAppLogin(initDataFor(501, now, "999:other"))).status).toBe(401);
+    const old = new Date(now.getTime() - 25 * 60 * MINUTE);
+    expect((await miniAppLogin(initDataFor(501, old))).status).toBe(401);
+    expect((await miniAppLogin(initDataFor(777, now))).status).toBe(401);
+    const tampered = initDataFor(501, now).replace("Lan", "Minh");
+    expect((await miniAppLogin(tampered)).status).toBe(401);
+    expect(await h.t.app.deps.db.webSession.count()).toBe(0);
+  });
+
+  it("serves its page with Telegram's script allowed and framing only by Telegram's web client", async () => {
+    const page = await fetch(new URL("/web/telegram", h.http.url));
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self' https://telegram.org");
+    expect(csp).toContain("frame-ancestors https://web.telegram.org");
+    expect(await page.text()).toContain('src="/web/telegram.js"');
   });
 });

@@ -6,4 +6,5 @@ export const TELEGRAM_CAPABILITIES: Capabilities = {
   editMessages: true,
   groups: true,
   documents: true,
+  webApps: true,
 };

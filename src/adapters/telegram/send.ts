@@ -10,12 +10,13 @@ export const TEXT_LIMIT = TELEGRAM_CAPABILITIES.textLimit;
 export const CAPTION_LIMIT = 1024;
 
 function keyboard(message: OutboundMessage): InlineKeyboardMarkup | undefined {
-  if (!message.choices?.length) return undefined;
-  return {
-    inline_keyboard: message.choices.map((c) => [
-      { text: c.label.slice(0, 64), callback_data: choiceCallbackData(c.id) },
-    ]),
-  };
+  const rows: InlineKeyboardMarkup["inline_keyboard"] = (message.choices ?? []).map((c) => [
+    { text: c.label.slice(0, 64), callback_data: choiceCallbackData(c.id) },
+  ]);
+  if (message.webApp) {
+    rows.push([{ text: message.webApp.label.slice(0, 64), web_app: { url: message.webApp.url } }]);
+  }
+  return rows.length ? { inline_keyboard: rows } : undefined;
 }
 
 /**

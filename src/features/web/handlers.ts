@@ -10,12 +10,18 @@ type Ctx = HandlerContext<Services>;
 async function web(ctx: Ctx): Promise<void> {
   if (!ctx.actor) throw new AppError("not_linked");
   const link = await ctx.services.webAccess.issueLoginLink(ctx.actor.memberId);
-  ctx.reply(
-    ctx.t("web:login_link", {
+  // Where the app opens pages inside itself (Telegram), a button does it signed in;
+  // the app requires https for that.
+  const miniApp = new URL("/web/telegram", link.url);
+  ctx.reply({
+    text: ctx.t("web:login_link", {
       url: link.url,
       until: formatDateTime(link.expiresAt, ctx.actor.timezone),
     }),
-  );
+    ...(ctx.capabilities.webApps && miniApp.protocol === "https:"
+      ? { webApp: { label: ctx.t("web:open_in_app"), url: miniApp.href } }
+      : {}),
+  });
 }
 
 export const webFeature: Feature<Services> = {

@@ -77,11 +77,29 @@ export class WebAccessService {
     if (claimed.count !== 1) return null;
     const member = await this.db.member.findUnique({ where: { id: row.memberId } });
     if (!member || member.removedAt) return null;
+    return this.#open(member, "link");
+  }
+
+  /**
+   * A session for the Telegram user a Mini App's signed initData names (checked by
+   * the caller, src/features/web/telegramInitData.ts); null for someone not a member.
+   */
+  async openForTelegramUser(telegramUserId: string) {
+    const account = await this.db.account.findUnique({
+      where: { platform_platformUserId: { platform: "telegram", platformUserId: telegramUserId } },
+      select: { member: true },
+    });
+    if (!account || account.member.removedAt) return null;
+    return this.#open(account.member, "telegram-mini-app");
+  }
+
+  async #open(member: { id: number; blocId: number }, via: string) {
+    const now = this.clock.now();
     const sessionToken = newToken();
     await this.db.webSession.create({
       data: {
         tokenHash: hash(sessionToken),
-        memberId: row.memberId,
+        memberId: member.id,
         csrfToken: newToken(),
         createdAt: now,
         lastSeenAt: now,
@@ -89,11 +107,12 @@ export class WebAccessService {
       },
     });
     await recordAudit(this.db, {
-      actor: memberActor(row.memberId),
+      actor: memberActor(member.id),
       action: "web.login",
       blocId: member.blocId,
+      details: { via },
     });
-    return { sessionToken, memberId: row.memberId };
+    return { sessionToken, memberId: member.id };
   }
 
   /** The session a cookie holds, kept alive by this visit; null when over. */
