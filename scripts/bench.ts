@@ -10,6 +10,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/inbound.ts", ["bare"]],
   ["scripts/bench/reminders.ts", []],
   ["scripts/bench/export.ts", []],
+  ["scripts/bench/dashboard.ts", []],
 ];
 
 for (const [script, args] of runs) {

@@ -38,6 +38,8 @@ export interface DashboardDeps {
 }
 
 const SESSION_COOKIE = "thidua_session";
+/** Photos per gallery page: a phone scrolls them; the server sends a few dozen KB. */
+const GALLERY_PAGE = 120;
 const LANGUAGE_COOKIE = "thidua_lang";
 
 type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
@@ -377,8 +379,12 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         ...(number("deadline") ? { deadlineId: number("deadline") } : {}),
         ...(unitId ? { unitId } : {}),
       };
-      const [photos, campaigns, units] = await Promise.all([
-        services.gallery.list(viewer.actor.blocId, filter),
+      const pageNumber = number("page") ?? 1;
+      const [{ photos, total }, campaigns, units] = await Promise.all([
+        services.gallery.list(viewer.actor.blocId, filter, {
+          take: GALLERY_PAGE,
+          skip: (pageNumber - 1) * GALLERY_PAGE,
+        }),
         services.campaigns.list(viewer.actor.blocId, ["ACTIVE", "CLOSED"]),
         services.blocs.listUnits(viewer.actor.blocId),
       ]);
@@ -387,6 +393,10 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         <GalleryPage
           viewer={viewer}
           photos={photos}
+          total={total}
+          page={pageNumber}
+          pages={Math.max(1, Math.ceil(total / GALLERY_PAGE))}
+          query={new URL(c.req.url).searchParams}
           filter={filter}
           campaigns={campaigns.map((x) => ({ id: x.id, label: x.title }))}
           deadlines={(chosen?.deadlines ?? []).map((d) => ({

@@ -53,21 +53,31 @@ const toPhoto = (r: PhotoRow): GalleryPhoto => ({
 export class GalleryService {
   constructor(private readonly db: Db) {}
 
-  async list(blocId: number, filter: GalleryFilter, take = 200): Promise<GalleryPhoto[]> {
-    const rows = await this.db.evidence.findMany({
-      where: {
-        unit: { blocId },
-        ...(filter.unitId ? { unitId: filter.unitId } : {}),
-        report: {
-          ...(filter.deadlineId ? { deadlineId: filter.deadlineId } : {}),
-          ...(filter.campaignId ? { deadline: { campaignId: filter.campaignId } } : {}),
-        },
+  /** One page of photos, newest first, and how many there are in all. */
+  async list(
+    blocId: number,
+    filter: GalleryFilter,
+    page = { take: 120, skip: 0 },
+  ): Promise<{ photos: GalleryPhoto[]; total: number }> {
+    const where = {
+      unit: { blocId },
+      ...(filter.unitId ? { unitId: filter.unitId } : {}),
+      report: {
+        ...(filter.deadlineId ? { deadlineId: filter.deadlineId } : {}),
+        ...(filter.campaignId ? { deadline: { campaignId: filter.campaignId } } : {}),
       },
-      select: PHOTO_FIELDS,
-      orderBy: { id: "desc" },
-      take,
-    });
-    return rows.map(toPhoto);
+    };
+    const [rows, total] = await Promise.all([
+      this.db.evidence.findMany({
+        where,
+        select: PHOTO_FIELDS,
+        orderBy: { id: "desc" },
+        take: page.take,
+        skip: page.skip,
+      }),
+      this.db.evidence.count({ where }),
+    ]);
+    return { photos: rows.map(toPhoto), total };
   }
 
   /** One photo and where its bytes are, if the viewer may see it; null otherwise. */

@@ -32,6 +32,18 @@ export function CampaignPage(props: {
   const missingNow = current
     ? grid.units.filter((u) => grid.cells.get(`${u.id}:${current.id}`)?.state.startsWith("MISSING"))
     : [];
+  // Thousands of cells: each label is translated once, not once per cell.
+  const stateLabel = new Map(STATES.map((state) => [state, t(`web:state.${state}`)]));
+  const lateLabel = ` · ${t("web:campaign.late")}`;
+  const photoLabels = new Map<number, string>();
+  const photosLabel = (count: number) => {
+    let label = photoLabels.get(count);
+    if (label === undefined) {
+      label = ` · ${t("web:campaign.photos", { count })}`;
+      photoLabels.set(count, label);
+    }
+    return label;
+  };
   const totals = (deadlineId: number) => {
     const cells = grid.units.map((u) => grid.cells.get(`${u.id}:${deadlineId}`));
     return {
@@ -88,9 +100,9 @@ export function CampaignPage(props: {
                   const state = cell?.state ?? "MISSING";
                   return (
                     <td class={`s-${state}`} data-state={state}>
-                      {t(`web:state.${state}`)}
-                      {cell?.late ? ` · ${t("web:campaign.late")}` : ""}
-                      {cell?.photos ? ` · ${t("web:campaign.photos", { count: cell.photos })}` : ""}
+                      {stateLabel.get(state)}
+                      {cell?.late ? lateLabel : ""}
+                      {cell?.photos ? photosLabel(cell.photos) : ""}
                     </td>
                   );
                 })}

@@ -11,6 +11,10 @@ interface Option {
 export function GalleryPage(props: {
   viewer: PageViewer;
   photos: GalleryPhoto[];
+  total: number;
+  page: number;
+  pages: number;
+  query: URLSearchParams;
   filter: GalleryFilter;
   campaigns: Option[];
   deadlines: Option[];
@@ -44,7 +48,12 @@ export function GalleryPage(props: {
           <button type="submit">{t("web:gallery.filter")}</button>
         </p>
       </form>
-      <p class="muted">{t("web:gallery.count", { count: props.photos.length })}</p>
+      <p class="muted">
+        {t("web:gallery.count", { count: props.total })}
+        {props.pages > 1
+          ? ` · ${t("web:gallery.page", { page: props.page, pages: props.pages })}`
+          : ""}
+      </p>
       <div class="gallery">
         {props.photos.map((p) => (
           <figure>
@@ -63,8 +72,24 @@ export function GalleryPage(props: {
           </figure>
         ))}
       </div>
+      {props.pages > 1 ? (
+        <nav aria-label={t("web:gallery.pages")} class="card">
+          {props.page > 1 ? (
+            <a href={pageHref(props.query, props.page - 1)}>← {t("web:gallery.newer")}</a>
+          ) : null}{" "}
+          {props.page < props.pages ? (
+            <a href={pageHref(props.query, props.page + 1)}>{t("web:gallery.older")} →</a>
+          ) : null}
+        </nav>
+      ) : null}
     </Page>
   );
+}
+
+function pageHref(query: URLSearchParams, page: number): string {
+  const next = new URLSearchParams(query);
+  next.set("page", String(page));
+  return `/web/gallery?${next.toString()}`;
 }
 
 /** One photo at full size, with where it belongs and who sent it. */
