@@ -61,3 +61,17 @@ describe("answers typed on a phone", () => {
     expect(commandName("báocáo")).toBe("baocao");
   });
 });
+
+describe("value choices (a score's common points)", () => {
+  const points = [
+    { id: "v:10", label: "10" },
+    { id: "v:7.5", label: "7.5" },
+    { id: "v:0", label: "0" },
+  ];
+  it("read a typed number as points, never as the n-th button", () => {
+    expect(matchChoice("10", points)?.id).toBe("v:10");
+    expect(matchChoice("7,5", points)?.id).toBe("v:7.5");
+    expect(matchChoice("2", points)).toBeUndefined();
+    expect(matchChoice("1", points)).toBeUndefined();
+  });
+});

@@ -65,6 +65,12 @@ function byWord(answer: string, choices: Choice[]): Choice | undefined {
  * yes/no/skip word, or the start of exactly one label ("da hoan" for "Đã hoàn thành").
  */
 export function matchChoice(text: string, choices: Choice[]): Choice | undefined {
+  // Choices that are values (a score's common points, ids "v:…"): "8" means 8 points,
+  // not the eighth button.
+  if (choices.length > 0 && choices.every((c) => c.id.startsWith("v:"))) {
+    const value = (s: string) => fold(s).replace(",", ".");
+    return choices.find((c) => value(c.label) === value(text));
+  }
   const number = numberAnswer(text);
   if (number !== null) return choices[number - 1];
   const answer = fold(text).replace(/[.!?]+$/, "");

@@ -1,7 +1,7 @@
 import type { Clock } from "../core/clock.ts";
 import type { Db, Prisma } from "../db/client.ts";
 
-export type DeliveryKind = "ANNOUNCEMENT" | "REMINDER" | "OVERDUE" | "SUMMARY" | "ALERT";
+export type DeliveryKind = "ANNOUNCEMENT" | "REMINDER" | "OVERDUE" | "SUMMARY" | "ALERT" | "REVIEW";
 export type DeliveryStatus = "PENDING" | "SENDING" | "SENT" | "FAILED" | "BLOCKED";
 
 export interface NewDelivery {

@@ -17,6 +17,7 @@ import * as membership from "./membership/index.ts";
 import * as progress from "./progress/index.ts";
 import * as reminders from "./reminders/index.ts";
 import * as reports from "./reports/index.ts";
+import * as review from "./review/index.ts";
 import * as web from "./web/index.ts";
 
 /*
@@ -62,7 +63,8 @@ export type Services = CoreServices &
   ReturnType<typeof exports.provides> &
   ReturnType<typeof announcements.provides> &
   ReturnType<typeof reminders.provides> &
-  ReturnType<typeof web.provides>;
+  ReturnType<typeof web.provides> &
+  ReturnType<typeof review.provides>;
 
 export interface FeatureModule {
   name: string;
@@ -81,6 +83,7 @@ export const FEATURES: readonly FeatureModule[] = [
   exports.feature,
   announcements.feature,
   reminders.feature,
+  review.feature,
   web.feature,
   help.feature,
 ];

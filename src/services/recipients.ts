@@ -33,7 +33,7 @@ export interface Reach {
  * members with no unit (the bloc's leads).
  */
 export async function reachUnits(
-  db: Db,
+  db: Pick<Db, "unit" | "chat" | "member">,
   blocId: number,
   units: number[] | "all",
   circle: Circle,

@@ -5,7 +5,7 @@ import QRCode from "qrcode";
 import { type Clock, MINUTE } from "../core/clock.ts";
 import type { Actor } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
-import { type Language, languageSchema, roleSchema } from "../core/roles.ts";
+import { type Language, languageSchema, roleNeedsUnit, roleSchema } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
 import { actorById } from "../features/membership/identity.ts";
 import type { Services } from "../features/registry.ts";
@@ -496,7 +496,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       if (!role.success) throw new AppError("bad_arguments", { usage: "FOCAL | OFFICER | LEAD" });
       const units = await services.blocs.listUnits(viewer.actor.blocId);
       if (unitId !== null && !units.some((u) => u.id === unitId)) throw new AppError("not_found");
-      if (role.data !== "LEAD" && unitId === null) throw new AppError("role_needs_unit");
+      if (roleNeedsUnit(role.data) && unitId === null) throw new AppError("role_needs_unit");
       const invite = await services.membership.issueInvite({
         blocId: viewer.actor.blocId,
         unitId,

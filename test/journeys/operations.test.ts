@@ -12,6 +12,7 @@ import {
   runScript,
   startBotProcess,
 } from "../helpers/botProcess.ts";
+import { telegramFocalPoints } from "../helpers/members.ts";
 import { createTestApp } from "../helpers/testApp.ts";
 
 /*
@@ -110,14 +111,7 @@ describe("a Telegram outage", () => {
     fake.down = true;
     const t = await createTestApp({ dir });
     t.clock.set(new Date());
-    const chats = Array.from({ length: 40 }, (_, i) => ({
-      platform: "telegram",
-      platformChatId: String(20_000 + i),
-      kind: "PRIVATE",
-      blocId: 1,
-      unitId: 1 + (i % 7),
-    }));
-    await t.app.deps.db.chat.createMany({ data: chats });
+    await telegramFocalPoints(t.app.deps.db, 40, 20_000);
     const { id } = await t.app.services.announcements.create({
       blocId: 1,
       actor: "operator",

@@ -8,6 +8,7 @@ import {
   startBotProcess,
 } from "../helpers/botProcess.ts";
 import { png } from "../helpers/images.ts";
+import { telegramFocalPoints } from "../helpers/members.ts";
 import { createTestApp } from "../helpers/testApp.ts";
 
 /*
@@ -145,14 +146,7 @@ describe("a bot killed in the middle of a 300-chat announcement and started agai
     const dir = await prepare();
     const t = await createTestApp({ dir });
     const db = t.app.deps.db;
-    const chats = Array.from({ length: 300 }, (_, i) => ({
-      platform: "telegram",
-      platformChatId: String(10_000 + i),
-      kind: "PRIVATE",
-      blocId: 1,
-      unitId: 1 + (i % 7),
-    }));
-    await db.chat.createMany({ data: chats });
+    await telegramFocalPoints(db, 300, 10_000);
     const leadChat = await db.chat.findFirstOrThrow({ where: { platformChatId: "501" } });
     const { id } = await t.app.services.announcements.create({
       blocId: 1,

@@ -61,6 +61,11 @@ export function parseCampaignFile(
     startsAt: date(file.data.start, ["start"], "startOfDay"),
     endsAt: date(file.data.end, ["end"], "endOfDay"),
     criteria: file.data.criteria ?? [],
+    lateRule:
+      typeof file.data.lateRule === "object"
+        ? `deduct:${file.data.lateRule.deductPerDay}`
+        : (file.data.lateRule ?? "none"),
+    thresholds: file.data.thresholds ?? null,
     deadlines: file.data.deadlines.map((d, i) => date(d, ["deadlines", i], "officeClose")),
     hashtag: file.data.hashtag ? file.data.hashtag.replace(/^#?/, "#").toLowerCase() : null,
   };

@@ -8,6 +8,7 @@ import { LANGUAGES, type Translate } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import type { Services } from "../registry.ts";
+import { criterionLine } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
 import type { CampaignSummary } from "./service.ts";
@@ -254,7 +255,7 @@ function draftOf(c: CampaignSummary): FormData {
     description: c.description,
     startsAt: c.startsAt.toISOString(),
     endsAt: c.endsAt.toISOString(),
-    criteria: c.criteria,
+    criteria: c.criteriaScale.map(criterionLine),
     deadlines: c.deadlines.map((d) => d.dueAt.toISOString()),
     hashtag: c.hashtag,
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { criterionSchema, lateRuleSchema, thresholdsSchema } from "./criteria.ts";
 
 export const campaignStatusSchema = z.enum(["DRAFT", "ACTIVE", "CLOSED"]);
 export type CampaignStatus = z.infer<typeof campaignStatusSchema>;
@@ -18,7 +19,9 @@ export const campaignDraftSchema = z
     description: z.string().trim().max(2000).default(""),
     startsAt: z.coerce.date(),
     endsAt: z.coerce.date(),
-    criteria: z.array(z.string().trim().min(1).max(500)).max(50).default([]),
+    criteria: z.array(criterionSchema).max(50).default([]),
+    lateRule: lateRuleSchema.default("none"),
+    thresholds: thresholdsSchema.nullable().default(null),
     deadlines: z.array(z.coerce.date()).min(1).max(60),
     hashtag: hashtagSchema.nullable().default(null),
   })
@@ -38,6 +41,8 @@ export const campaignDraftSchema = z
   });
 
 export type CampaignDraft = z.infer<typeof campaignDraftSchema>;
+/** What callers may hand in: criteria as lines, rules left to their defaults. */
+export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;
 
 /** Campaign files for `npm run admin -- campaign import`: dates as people write them. */
 export const campaignFileSchema = z.object({
@@ -45,7 +50,21 @@ export const campaignFileSchema = z.object({
   description: z.string().optional(),
   start: z.string(),
   end: z.string(),
-  criteria: z.array(z.string()).optional(),
+  /** Lines ("Trụ sở sạch sẽ | 10") or {title, maxScore, weight}. */
+  criteria: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({
+          title: z.string(),
+          maxScore: z.number().optional(),
+          weight: z.number().optional(),
+        }),
+      ]),
+    )
+    .optional(),
+  lateRule: z.union([z.string(), z.object({ deductPerDay: z.number().positive() })]).optional(),
+  thresholds: z.array(z.object({ label: z.string(), min: z.number() })).optional(),
   deadlines: z.array(z.string()).min(1),
   hashtag: z.string().optional(),
   activate: z.boolean().default(false),

@@ -3,7 +3,13 @@ import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import type { CampaignDraft, CampaignStatus } from "./schema.ts";
+import { type LateRule, lateRuleSchema, type Thresholds, thresholdsSchema } from "./criteria.ts";
+import {
+  type CampaignDraft,
+  type CampaignDraftInput,
+  type CampaignStatus,
+  campaignDraftSchema,
+} from "./schema.ts";
 
 export interface CampaignSummary {
   id: number;
@@ -14,7 +20,13 @@ export interface CampaignSummary {
   endsAt: Date;
   hashtag: string | null;
   status: CampaignStatus;
+  /** Titles, in order. */
   criteria: string[];
+  /** Every criterion with its scale (maxScore null: not scored). */
+  criteriaScale: { id: number; title: string; maxScore: number | null; weight: number }[];
+  lateRule: LateRule;
+  /** The campaign's own thresholds; null: the bloc's. */
+  thresholds: Thresholds | null;
   deadlines: { id: number; dueAt: Date }[];
 }
 
@@ -24,7 +36,7 @@ const withParts = {
 } as const;
 
 type CampaignRow = Awaited<ReturnType<Db["campaign"]["findFirstOrThrow"]>> & {
-  criteria: { text: string }[];
+  criteria: { id: number; text: string; maxScore: number | null; weight: number }[];
   deadlines: { id: number; dueAt: Date }[];
 };
 
@@ -39,6 +51,16 @@ function summarize(row: CampaignRow): CampaignSummary {
     hashtag: row.hashtag,
     status: row.status as CampaignStatus,
     criteria: row.criteria.map((c) => c.text),
+    criteriaScale: row.criteria.map((c) => ({
+      id: c.id,
+      title: c.text,
+      maxScore: c.maxScore,
+      weight: c.weight,
+    })),
+    lateRule: lateRuleSchema.catch("none").parse(row.lateRule),
+    thresholds: row.thresholds
+      ? thresholdsSchema.nullable().catch(null).parse(JSON.parse(row.thresholds))
+      : null,
     deadlines: row.deadlines.map((d) => ({ id: d.id, dueAt: d.dueAt })),
   };
 }
@@ -50,7 +72,14 @@ export class CampaignService {
     private readonly clock: Clock,
   ) {}
 
-  async create(blocId: number, draft: CampaignDraft, actor: AuditActor): Promise<CampaignSummary> {
+  async create(
+    blocId: number,
+    input: CampaignDraftInput,
+    actor: AuditActor,
+  ): Promise<CampaignSummary> {
+    const parsed = campaignDraftSchema.safeParse(input);
+    if (!parsed.success) throw new AppError("bad_arguments", { usage: parsed.error.message });
+    const draft: CampaignDraft = parsed.data;
     const hashtag = draft.hashtag ? normalizeHashtag(draft.hashtag) : null;
     if (hashtag) await this.#checkHashtagFree(blocId, hashtag, null);
     const row = await this.db.$transaction(async (tx) => {
@@ -63,7 +92,16 @@ export class CampaignService {
           endsAt: draft.endsAt,
           hashtag,
           createdBy: actor,
-          criteria: { create: draft.criteria.map((text, position) => ({ text, position })) },
+          lateRule: draft.lateRule,
+          thresholds: draft.thresholds ? JSON.stringify(draft.thresholds) : null,
+          criteria: {
+            create: draft.criteria.map((c, position) => ({
+              text: c.title,
+              maxScore: c.maxScore,
+              weight: c.weight,
+              position,
+            })),
+          },
           deadlines: {
             create: [...new Set(draft.deadlines.map((d) => d.getTime()))]
               .sort((a, b) => a - b)

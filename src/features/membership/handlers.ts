@@ -121,7 +121,7 @@ async function inviteUnit(ctx: Ctx, input: StepInput): Promise<void> {
     return;
   }
   const unitId = input.choiceId === "bloc" ? null : Number(input.choiceId.slice(1));
-  const roles: Role[] = unitId === null ? ["LEAD"] : ["FOCAL", "OFFICER", "LEAD"];
+  const roles: Role[] = unitId === null ? ["LEAD", "REVIEWER"] : ["FOCAL", "OFFICER", "LEAD"];
   ctx.reply({
     text: ctx.t("membership:invite_pick_role"),
     choices: roles.map((role) => ({ id: role, label: ctx.t(`common:role.${role}`) })),
@@ -131,8 +131,8 @@ async function inviteUnit(ctx: Ctx, input: StepInput): Promise<void> {
 
 async function inviteRole(ctx: Ctx, input: StepInput, data: unknown): Promise<void> {
   const actor = ctx.actor;
-  const role = input.type === "choice" ? input.choiceId : "";
-  if (!actor || (role !== "FOCAL" && role !== "OFFICER" && role !== "LEAD")) {
+  const role = roleSchema.safeParse(input.type === "choice" ? input.choiceId : "");
+  if (!actor || !role.success) {
     ctx.reply(ctx.t("common:pick_a_choice"));
     return;
   }
@@ -140,7 +140,7 @@ async function inviteRole(ctx: Ctx, input: StepInput, data: unknown): Promise<vo
   const invite = await ctx.services.membership.issueInvite({
     blocId: actor.blocId,
     unitId,
-    role,
+    role: role.data,
     issuer: memberActor(actor.memberId),
   });
   ctx.flow.end();
@@ -176,7 +176,7 @@ async function members(ctx: Ctx, args: string): Promise<void> {
 }
 
 const MEMBER_FLOW = "member_admin";
-const ROLES: Role[] = ["LEAD", "FOCAL", "OFFICER"];
+const ROLES: Role[] = ["LEAD", "REVIEWER", "FOCAL", "OFFICER"];
 
 /** /members 12: what the lead may do with one member: change the role, or remove. */
 async function openMember(ctx: Ctx, args: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
-import type { Role } from "../../core/roles.ts";
+import { type Role, roleNeedsUnit } from "../../core/roles.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
 
@@ -71,7 +71,7 @@ export class RosterService {
     await this.db.$transaction(async (tx) => {
       const member = await this.#current(tx, blocId, memberId);
       if (member.role === role) throw new AppError("role_unchanged");
-      if (role !== "LEAD" && member.unitId === null) throw new AppError("role_needs_unit");
+      if (roleNeedsUnit(role) && member.unitId === null) throw new AppError("role_needs_unit");
       if (member.role === "LEAD") await this.#keepALead(tx, blocId, memberId);
       await tx.member.update({ where: { id: memberId }, data: { role } });
       // What a browser may see follows the role: it signs in again with /web.

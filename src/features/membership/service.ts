@@ -3,6 +3,7 @@ import { DAY, MINUTE } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { ChatRef, Sender } from "../../core/inbound.ts";
 import type { Language, Role } from "../../core/roles.ts";
+import { roleNeedsUnit } from "../../core/roles.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
@@ -94,7 +95,7 @@ export class MembershipService {
         ? null
         : await this.db.unit.findFirst({ where: { id: input.unitId, blocId: bloc.id } });
     if (input.unitId !== null && !unit) throw new AppError("not_found");
-    if (input.role !== "LEAD" && !unit) throw new AppError("bad_arguments");
+    if (roleNeedsUnit(input.role) && !unit) throw new AppError("bad_arguments");
     if (input.role === "LEAD" && input.issuer !== "operator") {
       // A LEAD code from chat needs a lead of the same bloc behind it.
       const issuerId = Number(input.issuer.replace("member:", ""));

@@ -3,6 +3,7 @@ import type { Actor, HandlerContext, StepHandler, StepInput } from "../../core/c
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
+import { formatScore, parseScore, roundScore } from "../campaigns/criteria.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
 import type { Services } from "../registry.ts";
@@ -23,11 +24,18 @@ interface ReportData {
   dueAt?: string;
   status?: ReportStatus;
   note?: string;
-  photos: StoredPhoto[];
+  /** Photos, each tied to the criterion whose score step it came at, if any. */
+  photos: (StoredPhoto & { criterionId?: number })[];
+  /** Self-scores by criterion id, when the campaign has a scale. */
+  scores?: Record<string, number>;
+  /** Which scored criterion is being asked (index in the campaign's scored list). */
+  criterion?: number;
+  /** The returned report's note, offered to keep. */
+  previousNote?: string;
 }
 
 /** Photos already in the form, plus new ones; one photo sent twice counts once. */
-function withPhotos(kept: StoredPhoto[], added: StoredPhoto[]): StoredPhoto[] {
+function withPhotos<P extends { sha256: string }>(kept: P[], added: P[]): P[] {
   return [...kept, ...added.filter((p) => !kept.some((q) => q.sha256 === p.sha256))];
 }
 
@@ -135,31 +143,128 @@ async function pickDeadline(ctx: Ctx, input: StepInput, raw: unknown): Promise<v
   return askStatus(ctx, { ...data, deadlineId: deadline.id, dueAt: deadline.dueAt.toISOString() });
 }
 
-function askStatus(ctx: Ctx, data: ReportData): void {
+/**
+ * The status question; when the bloc returned the unit's report for this deadline,
+ * the reason and what was sent come first, and the old note can be kept.
+ */
+async function askStatus(ctx: Ctx, data: ReportData): Promise<void> {
+  const actor = unitActor(ctx);
+  const returned = await ctx.services.review.returned(actor.unitId, data.deadlineId ?? 0);
+  const text = ctx.t("reports:ask_status");
   ctx.reply({
-    text: ctx.t("reports:ask_status"),
+    text: returned
+      ? `${ctx.t("reports:returned_before", {
+          reason: returned.reason,
+          status: ctx.t(`reports:status.${returned.status}`),
+          note: returned.note || "—",
+        })}\n\n${text}`
+      : text,
     choices: REPORT_STATUSES.map((s) => ({ id: s, label: ctx.t(`reports:status.${s}`) })),
   });
-  ctx.flow.goto(FLOW, "status", data);
+  ctx.flow.goto(FLOW, "status", {
+    ...data,
+    ...(returned?.note ? { previousNote: returned.note } : {}),
+  });
 }
 
 async function pickStatus(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
   const status = reportStatusSchema.safeParse(input.type === "choice" ? input.choiceId : "");
   if (!status.success) throw new AppError("pick_a_choice");
+  const data = raw as ReportData;
   ctx.reply({
     text: ctx.t("reports:ask_note"),
-    choices: [{ id: "skip", label: ctx.t("reports:no_note") }],
+    choices: [
+      ...(data.previousNote ? [{ id: "keep", label: ctx.t("reports:keep_note") }] : []),
+      { id: "skip", label: ctx.t("reports:no_note") },
+    ],
   });
-  ctx.flow.goto(FLOW, "note", { ...(raw as ReportData), status: status.data });
+  ctx.flow.goto(FLOW, "note", { ...data, status: status.data });
 }
 
 async function readNote(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReportData;
+  const kept = input.type === "choice" && input.choiceId === "keep";
   const skipped = input.type === "choice" && input.choiceId === "skip";
-  if (!skipped && input.type !== "text") throw new AppError("text_expected");
-  const note = skipped || input.type !== "text" ? "" : input.text.trim() === "-" ? "" : input.text;
+  if (!skipped && !kept && input.type !== "text") throw new AppError("text_expected");
+  const note = kept
+    ? (data.previousNote ?? "")
+    : skipped || input.type !== "text"
+      ? ""
+      : input.text.trim() === "-"
+        ? ""
+        : input.text;
   const parsed = noteSchema.safeParse(note);
   if (!parsed.success) throw new AppError("note_too_long");
-  askPhotos(ctx, { ...(raw as ReportData), note: parsed.data });
+  await askScore(ctx, { ...data, note: parsed.data }, 0);
+}
+
+/** The campaign's criteria that carry a scale, in order. */
+async function scoredCriteria(ctx: Ctx, data: ReportData) {
+  const actor = unitActor(ctx);
+  const campaign = await ctx.services.campaigns.get(actor.blocId, data.campaignId ?? 0);
+  return campaign.criteriaScale.filter((c) => c.maxScore !== null);
+}
+
+/**
+ * Self-scoring, one criterion at a time, when the campaign has a scale: a typed
+ * number anywhere, buttons for the common values where the platform has buttons.
+ */
+async function askScore(ctx: Ctx, data: ReportData, index: number): Promise<void> {
+  const scored = await scoredCriteria(ctx, data);
+  const criterion = scored[index];
+  if (!criterion) return askPhotos(ctx, { ...data, criterion: undefined });
+  const max = criterion.maxScore ?? 0;
+  const common = [...new Set([max, roundScore(max * 0.75), roundScore(max / 2), 0])];
+  ctx.reply({
+    text: ctx.t("reports:ask_score", {
+      index: index + 1,
+      count: scored.length,
+      title: criterion.title,
+      max: formatScore(max),
+    }),
+    ...(ctx.capabilities.buttons
+      ? { choices: common.map((n) => ({ id: `v:${n}`, label: formatScore(n) })) }
+      : {}),
+  });
+  ctx.flow.goto(FLOW, "score", { ...data, criterion: index });
+}
+
+async function readScore(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReportData;
+  const index = data.criterion ?? 0;
+  const scored = await scoredCriteria(ctx, data);
+  const criterion = scored[index];
+  if (!criterion) return askPhotos(ctx, data);
+  if (input.type === "media") {
+    // A photo at a criterion's step is that criterion's evidence.
+    const { stored, refused } = await ctx.services.evidence.acceptAll(input.files);
+    const photos = withPhotos(
+      data.photos,
+      stored.map((p) => ({ ...p, criterionId: criterion.id })),
+    );
+    const lines = [];
+    if (stored.length) {
+      lines.push(
+        ctx.t("reports:photos_for_criterion", { count: stored.length, title: criterion.title }),
+      );
+    }
+    if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
+    ctx.reply(lines.join("\n"));
+    return askScore(ctx, { ...data, photos }, index);
+  }
+  const typed =
+    input.type === "choice" && input.choiceId.startsWith("v:")
+      ? input.choiceId.slice(2)
+      : input.type === "text"
+        ? input.text
+        : "";
+  const points = parseScore(typed);
+  const max = criterion.maxScore ?? 0;
+  if (points === null || points < 0 || points > max) {
+    throw new AppError("score_out_of_range", { max: formatScore(max) });
+  }
+  const scores = { ...data.scores, [String(criterion.id)]: points };
+  return askScore(ctx, { ...data, scores }, index + 1);
 }
 
 function askPhotos(ctx: Ctx, data: ReportData, text?: string): void {
@@ -198,6 +303,12 @@ function askConfirm(ctx: Ctx, data: ReportData): void {
         note: data.note || "—",
         photos: data.photos.length,
       }),
+      data.scores && Object.keys(data.scores).length
+        ? ctx.t("reports:summary_scores", {
+            scores: Object.values(data.scores).map(formatScore).join(" · "),
+            total: formatScore(Object.values(data.scores).reduce((a, b) => a + b, 0)),
+          })
+        : null,
       late ? ctx.t("reports:will_be_late") : null,
     ]
       .filter(Boolean)
@@ -228,6 +339,10 @@ async function confirmReport(ctx: Ctx, input: StepInput, raw: unknown): Promise<
     status: data.status ?? "IN_PROGRESS",
     note: data.note ?? "",
     photos: data.photos,
+    selfScores: Object.entries(data.scores ?? {}).map(([criterionId, points]) => ({
+      criterionId: Number(criterionId),
+      points,
+    })),
   });
   ctx.flow.end();
   ctx.reply(describeSaved(ctx, actor, saved, new Date(data.dueAt ?? 0)));
@@ -432,6 +547,7 @@ export const reportsFeature: Feature<Services> = {
         deadline: keepingEarlyPhotos(pickDeadline),
         status: keepingEarlyPhotos(pickStatus),
         note: keepingEarlyPhotos(readNote),
+        score: readScore,
         photos: collectPhotos,
         confirm: keepingEarlyPhotos(confirmReport, askConfirm),
       },

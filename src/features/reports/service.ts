@@ -14,8 +14,10 @@ export interface ReportInput {
   platform: Platform;
   status: ReportStatus;
   note: string;
-  photos: StoredPhoto[];
+  photos: (StoredPhoto & { criterionId?: number })[];
   caption?: string;
+  /** The unit's own points per criterion (a campaign with a scale). */
+  selfScores?: { criterionId: number; points: number }[];
 }
 
 export interface SavedReport {
@@ -57,13 +59,20 @@ export class ReportService {
     return chosen;
   }
 
-  /** Deadlines a unit may report on: every one ahead, and past ones it has not reported. */
+  /**
+   * Deadlines a unit may report on: every one ahead, and past ones it has not
+   * reported or whose report the bloc returned.
+   */
   async reportableDeadlines(unitId: number, campaign: CampaignSummary) {
     const now = this.clock.now();
     const reported = new Set(
       (
         await this.db.report.findMany({
-          where: { unitId, deadlineId: { in: campaign.deadlines.map((d) => d.id) } },
+          where: {
+            unitId,
+            deadlineId: { in: campaign.deadlines.map((d) => d.id) },
+            reviewState: { not: "RETURNED" },
+          },
           select: { deadlineId: true },
         })
       ).map((r) => r.deadlineId),
@@ -108,7 +117,8 @@ export class ReportService {
     const key = { unitId_deadlineId: { unitId: input.unitId, deadlineId: input.deadlineId } };
     const existing = await tx.report.findUnique({ where: key });
     // A past deadline that was reported is closed to a new version (the form never offers it).
-    if (existing && late && mode === "replace") throw new AppError("stale_choice");
+    const reopened = existing?.reviewState === "RETURNED";
+    if (existing && late && mode === "replace" && !reopened) throw new AppError("stale_choice");
 
     let report = existing;
     if (!existing || mode === "replace") {
@@ -119,9 +129,14 @@ export class ReportService {
         memberId: input.memberId,
         late,
         updatedAt: now,
+        // A new version waits for review again, and outdates any decision being made.
+        reviewState: "AWAITING",
       };
       report = existing
-        ? await tx.report.update({ where: { id: existing.id }, data: fields })
+        ? await tx.report.update({
+            where: { id: existing.id },
+            data: { ...fields, reviewVersion: { increment: 1 } },
+          })
         : await tx.report.create({
             data: { unitId: input.unitId, deadlineId: input.deadlineId, ...fields, createdAt: now },
           });
@@ -137,6 +152,7 @@ export class ReportService {
       });
     }
     if (!report) throw new AppError("not_found");
+    if (mode === "replace") await this.#saveSelfScores(tx, report.id, deadline.campaignId, input);
 
     const known = new Set(
       (
@@ -162,6 +178,7 @@ export class ReportService {
           width: photo.width,
           height: photo.height,
           caption: input.caption ?? "",
+          criterionId: photo.criterionId ?? null,
           receivedAt: now,
         },
       });
@@ -185,6 +202,29 @@ export class ReportService {
       photosAlreadyThere: input.photos.length - fresh.length,
       photosTotal: known.size + fresh.length,
     };
+  }
+
+  /** Self-scores checked against the campaign's scale; a version replaces the last one's. */
+  async #saveSelfScores(tx: Tx, reportId: number, campaignId: number, input: ReportInput) {
+    const scores = input.selfScores ?? [];
+    if (scores.length === 0) return;
+    const criteria = await tx.criterion.findMany({
+      where: { campaignId, maxScore: { not: null } },
+      select: { id: true, maxScore: true },
+    });
+    const maxOf = new Map(criteria.map((c) => [c.id, c.maxScore ?? 0]));
+    for (const score of scores) {
+      const max = maxOf.get(score.criterionId);
+      if (max === undefined) throw new AppError("not_scored");
+      if (score.points < 0 || score.points > max) {
+        throw new AppError("score_out_of_range", { max: String(max) });
+      }
+      await tx.reportScore.upsert({
+        where: { reportId_criterionId: { reportId, criterionId: score.criterionId } },
+        create: { reportId, criterionId: score.criterionId, self: score.points },
+        update: { self: score.points },
+      });
+    }
   }
 
   /** The unit's report (or none) for every deadline of the bloc's active campaigns. */

@@ -80,7 +80,7 @@ export function MembersPage(props: {
           </select>
           <label for="role">{t("web:members.role")}</label>
           <select id="role" name="role">
-            {(["FOCAL", "OFFICER", "LEAD"] as const).map((r) => (
+            {(["FOCAL", "OFFICER", "LEAD", "REVIEWER"] as const).map((r) => (
               <option value={r}>{t(`common:role.${r}`)}</option>
             ))}
           </select>
