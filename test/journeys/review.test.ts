@@ -1,0 +1,272 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DAY } from "../../src/core/clock.ts";
+import { DEMO_LEAD, type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+
+/*
+ * The competition half: a scored campaign, units scoring themselves, the bloc
+ * approving, returning and scoring, and the ranking with its classes.
+ */
+
+let t: TestApp;
+let invites: DemoInvite[];
+let campaignId: number;
+
+beforeEach(async () => {
+  t = await createTestApp();
+  invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+  // The demo campaign is closed; a scored one with one deadline runs instead.
+  await t.app.services.campaigns.close(1, 1, "operator");
+  const now = t.clock.now().getTime();
+  const campaign = await t.app.services.campaigns.create(
+    1,
+    {
+      title: "Công sở văn minh 2026",
+      startsAt: new Date(now - DAY),
+      endsAt: new Date(now + 60 * DAY),
+      criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh (10 điểm)", "An toàn PCCC | 20 | 2"],
+      deadlines: [new Date(now + 7 * DAY)],
+      hashtag: "#congso",
+      lateRule: "deduct:1",
+    },
+    "operator",
+  );
+  await t.app.services.campaigns.activate(1, campaign.id, "operator");
+  campaignId = campaign.id;
+});
+afterEach(() => t.close());
+
+const lead = () => t.chat.as(DEMO_LEAD);
+
+/** A focal point of unit `i` reports DONE with the given self-scores, typed as on a phone. */
+async function report(name: string, i: number, scores: string[], note = "-") {
+  await t.chat.as(name).send(`/join ${invites[i]?.code}`);
+  await t.chat.as(name).send("/baocao");
+  await t.chat.as(name).send("1");
+  await t.chat.as(name).send(note);
+  const asked: string[] = [];
+  for (const score of scores) asked.push(texts(await t.chat.as(name).send(score)));
+  await t.chat.as(name).send("xong");
+  const saved = texts(await t.chat.as(name).send("1"));
+  return { asked, saved };
+}
+
+describe("self-scoring in /report", () => {
+  it("asks each scored criterion with its scale, refuses what is off the scale, and saves the scores", async () => {
+    await t.chat.as("lan").send(`/join ${invites[3]?.code}`);
+    await t.chat.as("lan").send("/baocao");
+    await t.chat.as("lan").send("1");
+    expect(texts(await t.chat.as("lan").send("Đã tổng vệ sinh"))).toContain(
+      "Tự chấm tiêu chí 1/3: Trụ sở sạch đẹp (tối đa 10 điểm). Nhập số điểm:",
+    );
+    expect(texts(await t.chat.as("lan").send("12"))).toContain("Điểm phải là một số từ 0 đến 10");
+    expect(texts(await t.chat.as("lan").send("mười"))).toContain("Điểm phải là một số");
+    expect(texts(await t.chat.as("lan").send("8,5"))).toContain("tiêu chí 2/3: Cây xanh");
+    expect(texts(await t.chat.as("lan").send("9 điểm"))).toContain("tiêu chí 3/3: An toàn PCCC");
+    expect(texts(await t.chat.as("lan").send("18"))).toContain("Gửi ảnh minh chứng");
+    expect(texts(await t.chat.as("lan").send("xong"))).toContain(
+      "Tự chấm: 8,5 · 9 · 18 (tổng 35,5)",
+    );
+    await t.chat.as("lan").send("Gửi báo cáo");
+    const scores = await t.app.deps.db.reportScore.findMany({ orderBy: { criterionId: "asc" } });
+    expect(scores.map((s) => [s.self, s.reviewed])).toEqual([
+      [8.5, null],
+      [9, null],
+      [18, null],
+    ]);
+  });
+
+  it("does not ask for scores in a campaign without a scale", async () => {
+    await t.app.services.campaigns.close(1, campaignId, "operator");
+    await t.app.services.campaigns.reopen(1, 1, "operator");
+    await t.chat.as("lan").send(`/join ${invites[3]?.code}`);
+    await t.chat.as("lan").send("/baocao");
+    await t.chat.as("lan").send("1");
+    await t.chat.as("lan").send("1");
+    expect(texts(await t.chat.as("lan").send("ghi chú"))).toContain("Gửi ảnh minh chứng");
+  });
+});
+
+describe("/review", () => {
+  it("approves: the self-scores become the reviewed ones, with history and audit", async () => {
+    await report("lan", 3, ["8", "9", "18"]);
+    const card = texts(await lead().send("/xet"));
+    expect(card).toContain("Ban Tuyên giáo Tỉnh ủy");
+    expect(card).toContain("1. Trụ sở sạch đẹp: 8/10");
+    expect(card).toContain("3. An toàn PCCC: 18/20");
+    expect(texts(await lead().send("duyet"))).toContain("✅ Đã duyệt báo cáo của Ban Tuyên giáo");
+    const report1 = await t.app.deps.db.report.findFirstOrThrow();
+    expect(report1.reviewState).toBe("APPROVED");
+    const scores = await t.app.deps.db.reportScore.findMany();
+    expect(scores.every((s) => s.reviewed === s.self)).toBe(true);
+    expect(await t.app.deps.db.auditEvent.count({ where: { action: "review.approve" } })).toBe(1);
+  });
+
+  it("returns with a reason told to the focal point in their language; the resubmission starts from it and is approved", async () => {
+    await report("lan", 3, ["8", "9", "18"], "Đã dọn kho");
+    await t.chat.as("lan").send("/lang en");
+    await lead().send("/xet");
+    await lead().send("Trả lại");
+    expect(texts(await lead().send("   "))).toContain("Hãy ghi lý do trả lại");
+    expect(texts(await lead().send("Thiếu ảnh phòng cháy chữa cháy"))).toContain(
+      "Đã trả lại báo cáo của Ban Tuyên giáo Tỉnh ủy; đã báo cho 1 cuộc trò chuyện",
+    );
+    await t.deliver();
+    const notice = t.transport.receivedBy("lan").at(-1) ?? "";
+    expect(notice).toContain("was returned");
+    expect(notice).toContain("Reason: Thiếu ảnh phòng cháy chữa cháy");
+
+    await t.chat.as("lan").send("/lang vi");
+    // One deadline: /baocao goes straight to the status, with the reason first.
+    const status = texts(await t.chat.as("lan").send("/baocao"));
+    expect(status).toContain("bị trả lại: Thiếu ảnh phòng cháy chữa cháy");
+    expect(status).toContain("ghi chú: Đã dọn kho");
+    expect(texts(await t.chat.as("lan").send("1"))).toContain("1. Giữ ghi chú trước");
+    expect(texts(await t.chat.as("lan").send("Giữ ghi chú trước"))).toContain("tiêu chí 1/3");
+    for (const score of ["8", "9", "19"]) await t.chat.as("lan").send(score);
+    await t.chat.as("lan").send("xong");
+    await t.chat.as("lan").send("1");
+    const resubmitted = await t.app.deps.db.report.findFirstOrThrow();
+    expect(resubmitted).toMatchObject({ reviewState: "AWAITING", note: "Đã dọn kho" });
+
+    await lead().send("/xet");
+    expect(texts(await lead().send("1"))).toContain("Đã duyệt");
+    const decisions = await t.app.deps.db.reviewDecision.findMany({ orderBy: { id: "asc" } });
+    expect(decisions.map((d) => d.action)).toEqual(["RETURN", "APPROVE"]);
+  });
+
+  it("scores each criterion within its scale, and says when nothing waits", async () => {
+    await report("lan", 3, ["8", "9", "18"]);
+    await lead().send("/xet");
+    expect(texts(await lead().send("Chấm điểm"))).toContain(
+      "Chấm tiêu chí 1/3: Trụ sở sạch đẹp (tối đa 10; đơn vị tự chấm 8)",
+    );
+    expect(texts(await lead().send("11"))).toContain("từ 0 đến 10");
+    await lead().send("7");
+    await lead().send("9");
+    const done = texts(await lead().send("16"));
+    expect(done).toContain("Đã chấm báo cáo của Ban Tuyên giáo Tỉnh ủy: tổng 32 điểm");
+    expect(done).toContain("Không còn báo cáo nào chờ xét");
+    const scores = await t.app.deps.db.reportScore.findMany({ orderBy: { criterionId: "asc" } });
+    expect(scores.map((s) => s.reviewed)).toEqual([7, 9, 16]);
+    expect((await t.app.deps.db.report.findFirstOrThrow()).reviewState).toBe("SCORED");
+  });
+
+  it("lets only the first of two reviewers decide one version", async () => {
+    await report("lan", 3, ["8", "9", "18"]);
+    const reviewer = await t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "REVIEWER",
+      issuer: "operator",
+    });
+    await t.chat.as("hoidong").send(`/join ${reviewer.code}`);
+    await lead().send("/xet");
+    await t.chat.as("hoidong").send("/xet");
+    expect(texts(await t.chat.as("hoidong").send("Duyệt"))).toContain("Đã duyệt");
+    expect(texts(await lead().send("Duyệt"))).toContain("vừa được người khác xét");
+    expect(await t.app.deps.db.reviewDecision.count()).toBe(1);
+  });
+
+  it("keeps each role to its part (lead, reviewer, focal point, officer, stranger, other bloc's lead)", async () => {
+    await report("lan", 3, ["8", "9", "18"]);
+    const reviewerCode = await t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "REVIEWER",
+      issuer: "operator",
+    });
+    await t.chat.as("hoidong").send(`/join ${reviewerCode.code}`);
+    const officerCode = await t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: 4,
+      role: "OFFICER",
+      issuer: "operator",
+    });
+    await t.chat.as("hoa").send(`/join ${officerCode.code}`);
+    const other = await t.app.services.blocs.createBloc(
+      "Khối khác",
+      "Asia/Ho_Chi_Minh",
+      "operator",
+    );
+    const otherLead = await t.app.services.membership.issueInvite({
+      blocId: other.id,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await t.chat.as("khac").send(`/join ${otherLead.code}`);
+    const reportId = (await t.app.deps.db.report.findFirstOrThrow()).id;
+
+    expect(texts(await t.chat.as("hoidong").send("/xet"))).toContain("Ban Tuyên giáo");
+    await t.chat.as("hoidong").send("/huy");
+    expect(texts(await t.chat.as("hoidong").send("/xephang"))).toContain("🏆");
+    expect(texts(await t.chat.as("hoidong").send("/announce x"))).toContain("không có quyền");
+    for (const who of ["lan", "hoa"]) {
+      expect(texts(await t.chat.as(who).send("/xet"))).toContain("không có quyền");
+      expect(texts(await t.chat.as(who).send("/xephang"))).toContain("không có quyền");
+    }
+    expect(texts(await t.chat.as("stranger").send("/xet"))).toContain("chưa được liên kết");
+    expect(texts(await t.chat.as("khac").send(`/xet ${reportId}`))).toContain("Không tìm thấy");
+    expect(texts(await t.chat.as("khac").send("/xet"))).toContain("Không còn báo cáo nào chờ xét");
+    expect(await t.app.deps.db.reviewDecision.count()).toBe(0);
+  });
+});
+
+describe("/ranking", () => {
+  it("ranks by reviewed scores, marks self-scores, deducts for lateness, breaks ties, and classifies", async () => {
+    // PCCC weighs 2, so the most is 10 + 10 + 2 × 20 = 60.
+    // Unit 4 (lan): 60/60 reviewed → 100 %. Unit 1 (vp): self 54/60 → 90 %, marked.
+    // Unit 2 (tc): 42/60 → 70 %; unit 3 (kt): 42/60 but a day late → −1 point.
+    await report("lan", 3, ["10", "10", "20"]);
+    await report("vp", 0, ["9", "9", "18"]);
+    await report("tc", 1, ["7", "7", "14"]);
+    t.clock.advance(8 * DAY);
+    await report("kt", 2, ["7", "7", "14"]);
+    await lead().send("/xet");
+    await lead().send("Duyệt");
+    await lead().send("Thôi");
+
+    const ranking = texts(await lead().send("/xephang"));
+    const lines = ranking.split("\n");
+    expect(lines[0]).toBe("🏆 Xếp hạng Công sở văn minh 2026:");
+    expect(lines[1]).toBe("1. Ban Tuyên giáo Tỉnh ủy — 100 % (60/60) · Xuất sắc");
+    expect(lines[2]).toBe("2. Văn phòng Tỉnh ủy — 90 % (54/60) · Xuất sắc *");
+    expect(lines[3]).toBe("3. Ban Tổ chức Tỉnh ủy — 70 % (42/60) · Tốt *");
+    expect(lines[4]).toBe(
+      "4. Ủy ban Kiểm tra Tỉnh ủy — 68,3 % (41/60) · Hoàn thành · trễ 1 · trừ 1 điểm *",
+    );
+    expect(lines.at(-1)).toBe("* có điểm đơn vị tự chấm, chưa được xét.");
+    expect(ranking).toContain("0 % (0/60) · Không hoàn thành");
+
+    const json = await t.app.services.ranking.campaign(1, campaignId);
+    expect(json.units[0]?.criteria.map((c) => c.source)).toEqual([
+      "reviewed",
+      "reviewed",
+      "reviewed",
+    ]);
+    expect(json.units[1]?.usesSelfScores).toBe(true);
+  });
+
+  it("puts a late unit out of the ranking when the campaign says so", async () => {
+    await t.app.deps.db.campaign.update({
+      where: { id: campaignId },
+      data: { lateRule: "ineligible" },
+    });
+    await report("lan", 3, ["5", "5", "10"]);
+    t.clock.advance(8 * DAY);
+    await report("vp", 0, ["10", "10", "20"]);
+    const lines = texts(await lead().send("/xephang")).split("\n");
+    expect(lines[1]).toContain("1. Ban Tuyên giáo Tỉnh ủy — 50 %");
+    expect(lines.at(-2)).toContain(
+      "Văn phòng Tỉnh ủy — 100 % (60/60) · Không đủ điều kiện (nộp trễ)",
+    );
+  });
+
+  it("ranks the year over its scored campaigns", async () => {
+    await report("lan", 3, ["10", "10", "20"]);
+    const year = texts(await lead().send("/xephang nam 2026"));
+    expect(year).toContain("Xếp hạng năm 2026 (1 đợt thi đua có chấm điểm)");
+    expect(year).toContain("1. Ban Tuyên giáo Tỉnh ủy — 100 % · Xuất sắc");
+  });
+});
