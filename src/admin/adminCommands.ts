@@ -6,6 +6,7 @@ import type { App } from "../app.ts";
 import { AppError } from "../core/errors.ts";
 import { roleSchema } from "../core/roles.ts";
 import { CampaignFileError, parseCampaignFile } from "../features/campaigns/campaignFile.ts";
+import { thresholdsSchema } from "../features/campaigns/criteria.ts";
 import { displayInviteCode } from "../features/membership/inviteCode.ts";
 import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
@@ -38,12 +39,14 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   unit rename <unitId> <new name>
   unit list <blocId>
   member list <blocId>
-  invite create --bloc <id> --role LEAD|FOCAL|OFFICER [--unit <id>] [--days 14] [--uses 20]
+  invite create --bloc <id> --role LEAD|REVIEWER|FOCAL|OFFICER [--unit <id>] [--days 14] [--uses 20]
   invite list <blocId>
   invite revoke <inviteId>
   campaign import <file.yaml|file.json> --bloc <id>
   campaign list <blocId>
   export <campaignId> [--out <folder>]
+  ranking <campaignId>       units in order: total, per-criterion scores, class, late count
+  bloc thresholds <blocId> "Xuất sắc:90,Tốt:70,Hoàn thành:50,Không hoàn thành:0"
   reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)
   inbox list                 messages the bot gave up on (the sender was asked to resend)
   inbox retry <id|all>       handle them again (the running bot picks them up)
@@ -84,7 +87,33 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
   const timezone = app.deps.config.DEFAULT_TIMEZONE;
 
   try {
+    if (noun === "ranking") return await rankingOf(app, id("campaignId", verb));
     switch (`${noun} ${verb}`) {
+      case "bloc thresholds": {
+        const bloc = await blocs.getBloc(id("blocId", rest[0]));
+        const spec = text("thresholds", rest.slice(1));
+        const parts = spec
+          .split(",")
+          .map((part) => /^\s*([^:]+?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part));
+        const parsed = thresholdsSchema.safeParse(
+          parts.map((m) => ({ label: m?.[1] ?? "", min: Number(m?.[2] ?? Number.NaN) })),
+        );
+        if (!parsed.success || parts.some((m) => !m)) {
+          throw new AdminError(
+            'thresholds are "label:min%" pairs, e.g. "Xuất sắc:90,Tốt:70,Hoàn thành:50,Không hoàn thành:0"',
+            2,
+          );
+        }
+        const saved = await app.services.ranking.setBlocThresholds(
+          bloc.id,
+          parsed.data,
+          "operator",
+        );
+        return {
+          json: saved,
+          text: saved.map((s) => `${s.label} ≥ ${s.min} %`).join("\n"),
+        };
+      }
       case "bloc create": {
         const bloc = await blocs.createBloc(text("name", rest), values.tz ?? timezone, "operator");
         return { json: bloc, text: `bloc ${bloc.id}: ${bloc.name} (${bloc.timezone})` };
@@ -282,6 +311,50 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
     }
     throw error;
   }
+}
+
+/** The campaign's ranking for operators: every figure the chat shows, as data. */
+async function rankingOf(app: App, campaignId: number): Promise<AdminResult> {
+  const campaign = await app.services.campaigns.findAnyBloc(campaignId);
+  const ranking = await app.services.ranking.campaign(campaign.blocId, campaign.id);
+  const units = ranking.units.map((u) => ({
+    rank: u.rank,
+    unitId: u.unitId,
+    unit: u.unitName,
+    total: u.total,
+    max: u.max,
+    percent: u.percent,
+    deduction: u.deduction,
+    class: u.classLabel,
+    eligible: u.eligible,
+    lateReports: u.lateReports,
+    usesSelfScores: u.usesSelfScores,
+    criteria: u.criteria.map((c) => ({
+      id: c.id,
+      title: c.title,
+      maxScore: c.maxScore,
+      weight: c.weight,
+      self: c.self,
+      reviewed: c.reviewed,
+      used: c.used,
+      source: c.source,
+    })),
+  }));
+  return {
+    json: {
+      campaignId,
+      title: campaign.title,
+      lateRule: ranking.lateRule,
+      thresholds: ranking.thresholds,
+      units,
+    },
+    text: units
+      .map(
+        (u) =>
+          `${u.rank}\t${u.unit}\t${u.total}/${u.max}\t${u.percent}%\t${u.class ?? "not eligible"}\tlate ${u.lateReports}`,
+      )
+      .join("\n"),
+  };
 }
 
 async function exportCampaign(app: App, campaignId: number, out = "."): Promise<AdminResult> {

@@ -1,7 +1,11 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD, type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+import { readXlsx } from "../helpers/xlsxReader.ts";
 
 /*
  * The competition half: a scored campaign, units scoring themselves, the bloc
@@ -268,5 +272,109 @@ describe("/ranking", () => {
     const year = texts(await lead().send("/xephang nam 2026"));
     expect(year).toContain("Xếp hạng năm 2026 (1 đợt thi đua có chấm điểm)");
     expect(year).toContain("1. Ban Tuyên giáo Tỉnh ủy — 100 % · Xuất sắc");
+  });
+});
+
+describe("the results for the year-end review", () => {
+  it("exports the scoring sheet (unit × criterion, self and reviewed, total, rank, class) and read it back", async () => {
+    await report("lan", 3, ["10", "10", "20"]);
+    await report("vp", 0, ["5", "5", "10"]);
+    await lead().send("/xet");
+    await lead().send("Chấm điểm");
+    for (const points of ["9", "10", "20"]) await lead().send(points);
+    const built = await t.app.services.exports.build(
+      await t.app.services.campaigns.get(1, campaignId),
+      "Asia/Ho_Chi_Minh",
+      t.app.translator.for("vi"),
+    );
+    const results = built.files.find((f) => f.fileName.endsWith("-ket-qua-cham-diem.xlsx"));
+    expect(results).toBeDefined();
+    const rows = readXlsx(readFileSync(results?.path ?? ""));
+    expect(rows[0]).toEqual([
+      "Hạng",
+      "Đơn vị",
+      "Trụ sở sạch đẹp — tự chấm (/10)",
+      "Trụ sở sạch đẹp — khối chấm (/10)",
+      "Cây xanh — tự chấm (/10)",
+      "Cây xanh — khối chấm (/10)",
+      "An toàn PCCC — tự chấm (/20)",
+      "An toàn PCCC — khối chấm (/20)",
+      "Trừ điểm (trễ hạn)",
+      "Tổng điểm",
+      "Tỷ lệ (%)",
+      "Xếp loại",
+      "Số báo cáo trễ",
+    ]);
+    expect(rows[1]).toEqual([
+      "1",
+      "Ban Tuyên giáo Tỉnh ủy",
+      "10",
+      "9",
+      "10",
+      "10",
+      "20",
+      "20",
+      "0",
+      "59",
+      "98.33",
+      "Xuất sắc",
+      "0",
+    ]);
+    expect(rows[2]?.slice(0, 3)).toEqual(["2", "Văn phòng Tỉnh ủy", "5"]);
+    expect(rows).toHaveLength(1 + 7);
+  });
+
+  it("gives operators the ranking as JSON, and lets a bloc set its own classes", async () => {
+    await report("lan", 3, ["10", "10", "20"]);
+    await report("vp", 0, ["8", "8", "16"]);
+    const saved = await runAdminCommand(t.app, [
+      "bloc",
+      "thresholds",
+      "1",
+      "Xuất sắc:95,Tốt:75,Hoàn thành:50,Không hoàn thành:0",
+    ]);
+    expect(saved.text.split("\n")[0]).toBe("Xuất sắc ≥ 95 %");
+    await expect(runAdminCommand(t.app, ["bloc", "thresholds", "1", "Giỏi"])).rejects.toThrow(
+      'thresholds are "label:min%" pairs',
+    );
+    const { json } = await runAdminCommand(t.app, ["ranking", String(campaignId), "--json"]);
+    const ranking = json as {
+      units: { rank: number; unit: string; total: number; class: string; lateReports: number }[];
+    };
+    expect(ranking.units.slice(0, 2)).toMatchObject([
+      { rank: 1, unit: "Ban Tuyên giáo Tỉnh ủy", total: 60, class: "Xuất sắc", lateReports: 0 },
+      { rank: 2, unit: "Văn phòng Tỉnh ủy", total: 48, class: "Tốt", lateReports: 0 },
+    ]);
+    expect(await t.app.deps.db.auditEvent.count({ where: { action: "bloc.thresholds" } })).toBe(1);
+  });
+
+  it("imports a scored campaign from a file: criteria with scales, a late rule and thresholds", async () => {
+    const file = join(t.dir, "cham-diem.yaml");
+    writeFileSync(
+      file,
+      [
+        "title: Thi đua chuyên đề cải cách hành chính",
+        "start: 1/3/2026",
+        "end: 30/11/2026",
+        "criteria:",
+        "  - { title: Giải quyết hồ sơ đúng hạn, maxScore: 40 }",
+        "  - { title: Ứng dụng công nghệ, maxScore: 30, weight: 2 }",
+        "  - Không chấm điểm",
+        "lateRule: { deductPerDay: 0.5 }",
+        "thresholds: [{ label: Xuất sắc, min: 85 }, { label: Đạt, min: 0 }]",
+        "deadlines: [15/11/2026]",
+      ].join("\n"),
+    );
+    const imported = (
+      await runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1", "--json"])
+    ).json as { id: number };
+    const campaign = await t.app.services.campaigns.get(1, imported.id);
+    expect(campaign.criteriaScale.map((c) => [c.title, c.maxScore, c.weight])).toEqual([
+      ["Giải quyết hồ sơ đúng hạn", 40, 1],
+      ["Ứng dụng công nghệ", 30, 2],
+      ["Không chấm điểm", null, 1],
+    ]);
+    expect(campaign.lateRule).toBe("deduct:0.5");
+    expect(campaign.thresholds?.map((x) => x.label)).toEqual(["Xuất sắc", "Đạt"]);
   });
 });

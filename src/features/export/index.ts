@@ -1,13 +1,22 @@
 import { join } from "node:path";
+import { CampaignService } from "../campaigns/service.ts";
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import { RankingService } from "../review/ranking.ts";
 import { ExportService } from "./service.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  exports: new ExportService(
-    deps.db,
-    deps.evidenceStore,
-    join(deps.config.DATA_DIR, "exports"),
-    deps.downloads,
-  ),
-});
+export const provides = (deps: ServiceDeps) => {
+  const ranking = new RankingService(deps.db, deps.clock, new CampaignService(deps.db, deps.clock));
+  return {
+    exports: new ExportService(
+      deps.db,
+      deps.evidenceStore,
+      join(deps.config.DATA_DIR, "exports"),
+      deps.downloads,
+      async (campaign) =>
+        campaign.criteriaScale.some((c) => c.maxScore !== null)
+          ? ranking.campaign(campaign.blocId, campaign.id)
+          : null,
+    ),
+  };
+};
 export const feature: FeatureModule = { name: "export", provides };

@@ -10,6 +10,7 @@ import { formatDateTime, wallClockIn } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
+import type { CampaignRanking } from "../review/ranking.ts";
 import { type Cell, cleanText, csvLine } from "./cells.ts";
 
 /** A file-name-safe slug: "Ban Tuyên giáo Tỉnh ủy" → "ban-tuyen-giao-tinh-uy". */
@@ -114,6 +115,8 @@ export class ExportService {
     private readonly store: EvidenceStore,
     private readonly exportsDir: string,
     private readonly downloads: SignedLinks,
+    /** The campaign's ranking, when it is scored (for the results sheet). */
+    private readonly rankingOf: (campaign: CampaignSummary) => Promise<CampaignRanking | null>,
   ) {}
 
   /**
@@ -215,6 +218,7 @@ export class ExportService {
     });
 
     const zips = await this.#photos(campaign, units, memberName, timezone, dir, base, maxPart, t);
+    const ranking = await this.rankingOf(campaign);
     const files: OutboundDocument[] = [
       {
         fileName: `${base}.xlsx`,
@@ -222,9 +226,59 @@ export class ExportService {
         path: xlsxPath,
       },
       { fileName: `${base}.csv`, mimeType: "text/csv", path: csvPath },
+      ...(ranking ? [await this.#results(ranking, dir, base, t)] : []),
       ...zips.files,
     ];
     return { rows, photos: zips.photos, files };
+  }
+
+  /**
+   * bảng tổng hợp kết quả chấm điểm: one row per unit in rank order, each criterion's
+   * self and reviewed points, the total, the percentage, the class and late reports.
+   */
+  async #results(ranking: CampaignRanking, dir: string, base: string, t: Translate) {
+    const fileName = `${base}-ket-qua-cham-diem.xlsx`;
+    const path = join(dir, fileName);
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true });
+    const sheet = workbook.addWorksheet(cleanText(t("export:results_sheet")).slice(0, 31));
+    const criteria = ranking.units[0]?.criteria ?? [];
+    const header = [
+      t("export:rank"),
+      t("export:unit"),
+      ...criteria.flatMap((c) => [
+        `${c.title} — ${t("export:self")} (/${c.maxScore})`,
+        `${c.title} — ${t("export:reviewed")} (/${c.maxScore})`,
+      ]),
+      t("export:deduction"),
+      t("export:total"),
+      t("export:percent"),
+      t("export:class"),
+      t("export:late_reports"),
+    ].map(cleanText);
+    const headerRow = sheet.addRow(header);
+    headerRow.font = { bold: true };
+    headerRow.commit();
+    for (const u of ranking.units) {
+      sheet
+        .addRow([
+          u.rank,
+          cleanText(u.unitName),
+          ...u.criteria.flatMap((c) => [c.self ?? "", c.reviewed ?? ""]),
+          u.deduction,
+          u.total,
+          u.percent,
+          cleanText(u.classLabel ?? t("review:not_eligible")),
+          u.lateReports,
+        ])
+        .commit();
+    }
+    sheet.commit();
+    await workbook.commit();
+    return {
+      fileName,
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      path,
+    };
   }
 
   /** The reports of a slice of units (by id range): parameters fixed by the campaign. */

@@ -1,6 +1,7 @@
 import { type Clock, DAY } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
+import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
 import {
   DEFAULT_THRESHOLDS,
   type LateRule,
@@ -64,6 +65,17 @@ export class RankingService {
     private readonly clock: Clock,
     private readonly campaigns: CampaignService,
   ) {}
+
+  /** A bloc's own classification, used by its campaigns that set none. */
+  async setBlocThresholds(blocId: number, thresholds: Thresholds, actor: AuditActor) {
+    const parsed = thresholdsSchema.parse(thresholds);
+    await this.db.bloc.update({
+      where: { id: blocId },
+      data: { thresholds: JSON.stringify(parsed) },
+    });
+    await recordAudit(this.db, { actor, action: "bloc.thresholds", blocId, details: { parsed } });
+    return parsed;
+  }
 
   async thresholdsOf(blocId: number, campaign: CampaignSummary): Promise<Thresholds> {
     if (campaign.thresholds) return campaign.thresholds;
