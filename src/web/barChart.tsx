@@ -2,7 +2,13 @@
  * A bar chart as server-rendered SVG: no script, readable in any in-app browser,
  * with a title and a table of the same figures for screen readers and for copying.
  */
-export function BarChart(props: { title: string; bars: [string, number][]; unit: string }) {
+export function BarChart(props: {
+  title: string;
+  bars: [string, number][];
+  unit: string;
+  /** The label under a bar, when the full one is too long. */
+  short?: (label: string) => string;
+}) {
   const { bars } = props;
   const max = Math.max(1, ...bars.map(([, n]) => n));
   const width = Math.max(240, bars.length * 36);
@@ -28,7 +34,7 @@ export function BarChart(props: { title: string; bars: [string, number][]; unit:
                 {n}
               </text>
               <text x={x + 13} y={height + 14} text-anchor="middle">
-                {label.slice(8, 10)}/{label.slice(5, 7)}
+                {props.short ? props.short(label) : label}
               </text>
             </g>
           );
@@ -50,5 +56,47 @@ export function BarChart(props: { title: string; bars: [string, number][]; unit:
         </table>
       </details>
     </figure>
+  );
+}
+
+/**
+ * Horizontal bars for ranked units (names are long): each row is the unit's name, a
+ * bar as wide as its value out of `max`, and the value in words.
+ */
+export function RankBars(props: {
+  title: string;
+  rows: { label: string; value: number; text: string }[];
+  max: number;
+}) {
+  const rowHeight = 22;
+  const labelWidth = 210;
+  const barWidth = 300;
+  const height = props.rows.length * rowHeight + 4;
+  return (
+    <svg
+      class="rank-bars"
+      role="img"
+      aria-label={props.title}
+      viewBox={`0 0 ${labelWidth + barWidth + 70} ${height}`}
+      width="100%"
+      preserveAspectRatio="xMinYMin meet"
+    >
+      <title>{props.title}</title>
+      {props.rows.map((row, i) => {
+        const y = i * rowHeight + 2;
+        const w = Math.round((Math.max(0, row.value) / Math.max(1, props.max)) * barWidth);
+        return (
+          <g>
+            <text x={labelWidth - 6} y={y + 15} text-anchor="end">
+              {row.label.length > 30 ? `${row.label.slice(0, 29)}…` : row.label}
+            </text>
+            <rect x={labelWidth} y={y + 3} width={w} height={rowHeight - 6} />
+            <text x={labelWidth + w + 6} y={y + 15}>
+              {row.text}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
   );
 }

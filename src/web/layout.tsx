@@ -10,6 +10,8 @@ export interface PageViewer {
   language: Language;
   csrf: string;
   lead: boolean;
+  /** May review, score and rank (the lead, or a reviewer). */
+  reviewer: boolean;
 }
 
 /** A form field that proves the post comes from our own page (CSRF). */
@@ -18,10 +20,11 @@ export const Csrf = ({ token }: { token: string }) => (
 );
 
 const NAV = [
-  { href: "/web", key: "nav.overview", lead: false },
-  { href: "/web/gallery", key: "nav.gallery", lead: true },
-  { href: "/web/announcements", key: "nav.announcements", lead: true },
-  { href: "/web/members", key: "nav.members", lead: true },
+  { href: "/web", key: "nav.overview", who: "anyone" },
+  { href: "/web/reviews", key: "nav.reviews", who: "reviewer" },
+  { href: "/web/gallery", key: "nav.gallery", who: "reviewer" },
+  { href: "/web/announcements", key: "nav.announcements", who: "lead" },
+  { href: "/web/members", key: "nav.members", who: "lead" },
 ] as const;
 
 export function Page(props: { viewer: PageViewer; title: string; path: string; children: Child }) {
@@ -40,7 +43,12 @@ export function Page(props: { viewer: PageViewer; title: string; path: string; c
         <header>
           <span class="bloc">{actor.blocName}</span>
           <nav aria-label={t("web:nav.label")}>
-            {NAV.filter((n) => viewer.lead || !n.lead).map((n) => (
+            {NAV.filter(
+              (n) =>
+                n.who === "anyone" ||
+                (n.who === "reviewer" && viewer.reviewer) ||
+                (n.who === "lead" && viewer.lead),
+            ).map((n) => (
               <a href={n.href} aria-current={path === n.href ? "page" : undefined}>
                 {t(`web:${n.key}`)}
               </a>

@@ -5,8 +5,15 @@ import QRCode from "qrcode";
 import { type Clock, MINUTE } from "../core/clock.ts";
 import type { Actor } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
-import { type Language, languageSchema, roleNeedsUnit, roleSchema } from "../core/roles.ts";
+import {
+  type Language,
+  languageSchema,
+  REVIEWERS,
+  roleNeedsUnit,
+  roleSchema,
+} from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
+import { formatScore, parseScore } from "../features/campaigns/criteria.ts";
 import { actorById } from "../features/membership/identity.ts";
 import type { Services } from "../features/registry.ts";
 import type { WebViewer } from "../features/web/service.ts";
@@ -19,6 +26,8 @@ import { CampaignPage } from "./pages/campaign.tsx";
 import { GalleryPage, PhotoPage } from "./pages/gallery.tsx";
 import { type IssuedCode, MembersPage } from "./pages/members.tsx";
 import { type CampaignOverview, OverviewPage } from "./pages/overview.tsx";
+import { RankingPage } from "./pages/ranking.tsx";
+import { ReviewPage, ReviewQueuePage } from "./pages/reviews.tsx";
 import { UnitPage } from "./pages/unit.tsx";
 import { STYLESHEET } from "./style.ts";
 import { Thumbnails } from "./thumbnails.ts";
@@ -132,6 +141,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       t: translator.for(language),
       csrf: session.csrfToken,
       lead: actor.role === "LEAD",
+      reviewer: REVIEWERS.includes(actor.role),
     });
     if (c.req.method === "POST") {
       // A form of ours carries the session's token; another site's cannot.
@@ -149,10 +159,14 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
     if (!c.get("viewer").lead) throw new AppError("forbidden");
     await next();
   };
+  const reviewersOnly: MiddlewareHandler<Env> = async (c, next) => {
+    if (!c.get("viewer").reviewer) throw new AppError("forbidden");
+    await next();
+  };
 
-  /** A unit's page is for the bloc's lead and that unit's own members. */
+  /** A unit's page is for the bloc's lead and reviewers and that unit's own members. */
   const mayOpenUnit = (viewer: PageViewer, unitId: number) =>
-    viewer.lead || viewer.actor.unitId === unitId;
+    viewer.reviewer || viewer.actor.unitId === unitId;
 
   const idParam = (c: Context, name = "id") => {
     const id = Number(c.req.param(name));
@@ -244,8 +258,14 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       "/web/invites/*",
       "/web/logout",
       "/web/lang/*",
+      "/web/reviews",
+      "/web/reviews/*",
+      "/web/ranking/*",
     ]) {
       app.use(path, authenticate);
+    }
+    for (const path of ["/web/reviews", "/web/reviews/*", "/web/ranking/*"]) {
+      app.use(path, reviewersOnly);
     }
     for (const path of [
       "/web/campaigns/*",
@@ -275,6 +295,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
     app.get("/web", async (c) => {
       const viewer = c.get("viewer");
       if (!viewer.lead) {
+        if (viewer.reviewer) return c.redirect("/web/reviews", 303);
         if (!viewer.actor.unitId) throw new AppError("no_unit");
         return c.redirect(`/web/units/${viewer.actor.unitId}`, 303);
       }
@@ -372,7 +393,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         return Number.isInteger(value) && value > 0 ? value : undefined;
       };
       // A unit's members see their own unit's photos, whatever the address asks.
-      const unitId = viewer.lead ? number("unit") : (viewer.actor.unitId ?? -1);
+      const unitId = viewer.reviewer ? number("unit") : (viewer.actor.unitId ?? -1);
       const campaignId = number("campaign");
       const filter = {
         ...(campaignId ? { campaignId } : {}),
@@ -404,7 +425,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
             label: d.dueAt.toISOString().slice(0, 10),
           }))}
           units={units
-            .filter((u) => viewer.lead || u.id === viewer.actor.unitId)
+            .filter((u) => viewer.reviewer || u.id === viewer.actor.unitId)
             .map((u) => ({ id: u.id, label: u.name }))}
         />,
       );
@@ -415,7 +436,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const found = await services.gallery.find(c.req.param("sha") ?? "", {
         blocId: viewer.actor.blocId,
         unitId: viewer.actor.unitId,
-        lead: viewer.lead,
+        lead: viewer.reviewer,
       });
       if (!found) throw new AppError("not_found");
       return found;
@@ -527,6 +548,72 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         viewer.actor.blocId,
       );
       return c.redirect("/web/members", 303);
+    });
+
+    app.get("/web/ranking/:id", async (c) => {
+      const viewer = c.get("viewer");
+      const ranking = await services.ranking.campaign(viewer.actor.blocId, idParam(c));
+      return c.html(<RankingPage viewer={viewer} ranking={ranking} />);
+    });
+
+    const queue = async (c: Context<Env>, notice?: string) => {
+      const viewer = c.get("viewer");
+      const waiting = await services.review.waiting(viewer.actor.blocId);
+      return c.html(<ReviewQueuePage viewer={viewer} waiting={waiting} notice={notice} />);
+    };
+    app.get("/web/reviews", (c) => queue(c));
+    app.get("/web/reviews/:id", async (c) => {
+      const viewer = c.get("viewer");
+      const id = idParam(c);
+      const item = await services.review.get(viewer.actor.blocId, id);
+      const photos = await services.review.photos(viewer.actor.blocId, id);
+      return c.html(<ReviewPage viewer={viewer} item={item} photos={photos} />);
+    });
+    const decision = (c: Context<Env>) => {
+      const viewer = c.get("viewer");
+      return { viewer, id: idParam(c), blocId: viewer.actor.blocId, by: viewer.actor.memberId };
+    };
+    const versionOf = async (c: Context<Env>) => {
+      const body = await c.req.parseBody();
+      const version = Number(body.version);
+      if (!Number.isInteger(version) || version < 0) throw new AppError("review_changed");
+      return { body, version };
+    };
+    app.post("/web/reviews/:id/approve", async (c) => {
+      const { viewer, id, blocId, by } = decision(c);
+      const { version } = await versionOf(c);
+      const item = await services.review.approve(blocId, id, version, by);
+      return queue(c, viewer.t("review:approved", { unit: item.unitName }));
+    });
+    app.post("/web/reviews/:id/return", async (c) => {
+      const { viewer, id, blocId, by } = decision(c);
+      const { body, version } = await versionOf(c);
+      const reason = typeof body.reason === "string" ? body.reason : "";
+      const { item, notified } = await services.review.returnReport(
+        blocId,
+        id,
+        version,
+        by,
+        reason,
+      );
+      return queue(c, viewer.t("review:returned", { unit: item.unitName, chats: notified }));
+    });
+    app.post("/web/reviews/:id/score", async (c) => {
+      const { viewer, id, blocId, by } = decision(c);
+      const { body, version } = await versionOf(c);
+      const item = await services.review.get(blocId, id);
+      const points = Object.fromEntries(
+        item.criteria.map((cr) => [
+          cr.id,
+          parseScore(String(body[`c${cr.id}`] ?? "")) ?? Number.NaN,
+        ]),
+      );
+      await services.review.score(blocId, id, version, by, points);
+      const total = Object.values(points).reduce((a, b) => a + b, 0);
+      return queue(
+        c,
+        viewer.t("review:scored", { unit: item.unitName, total: formatScore(total) }),
+      );
     });
 
     app.get("/web/lang/:lang", (c) => {

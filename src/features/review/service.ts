@@ -244,6 +244,16 @@ export class ReviewService {
     };
   }
 
+  /** The report's photos (their hashes, which address them in the dashboard). */
+  async photos(blocId: number, reportId: number): Promise<string[]> {
+    const rows = await this.db.evidence.findMany({
+      where: { reportId, unit: { blocId } },
+      select: { sha256: true },
+      orderBy: { id: "asc" },
+    });
+    return rows.map((r) => r.sha256);
+  }
+
   /** Every decision on a report, oldest first, with who made it. */
   history(reportId: number) {
     return this.db.reviewDecision.findMany({

@@ -140,6 +140,7 @@ export function CampaignPage(props: {
               title={t("web:campaign.arrivals", { date: date(current.dueAt) })}
               bars={grid.arrivals.get(current.id) ?? []}
               unit={t("web:campaign.reports_unit")}
+              short={(day) => `${day.slice(8, 10)}/${day.slice(5, 7)}`}
             />
           )}
         </section>
@@ -184,6 +185,11 @@ export function CampaignPage(props: {
         <p>
           <a href={`/web/gallery?campaign=${campaign.id}`}>{t("web:campaign.gallery")}</a>
         </p>
+        {campaign.criteriaScale.some((c) => c.maxScore !== null) ? (
+          <p>
+            <a href={`/web/ranking/${campaign.id}`}>{t("web:ranking.link")}</a>
+          </p>
+        ) : null}
       </section>
     </Page>
   );

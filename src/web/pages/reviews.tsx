@@ -1,0 +1,125 @@
+import { formatScore } from "../../features/campaigns/criteria.ts";
+import type { ReviewItem } from "../../features/review/service.ts";
+import { formatDateTime } from "../../i18n/datetime.ts";
+import { Csrf, Page, type PageViewer } from "../layout.tsx";
+
+/** The reports waiting for review, oldest first. */
+export function ReviewQueuePage(props: {
+  viewer: PageViewer;
+  waiting: ReviewItem[];
+  notice?: string | undefined;
+}) {
+  const { viewer } = props;
+  const { t } = viewer;
+  const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
+  return (
+    <Page viewer={viewer} title={t("web:reviews.title")} path="/web/reviews">
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      {props.waiting.length === 0 ? <p>{t("errors:nothing_to_review")}</p> : null}
+      <ul>
+        {props.waiting.map((item) => (
+          <li>
+            <a href={`/web/reviews/${item.reportId}`}>
+              #{item.reportId} {item.unitName} — {item.campaignTitle}, {date(item.dueAt)}
+            </a>
+            {item.late ? ` · ${t("web:campaign.late")}` : ""}
+          </li>
+        ))}
+      </ul>
+    </Page>
+  );
+}
+
+/** One report: what the unit sent, its photos, and the three decisions. */
+export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos: string[] }) {
+  const { viewer, item } = props;
+  const { t } = viewer;
+  const action = `/web/reviews/${item.reportId}`;
+  return (
+    <Page
+      viewer={viewer}
+      title={t("review:card_title", { id: item.reportId, unit: item.unitName })}
+      path={action}
+    >
+      <p>
+        {t("review:card_deadline", {
+          campaign: item.campaignTitle,
+          deadline: formatDateTime(item.dueAt, viewer.actor.timezone),
+        })}
+        {item.late ? ` (${t("web:campaign.late")})` : ""}
+        <br />
+        {t(`reports:status.${item.status}`)} · {t(`web:review_state.${item.state}`)}
+        <br />
+        {t("review:card_note", { note: item.note || "—" })}
+      </p>
+      {props.photos.length ? (
+        <div class="gallery">
+          {props.photos.map((sha) => (
+            <figure>
+              <a href={`/web/photos/${sha}`}>
+                <img src={`/web/photos/${sha}/thumb`} alt={item.unitName} loading="lazy" />
+              </a>
+            </figure>
+          ))}
+        </div>
+      ) : null}
+      <section class="card" aria-labelledby="approve">
+        <h2 id="approve">{t("review:approve")}</h2>
+        <form method="post" action={`${action}/approve`}>
+          <Csrf token={viewer.csrf} />
+          <input type="hidden" name="version" value={String(item.version)} />
+          <button type="submit" class="primary">
+            {t("review:approve")}
+          </button>
+        </form>
+      </section>
+      {item.criteria.length ? (
+        <section class="card" aria-labelledby="score">
+          <h2 id="score">{t("review:score")}</h2>
+          <form method="post" action={`${action}/score`}>
+            <Csrf token={viewer.csrf} />
+            <input type="hidden" name="version" value={String(item.version)} />
+            {item.criteria.map((c) => (
+              <>
+                <label for={`c${c.id}`}>
+                  {c.title} (0–{formatScore(c.maxScore)}
+                  {c.self === null ? "" : `; ${t("export:self")} ${formatScore(c.self)}`})
+                </label>
+                <input
+                  id={`c${c.id}`}
+                  name={`c${c.id}`}
+                  type="number"
+                  inputmode="decimal"
+                  min="0"
+                  max={String(c.maxScore)}
+                  step="0.1"
+                  required
+                  value={c.reviewed === null ? "" : String(c.reviewed)}
+                />
+              </>
+            ))}
+            <p>
+              <button type="submit">{t("review:score")}</button>
+            </p>
+          </form>
+        </section>
+      ) : null}
+      <section class="card" aria-labelledby="return">
+        <h2 id="return">{t("review:return")}</h2>
+        <form method="post" action={`${action}/return`}>
+          <Csrf token={viewer.csrf} />
+          <input type="hidden" name="version" value={String(item.version)} />
+          <label for="reason">{t("review:ask_reason")}</label>
+          <textarea id="reason" name="reason" required maxlength={1000} />
+          <p>
+            <button type="submit">{t("review:return")}</button>
+          </p>
+        </form>
+      </section>
+    </Page>
+  );
+}
