@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD, type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { png } from "../helpers/images.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
@@ -376,5 +377,23 @@ describe("the results for the year-end review", () => {
     ]);
     expect(campaign.lateRule).toBe("deduct:0.5");
     expect(campaign.thresholds?.map((x) => x.label)).toEqual(["Xuất sắc", "Đạt"]);
+  });
+});
+
+describe("evidence for a criterion", () => {
+  it("ties a photo sent at a criterion's step to that criterion", async () => {
+    await t.chat.as("lan").send(`/join ${invites[3]?.code}`);
+    for (const line of ["/baocao", "1", "-"]) await t.chat.as("lan").send(line);
+    const kept = texts(
+      await t.chat.as("lan").sendFiles([{ bytes: png(20, 20, 4), fileName: "cay.png" }]),
+    );
+    expect(kept).toContain("Đã nhận 1 ảnh minh chứng cho tiêu chí “Trụ sở sạch đẹp”.");
+    expect(kept).toContain("Tự chấm tiêu chí 1/3");
+    for (const line of ["8", "9", "18", "xong", "1"]) await t.chat.as("lan").send(line);
+    const evidence = await t.app.deps.db.evidence.findFirstOrThrow();
+    const criterion = await t.app.deps.db.criterion.findFirstOrThrow({
+      where: { campaignId, position: 0 },
+    });
+    expect(evidence.criterionId).toBe(criterion.id);
   });
 });

@@ -416,3 +416,44 @@ describe("/export on Zalo", () => {
     expect((await fetch(urls[1] ?? "")).status).toBe(404);
   });
 });
+
+describe("review on Zalo", () => {
+  it("takes self-scores typed on a phone, and brings a returned report's reason to the focal point", async () => {
+    h = await startZaloBot();
+    const { services } = h.t.app;
+    await services.campaigns.close(1, 1, "operator");
+    const now = h.t.clock.now().getTime();
+    const campaign = await services.campaigns.create(
+      1,
+      {
+        title: "Công sở văn minh 2026",
+        startsAt: new Date(now - 86_400_000),
+        endsAt: new Date(now + 60 * 86_400_000),
+        criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh | 10"],
+        deadlines: [new Date(now + 7 * 86_400_000)],
+      },
+      "operator",
+    );
+    await services.campaigns.activate(1, campaign.id, "operator");
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    await h.say(LAN, "/baocao");
+    await h.say(LAN, "1.");
+    const [first] = await h.say(LAN, "bo qua");
+    expect(first).toContain("Tự chấm tiêu chí 1/2: Trụ sở sạch đẹp (tối đa 10 điểm)");
+    // No buttons on Zalo: no numbered list to confuse a score with a choice.
+    expect(first).not.toContain("1. ");
+    expect((await h.say(LAN, "8,5"))[0]).toContain("tiêu chí 2/2");
+    expect((await h.say(LAN, "9 diem"))[0]).toContain("ảnh minh chứng");
+    await h.say(LAN, "xong");
+    await h.say(LAN, "co");
+    const reportId = (await h.t.app.deps.db.report.findFirstOrThrow()).id;
+    const item = await services.review.get(1, reportId);
+    expect(item.criteria.map((c) => c.self)).toEqual([8.5, 9]);
+
+    const lead = await h.t.app.deps.db.member.findFirstOrThrow({ where: { role: "LEAD" } });
+    await services.review.returnReport(1, reportId, item.version, lead.id, "Thiếu ảnh cây xanh");
+    const { sender } = h.t.app.startDelivery([h.t.transport, h.adapter.transport]);
+    await sender.drainOnce();
+    expect(h.fake.textsTo(LAN).at(-1)).toContain("Lý do: Thiếu ảnh cây xanh");
+  });
+});
