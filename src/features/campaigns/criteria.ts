@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { StepInput } from "../../core/context.ts";
+import { AppError } from "../../core/errors.ts";
 
 /** tiêu chí with its thang điểm: the most points it gives (null: not scored) and its weight. */
 export interface CriterionInput {
@@ -80,3 +82,26 @@ export function parseScore(text: string): number | null {
 
 export const roundScore = (n: number) => Math.round(n * 10) / 10;
 export const formatScore = (n: number) => String(roundScore(n)).replace(".", ",");
+
+/**
+ * The points in an answer to "score this criterion": a value button ("v:8") or a
+ * typed number; anything else, or outside 0…max, is refused with the range.
+ */
+export function scoreAnswer(input: StepInput, max: number): number {
+  const typed =
+    input.type === "choice" && input.choiceId.startsWith("v:")
+      ? input.choiceId.slice(2)
+      : input.type === "text"
+        ? input.text
+        : "";
+  const points = parseScore(typed);
+  if (points === null || points < 0 || points > max) {
+    throw new AppError("score_out_of_range", { max: formatScore(max) });
+  }
+  return points;
+}
+
+/** The usual points offered as buttons: the most, three quarters, half, none (and `also`). */
+export function commonScores(max: number, also: number[] = []): number[] {
+  return [...new Set([max, ...also, roundScore(max * 0.75), roundScore(max / 2), 0])];
+}

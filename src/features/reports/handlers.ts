@@ -3,7 +3,7 @@ import type { Actor, HandlerContext, StepHandler, StepInput } from "../../core/c
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
-import { formatScore, parseScore, roundScore } from "../campaigns/criteria.ts";
+import { commonScores, formatScore, scoreAnswer } from "../campaigns/criteria.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
 import type { Services } from "../registry.ts";
@@ -214,7 +214,7 @@ async function askScore(ctx: Ctx, data: ReportData, index: number): Promise<void
   const criterion = scored[index];
   if (!criterion) return askPhotos(ctx, { ...data, criterion: undefined });
   const max = criterion.maxScore ?? 0;
-  const common = [...new Set([max, roundScore(max * 0.75), roundScore(max / 2), 0])];
+  const common = commonScores(max);
   ctx.reply({
     text: ctx.t("reports:ask_score", {
       index: index + 1,
@@ -252,17 +252,7 @@ async function readScore(ctx: Ctx, input: StepInput, raw: unknown): Promise<void
     ctx.reply(lines.join("\n"));
     return askScore(ctx, { ...data, photos }, index);
   }
-  const typed =
-    input.type === "choice" && input.choiceId.startsWith("v:")
-      ? input.choiceId.slice(2)
-      : input.type === "text"
-        ? input.text
-        : "";
-  const points = parseScore(typed);
-  const max = criterion.maxScore ?? 0;
-  if (points === null || points < 0 || points > max) {
-    throw new AppError("score_out_of_range", { max: formatScore(max) });
-  }
+  const points = scoreAnswer(input, criterion.maxScore ?? 0);
   const scores = { ...data.scores, [String(criterion.id)]: points };
   return askScore(ctx, { ...data, scores }, index + 1);
 }

@@ -3,7 +3,7 @@ import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { REVIEWERS } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
-import { formatScore, parseScore } from "../campaigns/criteria.ts";
+import { commonScores, formatScore, scoreAnswer } from "../campaigns/criteria.ts";
 import type { Services } from "../registry.ts";
 import type { CampaignRanking } from "./ranking.ts";
 import type { ReviewItem } from "./service.ts";
@@ -156,9 +156,7 @@ async function askPoints(ctx: Ctx, data: ReviewData, index: number): Promise<voi
       ctx.t("review:scored", { unit: item.unitName, total: formatScore(total) }),
     );
   }
-  const values = [
-    ...new Set([criterion.maxScore, ...(criterion.self === null ? [] : [criterion.self]), 0]),
-  ];
+  const values = commonScores(criterion.maxScore, criterion.self === null ? [] : [criterion.self]);
   ctx.reply({
     text: ctx.t("review:ask_points", {
       index: index + 1,
@@ -181,16 +179,7 @@ async function readPoints(ctx: Ctx, input: StepInput, raw: unknown): Promise<voi
   const item = await ctx.services.review.get(actor.blocId, data.reportId);
   const criterion = item.criteria[index];
   if (!criterion) return askPoints(ctx, data, index);
-  const typed =
-    input.type === "choice" && input.choiceId.startsWith("v:")
-      ? input.choiceId.slice(2)
-      : input.type === "text"
-        ? input.text
-        : "";
-  const points = parseScore(typed);
-  if (points === null || points < 0 || points > criterion.maxScore) {
-    throw new AppError("score_out_of_range", { max: formatScore(criterion.maxScore) });
-  }
+  const points = scoreAnswer(input, criterion.maxScore);
   return askPoints(
     ctx,
     { ...data, points: { ...data.points, [String(criterion.id)]: points } },
