@@ -11,8 +11,19 @@ import { isTimeZone } from "./core/timeZone.ts";
  * .env.example with its default; a bad one stops start-up with one line naming it.
  */
 
-/** The checkout's root: relative paths (data, .env) mean the same from any working directory. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/**
+ * The checkout's root (the folder with package.json above this file, whether it runs
+ * from src/ or compiled from dist/src/): relative paths (data, .env) mean the same
+ * from any working directory.
+ */
+export const PROJECT_ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return resolve(from, "..");
+  }
+}
 export const fromProject = (path: string) =>
   isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join, relative } from "node:path";
-import ExcelJS from "exceljs";
 import { Zip, ZipPassThrough } from "fflate";
 import type { OutboundDocument } from "../../core/outbound.ts";
 import type { Db } from "../../db/client.ts";
@@ -104,6 +103,12 @@ class ZipFile {
 }
 
 /**
+ * exceljs is loaded on the first export, not at start: it is the heaviest module the
+ * bot has (≈130 ms and ≈25 MB), and most processes never export.
+ */
+const loadExcel = async () => (await import("exceljs")).default;
+
+/**
  * The review files for a campaign, written to a folder under DATA_DIR/exports as they
  * are built: the spreadsheet (exceljs, streaming), the same rows as CSV, and the
  * photos in ZIP parts small enough for Telegram, each with a manifest. Every query
@@ -167,6 +172,7 @@ export class ExportService {
     ];
     const xlsxPath = join(dir, `${base}.xlsx`);
     const csvPath = join(dir, `${base}.csv`);
+    const ExcelJS = await loadExcel();
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       filename: xlsxPath,
       useSharedStrings: false,
@@ -239,6 +245,7 @@ export class ExportService {
   async #results(ranking: CampaignRanking, dir: string, base: string, t: Translate) {
     const fileName = `${base}-ket-qua-cham-diem.xlsx`;
     const path = join(dir, fileName);
+    const ExcelJS = await loadExcel();
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true });
     const sheet = workbook.addWorksheet(cleanText(t("export:results_sheet")).slice(0, 31));
     const criteria = ranking.units[0]?.criteria ?? [];
