@@ -11,6 +11,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/reminders.ts", []],
   ["scripts/bench/export.ts", []],
   ["scripts/bench/dashboard.ts", []],
+  ["scripts/bench/progress.ts", []],
 ];
 
 for (const [script, args] of runs) {

@@ -178,3 +178,23 @@ describe("importing a campaign from a file", () => {
     expect(await t.app.deps.db.campaign.count()).toBe(1);
   });
 });
+
+describe("/progress for a long campaign", () => {
+  it("shows the deadlines around now and points to the dashboard for the rest", async () => {
+    const now = t.clock.now().getTime();
+    const weekly = await t.app.services.campaigns.create(
+      1,
+      {
+        title: "Giao ban hằng tuần",
+        startsAt: new Date(now - 60 * DAY),
+        endsAt: new Date(now + 60 * DAY),
+        deadlines: Array.from({ length: 12 }, (_, i) => new Date(now + (i - 6) * 7 * DAY + 1000)),
+      },
+      "operator",
+    );
+    await t.app.services.campaigns.activate(1, weekly.id, "operator");
+    const answer = texts(await t.chat.as("lead").send(`/progress ${weekly.id}`));
+    expect(answer.match(/^Hạn /gm)).toHaveLength(5);
+    expect(answer).toContain("… và 7 hạn khác: xem toàn bộ bảng đơn vị × hạn trên /trangweb.");
+  });
+});

@@ -30,7 +30,10 @@ async function progress(ctx: Ctx, args: string): Promise<void> {
   const campaign = await campaignFromArgs(ctx, args, "progress");
   if (!campaign || !ctx.actor) return;
   const tz = ctx.actor.timezone;
-  const rows = await ctx.services.progress.forCampaign(campaign);
+  // A chat message for a long campaign shows the deadlines around now; the dashboard
+  // shows them all.
+  const shown = deadlinesAroundNow(campaign.deadlines, ctx.clock.now());
+  const rows = await ctx.services.progress.forCampaign(campaign, shown);
   const lines = [`📊 #${campaign.id} ${campaign.title}`];
   for (const row of rows) {
     lines.push(
@@ -52,7 +55,24 @@ async function progress(ctx: Ctx, args: string): Promise<void> {
       lines.push(ctx.t("progress:missing_units", { units: row.missingUnits.join(", ") }));
     }
   }
+  if (shown.length < campaign.deadlines.length) {
+    lines.push(
+      "",
+      ctx.t("progress:more_deadlines", { count: campaign.deadlines.length - shown.length }),
+    );
+  }
   ctx.reply(lines.join("\n"));
+}
+
+const WINDOW_BEFORE = 2;
+const WINDOW_AFTER = 3;
+
+/** Every deadline of a short campaign; of a long one, the two last passed and the next three. */
+function deadlinesAroundNow<D extends { dueAt: Date }>(deadlines: D[], now: Date): D[] {
+  if (deadlines.length <= WINDOW_BEFORE + WINDOW_AFTER + 1) return deadlines;
+  const next = deadlines.findIndex((d) => d.dueAt >= now);
+  const at = next === -1 ? deadlines.length : next;
+  return deadlines.slice(Math.max(0, at - WINDOW_BEFORE), at + WINDOW_AFTER);
 }
 
 async function exportCampaign(ctx: Ctx, args: string): Promise<void> {

@@ -28,18 +28,30 @@ export class ProgressService {
     return campaignGrid(this.db, campaign, timezone, this.clock.now());
   }
 
-  async forCampaign(campaign: CampaignSummary): Promise<DeadlineProgress[]> {
+  /** Per deadline (all of the campaign's, or `only` these), who has reported what. */
+  async forCampaign(
+    campaign: CampaignSummary,
+    only: { id: number; dueAt: Date }[] = campaign.deadlines,
+  ): Promise<DeadlineProgress[]> {
     const [units, reports] = await Promise.all([
       this.db.unit.findMany({ where: { blocId: campaign.blocId }, orderBy: { id: "asc" } }),
       this.db.report.findMany({
-        where: { deadlineId: { in: campaign.deadlines.map((d) => d.id) } },
+        where:
+          only.length === campaign.deadlines.length
+            ? { deadline: { campaignId: campaign.id } }
+            : { deadlineId: { in: only.map((d) => d.id) } },
         select: { deadlineId: true, unitId: true, status: true, late: true },
       }),
     ]);
-    return campaign.deadlines.map((deadline) => {
-      const byUnit = new Map(
-        reports.filter((r) => r.deadlineId === deadline.id).map((r) => [r.unitId, r]),
-      );
+    // Reports grouped once by deadline: a year of weekly deadlines stays linear.
+    const byDeadline = new Map<number, typeof reports>();
+    for (const r of reports) {
+      const list = byDeadline.get(r.deadlineId);
+      if (list) list.push(r);
+      else byDeadline.set(r.deadlineId, [r]);
+    }
+    return only.map((deadline) => {
+      const byUnit = new Map((byDeadline.get(deadline.id) ?? []).map((r) => [r.unitId, r]));
       const count = (status: ReportStatus) =>
         [...byUnit.values()].filter((r) => r.status === status).length;
       const missingUnits = units.filter((u) => !byUnit.has(u.id)).map((u) => u.name);

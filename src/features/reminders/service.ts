@@ -8,7 +8,7 @@ import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
-import { reachUnits } from "../../services/recipients.ts";
+import { type Recipient, reachUnits } from "../../services/recipients.ts";
 import { parseOffsets } from "./offsets.ts";
 import { scheduleReminder, type WorkingTime } from "./workingTime.ts";
 
@@ -215,19 +215,19 @@ export class ReminderService {
       "focal",
       this.settings.defaultLanguage,
     );
+    const byUnit = new Map<number | null, Recipient[]>();
+    for (const r of recipients) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r]);
     const deliveriesFor = (unit: { id: number; name: string }, key: string): NewDelivery[] =>
-      recipients
-        .filter((r) => r.unitId === unit.id)
-        .map((r) => ({
-          kind,
-          dedupeKey: `${key}:chat:${r.chatId}`,
-          blocId: deadline.campaign.blocId,
-          platform: r.platform,
-          platformChatId: r.platformChatId,
-          chatKind: r.chatKind,
-          chatId: r.chatId,
-          text: text(this.translator.for(r.language), unit.name),
-        }));
+      (byUnit.get(unit.id) ?? []).map((r) => ({
+        kind,
+        dedupeKey: `${key}:chat:${r.chatId}`,
+        blocId: deadline.campaign.blocId,
+        platform: r.platform,
+        platformChatId: r.platformChatId,
+        chatKind: r.chatKind,
+        chatId: r.chatId,
+        text: text(this.translator.for(r.language), unit.name),
+      }));
     const written = await this.#writeOnce(
       missing.map((unit) => ({
         key: markKey(unit.id),
