@@ -23,9 +23,12 @@ const SECRET = "bench-secret";
 const fake = await new FakeTelegramApi().start();
 let webhookUrl = "";
 let close: () => Promise<void>;
+/** SQL statements run so far (the bot's; the bare baseline has none). */
+let statements = () => 0;
 
 if (mode === "thidua") {
-  const { app } = await benchApp();
+  const { app, queries } = await benchApp();
+  statements = queries;
   await seedDemoBloc(app.services, "Asia/Ho_Chi_Minh");
   const invite = await app.services.membership.issueInvite({
     blocId: 1,
@@ -122,6 +125,7 @@ async function officer(worker: number): Promise<void> {
   }
 }
 
+const statementsBefore = statements();
 const { result: seconds, peakRssMb } = await withPeakRss(async () => {
   const start = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => officer(w)));
@@ -135,7 +139,41 @@ report(`inbound-${mode}`, {
   p50ms: Number(percentile(latencies, 50).toFixed(1)),
   p99ms: Number(percentile(latencies, 99).toFixed(1)),
   peakRssMb,
+  ...(mode === "thidua"
+    ? {
+        statementsPerPhotoReport: Number(((statements() - statementsBefore) / UPDATES).toFixed(1)),
+        statementsPerCommand: await statementsPerCommand(),
+      }
+    : {}),
 });
+
+/** One officer sends /help 50 times, one after the other: statements per command. */
+async function statementsPerCommand(): Promise<number> {
+  const userId = 200_000;
+  const before = statements();
+  for (let i = 0; i < 50; i++) {
+    const answered = new Promise<void>((resolve) => waiting.set(String(userId), resolve));
+    await fetch(webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      body: JSON.stringify({
+        update_id: updateId++,
+        message: {
+          message_id: 100_000 + i,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: userId, type: "private", first_name: "Cán bộ" },
+          from: { id: userId, is_bot: false, first_name: "Cán bộ" },
+          text: "/help",
+          entities: [{ type: "bot_command", offset: 0, length: 5 }],
+        },
+      }),
+    });
+    await answered;
+  }
+  // The row's last mark (DONE) may land just after the answer.
+  await new Promise((r) => setTimeout(r, 200));
+  return Number(((statements() - before) / 50).toFixed(1));
+}
 await close();
 await fake.stop();
 process.exit(0);

@@ -16,7 +16,7 @@ const BUSY_TIMEOUT_MS = 5_000;
  */
 export async function openDatabase(
   databaseFile: string,
-  options: { onQuery?: () => void } = {},
+  options: { onQuery?: (event: { query: string }) => void } = {},
 ): Promise<Db> {
   // The data folder and the database hold personal data: the bot's user only.
   mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
@@ -29,7 +29,7 @@ export async function openDatabase(
   });
   if (options.onQuery) {
     // Benchmarks count queries; the bot itself never turns this on.
-    (db as unknown as { $on(event: "query", listener: () => void): void }).$on(
+    (db as unknown as { $on(event: "query", listener: (e: { query: string }) => void): void }).$on(
       "query",
       options.onQuery,
     );
