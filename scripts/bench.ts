@@ -12,6 +12,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/export.ts", []],
   ["scripts/bench/dashboard.ts", []],
   ["scripts/bench/progress.ts", []],
+  ["scripts/bench/process.ts", []],
 ];
 
 for (const [script, args] of runs) {

@@ -1,0 +1,68 @@
+/*
+ * The bot as an operator runs it, in its own process: time from spawn to /healthz 200
+ * on an existing database (2,000 units, a Telegram adapter configured), and its
+ * resident memory once idle — for `npm start` (compiled, dist/) and for tsx (`npm run
+ * dev`). Median of 3 starts each.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../src/config.ts";
+import { benchApp, percentile, report } from "./common.ts";
+
+const UNITS = 2000;
+const { app, dir, file } = await benchApp();
+const db = app.deps.db;
+const bloc = await app.services.blocs.createBloc("Khối lớn", "Asia/Ho_Chi_Minh", "operator");
+await db.unit.createMany({
+  data: Array.from({ length: UNITS }, (_, i) => ({ blocId: bloc.id, name: `Đơn vị ${i + 1}` })),
+});
+await db.$disconnect();
+
+async function once(command: string[]): Promise<{ ms: number; rssMb: number }> {
+  const env = {
+    PATH: process.env.PATH ?? "",
+    DATA_DIR: dir,
+    DATABASE_URL: `file:${file}`,
+    HTTP_PORT: "18655",
+    HTTP_HOST: "127.0.0.1",
+    CONSOLE_CHAT: "off",
+    SEED_DEMO: "off",
+    LOG_LEVEL: "silent",
+    // A platform that answers nothing: the bot starts, keeps trying, and stays idle.
+    TELEGRAM_BOT_TOKEN: "1:bench",
+    TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+  };
+  const started = performance.now();
+  const child = spawn(process.execPath, command, { env, cwd: PROJECT_ROOT, stdio: "ignore" });
+  for (;;) {
+    const ok = await fetch("http://127.0.0.1:18655/healthz").then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const ms = performance.now() - started;
+  await new Promise((r) => setTimeout(r, 2000));
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  child.kill("SIGKILL");
+  await new Promise((r) => child.once("exit", r));
+  return { ms, rssMb: Math.round(rssKb / 1024) };
+}
+
+for (const [name, command] of [
+  ["compiled", [join(PROJECT_ROOT, "scripts/start.mjs")]],
+  ["tsx", ["--import", "tsx", join(PROJECT_ROOT, "src/main.ts")]],
+] as const) {
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await once([...command]));
+  const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+  const rss = runs.map((r) => r.rssMb).sort((a, b) => a - b);
+  report(`process-${name}`, {
+    units: UNITS,
+    startToHealthzMs: Math.round(percentile(ms, 50)),
+    idleRssMb: percentile(rss, 50),
+  });
+}
