@@ -104,7 +104,7 @@ export class ReportService {
     const [deadline, member] = await Promise.all([
       tx.deadline.findUnique({
         where: { id: input.deadlineId },
-        include: { campaign: { select: { status: true } } },
+        include: { campaign: { select: { status: true, blocId: true } } },
       }),
       tx.member.findUnique({ where: { id: input.memberId }, select: { unitId: true } }),
     ]);
@@ -156,7 +156,11 @@ export class ReportService {
 
     const known = new Set(
       (
-        await tx.evidence.findMany({ where: { reportId: report.id }, select: { sha256: true } })
+        await tx.evidence.findMany({
+          // Only the hashes being added: a report with hundreds of photos reads a few rows.
+          where: { reportId: report.id, sha256: { in: input.photos.map((p) => p.sha256) } },
+          select: { sha256: true },
+        })
       ).map((e) => e.sha256),
     );
     const fresh = input.photos.filter((p, i, all) => {
@@ -183,14 +187,10 @@ export class ReportService {
         },
       });
     }
-    const campaign = await tx.campaign.findUniqueOrThrow({
-      where: { id: deadline.campaignId },
-      select: { blocId: true },
-    });
     await recordAudit(tx, {
       actor: memberActor(input.memberId),
       action: mode === "replace" ? "report.submit" : "report.evidence",
-      blocId: campaign.blocId,
+      blocId: deadline.campaign.blocId,
       details: { reportId: report.id, status: report.status, late, photos: fresh.length },
     });
     return {
