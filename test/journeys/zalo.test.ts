@@ -457,3 +457,15 @@ describe("review on Zalo", () => {
     expect(h.fake.textsTo(LAN).at(-1)).toContain("Lý do: Thiếu ảnh cây xanh");
   });
 });
+
+describe("/trangweb on Zalo", () => {
+  it("answers a one-time link that the phone's browser opens", async () => {
+    h = await startZaloBot();
+    await h.say(LAN, `/join ${code(3)}`, 2);
+    const [answer = ""] = await h.say(LAN, "/trangweb");
+    expect(answer).toContain("Mở bảng điều khiển (liên kết dùng một lần");
+    const link = /http:\/\/127\.0\.0\.1:\d+\/web\/login\/\S+/.exec(answer)?.[0] ?? "";
+    expect(link).not.toBe("");
+    expect(h.fake.sent.at(-1)?.text).not.toContain("1. ");
+  });
+});
