@@ -356,3 +356,36 @@ describe("Telegram, webhook mode", () => {
     expect(health.adapters.telegram.lastOkAt).toMatch(/^\d{4}-/);
   });
 });
+
+describe("self-scoring on Telegram", () => {
+  it("offers the usual points as buttons, and a typed number still counts as points", async () => {
+    h = await startTelegramBot();
+    const { services } = h.t.app;
+    await services.campaigns.close(1, 1, "operator");
+    const now = h.t.clock.now().getTime();
+    const campaign = await services.campaigns.create(
+      1,
+      {
+        title: "Công sở văn minh 2026",
+        startsAt: new Date(now - 86_400_000),
+        endsAt: new Date(now + 60 * 86_400_000),
+        criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh | 10"],
+        deadlines: [new Date(now + 7 * 86_400_000)],
+      },
+      "operator",
+    );
+    await services.campaigns.activate(1, campaign.id, "operator");
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    await h.say(501, lan, "/report");
+    await h.press(501, lan, "Đã hoàn thành");
+    await h.press(501, lan, "Không ghi chú");
+    expect(h.fake.sent.at(-1)?.buttons.map((b) => b.text)).toEqual(["10", "7,5", "5", "0"]);
+    await h.press(501, lan, "7,5");
+    // "2" typed is 2 points, not the second button.
+    await h.say(501, lan, "2");
+    await h.press(501, lan, "Không có ảnh");
+    await h.press(501, lan, "Gửi báo cáo");
+    const scores = await h.t.app.deps.db.reportScore.findMany({ orderBy: { criterionId: "asc" } });
+    expect(scores.map((s) => s.self)).toEqual([7.5, 2]);
+  });
+});

@@ -90,7 +90,7 @@ export const formatScore = (n: number) => String(roundScore(n)).replace(".", ","
 export function scoreAnswer(input: StepInput, max: number): number {
   const typed =
     input.type === "choice" && input.choiceId.startsWith("v:")
-      ? input.choiceId.slice(2)
+      ? input.choiceId.slice(2).replace("_", ".")
       : input.type === "text"
         ? input.text
         : "";
@@ -100,6 +100,15 @@ export function scoreAnswer(input: StepInput, max: number): number {
   }
   return points;
 }
+
+/**
+ * A button for `points`. Its id has no "." (a Telegram button's data allows letters,
+ * digits, "_", ":" and "-"): 7.5 points is "v:7_5".
+ */
+export const valueChoice = (points: number) => ({
+  id: `v:${String(points).replace(".", "_")}`,
+  label: formatScore(points),
+});
 
 /** The usual points offered as buttons: the most, three quarters, half, none (and `also`). */
 export function commonScores(max: number, also: number[] = []): number[] {

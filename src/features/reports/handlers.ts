@@ -3,7 +3,7 @@ import type { Actor, HandlerContext, StepHandler, StepInput } from "../../core/c
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
-import { commonScores, formatScore, scoreAnswer } from "../campaigns/criteria.ts";
+import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaigns/criteria.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
 import type { Services } from "../registry.ts";
@@ -222,9 +222,7 @@ async function askScore(ctx: Ctx, data: ReportData, index: number): Promise<void
       title: criterion.title,
       max: formatScore(max),
     }),
-    ...(ctx.capabilities.buttons
-      ? { choices: common.map((n) => ({ id: `v:${n}`, label: formatScore(n) })) }
-      : {}),
+    ...(ctx.capabilities.buttons ? { choices: common.map(valueChoice) } : {}),
   });
   ctx.flow.goto(FLOW, "score", { ...data, criterion: index });
 }

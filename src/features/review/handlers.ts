@@ -3,7 +3,7 @@ import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { REVIEWERS } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
-import { commonScores, formatScore, scoreAnswer } from "../campaigns/criteria.ts";
+import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaigns/criteria.ts";
 import type { Services } from "../registry.ts";
 import type { CampaignRanking } from "./ranking.ts";
 import type { ReviewItem } from "./service.ts";
@@ -165,9 +165,7 @@ async function askPoints(ctx: Ctx, data: ReviewData, index: number): Promise<voi
       max: formatScore(criterion.maxScore),
       self: criterion.self === null ? "—" : formatScore(criterion.self),
     }),
-    ...(ctx.capabilities.buttons
-      ? { choices: values.map((n) => ({ id: `v:${n}`, label: formatScore(n) })) }
-      : {}),
+    ...(ctx.capabilities.buttons ? { choices: values.map(valueChoice) } : {}),
   });
   ctx.flow.goto(FLOW, "points", { ...data, criterion: index });
 }
