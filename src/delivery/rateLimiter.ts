@@ -3,6 +3,15 @@ import type { RateLimits } from "../core/transport.ts";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Sends are paced a little under the platform's overall rate: requests reach it with
+ * jitter (a late one followed by on-time ones), and a platform that counts exactly
+ * answers 429 to the bunch. Measured against a fake that enforces the limit exactly:
+ * at 100 % pacing 0.52–0.62 of the limit with 4–5 × 429 (each pauses every send);
+ * at this pace see CONTRIBUTING.
+ */
+const PACE = 0.97;
+
+/**
  * Reserves a send slot that respects the overall rate, the per-chat gap and the
  * per-group minute window, then waits for it. Reservations are made before waiting,
  * so concurrent senders in one process never share a slot.
@@ -50,7 +59,7 @@ export class RateLimiter {
       recent.push(at);
       this.#groupSends.set(chatKey, recent);
     }
-    this.#nextOverall = at + 1000 / this.limits.perSecond;
+    this.#nextOverall = at + 1000 / (this.limits.perSecond * PACE);
     this.#nextPerChat.set(chatKey, at + this.limits.perChatIntervalMs);
     return at;
   }

@@ -454,7 +454,8 @@ export class FakeTelegramApi {
       const group = (this.#groupTimes.get(chatId) ?? []).filter((x) => x > t - 60_000);
       const secondsUntil = (oldest: number | undefined, span: number) =>
         Math.max(1, Math.ceil(((oldest ?? t) + span - t) / 1000));
-      if (this.#sendTimes.length >= Math.ceil(perSecond * 1.1)) return 1;
+      // The overall limit is exact: never more than perSecond in any second.
+      if (this.#sendTimes.length >= perSecond) return 1;
       if (chat.length >= 10) return secondsUntil(chat[0], window);
       if (chatId.startsWith("-") && group.length >= perGroupPerMinute)
         return secondsUntil(group[0], 60_000);
