@@ -9,6 +9,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/inbound.ts", ["thidua"]],
   ["scripts/bench/inbound.ts", ["bare"]],
   ["scripts/bench/reminders.ts", []],
+  ["scripts/bench/reminders.ts", ["5000"]],
   ["scripts/bench/export.ts", []],
   ["scripts/bench/dashboard.ts", []],
   ["scripts/bench/progress.ts", []],

@@ -7,8 +7,12 @@ import { ManualClock } from "../../src/core/clock.ts";
 import { benchApp, report } from "./common.ts";
 
 const BLOCS = 20;
-/** Bloc 1 is the big one: 550 units, 50 of which reported, so 500 are reminded. */
-const unitsIn = (bloc: number) => (bloc === 0 ? 550 : 76);
+/**
+ * Bloc 1 is the big one: 550 units, 50 of which reported, so 500 are reminded
+ * (with the argument "5000": 5,050 units, 5,000 reminded — the fan-out figure).
+ */
+const BIG = process.argv[2] === "5000" ? 5050 : 550;
+const unitsIn = (bloc: number) => (bloc === 0 ? BIG : 76);
 const CAMPAIGNS_PER_BLOC = 5;
 const DEADLINES_PER_CAMPAIGN = 3;
 const DAY = 86_400_000;
@@ -92,7 +96,7 @@ async function measure(label: string) {
 
 const idle = await measure("nothing due");
 clock.set(new Date(near.dueAt.getTime() - 3 * DAY + 60_000));
-const busy = await measure("500 units due");
+const busy = await measure(`${BIG - 50} units due`);
 const idleAgain = await measure("nothing due again");
 report("reminders-tick", {
   units: await db.unit.count(),

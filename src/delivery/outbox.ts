@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.ts";
+import { inSlices } from "../db/chunks.ts";
 import type { Db, Prisma } from "../db/client.ts";
 
 export type DeliveryKind = "ANNOUNCEMENT" | "REMINDER" | "OVERDUE" | "SUMMARY" | "ALERT" | "REVIEW";
@@ -50,10 +51,14 @@ export class Outbox {
     const now = this.clock.now();
     const existing = new Set(
       (
-        await writer.delivery.findMany({
-          where: { dedupeKey: { in: rows.map((r) => r.dedupeKey) } },
-          select: { dedupeKey: true },
-        })
+        await inSlices(
+          rows.map((r) => r.dedupeKey),
+          (keys) =>
+            writer.delivery.findMany({
+              where: { dedupeKey: { in: keys } },
+              select: { dedupeKey: true },
+            }),
+        )
       ).map((r) => r.dedupeKey),
     );
     const fresh = rows.filter((r) => !existing.has(r.dedupeKey));

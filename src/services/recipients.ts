@@ -39,10 +39,11 @@ export async function reachUnits(
   circle: Circle,
   fallbackLanguage: Language,
 ): Promise<Reach> {
-  const unitFilter = units === "all" ? {} : { unitId: { in: units } };
-  const [unitRows, chats, members] = await Promise.all([
+  // The whole bloc is read and the units picked here: a list of thousands of ids in
+  // the query would pass the database's parameter limit (5,000 units did).
+  const [allUnits, chats, members] = await Promise.all([
     db.unit.findMany({
-      where: { blocId, ...(units === "all" ? {} : { id: { in: units } }) },
+      where: { blocId },
       select: { id: true, name: true },
       orderBy: { id: "asc" },
     }),
@@ -50,7 +51,8 @@ export async function reachUnits(
     db.member.findMany({
       where: {
         blocId,
-        ...(circle === "focal" ? { role: "FOCAL", remindersMuted: false, ...unitFilter } : {}),
+        removedAt: null,
+        ...(circle === "focal" ? { role: "FOCAL", remindersMuted: false } : {}),
       },
       select: {
         unitId: true,
@@ -61,6 +63,7 @@ export async function reachUnits(
     }),
   ]);
   const wanted = units === "all" ? null : new Set(units);
+  const unitRows = wanted ? allUnits.filter((u) => wanted.has(u.id)) : allUnits;
   const recipients: Recipient[] = [];
   for (const chat of chats) {
     if (chat.kind !== "GROUP" || chat.unitId === null) continue;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
-import { HOUR, MINUTE } from "../../src/core/clock.ts";
+import { DAY, HOUR, MINUTE } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 
@@ -218,3 +218,69 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
     });
   });
 }
+
+describe("a bloc of 5,000 units", () => {
+  it("is reminded in one tick: every unit once, without passing the database's parameter limit", async () => {
+    const t = await createTestApp();
+    try {
+      const db = t.app.deps.db;
+      const bloc = await t.app.services.blocs.createBloc(
+        "Khối lớn",
+        "Asia/Ho_Chi_Minh",
+        "operator",
+      );
+      const units = await db.unit.createManyAndReturn({
+        data: Array.from({ length: 5000 }, (_, i) => ({
+          blocId: bloc.id,
+          name: `Đơn vị ${i + 1}`,
+        })),
+        select: { id: true },
+      });
+      const members = await db.member.createManyAndReturn({
+        data: units.map((u) => ({
+          blocId: bloc.id,
+          unitId: u.id,
+          role: "FOCAL",
+          displayName: `Đầu mối ${u.id}`,
+        })),
+        select: { id: true, unitId: true },
+      });
+      await db.account.createMany({
+        data: members.map((m) => ({
+          memberId: m.id,
+          platform: "zalo",
+          platformUserId: `z${m.id}`,
+        })),
+      });
+      await db.chat.createMany({
+        data: members.map((m) => ({
+          platform: "zalo",
+          platformChatId: `z${m.id}`,
+          kind: "PRIVATE",
+          blocId: bloc.id,
+          unitId: m.unitId,
+        })),
+      });
+      const now = t.clock.now().getTime();
+      await db.campaign.create({
+        data: {
+          blocId: bloc.id,
+          title: "Tổng kết",
+          startsAt: new Date(now - DAY),
+          endsAt: new Date(now + 30 * DAY),
+          status: "ACTIVE",
+          createdBy: "operator",
+          deadlines: { create: [{ dueAt: new Date(now + 2 * DAY) }] },
+        },
+      });
+      const result = await t.app.services.reminders.tick();
+      expect(result.remindedUnits).toBe(5000);
+      expect(await db.delivery.count({ where: { kind: "REMINDER" } })).toBe(5000);
+      expect(await db.reminderMark.count()).toBe(5000);
+      await t.app.services.reminders.tick();
+      expect(await db.delivery.count({ where: { kind: "REMINDER" } })).toBe(5000);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});

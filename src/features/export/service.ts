@@ -191,10 +191,7 @@ export class ExportService {
     for (let from = 0; from < units.length; from += UNITS_PER_SLICE) {
       const slice = units.slice(from, from + UNITS_PER_SLICE);
       const reports = new Map(
-        (await this.#reportsOf(slice, campaign.deadlines)).map((r) => [
-          `${r.unitId}:${r.deadlineId}`,
-          r,
-        ]),
+        (await this.#reportsOf(slice, campaign.id)).map((r) => [`${r.unitId}:${r.deadlineId}`, r]),
       );
       for (const unit of slice) {
         for (const deadline of campaign.deadlines) {
@@ -289,12 +286,12 @@ export class ExportService {
   }
 
   /** The reports of a slice of units (by id range): parameters fixed by the campaign. */
-  #reportsOf(units: { id: number }[], deadlines: { id: number }[]) {
+  #reportsOf(units: { id: number }[], campaignId: number) {
     const ids = units.map((u) => u.id);
     return this.db.report.findMany({
       where: {
         unitId: { gte: Math.min(...ids), lte: Math.max(...ids) },
-        deadlineId: { in: deadlines.map((d) => d.id) },
+        deadline: { campaignId },
       },
       select: {
         unitId: true,

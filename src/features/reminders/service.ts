@@ -1,6 +1,7 @@
 import type { Clock } from "../../core/clock.ts";
 import { HOUR } from "../../core/clock.ts";
 import type { Language } from "../../core/roles.ts";
+import { inSlices } from "../../db/chunks.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import { isWriteConflict } from "../../db/errors.ts";
 import type { DeliveryKind, NewDelivery, Outbox } from "../../delivery/outbox.ts";
@@ -250,10 +251,11 @@ export class ReminderService {
         return await this.db.$transaction(async (tx) => {
           const existing = new Set(
             (
-              await tx.reminderMark.findMany({
-                where: { key: { in: items.map((i) => i.key) } },
-                select: { key: true },
-              })
+              await inSlices(
+                items.map((i) => i.key),
+                (keys) =>
+                  tx.reminderMark.findMany({ where: { key: { in: keys } }, select: { key: true } }),
+              )
             ).map((m) => m.key),
           );
           // A unit nobody can be reached in gets no mark: it was not reminded, and

@@ -70,7 +70,7 @@ export class ReportService {
         await this.db.report.findMany({
           where: {
             unitId,
-            deadlineId: { in: campaign.deadlines.map((d) => d.id) },
+            deadline: { campaignId: campaign.id },
             reviewState: { not: "RETURNED" },
           },
           select: { deadlineId: true },
