@@ -124,8 +124,9 @@ export class AnnouncementService {
       },
     });
     const [chats, accounts] = await Promise.all([
+      // The bloc's chats, not an id list: an announcement may reach thousands.
       this.db.chat.findMany({
-        where: { id: { in: rows.flatMap((r) => (r.chatId ? [r.chatId] : [])) } },
+        where: { blocId },
         select: { id: true, unit: { select: { name: true } } },
       }),
       this.db.account.findMany({
