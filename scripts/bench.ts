@@ -8,6 +8,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/broadcast.ts", []],
   ["scripts/bench/inbound.ts", ["thidua"]],
   ["scripts/bench/inbound.ts", ["bare"]],
+  ["scripts/bench/inboundProcess.ts", []],
   ["scripts/bench/reminders.ts", []],
   ["scripts/bench/reminders.ts", ["5000"]],
   ["scripts/bench/export.ts", []],
