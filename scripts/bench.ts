@@ -3,6 +3,7 @@
  * printed as JSON lines. Figures go in issue notes, never in tests.
  */
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 
 const runs: [string, string[]][] = [
   ["scripts/bench/broadcast.ts", []],
@@ -17,6 +18,9 @@ const runs: [string, string[]][] = [
   ["scripts/bench/process.ts", []],
 ];
 
+// `npm run bench -- --json` also writes every figure to bench-results.json: one object
+// per benchmark, each figure named with its unit (…Ms, …PerSecond, …Mb, statements…).
+const figures: unknown[] = [];
 for (const [script, args] of runs) {
   const out = execFileSync(process.execPath, ["--import", "tsx", script, ...args], {
     encoding: "utf8",
@@ -24,5 +28,14 @@ for (const [script, args] of runs) {
   });
   for (const line of out.split("\n").filter((l) => l.startsWith("{"))) {
     console.log(line);
+    figures.push(JSON.parse(line));
   }
+}
+if (process.argv.includes("--json")) {
+  const file = "bench-results.json";
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`,
+  );
+  console.error(`wrote ${file}`);
 }
