@@ -53,3 +53,29 @@ export async function withPeakRss<T>(
 
 export const report = (name: string, figures: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);
+
+/** "Khối lớn" with `units` units named "Đơn vị 1…n": the large bloc the benchmarks use. */
+export async function largeBloc(app: App, units: number) {
+  const bloc = await app.services.blocs.createBloc("Khối lớn", "Asia/Ho_Chi_Minh", "operator");
+  await app.deps.db.unit.createMany({
+    data: Array.from({ length: units }, (_, i) => ({ blocId: bloc.id, name: `Đơn vị ${i + 1}` })),
+  });
+  return bloc;
+}
+
+/** A Telegram update: a photo with a caption, from an officer in their private chat. */
+export function photoUpdate(updateId: number, messageId: number, userId: number, fileId: string) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: "private", first_name: "Cán bộ" },
+      from: { id: userId, is_bot: false, first_name: "Cán bộ" },
+      photo: [
+        { file_id: fileId, file_unique_id: `u-${fileId}`, width: 64, height: 48, file_size: 200 },
+      ],
+      caption: "Tổng vệ sinh #xanhsachdep",
+    },
+  };
+}

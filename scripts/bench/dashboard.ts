@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { DAY } from "../../src/core/clock.ts";
 import { startHttpServer } from "../../src/http/server.ts";
 import { dashboardRoutes } from "../../src/web/routes.tsx";
-import { benchApp, percentile } from "./common.ts";
+import { benchApp, largeBloc, percentile } from "./common.ts";
 
 const UNITS = 100;
 const DEADLINES = 50;
@@ -17,10 +17,7 @@ const PHOTOS = 5000;
 
 const { app, dir } = await benchApp();
 const db = app.deps.db;
-const bloc = await app.services.blocs.createBloc("Khối lớn", "Asia/Ho_Chi_Minh", "operator");
-await db.unit.createMany({
-  data: Array.from({ length: UNITS }, (_, i) => ({ blocId: bloc.id, name: `Đơn vị ${i + 1}` })),
-});
+const bloc = await largeBloc(app, UNITS);
 const lead = await db.member.create({
   data: { blocId: bloc.id, role: "LEAD", displayName: "Trưởng khối" },
 });

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { DAY } from "../../src/core/clock.ts";
-import { benchApp } from "./common.ts";
+import { benchApp, largeBloc } from "./common.ts";
 
 const UNITS = 5000;
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 2000);
@@ -16,10 +16,7 @@ const PHOTO_BYTES = Number(process.env.BENCH_PHOTO_BYTES ?? 512 * 1024);
 
 const { app, dir } = await benchApp();
 const db = app.deps.db;
-const bloc = await app.services.blocs.createBloc("Khối lớn", "Asia/Ho_Chi_Minh", "operator");
-await db.unit.createMany({
-  data: Array.from({ length: UNITS }, (_, i) => ({ blocId: bloc.id, name: `Đơn vị ${i + 1}` })),
-});
+const bloc = await largeBloc(app, UNITS);
 const member = await db.member.create({
   data: { blocId: bloc.id, role: "LEAD", displayName: "Trưởng khối" },
 });

@@ -12,7 +12,7 @@ import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { startHttpServer } from "../../src/http/server.ts";
 import { FakeTelegramApi } from "../../test/fakes/telegramApi.ts";
 import { png } from "../../test/helpers/images.ts";
-import { benchApp, percentile, report, withPeakRss } from "./common.ts";
+import { benchApp, percentile, photoUpdate, report, withPeakRss } from "./common.ts";
 
 const mode = process.argv[2] === "bare" ? "bare" : "thidua";
 const USERS = 200;
@@ -99,19 +99,7 @@ async function officer(worker: number): Promise<void> {
     const userId = 200_000 + ((n * CONCURRENCY + worker) % USERS);
     const fileId = `bench-photo-${n}`;
     fake.addFile(fileId, png(64, 48, n));
-    const update = {
-      update_id: updateId++,
-      message: {
-        message_id: n + 1,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: userId, type: "private", first_name: "Cán bộ" },
-        from: { id: userId, is_bot: false, first_name: "Cán bộ" },
-        photo: [
-          { file_id: fileId, file_unique_id: `u-${fileId}`, width: 64, height: 48, file_size: 200 },
-        ],
-        caption: "Tổng vệ sinh #xanhsachdep",
-      },
-    };
+    const update = photoUpdate(updateId++, n + 1, userId, fileId);
     const answered = new Promise<void>((resolve) => waiting.set(String(userId), resolve));
     const start = performance.now();
     const response = await fetch(webhookUrl, {

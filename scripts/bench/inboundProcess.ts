@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from "../../src/config.ts";
 import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { FakeTelegramApi } from "../../test/fakes/telegramApi.ts";
 import { png } from "../../test/helpers/images.ts";
-import { benchApp, percentile, report } from "./common.ts";
+import { benchApp, percentile, photoUpdate, report } from "./common.ts";
 
 const OFFICERS = 210;
 const WARMUP = 100;
@@ -83,19 +83,7 @@ async function send(url: string, officer: number): Promise<number> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body: JSON.stringify({
-      update_id: updateId++,
-      message: {
-        message_id: n + 1,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: userId, type: "private", first_name: "Cán bộ" },
-        from: { id: userId, is_bot: false, first_name: "Cán bộ" },
-        photo: [
-          { file_id: fileId, file_unique_id: `u-${fileId}`, width: 64, height: 48, file_size: 200 },
-        ],
-        caption: "Tổng vệ sinh #xanhsachdep",
-      },
-    }),
+    body: JSON.stringify(photoUpdate(updateId++, n + 1, userId, fileId)),
   });
   if (!response.ok) throw new Error(`webhook answered ${response.status}`);
   await answered;

@@ -8,16 +8,12 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/config.ts";
-import { benchApp, percentile, report } from "./common.ts";
+import { benchApp, largeBloc, percentile, report } from "./common.ts";
 
 const UNITS = 2000;
 const { app, dir, file } = await benchApp();
-const db = app.deps.db;
-const bloc = await app.services.blocs.createBloc("Khối lớn", "Asia/Ho_Chi_Minh", "operator");
-await db.unit.createMany({
-  data: Array.from({ length: UNITS }, (_, i) => ({ blocId: bloc.id, name: `Đơn vị ${i + 1}` })),
-});
-await db.$disconnect();
+await largeBloc(app, UNITS);
+await app.deps.db.$disconnect();
 
 async function once(command: string[]): Promise<{ ms: number; rssMb: number }> {
   const env = {

@@ -4,17 +4,14 @@
  * after a warm-up, and how many SQL statements one /progress runs.
  */
 import { DAY } from "../../src/core/clock.ts";
-import { benchApp, percentile, report } from "./common.ts";
+import { benchApp, largeBloc, percentile, report } from "./common.ts";
 
 const UNITS = 100;
 const DEADLINES = 1000;
 
 const { app, queries } = await benchApp();
 const db = app.deps.db;
-const bloc = await app.services.blocs.createBloc("Khối lớn", "Asia/Ho_Chi_Minh", "operator");
-await db.unit.createMany({
-  data: Array.from({ length: UNITS }, (_, i) => ({ blocId: bloc.id, name: `Đơn vị ${i + 1}` })),
-});
+const bloc = await largeBloc(app, UNITS);
 const now = Date.now();
 const campaign = await db.campaign.create({
   data: {

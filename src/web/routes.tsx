@@ -245,25 +245,10 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       return c.json({ ok: true });
     });
 
+    // Every page below needs a session: the routes above (stylesheet, login link, Mini
+    // App) answer before this runs, so a page added later cannot be left open by mistake.
     app.use("/web", authenticate);
-    for (const path of [
-      "/web/campaigns/*",
-      "/web/units/*",
-      "/web/gallery",
-      "/web/photos/*",
-      "/web/announcements",
-      "/web/announcements/*",
-      "/web/members",
-      "/web/invites",
-      "/web/invites/*",
-      "/web/logout",
-      "/web/lang/*",
-      "/web/reviews",
-      "/web/reviews/*",
-      "/web/ranking/*",
-    ]) {
-      app.use(path, authenticate);
-    }
+    app.use("/web/*", authenticate);
     for (const path of ["/web/reviews", "/web/reviews/*", "/web/ranking/*"]) {
       app.use(path, reviewersOnly);
     }
@@ -436,7 +421,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const found = await services.gallery.find(c.req.param("sha") ?? "", {
         blocId: viewer.actor.blocId,
         unitId: viewer.actor.unitId,
-        lead: viewer.reviewer,
+        wholeBloc: viewer.reviewer,
       });
       if (!found) throw new AppError("not_found");
       return found;

@@ -5,6 +5,7 @@ import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD, type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
@@ -21,23 +22,11 @@ beforeEach(async () => {
   t = await createTestApp();
   invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
   // The demo campaign is closed; a scored one with one deadline runs instead.
-  await t.app.services.campaigns.close(1, 1, "operator");
-  const now = t.clock.now().getTime();
-  const campaign = await t.app.services.campaigns.create(
-    1,
-    {
-      title: "Công sở văn minh 2026",
-      startsAt: new Date(now - DAY),
-      endsAt: new Date(now + 60 * DAY),
-      criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh (10 điểm)", "An toàn PCCC | 20 | 2"],
-      deadlines: [new Date(now + 7 * DAY)],
-      hashtag: "#congso",
-      lateRule: "deduct:1",
-    },
-    "operator",
-  );
-  await t.app.services.campaigns.activate(1, campaign.id, "operator");
-  campaignId = campaign.id;
+  campaignId = await openScoredCampaign(t.app, t.clock.now(), {
+    criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh (10 điểm)", "An toàn PCCC | 20 | 2"],
+    hashtag: "#congso",
+    lateRule: "deduct:1",
+  });
 });
 afterEach(() => t.close());
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { png } from "../helpers/images.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { startTelegramBot, type TelegramHarness, WEBHOOK_SECRET } from "../helpers/telegramBot.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
@@ -360,21 +361,7 @@ describe("Telegram, webhook mode", () => {
 describe("self-scoring on Telegram", () => {
   it("offers the usual points as buttons, and a typed number still counts as points", async () => {
     h = await startTelegramBot();
-    const { services } = h.t.app;
-    await services.campaigns.close(1, 1, "operator");
-    const now = h.t.clock.now().getTime();
-    const campaign = await services.campaigns.create(
-      1,
-      {
-        title: "Công sở văn minh 2026",
-        startsAt: new Date(now - 86_400_000),
-        endsAt: new Date(now + 60 * 86_400_000),
-        criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh | 10"],
-        deadlines: [new Date(now + 7 * 86_400_000)],
-      },
-      "operator",
-    );
-    await services.campaigns.activate(1, campaign.id, "operator");
+    await openScoredCampaign(h.t.app, h.t.clock.now());
     await h.say(501, lan, `/join ${code(3)}`, 2);
     await h.say(501, lan, "/report");
     await h.press(501, lan, "Đã hoàn thành");

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ZaloAdapter } from "../../src/adapters/zalo/adapter.ts";
 import { png } from "../helpers/images.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 import { startZaloBot, ZALO_SECRET, type ZaloHarness } from "../helpers/zaloBot.ts";
 
@@ -421,20 +422,7 @@ describe("review on Zalo", () => {
   it("takes self-scores typed on a phone, and brings a returned report's reason to the focal point", async () => {
     h = await startZaloBot();
     const { services } = h.t.app;
-    await services.campaigns.close(1, 1, "operator");
-    const now = h.t.clock.now().getTime();
-    const campaign = await services.campaigns.create(
-      1,
-      {
-        title: "Công sở văn minh 2026",
-        startsAt: new Date(now - 86_400_000),
-        endsAt: new Date(now + 60 * 86_400_000),
-        criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh | 10"],
-        deadlines: [new Date(now + 7 * 86_400_000)],
-      },
-      "operator",
-    );
-    await services.campaigns.activate(1, campaign.id, "operator");
+    await openScoredCampaign(h.t.app, h.t.clock.now());
     await h.say(LAN, `/join ${code(3)}`, 2);
     await h.say(LAN, "/baocao");
     await h.say(LAN, "1.");

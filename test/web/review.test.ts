@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
 
 /* The review queue and the ranking in the dashboard, with the same services as /review. */
@@ -9,20 +9,7 @@ let h: WebHarness;
 let campaignId: number;
 beforeEach(async () => {
   h = await startWebBot();
-  const now = h.t.clock.now().getTime();
-  const campaign = await h.t.app.services.campaigns.create(
-    1,
-    {
-      title: "Công sở văn minh 2026",
-      startsAt: new Date(now - DAY),
-      endsAt: new Date(now + 60 * DAY),
-      criteria: ["Trụ sở sạch đẹp | 10", "Cây xanh | 10"],
-      deadlines: [new Date(now + 7 * DAY)],
-    },
-    "operator",
-  );
-  await h.t.app.services.campaigns.activate(1, campaign.id, "operator");
-  campaignId = campaign.id;
+  campaignId = await openScoredCampaign(h.t.app, h.t.clock.now(), { closeDemo: false });
   await h.t.chat.as("lan").send(`/join ${h.invites[3]?.code}`);
   // Two active campaigns: the focal point picks the scored one, then answers.
   await h.t.chat.as("lan").send("/baocao");

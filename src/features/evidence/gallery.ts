@@ -83,14 +83,14 @@ export class GalleryService {
   /** One photo and where its bytes are, if the viewer may see it; null otherwise. */
   async find(
     sha256: string,
-    viewer: { blocId: number; unitId: number | null; lead: boolean },
+    viewer: { blocId: number; unitId: number | null; wholeBloc: boolean },
   ): Promise<(GalleryPhoto & { storageKey: string; mimeType: string }) | null> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
     const row = await this.db.evidence.findFirst({
       where: {
         sha256,
         unit: { blocId: viewer.blocId },
-        ...(viewer.lead ? {} : { unitId: viewer.unitId ?? -1 }),
+        ...(viewer.wholeBloc ? {} : { unitId: viewer.unitId ?? -1 }),
       },
       select: { ...PHOTO_FIELDS, storageKey: true, mimeType: true },
     });

@@ -1,11 +1,10 @@
 import { join } from "node:path";
-import { CampaignService } from "../campaigns/service.ts";
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
-import { RankingService } from "../review/ranking.ts";
+import { rankingService } from "../review/ranking.ts";
 import { ExportService } from "./service.ts";
 
 export const provides = (deps: ServiceDeps) => {
-  const ranking = new RankingService(deps.db, deps.clock, new CampaignService(deps.db, deps.clock));
+  const ranking = rankingService(deps);
   return {
     exports: new ExportService(
       deps.db,

@@ -16,7 +16,7 @@ export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
       },
       select: { id: true, blocId: true, unitId: true, active: true },
     }),
-    actorByAccount(db, event.chat.platform, event.from.platformUserId),
+    findActor(db, { platform: event.chat.platform, userId: event.from.platformUserId }),
   ]);
   if (chatRow && !chatRow.active) {
     // The chat blocked the bot once; writing again makes it reachable again.
@@ -41,20 +41,28 @@ interface ActorRow {
 }
 
 /**
- * The member behind a platform account, with their bloc and unit, in one statement
- * (every update asks this; through the ORM's includes it was four). Plain SQL that
- * SQLite and PostgreSQL read alike.
+ * A member as handlers see them (with their bloc and unit), found by id or by a
+ * platform account, in one statement — every update asks this; through the ORM's
+ * includes it was four. Plain SQL that SQLite and PostgreSQL read alike. A removed
+ * member is nobody.
  */
-async function actorByAccount(db: Db, platform: string, userId: string): Promise<Actor | null> {
+async function findActor(
+  db: Db,
+  by: { memberId: number } | { platform: string; userId: string },
+): Promise<Actor | null> {
+  const memberId = "memberId" in by ? by.memberId : null;
+  const platform = "platform" in by ? by.platform : null;
+  const userId = "userId" in by ? by.userId : null;
   const rows = await db.$queryRaw<ActorRow[]>`
     SELECT m."id" AS "memberId", m."displayName" AS "displayName", m."role" AS "role",
            m."blocId" AS "blocId", b."name" AS "blocName", b."timezone" AS "timezone",
            m."unitId" AS "unitId", u."name" AS "unitName", m."language" AS "language"
-    FROM "Account" a
-    JOIN "Member" m ON m."id" = a."memberId"
+    FROM "Member" m
     JOIN "Bloc" b ON b."id" = m."blocId"
     LEFT JOIN "Unit" u ON u."id" = m."unitId"
-    WHERE a."platform" = ${platform} AND a."platformUserId" = ${userId} AND m."removedAt" IS NULL`;
+    WHERE m."removedAt" IS NULL AND m."id" = COALESCE(${memberId}, (
+      SELECT a."memberId" FROM "Account" a
+      WHERE a."platform" = ${platform} AND a."platformUserId" = ${userId}))`;
   const row = rows[0];
   if (!row) return null;
   return {
@@ -70,30 +78,5 @@ async function actorByAccount(db: Db, platform: string, userId: string): Promise
   };
 }
 
-type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
-
-const findMember = (db: Db, memberId: number) =>
-  db.member.findFirst({
-    where: { id: memberId, removedAt: null },
-    include: { bloc: true, unit: true },
-  });
-
-function actorOf(member: MemberRow): Actor {
-  return {
-    memberId: member.id,
-    displayName: member.displayName,
-    role: roleSchema.parse(member.role),
-    blocId: member.blocId,
-    blocName: member.bloc.name,
-    timezone: member.bloc.timezone,
-    unitId: member.unitId,
-    unitName: member.unit?.name ?? null,
-    language: languageSchema.catch("vi").parse(member.language),
-  };
-}
-
 /** The member behind a dashboard session, as chat handlers see them; null once removed. */
-export async function actorById(db: Db, memberId: number): Promise<Actor | null> {
-  const member = await findMember(db, memberId);
-  return member ? actorOf(member) : null;
-}
+export const actorById = (db: Db, memberId: number) => findActor(db, { memberId });

@@ -217,7 +217,11 @@ export class ReminderService {
       this.settings.defaultLanguage,
     );
     const byUnit = new Map<number | null, Recipient[]>();
-    for (const r of recipients) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r]);
+    for (const r of recipients) {
+      const list = byUnit.get(r.unitId);
+      if (list) list.push(r);
+      else byUnit.set(r.unitId, [r]);
+    }
     const deliveriesFor = (unit: { id: number; name: string }, key: string): NewDelivery[] =>
       (byUnit.get(unit.id) ?? []).map((r) => ({
         kind,

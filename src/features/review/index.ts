@@ -1,7 +1,6 @@
-import { CampaignService } from "../campaigns/service.ts";
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
 import { reviewFeature } from "./handlers.ts";
-import { RankingService } from "./ranking.ts";
+import { rankingService } from "./ranking.ts";
 import { ReviewService } from "./service.ts";
 
 export const provides = (deps: ServiceDeps) => ({
@@ -13,6 +12,6 @@ export const provides = (deps: ServiceDeps) => ({
     deps.config.DEFAULT_LANGUAGE,
     () => deps.nudge(),
   ),
-  ranking: new RankingService(deps.db, deps.clock, new CampaignService(deps.db, deps.clock)),
+  ranking: rankingService(deps),
 });
 export const feature: FeatureModule = { name: "review", provides, chat: reviewFeature };

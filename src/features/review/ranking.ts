@@ -8,7 +8,8 @@ import {
   type Thresholds,
   thresholdsSchema,
 } from "../campaigns/criteria.ts";
-import type { CampaignService, CampaignSummary } from "../campaigns/service.ts";
+import { CampaignService, type CampaignSummary } from "../campaigns/service.ts";
+import type { ServiceDeps } from "../registry.ts";
 
 export interface RankedCriterion {
   id: number;
@@ -245,3 +246,7 @@ export class RankingService {
     };
   }
 }
+
+/** The ranking over the process's infrastructure (the review and export features both use it). */
+export const rankingService = (deps: ServiceDeps) =>
+  new RankingService(deps.db, deps.clock, new CampaignService(deps.db, deps.clock));
