@@ -9,7 +9,7 @@ import { MINUTE } from "./core/clock.ts";
 import type { CommandSpec } from "./core/commands.ts";
 import { type AdapterHealth, HealthBoard } from "./core/health.ts";
 import type { AdapterPort } from "./core/port.ts";
-import { languageSchema } from "./core/roles.ts";
+import { type Language, languageSchema } from "./core/roles.ts";
 import { Router } from "./core/router.ts";
 import type { Transport } from "./core/transport.ts";
 import { type Db, openDatabase } from "./db/client.ts";
@@ -46,6 +46,8 @@ export interface App {
   router: Router<Services>;
   /** Signed links this process makes: photos for Zalo (with a public address), downloads. */
   links: { media: SignedLinks | null; downloads: SignedLinks };
+  /** What the HTTP server needs to serve export downloads (GET /downloads/…). */
+  downloadRoute: { links: SignedLinks; dir: string; expiredText: string };
   /** Where this process's HTTP server listens, for links when PUBLIC_BASE_URL is unset. */
   useLocalAddress(url: string): void;
   services: Services;
@@ -182,6 +184,14 @@ export function createApp(base: AppDeps): App {
 
   return {
     links: { media, downloads },
+    downloadRoute: {
+      links: downloads,
+      dir: join(config.DATA_DIR, "exports"),
+      // The browser that opens an expired link has no member behind it: both languages.
+      expiredText: (["vi", "en"] as Language[])
+        .map((l) => translator.for(l)("export:link_gone"))
+        .join("\n"),
+    },
     useLocalAddress: (url) => {
       localAddress = url;
     },

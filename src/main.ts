@@ -79,7 +79,7 @@ async function main(): Promise<void> {
           },
         }
       : {}),
-    downloads: { links: app.links.downloads, dir: join(config.DATA_DIR, "exports") },
+    downloads: app.downloadRoute,
     receive: (adapter, raw) => app.pipeline.receive(adapter, raw),
     health: () => app.healthReport(),
     routes: dashboardRoutes({

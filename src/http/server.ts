@@ -26,7 +26,7 @@ export interface HttpServerOptions {
   /** Serves stored images under signed, expiring links (for Zalo, which takes URLs only). */
   media?: { links: SignedLinks; read: (storageKey: string) => Promise<Uint8Array> };
   /** Serves export files (under `dir`) under signed, expiring links. */
-  downloads?: { links: SignedLinks; dir: string };
+  downloads?: { links: SignedLinks; dir: string; expiredText: string };
   /** Stores a webhook update through the inbound pipeline. */
   receive: (adapter: ChatAdapter, raw: unknown) => Promise<ReceiveResult>;
   /** The health report and whether it is healthy (503 when not). */
@@ -101,7 +101,7 @@ function webApplication(options: HttpServerOptions): Hono {
     web.get("/downloads/:token", (c) => {
       const name = downloads.links.verify(c.req.param("token"));
       const file = name ? exportFile(downloads.dir, name) : null;
-      if (!file) return c.text(GONE_TEXT, 404);
+      if (!file) return c.text(downloads.expiredText, 404);
       const stream = Readable.toWeb(createReadStream(file.path)) as ReadableStream;
       return c.body(stream, 200, {
         "content-type": file.type,
@@ -119,10 +119,6 @@ function webApplication(options: HttpServerOptions): Hono {
   });
   return web;
 }
-
-const GONE_TEXT =
-  "Liên kết đã hết hạn hoặc không đúng. Hãy gửi lại /xuat trong Zalo hoặc Telegram.\n" +
-  "This link has expired or is wrong. Send /export again in Zalo or Telegram.";
 
 const imageType = (key: string) => {
   const extension = key.split(".").pop() ?? "";

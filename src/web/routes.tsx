@@ -149,7 +149,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const origin = c.req.header("origin");
       const crossSite = origin !== undefined && originHost(origin) !== c.req.header("host");
       if (body._csrf !== session.csrfToken || crossSite) {
-        return c.text("forbidden", 403);
+        throw new AppError("forbidden");
       }
     }
     await next();

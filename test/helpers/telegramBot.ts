@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { TelegramAdapter } from "../../src/adapters/telegram/adapter.ts";
 import type { ChatAdapter } from "../../src/core/adapter.ts";
 import type { RateLimits } from "../../src/core/transport.ts";
@@ -50,7 +49,7 @@ export async function startTelegramBot(
     port: 0,
     host: "127.0.0.1",
     adapters,
-    downloads: { links: t.app.links.downloads, dir: join(t.dir, "exports") },
+    downloads: t.app.downloadRoute,
     receive: (source, raw) => t.app.pipeline.receive(source, raw),
     health: () => t.app.healthReport(),
     logger: t.app.deps.logger,

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { type RunningServer, startHttpServer } from "../../src/http/server.ts";
 import { dashboardRoutes } from "../../src/web/routes.tsx";
@@ -39,7 +38,7 @@ export async function startWebBot(): Promise<WebHarness> {
     port: 0,
     host: "127.0.0.1",
     adapters: [],
-    downloads: { links: t.app.links.downloads, dir: join(t.dir, "exports") },
+    downloads: t.app.downloadRoute,
     receive: async () => "ignored",
     health: () => t.app.healthReport(),
     routes: dashboardRoutes({

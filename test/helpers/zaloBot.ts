@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { ZaloAdapter } from "../../src/adapters/zalo/adapter.ts";
 import type { ChatAdapter } from "../../src/core/adapter.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
@@ -56,7 +55,7 @@ export async function startZaloBot(
       links: { verify: (token: string) => links?.verify(token) ?? null } as SignedLinks,
       read: (key) => t.app.services.evidenceStore.get(key),
     },
-    downloads: { links: t.app.links.downloads, dir: join(t.dir, "exports") },
+    downloads: t.app.downloadRoute,
     receive: (source, raw) => t.app.pipeline.receive(source, raw),
     health: () => t.app.healthReport(),
     logger: t.app.deps.logger,
