@@ -60,24 +60,25 @@ export function BarChart(props: {
 }
 
 /**
- * Horizontal bars for ranked units (names are long): each row is the unit's name, a
- * bar as wide as its value out of `max`, and the value in words.
+ * Horizontal bars for ranked units (names are long): each unit's name on its own line,
+ * then a bar as wide as its value out of `max`, and the value in words. Drawn 360 units
+ * wide, so that a phone shows it at its natural size.
  */
 export function RankBars(props: {
   title: string;
   rows: { label: string; value: number; text: string }[];
   max: number;
 }) {
-  const rowHeight = 22;
-  const labelWidth = 210;
-  const barWidth = 300;
+  const rowHeight = 36;
+  const width = 360;
+  const barWidth = 280;
   const height = props.rows.length * rowHeight + 4;
   return (
     <svg
       class="rank-bars"
       role="img"
       aria-label={props.title}
-      viewBox={`0 0 ${labelWidth + barWidth + 70} ${height}`}
+      viewBox={`0 0 ${width} ${height}`}
       width="100%"
       preserveAspectRatio="xMinYMin meet"
     >
@@ -87,11 +88,11 @@ export function RankBars(props: {
         const w = Math.round((Math.max(0, row.value) / Math.max(1, props.max)) * barWidth);
         return (
           <g>
-            <text x={labelWidth - 6} y={y + 15} text-anchor="end">
-              {row.label.length > 30 ? `${row.label.slice(0, 29)}…` : row.label}
+            <text x={0} y={y + 13}>
+              {row.label.length > 48 ? `${row.label.slice(0, 47)}…` : row.label}
             </text>
-            <rect x={labelWidth} y={y + 3} width={w} height={rowHeight - 6} />
-            <text x={labelWidth + w + 6} y={y + 15}>
+            <rect x={0} y={y + 18} width={w} height={12} />
+            <text x={w + 6} y={y + 29}>
               {row.text}
             </text>
           </g>

@@ -44,8 +44,9 @@ header button{background:transparent;border-color:#fff}
 label{display:block;margin:.4rem 0 .15rem}
 .bars{max-width:520px;height:auto;display:block}
 .bars rect,.rank-bars rect{fill:#0b57d0}
-.rank-bars{max-width:720px;height:auto;display:block}
-.rank-bars text{font-size:12px;fill:#1b1f24}
+.rank-bars{max-width:480px;height:auto;display:block;margin:.5rem 0 1rem}
+.rank-bars text{font-size:13px;fill:#1b1f24}
+.ranking th[scope=row]{min-width:9rem}
 textarea{font:inherit;width:100%;min-height:4rem;padding:.35rem .6rem;border-radius:6px;border:1px solid #8c959f}
 .bars text{font-size:11px;fill:#1b1f24}
 :focus-visible{outline:3px solid #f0c419;outline-offset:2px}

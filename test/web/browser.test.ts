@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { startWebBot, type WebHarness } from "../helpers/webBot.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
@@ -135,6 +136,30 @@ describe("the dashboard in Chromium", () => {
     expect(other?.status()).toBe(403);
     const campaign = await page.goto(new URL("/web/campaigns/1", page.url()).href);
     expect(campaign?.status()).toBe(403);
+    await page.context().close();
+  });
+});
+
+describe("reviewing in Chromium at phone width", () => {
+  it("scores a report from the queue and shows the ranking without sideways scrolling", async () => {
+    const campaignId = await openScoredCampaign(h.t.app, h.t.clock.now(), { closeDemo: false });
+    await h.t.chat.as("tg").send(`/join ${h.invites[2]?.code}`);
+    for (const line of ["/baocao", "Công sở văn minh 2026", "1", "-", "8", "9", "xong", "1"]) {
+      await h.t.chat.as("tg").send(line);
+    }
+    const page = await open(await h.linkFor(DEMO_LEAD));
+    await page.getByRole("link", { name: "Xét báo cáo" }).click();
+    await page.getByRole("link", { name: /Ủy ban Kiểm tra Tỉnh ủy/ }).click();
+    await page.getByLabel(/Trụ sở sạch đẹp/).fill("7,5");
+    await page.getByLabel(/Cây xanh/).fill("9");
+    await page.screenshot({ path: join(ARTIFACTS, "review-phone.png"), fullPage: true });
+    await page.getByRole("button", { name: "Chấm điểm" }).click();
+    expect(await page.getByRole("status").textContent()).toContain("tổng 16,5 điểm");
+    await page.goto(new URL(`/web/ranking/${campaignId}`, page.url()).href);
+    expect(await page.locator('tr[data-unit="Ủy ban Kiểm tra Tỉnh ủy"]').count()).toBe(1);
+    const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: join(ARTIFACTS, "ranking-phone.png"), fullPage: true });
     await page.context().close();
   });
 });

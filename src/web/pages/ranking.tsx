@@ -29,7 +29,7 @@ export function RankingPage(props: { viewer: PageViewer; ranking: CampaignRankin
         }))}
       />
       <div class="scroll">
-        <table>
+        <table class="ranking">
           <thead>
             <tr>
               <th scope="col">{t("export:rank")}</th>

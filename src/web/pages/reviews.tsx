@@ -92,11 +92,11 @@ export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos
                 <input
                   id={`c${c.id}`}
                   name={`c${c.id}`}
-                  type="number"
+                  // Text, not a number field: "7,5" is how Vietnamese write it, and a
+                  // number field refuses the comma. The server reads both, in range.
+                  type="text"
                   inputmode="decimal"
-                  min="0"
-                  max={String(c.maxScore)}
-                  step="0.1"
+                  pattern="[0-9]{1,4}([.,][0-9]{1,2})?"
                   required
                   value={c.reviewed === null ? "" : String(c.reviewed)}
                 />
