@@ -320,8 +320,8 @@ export function createAdapters(app: App): ChatAdapter[] {
 
 /** Applies pending migrations (none: no engine is loaded), opens the database, wires the app. */
 export async function openApp(config: Config, logger: Logger, clock: Clock): Promise<App> {
-  const applied = await applyMigrations({ databaseFile: config.databaseFile });
+  const applied = await applyMigrations({ target: config.database });
   if (applied.length > 0) logger.info({ applied }, "database migrated");
-  const db = await openDatabase(config.databaseFile);
+  const db = await openDatabase(config.database);
   return createApp({ db, config, clock, logger });
 }

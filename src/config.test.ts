@@ -4,11 +4,22 @@ import { consoleChatEnabled, loadConfig } from "./config.ts";
 describe("configuration", () => {
   it("runs on SQLite under data/ in Vietnamese with no variables at all", () => {
     const config = loadConfig({});
-    expect(config.databaseFile).toMatch(/data\/thidua\.db$/);
+    expect(config.database).toMatchObject({
+      provider: "sqlite",
+      file: expect.stringMatching(/data\/thidua\.db$/),
+    });
     expect(config.DEFAULT_LANGUAGE).toBe("vi");
     expect(config.DEFAULT_TIMEZONE).toBe("Asia/Ho_Chi_Minh");
     expect(config.EVIDENCE_MAX_BYTES).toBe(10 * 1024 * 1024);
     expect(consoleChatEnabled(config)).toBe(true);
+  });
+
+  it("selects PostgreSQL from a postgresql:// URL", () => {
+    const url = "postgresql://thidua:secret@db:5432/thidua";
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ provider: "postgresql", url });
+    expect(loadConfig({ DATABASE_URL: "postgres://db/thidua" }).database.provider).toBe(
+      "postgresql",
+    );
   });
 
   it("stops with one line naming a bad variable", () => {
@@ -19,7 +30,7 @@ describe("configuration", () => {
       /DEFAULT_TIMEZONE is not an IANA/,
     );
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(
-      /DATABASE_URL must be a SQLite/,
+      /DATABASE_URL must be a SQLite file .* or a PostgreSQL URL/,
     );
     expect(() => loadConfig({ DEFAULT_LANGUAGE: "fr" })).toThrow(/DEFAULT_LANGUAGE/);
   });

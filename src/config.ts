@@ -24,6 +24,22 @@ function projectRoot(from: string): string {
     if (dirname(dir) === dir) return resolve(from, "..");
   }
 }
+/** Where the data lives: a SQLite file (one instance) or a PostgreSQL database (one or several). */
+export type DatabaseTarget =
+  | { provider: "sqlite"; file: string }
+  | { provider: "postgresql"; url: string };
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+/** Reads DATABASE_URL: `file:` (a path, made absolute by `resolvePath`) or `postgresql://`. */
+export function databaseTarget(
+  url: string,
+  resolvePath: (path: string) => string = (path) => path,
+): DatabaseTarget {
+  if (isPostgresUrl(url)) return { provider: "postgresql", url };
+  return { provider: "sqlite", file: resolvePath(url.replace(/^file:/, "")) };
+}
+
 export const fromProject = (path: string) =>
   isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
 
@@ -38,8 +54,9 @@ export const configSchema = z
     DATABASE_URL: z
       .string()
       .default("file:./data/thidua.db")
-      .refine((url) => url.startsWith("file:"), {
-        message: "must be a SQLite URL such as file:./data/thidua.db",
+      .refine((url) => url.startsWith("file:") || isPostgresUrl(url), {
+        message:
+          "must be a SQLite file such as file:./data/thidua.db or a PostgreSQL URL such as postgresql://user@host:5432/thidua",
       }),
     DATA_DIR: z.string().default("./data"),
     LOG_LEVEL: z
@@ -149,8 +166,8 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema> & {
-  /** Absolute path of the SQLite file named by DATABASE_URL. */
-  databaseFile: string;
+  /** The database DATABASE_URL names (a SQLite path made absolute). */
+  database: DatabaseTarget;
 };
 
 export class ConfigError extends Error {
@@ -171,7 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
   return {
     ...parsed.data,
     DATA_DIR: fromProject(parsed.data.DATA_DIR),
-    databaseFile: sqliteFileOf(parsed.data.DATABASE_URL),
+    database: databaseTarget(parsed.data.DATABASE_URL, fromProject),
   };
 }
 
@@ -179,10 +196,6 @@ function readProcessEnv(): NodeJS.ProcessEnv {
   const file = resolve(PROJECT_ROOT, ".env");
   if (existsSync(file)) loadDotenv({ path: file, quiet: true });
   return process.env;
-}
-
-export function sqliteFileOf(url: string): string {
-  return fromProject(url.replace(/^file:/, ""));
 }
 
 /** Values no log line may carry. */

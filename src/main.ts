@@ -45,8 +45,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 2, secretsOf(config));
   mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
   chmodSync(config.DATA_DIR, 0o700);
-  const lock = acquireInstanceLock(config.databaseFile);
-  process.once("exit", () => lock.release());
+  // One process per SQLite file; on PostgreSQL several share the work (leases).
+  if (config.database.provider === "sqlite") {
+    const lock = acquireInstanceLock(config.database.file);
+    process.once("exit", () => lock.release());
+  }
   const app = await openApp(config, logger, systemClock);
   const db = app.deps.db;
   await seedOnFirstStart(app, config);

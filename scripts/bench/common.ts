@@ -8,19 +8,19 @@ import { openDatabase } from "../../src/db/client.ts";
 import { applyMigrations } from "../../src/db/schemaEngine.ts";
 import { createLogger } from "../../src/logger.ts";
 
-/** A fresh bot on a new SQLite file, as the benchmarks need it. */
+/** A fresh bot on a new SQLite file (or the empty database env.DATABASE_URL names), as the benchmarks need it. */
 export async function benchApp(clock: Clock = systemClock, env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "thidua-bench-"));
   const file = join(dir, "bench.db");
-  await applyMigrations({ databaseFile: file });
   const config = loadConfig({
     DATABASE_URL: `file:${file}`,
     DATA_DIR: dir,
     LOG_LEVEL: "silent",
     ...env,
   });
+  await applyMigrations({ target: config.database });
   let queries = 0;
-  const db = await openDatabase(file, {
+  const db = await openDatabase(config.database, {
     onQuery: () => {
       queries++;
     },

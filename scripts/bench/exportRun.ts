@@ -10,7 +10,7 @@ import { withPeakRss } from "./common.ts";
 const [dir = "", campaignId = "0"] = process.argv.slice(2);
 const file = join(dir, "bench.db");
 const config = loadConfig({ DATABASE_URL: `file:${file}`, DATA_DIR: dir, LOG_LEVEL: "silent" });
-const db = await openDatabase(file);
+const db = await openDatabase(config.database);
 const app = createApp({ db, config, clock: systemClock, logger: createLogger("silent") });
 const summary = await app.services.campaigns.findAnyBloc(Number(campaignId));
 const gc = () => (globalThis as { gc?: () => void }).gc?.();

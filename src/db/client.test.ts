@@ -5,11 +5,11 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "./client.ts";
 import { applyMigrations } from "./schemaEngine.ts";
 
-describe("the database client", () => {
+describe("the SQLite client", () => {
   it("keeps a write made elsewhere while a transaction is open out of that transaction's rollback", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "thidua-db-")), "t.db");
-    await applyMigrations({ databaseFile: file });
-    const db = await openDatabase(file);
+    await applyMigrations({ target: { provider: "sqlite", file } });
+    const db = await openDatabase({ provider: "sqlite", file });
     const failing = db.$transaction(async (tx) => {
       await tx.bloc.create({ data: { name: "inside" } });
       await new Promise((r) => setTimeout(r, 50));

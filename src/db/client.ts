@@ -3,30 +3,31 @@ import { dirname } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { serializeTransactions } from "./serializedAdapter.ts";
+import type { DatabaseTarget } from "./target.ts";
 
+/**
+ * The client services use. Both providers' clients are generated from one schema
+ * and have the same models and methods, so services are written once against the
+ * SQLite client's types.
+ */
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client.ts";
 
 /** Milliseconds a writer waits for SQLite's lock before failing. */
 const BUSY_TIMEOUT_MS = 5_000;
 
-/**
- * Opens the SQLite database through Prisma's driver adapter, in WAL mode: measured
- * about four times the insert rate of the default journal (DESIGN.md, "SQLite settings").
- */
-export async function openDatabase(
-  databaseFile: string,
-  options: { onQuery?: (event: { query: string }) => void } = {},
-): Promise<Db> {
-  // The data folder and the database hold personal data: the bot's user only.
-  mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
-  const adapter = serializeTransactions(
-    new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS }),
-  );
-  const db = new PrismaClient({
-    adapter,
-    ...(options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {}),
-  });
+/** Connections each instance keeps to PostgreSQL (pg's default). */
+const POSTGRES_POOL_SIZE = 10;
+
+interface OpenOptions {
+  onQuery?: (event: { query: string }) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Db> {
+  const db =
+    target.provider === "sqlite"
+      ? await openSqlite(target.file, options)
+      : await openPostgres(target.url, options);
   if (options.onQuery) {
     // Benchmarks count queries; the bot itself never turns this on.
     (db as unknown as { $on(event: "query", listener: (e: { query: string }) => void): void }).$on(
@@ -34,6 +35,23 @@ export async function openDatabase(
       options.onQuery,
     );
   }
+  return db;
+}
+
+const queryLog = (options: OpenOptions) =>
+  options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
+
+/**
+ * Opens the SQLite database through Prisma's driver adapter, in WAL mode: measured
+ * about four times the insert rate of the default journal (DESIGN.md, "SQLite settings").
+ */
+async function openSqlite(databaseFile: string, options: OpenOptions): Promise<Db> {
+  // The data folder and the database hold personal data: the bot's user only.
+  mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
+  const adapter = serializeTransactions(
+    new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS }),
+  );
+  const db = new PrismaClient({ adapter, ...queryLog(options) });
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   for (const file of [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`]) {
     if (existsSync(file)) chmodSync(file, 0o600);
@@ -41,4 +59,16 @@ export async function openDatabase(
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   return db;
+}
+
+/** PostgreSQL through Prisma's `pg` adapter; its client is loaded only here. */
+async function openPostgres(url: string, options: OpenOptions): Promise<Db> {
+  const [{ PrismaPg }, { PrismaClient: PgClient }] = await Promise.all([
+    import("@prisma/adapter-pg"),
+    import("../generated/prisma-pg/client.ts"),
+  ]);
+  const adapter = new PrismaPg({ connectionString: url, max: POSTGRES_POOL_SIZE });
+  const db = new PgClient({ adapter, ...queryLog(options) });
+  await db.$connect();
+  return db as unknown as Db;
 }

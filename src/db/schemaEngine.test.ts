@@ -1,9 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { postgresServer } from "../../test/helpers/testDatabase.ts";
 import { openDatabase } from "./client.ts";
+import { createDatabase, dropDatabase, scratchName } from "./postgresDatabases.ts";
+import { MIGRATIONS_DIRS } from "./providers.ts";
 import { applyMigrations, diffSchemaAgainstMigrations, readMigrations } from "./schemaEngine.ts";
+import type { DatabaseTarget } from "./target.ts";
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -15,35 +19,53 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("migrations through the WebAssembly schema engine", () => {
-  it("schema.prisma and prisma/migrations agree (run `npm run db:migration -- <name>` if not)", async () => {
-    const drift = await diffSchemaAgainstMigrations({ databaseFile: join(scratch(), "drift.db") });
+const server = await postgresServer();
+const databases: string[] = [];
+afterAll(async () => {
+  if (server) for (const name of databases) await dropDatabase(server, name);
+});
+
+/** An empty database of the provider. */
+async function emptyTarget(provider: DatabaseTarget["provider"]): Promise<DatabaseTarget> {
+  if (provider === "sqlite") return { provider, file: join(scratch(), "nested", "bot.db") };
+  const name = scratchName("thidua_engine");
+  databases.push(name);
+  return { provider, url: await createDatabase(server ?? "", name) };
+}
+
+const providers = server ? (["sqlite", "postgresql"] as const) : (["sqlite"] as const);
+
+describe.each(providers)("migrations on %s through the WebAssembly schema engine", (provider) => {
+  it("schema.prisma and the provider's migrations agree (run `npm run db:migration -- <name>` if not)", async () => {
+    const drift = await diffSchemaAgainstMigrations({ target: await emptyTarget(provider) });
     expect(drift).toBe("");
   });
 
   it("applies every migration to a new database once, then nothing", async () => {
-    const file = join(scratch(), "nested", "bot.db");
-    const names = readMigrations().migrationDirectories.map((d) => d.path);
-    expect(await applyMigrations({ databaseFile: file })).toEqual(names);
-    expect(existsSync(file)).toBe(true);
-    expect(await applyMigrations({ databaseFile: file })).toEqual([]);
+    const target = await emptyTarget(provider);
+    const names = readMigrations(MIGRATIONS_DIRS[provider]).migrationDirectories.map((d) => d.path);
+    expect(names.length).toBeGreaterThan(0);
+    expect(await applyMigrations({ target })).toEqual(names);
+    if (target.provider === "sqlite") expect(existsSync(target.file)).toBe(true);
+    expect(await applyMigrations({ target })).toEqual([]);
   });
 
-  it("leaves the database usable by the bot's client in WAL mode", async () => {
-    const file = join(scratch(), "bot.db");
-    await applyMigrations({ databaseFile: file });
-    const db = await openDatabase(file);
+  it("leaves the database usable by the bot's client", async () => {
+    const target = await emptyTarget(provider);
+    await applyMigrations({ target });
+    const db = await openDatabase(target);
     await db.bloc.create({ data: { name: "Khối thử" } });
     expect(await db.bloc.count()).toBe(1);
-    expect(await db.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+    if (provider === "sqlite") {
+      expect(await db.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+    }
     await db.$disconnect();
   });
 
   it("reports drift when the schema has a change no migration covers", async () => {
-    const dir = scratch();
     const drift = await diffSchemaAgainstMigrations({
-      databaseFile: join(dir, "d.db"),
-      migrationsDir: join(dir, "no-migrations"),
+      target: await emptyTarget(provider),
+      migrationsDir: join(scratch(), "no-migrations"),
     });
     expect(drift).toContain('CREATE TABLE "Bloc"');
   });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -9,12 +10,14 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 import Database from "better-sqlite3";
-import { fromProject } from "../config.ts";
+import pg from "pg";
+import { MIGRATIONS_DIRS, type Provider, SCHEMA_PATH, schemaFor } from "./providers.ts";
+import type { DatabaseTarget } from "./target.ts";
 
 /*
  * The one module that talks to Prisma's schema engine. It runs the engine compiled
  * to WebAssembly (@prisma/schema-engine-wasm, pinned exactly in package.json)
- * through the SQLite driver adapter, because the CLI's native engine is downloaded
+ * through the SQLite or the PostgreSQL driver adapter, because the CLI's native engine is downloaded
  * from a host our machines cannot reach. The package is internal to Prisma: keep
  * every use of it here so that an upgrade touches one file (and its test).
  */
@@ -54,14 +57,58 @@ function loadEngineModule(): Promise<EngineModule> {
   return engineModule;
 }
 
-export const SCHEMA_PATH = fromProject("prisma/schema.prisma");
-export const MIGRATIONS_DIR = fromProject("prisma/migrations");
+export { SCHEMA_PATH };
 
 export interface EngineOptions {
-  /** Path of the SQLite database file. */
-  databaseFile: string;
+  target: DatabaseTarget;
   schemaPath?: string;
+  /** The provider's own folder by default. */
   migrationsDir?: string;
+}
+
+const migrationsDirOf = (options: EngineOptions) =>
+  options.migrationsDir ?? MIGRATIONS_DIRS[options.target.provider];
+
+/** PostgreSQL's one-byte "char" type (OID 18), which the engine reads from the catalog. */
+const PG_CHAR = 18;
+const PG_TEXT = 25;
+
+/**
+ * The engine describes a PostgreSQL schema from catalog columns of the "char" type,
+ * which @prisma/adapter-pg 7.10 refuses ("Column type 'char' could not be
+ * deserialized"); its values arrive as one-letter strings, so they are given to the
+ * adapter as text. Only the schema engine's connections do this.
+ */
+class CatalogClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this passes them through.
+  override query(...args: any[]): any {
+    const relabel = (result: { fields?: { dataTypeID: number }[] } | undefined) => {
+      for (const field of result?.fields ?? []) {
+        if (field.dataTypeID === PG_CHAR) field.dataTypeID = PG_TEXT;
+      }
+      return result;
+    };
+    const last = args.length - 1;
+    if (typeof args[last] === "function") {
+      const callback = args[last] as (error: unknown, result: unknown) => void;
+      args[last] = (error: unknown, result: { fields?: { dataTypeID: number }[] }) =>
+        callback(error, relabel(result));
+      return (super.query as (...a: unknown[]) => unknown)(...args);
+    }
+    const out = (super.query as (...a: unknown[]) => unknown)(...args);
+    return out instanceof Promise ? out.then(relabel) : out;
+  }
+}
+
+function adapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
+  if (target.provider === "postgresql") {
+    return new PrismaPg(new pg.Pool({ connectionString: target.url, Client: CatalogClient }), {
+      disposeExternalPool: true,
+    });
+  }
+  mkdirSync(dirname(target.file), { recursive: true });
+  // The busy timeout lets a migration wait for a running bot's write to finish.
+  return new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 });
 }
 
 /** Runs `work` with an engine on the database, then frees it and closes its connections. */
@@ -71,9 +118,7 @@ async function withEngine<T>(
 ): Promise<T> {
   const mod = await loadEngineModule();
   const schemaPath = options.schemaPath ?? SCHEMA_PATH;
-  mkdirSync(dirname(options.databaseFile), { recursive: true });
-  // The busy timeout lets a migration wait for a running bot's write to finish.
-  const factory = new PrismaBetterSqlite3({ url: options.databaseFile, timeout: 10_000 });
+  const factory = adapterFactory(options.target);
   // The engine never closes what it opens; a leftover connection would hold
   // SQLite's lock against the bot's own client, so track and dispose them.
   const opened: SqlDriverAdapter[] = [];
@@ -89,7 +134,7 @@ async function withEngine<T>(
   };
   const noopLog = () => {};
   const engine = await mod.SchemaEngine.new(
-    { datamodels: [[schemaPath, readFileSync(schemaPath, "utf8")]] },
+    { datamodels: [[schemaPath, schemaFor(options.target.provider, schemaPath)]] },
     noopLog,
     bindMigrationAwareSqlAdapterFactory(tracking),
   );
@@ -103,7 +148,7 @@ async function withEngine<T>(
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
-export function readMigrations(migrationsDir: string = MIGRATIONS_DIR): MigrationList {
+export function readMigrations(migrationsDir: string = MIGRATIONS_DIRS.sqlite): MigrationList {
   const dirs = existsSync(migrationsDir)
     ? readdirSync(migrationsDir, { withFileTypes: true })
         .filter((d) => d.isDirectory())
@@ -133,46 +178,63 @@ export function readMigrations(migrationsDir: string = MIGRATIONS_DIR): Migratio
   } as MigrationList;
 }
 
+const APPLIED_SQL =
+  "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL";
+
+/** Names of applied migrations; null when the database has no migrations table yet. */
+async function appliedMigrations(target: DatabaseTarget): Promise<Set<string> | null> {
+  if (target.provider === "sqlite") {
+    if (!existsSync(target.file)) return null;
+    const db = new Database(target.file, { readonly: true, timeout: 5_000 });
+    try {
+      const table = db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'",
+        )
+        .get();
+      if (!table) return null;
+      return new Set(
+        (db.prepare(APPLIED_SQL).all() as { migration_name: string }[]).map(
+          (r) => r.migration_name,
+        ),
+      );
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    const table = await client.query("SELECT to_regclass('_prisma_migrations') AS t");
+    if (!table.rows[0]?.t) return null;
+    const rows = await client.query<{ migration_name: string }>(APPLIED_SQL);
+    return new Set(rows.rows.map((r) => r.migration_name));
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * The migrations not yet applied to the database, read from `_prisma_migrations`
  * with a plain connection: no engine, no exclusive lock, so it is safe beside a
  * running bot.
  */
-export function pendingMigrations(options: EngineOptions): string[] {
-  const all = readMigrations(options.migrationsDir).migrationDirectories.map((d) => d.path);
-  if (!existsSync(options.databaseFile)) return all;
-  const db = new Database(options.databaseFile, { readonly: true, timeout: 5_000 });
-  try {
-    const table = db
-      .prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'",
-      )
-      .get();
-    if (!table) return all;
-    const applied = new Set(
-      (
-        db
-          .prepare(
-            "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-          )
-          .all() as { migration_name: string }[]
-      ).map((r) => r.migration_name),
-    );
-    return all.filter((name) => !applied.has(name));
-  } finally {
-    db.close();
-  }
+export async function pendingMigrations(options: EngineOptions): Promise<string[]> {
+  const all = readMigrations(migrationsDirOf(options)).migrationDirectories.map((d) => d.path);
+  const applied = await appliedMigrations(options.target);
+  return applied ? all.filter((name) => !applied.has(name)) : all;
 }
 
 /**
  * Applies pending migrations; idempotent. Returns the names it applied. The engine
- * (which asks SQLite for an exclusive lock) is loaded only when there is work.
+ * (which asks SQLite for an exclusive lock, PostgreSQL for an advisory lock, so two
+ * instances starting together apply each migration once) is loaded only when there is work.
  */
 export async function applyMigrations(options: EngineOptions): Promise<string[]> {
-  if (pendingMigrations(options).length === 0) return [];
+  if ((await pendingMigrations(options)).length === 0) return [];
   return withEngine(options, async (engine) => {
     const out = await engine.applyMigrations({
-      migrationsList: readMigrations(options.migrationsDir),
+      migrationsList: readMigrations(migrationsDirOf(options)),
       filters: NO_FILTERS,
     });
     return out.appliedMigrationNames;
@@ -180,17 +242,18 @@ export async function applyMigrations(options: EngineOptions): Promise<string[]>
 }
 
 /**
- * Applies every migration to `databaseFile` (a throw-away scratch file), then
- * answers the SQL that would bring it to schema.prisma: empty when they agree.
+ * Applies every migration of the target's provider to the target (a throw-away
+ * scratch database), then answers the SQL that would bring it to schema.prisma:
+ * empty when they agree.
  */
 export function diffSchemaAgainstMigrations(options: EngineOptions): Promise<string> {
   return withEngine(options, async (engine) => {
     await engine.applyMigrations({
-      migrationsList: readMigrations(options.migrationsDir),
+      migrationsList: readMigrations(migrationsDirOf(options)),
       filters: NO_FILTERS,
     });
     const schemaPath = options.schemaPath ?? SCHEMA_PATH;
-    const files = [{ path: schemaPath, content: readFileSync(schemaPath, "utf8") }];
+    const files = [{ path: schemaPath, content: schemaFor(options.target.provider, schemaPath) }];
     const result = await engine.diff({
       from: { tag: "schemaDatasource", files, configDir: resolve(schemaPath, "..") },
       to: { tag: "schemaDatamodel", files },
@@ -201,3 +264,5 @@ export function diffSchemaAgainstMigrations(options: EngineOptions): Promise<str
     return result.exitCode === 2 ? (result.stdout ?? "") : "";
   });
 }
+
+export type { Provider };

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { createTestApp } from "./testApp.ts";
+import { databaseUrlOf } from "./testDatabase.ts";
 
 /*
  * The bot as an operator runs it: `node --import tsx src/main.ts` in its own
@@ -36,7 +37,7 @@ export function botEnv(dir: string, port: number, env: Record<string, string>) {
   return {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
-    DATABASE_URL: `file:${join(dir, "thidua.db")}`,
+    DATABASE_URL: databaseUrlOf(dir),
     DATA_DIR: dir,
     CONSOLE_CHAT: "off",
     SEED_DEMO: "off",

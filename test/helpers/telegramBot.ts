@@ -33,7 +33,7 @@ export async function startTelegramBot(
   const fake = await new FakeTelegramApi().start();
   const env = {
     DELIVERY_BACKOFF_MS: "200",
-    TELEGRAM_ALBUM_WAIT_MS: "150",
+    TELEGRAM_ALBUM_WAIT_MS: "500",
     INBOX_RETRY_BASE_MS: "100",
     ...options.env,
   };

@@ -1,7 +1,6 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inject } from "vitest";
 import type { ConsoleChat } from "../../src/adapters/console/adapter.ts";
 import { ConsoleTransport } from "../../src/adapters/console/transport.ts";
 import { type App, createApp } from "../../src/app.ts";
@@ -9,6 +8,7 @@ import { loadConfig } from "../../src/config.ts";
 import { type Clock, ManualClock } from "../../src/core/clock.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { createLogger } from "../../src/logger.ts";
+import { databaseUrlOf, dropDatabaseOf, freshDatabase } from "./testDatabase.ts";
 
 export interface TestApp {
   app: App;
@@ -24,21 +24,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole bot on a real SQLite file in a temporary folder, driven through the console. */
+/**
+ * The whole bot on a real database (a SQLite file in a temporary folder, or a
+ * PostgreSQL database of its own: testDatabase.ts), driven through the console.
+ */
 export async function createTestApp(
   options: { env?: Record<string, string>; clock?: ManualClock; dir?: string } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "thidua-test-"));
-  const databaseFile = join(dir, "thidua.db");
-  if (!options.dir) copyFileSync(inject("templateDatabase"), databaseFile);
+  const databaseUrl = options.dir ? databaseUrlOf(dir) : await freshDatabase(dir);
   const config = loadConfig({
-    DATABASE_URL: `file:${databaseFile}`,
+    DATABASE_URL: databaseUrl,
     DATA_DIR: dir,
     LOG_LEVEL: "silent",
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock("2026-03-02T02:00:00Z");
-  const db = await openDatabase(databaseFile);
+  const db = await openDatabase(config.database);
   const app = createApp({
     db,
     config,
@@ -67,6 +69,7 @@ export async function createTestApp(
     },
     close: async () => {
       await db.$disconnect();
+      await dropDatabaseOf(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };

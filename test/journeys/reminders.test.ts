@@ -6,6 +6,7 @@ import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY, HOUR, MINUTE } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+import { databaseUrlOf } from "../helpers/testDatabase.ts";
 
 const run = promisify(execFile);
 
@@ -14,7 +15,7 @@ async function tickInAnotherProcess(dir: string, at: string): Promise<{ reminded
     "--import",
     "tsx",
     "test/helpers/tickProcess.ts",
-    join(dir, "thidua.db"),
+    databaseUrlOf(dir),
     dir,
     at,
   ]);
