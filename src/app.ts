@@ -23,6 +23,10 @@ import { buildServices, FEATURES, type Services } from "./features/registry.ts";
 import { SignedLinks } from "./http/signedLinks.ts";
 import { Translator } from "./i18n/translator.ts";
 import { InboundPipeline } from "./inbound/pipeline.ts";
+import { ChatLeases } from "./instances/chatLeases.ts";
+import { Leases } from "./instances/leases.ts";
+import { pollTurns } from "./instances/pollTurns.ts";
+import { InstanceRegistry } from "./instances/registry.ts";
 import type { Logger } from "./logger.ts";
 import { ConversationStore } from "./services/conversationStore.ts";
 import { LocalEvidenceStore } from "./storage/evidenceStore.ts";
@@ -54,6 +58,8 @@ export interface App {
   translator: Translator;
   pipeline: InboundPipeline;
   port: AdapterPort;
+  /** The instances sharing a PostgreSQL database (null on SQLite: one process). */
+  instances: InstanceRegistry | null;
   health: HealthBoard;
   deps: AppDeps;
   /** Builds the outbox's sender over the adapters' transports (not started). */
@@ -132,7 +138,13 @@ export function createApp(base: AppDeps): App {
   });
   commands = () => router.listCommands();
 
+  // On PostgreSQL several instances may share the database: they divide polling,
+  // chats and the platforms' limits through leases and heartbeats (src/instances/).
+  const instances =
+    config.database.provider === "postgresql" ? new InstanceRegistry(base.db, clock, logger) : null;
+  const leases = instances ? new Leases(base.db, clock, instances.id) : null;
   const pipeline = new InboundPipeline({
+    ...(leases ? { chatLeases: new ChatLeases(leases, logger) } : {}),
     db,
     unitOfWork,
     handle: (event, capabilities) => router.handle(event, capabilities),
@@ -180,9 +192,11 @@ export function createApp(base: AppDeps): App {
     text: (language, key) => translator.for(language)(key),
     defaultLanguage: config.DEFAULT_LANGUAGE,
     media: evidenceStore,
+    pollTurn: leases ? pollTurns(leases, logger) : async (_platform, signal) => signal,
   };
 
   return {
+    instances,
     links: { media, downloads },
     downloadRoute: {
       links: downloads,
@@ -249,6 +263,7 @@ export function createApp(base: AppDeps): App {
         onBlocked: (platform, chatId) => services.announcements.markChatBlocked(platform, chatId),
         onSettled: (announcementId) => settled(announcementId),
         onTick: async () => progress?.recover(),
+        ...(instances ? { share: instances.share } : {}),
       });
       progress = new AnnouncementProgress(
         services.announcements,

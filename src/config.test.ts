@@ -22,6 +22,21 @@ describe("configuration", () => {
     );
   });
 
+  it("several instances need PostgreSQL and the shared keys, each named in one line", () => {
+    const pg = "postgresql://db/thidua";
+    const keys = { MEDIA_SIGNING_SECRET: "m".repeat(32), INVITE_CODE_KEY: "k".repeat(32) };
+    expect(() => loadConfig({ INSTANCES: "2", ...keys })).toThrow(
+      /^Invalid configuration: INSTANCES above 1 needs PostgreSQL/,
+    );
+    expect(() => loadConfig({ INSTANCES: "3", DATABASE_URL: pg })).toThrow(
+      /MEDIA_SIGNING_SECRET is required when INSTANCES is above 1/,
+    );
+    expect(() =>
+      loadConfig({ INSTANCES: "3", DATABASE_URL: pg, MEDIA_SIGNING_SECRET: "m".repeat(32) }),
+    ).toThrow(/INVITE_CODE_KEY is required when INSTANCES is above 1/);
+    expect(loadConfig({ INSTANCES: "3", DATABASE_URL: pg, ...keys }).INSTANCES).toBe(3);
+  });
+
   it("stops with one line naming a bad variable", () => {
     expect(() => loadConfig({ INVITE_MAX_FAILED_TRIES: "many" })).toThrow(
       /^Invalid configuration: INVITE_MAX_FAILED_TRIES /,

@@ -136,8 +136,31 @@ export const configSchema = z
     WEB_LOGIN_TTL_MINUTES: positiveInt(10),
     WEB_SESSION_IDLE_HOURS: positiveInt(8),
     WEB_SESSION_MAX_DAYS: positiveInt(30),
+    /** Bot processes sharing the database (behind one load balancer). */
+    INSTANCES: positiveInt(1),
   })
   .superRefine((env, ctx) => {
+    if (env.INSTANCES > 1) {
+      if (!isPostgresUrl(env.DATABASE_URL)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["INSTANCES"],
+          message:
+            "above 1 needs PostgreSQL: set DATABASE_URL=postgresql://… (SQLite serves one process)",
+        });
+      }
+      // Keys made on first start would differ per instance: links signed by one would
+      // fail on the next, codes made on one would be wrong on the others.
+      for (const key of ["MEDIA_SIGNING_SECRET", "INVITE_CODE_KEY"] as const) {
+        if (!env[key]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `is required when INSTANCES is above 1: every instance must use the same key (openssl rand -hex 32)`,
+          });
+        }
+      }
+    }
     if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: "custom",

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   }
   const app = await openApp(config, logger, systemClock);
   const db = app.deps.db;
+  await app.instances?.start();
   await seedOnFirstStart(app, config);
 
   const adapters = createAdapters(app);
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
       await app.pipeline.stop();
       progress.stop();
       await sender.stop(2000);
+      await app.instances?.stop();
       await http.close();
       await db.$disconnect();
     })();

@@ -19,20 +19,30 @@ export interface PlatformLoop {
 
 export async function runPlatformLoop(
   loop: PlatformLoop,
-  options: { status: AdapterStatus; signal: AbortSignal; capMs: number; webhook: boolean },
+  options: {
+    status: AdapterStatus;
+    signal: AbortSignal;
+    capMs: number;
+    webhook: boolean;
+    /** Several instances: wait for this one's turn to poll (AdapterPort.pollTurn). */
+    pollTurn: (signal: AbortSignal) => Promise<AbortSignal>;
+  },
 ): Promise<void> {
   const { status, signal } = options;
   let backoffMs = 1000;
-  const attempt = async (call: (signal: AbortSignal) => Promise<void>): Promise<boolean> => {
+  const attempt = async (
+    call: (signal: AbortSignal) => Promise<void>,
+    within: AbortSignal = signal,
+  ): Promise<boolean> => {
     try {
-      await call(signal);
+      await call(within);
       status.ok();
       backoffMs = 1000;
       return true;
     } catch (error) {
-      if (signal.aborted) return false;
+      if (within.aborted) return false;
       status.failing(loop.explain ? loop.explain(error) : error);
-      await sleepUnless(backoffMs, signal);
+      await sleepUnless(backoffMs, within);
       backoffMs = Math.min(backoffMs * 2, options.capMs);
       return false;
     }
@@ -40,8 +50,23 @@ export async function runPlatformLoop(
   status.state("starting");
   while (!signal.aborted && !(await attempt((s) => loop.connect(s)))) {}
   if (signal.aborted) return;
-  status.state(options.webhook ? "webhook" : "polling");
   const { pollOnce } = loop;
-  if (!pollOnce) return;
-  while (!signal.aborted) await attempt(pollOnce);
+  if (!pollOnce) {
+    status.state("webhook");
+    return;
+  }
+  while (!signal.aborted) {
+    status.state("standby");
+    let turn: AbortSignal;
+    try {
+      turn = await options.pollTurn(signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      status.failing(error);
+      await sleepUnless(backoffMs, signal);
+      continue;
+    }
+    status.state("polling");
+    while (!turn.aborted) await attempt(pollOnce, turn);
+  }
 }

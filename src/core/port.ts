@@ -79,4 +79,10 @@ export interface AdapterPort {
     get(storageKey: string): Promise<Uint8Array>;
     put(bytes: Uint8Array, extension: string): Promise<{ key: string }>;
   };
+  /**
+   * Resolves when this process may long-poll `platform` (one process at a time: the
+   * platform refuses a second poller); the signal it gives aborts when it may no
+   * longer. One process alone gets its turn at once.
+   */
+  pollTurn(platform: Platform, signal: AbortSignal): Promise<AbortSignal>;
 }

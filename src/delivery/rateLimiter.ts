@@ -26,6 +26,8 @@ export class RateLimiter {
     private readonly limits: RateLimits,
     // Monotonic: a wall clock stepped back an hour must not stall every send for an hour.
     private readonly now: () => number = () => performance.now(),
+    /** The part of the limits this process may use: instances share one bot's limits. */
+    private readonly share: () => number = () => 1,
   ) {}
 
   /** The platform said "too many requests": nobody sends until `until`. */
@@ -45,6 +47,8 @@ export class RateLimiter {
 
   reserve(chatKey: string, isGroup: boolean): number {
     const now = this.now();
+    const share = Math.min(1, Math.max(0.01, this.share()));
+    const perGroupPerMinute = Math.max(1, Math.floor(this.limits.perGroupPerMinute * share));
     let at = Math.max(
       now,
       this.#nextOverall,
@@ -53,14 +57,14 @@ export class RateLimiter {
     );
     if (isGroup) {
       const recent = (this.#groupSends.get(chatKey) ?? []).filter((t) => t > at - 60_000);
-      if (recent.length >= this.limits.perGroupPerMinute) {
-        at = Math.max(at, (recent[recent.length - this.limits.perGroupPerMinute] ?? at) + 60_000);
+      if (recent.length >= perGroupPerMinute) {
+        at = Math.max(at, (recent[recent.length - perGroupPerMinute] ?? at) + 60_000);
       }
       recent.push(at);
       this.#groupSends.set(chatKey, recent);
     }
-    this.#nextOverall = at + 1000 / (this.limits.perSecond * PACE);
-    this.#nextPerChat.set(chatKey, at + this.limits.perChatIntervalMs);
+    this.#nextOverall = at + 1000 / (this.limits.perSecond * PACE * share);
+    this.#nextPerChat.set(chatKey, at + this.limits.perChatIntervalMs / share);
     return at;
   }
 }

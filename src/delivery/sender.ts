@@ -27,6 +27,8 @@ export interface SenderOptions {
   onSettled?: (announcementId: number) => void;
   /** Called every few seconds while running (announcements finished by a dead process). */
   onTick?: () => Promise<void>;
+  /** The part of each platform limit this process may use (several instances: 1/N). */
+  share?: () => number;
 }
 
 type Claimed = Awaited<ReturnType<Outbox["claim"]>>[number];
@@ -58,7 +60,9 @@ export class Sender {
     private readonly logger: Logger,
     private readonly options: SenderOptions,
   ) {
-    for (const t of transports) this.#limiters.set(t.platform, new RateLimiter(t.limits));
+    for (const t of transports) {
+      this.#limiters.set(t.platform, new RateLimiter(t.limits, undefined, options.share));
+    }
   }
 
   start(): void {

@@ -43,6 +43,14 @@ export interface PipelineDeps {
   clock: Clock;
   logger: Logger;
   options: PipelineOptions;
+  /**
+   * Several instances: a chat's updates are handled by the one instance holding the
+   * chat, whichever instance stored them (src/instances/chatLeases.ts).
+   */
+  chatLeases?: {
+    hold(chats: string[]): Promise<Set<string>>;
+    release(chats: string[]): Promise<void>;
+  };
 }
 
 interface Row {
@@ -74,6 +82,9 @@ class DownloadFailed extends Error {
     super(message);
   }
 }
+
+/** The chat a stored update belongs to, across platforms (an update without one is its own). */
+const chatOf = (row: Row) => `${row.platform}:${row.chatKey || row.updateKey}`;
 
 const isPermanent = (error: unknown) =>
   error instanceof PermanentInboundError ||
@@ -158,9 +169,30 @@ export class InboundPipeline {
 
   /** Handles everything due now; for tests and a console session's end. */
   async drainOnce(): Promise<number> {
-    const rows = await this.#due();
+    let rows = await this.#due();
+    const leases = this.deps.chatLeases;
+    if (leases && rows.length > 0) {
+      const held = await leases.hold([...new Set(rows.map(chatOf))]);
+      rows = rows.filter((row) => held.has(chatOf(row)));
+    }
     await this.#handleRows(rows);
     return rows.length;
+  }
+
+  #albumWaits(chat: string): boolean {
+    for (const group of this.#groups.values()) {
+      if (group.rows.some((r) => chatOf(r) === chat)) return true;
+    }
+    return false;
+  }
+
+  /** The chat is done here for now: another instance may take its next update. */
+  #releaseChat(chat: string): void {
+    this.deps.chatLeases
+      ?.release([chat])
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error }, "chat lease release failed"),
+      );
   }
 
   /** Updates waiting or given up, per platform, for /healthz and the operator. */
@@ -190,8 +222,10 @@ export class InboundPipeline {
       }
       if (handled === 0 && this.#running) {
         if (this.#wake.signal.aborted) this.#wake = new AbortController();
-        // Retries come due by time, and another process (the admin CLI) may queue work.
-        await sleepUnless(1000, this.#wake.signal);
+        // Retries come due by time, and another process (the admin CLI, another
+        // instance) may store work: an album waiting here looks again soon, since its
+        // next photo may have landed on another instance.
+        await sleepUnless(this.#groups.size > 0 ? 100 : 1000, this.#wake.signal);
         if (this.#wake.signal.aborted) this.#wake = new AbortController();
       }
     }
@@ -218,16 +252,18 @@ export class InboundPipeline {
     const byChat = new Map<string, Row[]>();
     for (const row of rows) {
       this.#inFlight.add(row.id);
-      const key = `${row.platform}:${row.chatKey || row.updateKey}`;
+      const key = chatOf(row);
       const list = byChat.get(key);
       if (list) list.push(row);
       else byChat.set(key, [row]);
     }
-    const chats = [...byChat.values()];
+    const chats = [...byChat.entries()];
     let next = 0;
     const worker = async () => {
       while (next < chats.length) {
-        for (const row of chats[next++] ?? []) {
+        const [chat, chatRows] = chats[next++] ?? ["", []];
+        let waiting = false;
+        for (const row of chatRows) {
           let keep = false;
           try {
             keep = await this.#handleRow(row);
@@ -236,7 +272,10 @@ export class InboundPipeline {
           } finally {
             if (!keep) this.#inFlight.delete(row.id);
           }
+          waiting ||= keep;
         }
+        // A chat whose album still waits stays ours until the album is handled.
+        if (!waiting && !this.#albumWaits(chat)) this.#releaseChat(chat);
       }
     };
     const workers = Math.min(this.deps.options.concurrency, chats.length);
@@ -300,6 +339,7 @@ export class InboundPipeline {
         .catch((error: unknown) => this.deps.logger.error({ err: error }, "album failed"))
         .finally(() => {
           for (const r of group.rows) this.#inFlight.delete(r.id);
+          this.#releaseChat(chatOf(row));
         });
     }, quietMs);
     this.#groups.set(key, group);

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /**
@@ -33,9 +33,17 @@ export class LocalEvidenceStore implements EvidenceStore {
     if (!existsSync(path)) {
       // Evidence is personal data: readable by the bot's user only.
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      // Write then rename, so a crash never leaves half a photo under the final name.
-      const partial = `${path}.${process.pid}.partial`;
-      await writeFile(partial, bytes, { mode: 0o600 });
+      // Write, sync, then rename, so a crash never leaves half a photo under the final
+      // name. The temporary name is random: instances in containers share pids, and two
+      // writing one photo at once each rename a whole copy of the same bytes.
+      const partial = `${path}.${randomBytes(6).toString("hex")}.partial`;
+      const file = await open(partial, "wx", 0o600);
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await rename(partial, path);
     }
     return { key, sha256 };

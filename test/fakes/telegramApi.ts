@@ -75,6 +75,12 @@ export class FakeTelegramApi {
   down = false;
   /** Status codes the bot's webhook answered, in order. */
   readonly webhookAnswers: number[] = [];
+  /** getUpdates calls open right now, the most ever open at once, and the refused second ones. */
+  pollsOpen = 0;
+  maxPollsOpen = 0;
+  readonly pollConflicts: number[] = [];
+  /** When each getUpdates call started (ms since the epoch). */
+  readonly pollStarts: number[] = [];
   /** Called for every message the bot sends (benchmarks time replies with it). */
   onSent: ((message: SentMessage) => void) | null = null;
 
@@ -295,6 +301,26 @@ export class FakeTelegramApi {
     const method = call[2] ?? "";
     const payload = await readPayload(req);
     this.calls.push({ method, payload });
+    if (method === "getUpdates") {
+      // Like Telegram: one long poll at a time per bot; a second one is refused with 409.
+      if (this.pollsOpen > 0) {
+        this.pollConflicts.push(Date.now());
+        return this.#answer(res, 409, {
+          ok: false,
+          error_code: 409,
+          description:
+            "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+        });
+      }
+      this.pollsOpen++;
+      this.maxPollsOpen = Math.max(this.maxPollsOpen, this.pollsOpen);
+      this.pollStarts.push(Date.now());
+      let open = true;
+      res.once("close", () => {
+        if (open) this.pollsOpen--;
+        open = false;
+      });
+    }
     const fault = this.#takeFault(method, String(payload.chat_id ?? ""));
     if (fault) {
       return this.#answer(res, fault.status, {

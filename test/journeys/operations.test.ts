@@ -14,6 +14,7 @@ import {
 } from "../helpers/botProcess.ts";
 import { telegramFocalPoints } from "../helpers/members.ts";
 import { createTestApp } from "../helpers/testApp.ts";
+import { testProvider } from "../helpers/testDatabase.ts";
 
 /*
  * The operator's side, against real processes: the admin CLI and db:migrate beside a
@@ -50,7 +51,7 @@ async function bot(dir: string, env: Record<string, string> = {}) {
 }
 
 describe("the operator beside a running bot", () => {
-  it("runs admin commands and db:migrate on the same SQLite file, and a second bot is refused", async () => {
+  it("runs admin commands and db:migrate on the same database, and (SQLite) a second bot is refused", async () => {
     fake = await new FakeTelegramApi().start();
     const dir = await prepare();
     const running = await bot(dir);
@@ -67,6 +68,8 @@ describe("the operator beside a running bot", () => {
     expect(migrate.stdout).toContain("up to date");
     for (const run of [list, unit, migrate]) expect(run.ms).toBeLessThan(5000);
 
+    // On PostgreSQL a second process is a second instance (instances.test.ts).
+    if (testProvider() === "postgresql") return;
     const second = await startBotProcess(dir, telegramEnv(), { waitForHealth: false });
     const end = await second.exited;
     expect(end.code).toBe(1);

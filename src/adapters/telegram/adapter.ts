@@ -85,6 +85,7 @@ export class TelegramAdapter implements ChatAdapter {
         signal: this.#stop.signal,
         capMs: this.options.backoffCapMs,
         webhook: Boolean(this.options.webhookUrl),
+        pollTurn: (signal) => this.port.pollTurn("telegram", signal),
       },
     );
   }

@@ -80,6 +80,7 @@ export class ZaloAdapter implements ChatAdapter {
         signal: this.#stop.signal,
         capMs: this.options.backoffCapMs,
         webhook: Boolean(this.options.webhookUrl),
+        pollTurn: (signal) => this.port.pollTurn("zalo", signal),
       },
     );
   }

@@ -1,0 +1,56 @@
+import type { Logger } from "../logger.ts";
+import type { Leases } from "./leases.ts";
+
+/** Long enough for any one update's handling; renewed while the chat is in hand. */
+const CHAT_LEASE_MS = 30_000;
+
+/**
+ * One instance at a time handles a chat's updates, in order, and gathers its album,
+ * wherever the webhooks landed: "chat:<platform>:<chat>" leases, taken for the
+ * chats of a pass and given back when their rows are done.
+ */
+export class ChatLeases {
+  readonly #held = new Set<string>();
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly leases: Leases,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Answers the chats of `keys` this instance now holds. */
+  async hold(keys: string[]): Promise<Set<string>> {
+    const mine = new Set<string>();
+    for (const key of keys) {
+      if (this.#held.has(key) || (await this.leases.tryHold(`chat:${key}`, CHAT_LEASE_MS))) {
+        this.#held.add(key);
+        mine.add(key);
+      }
+    }
+    if (this.#held.size > 0) this.#renewing();
+    return mine;
+  }
+
+  async release(keys: string[]): Promise<void> {
+    const names = keys.filter((k) => this.#held.delete(k)).map((k) => `chat:${k}`);
+    await this.leases.release(names);
+  }
+
+  #renewing(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      if (this.#held.size === 0) {
+        if (this.#timer) clearInterval(this.#timer);
+        this.#timer = null;
+        return;
+      }
+      this.leases
+        .renew(
+          [...this.#held].map((k) => `chat:${k}`),
+          CHAT_LEASE_MS,
+        )
+        .catch((error: unknown) => this.logger.warn({ err: error }, "chat lease renewal failed"));
+    }, CHAT_LEASE_MS / 3);
+    this.#timer.unref();
+  }
+}

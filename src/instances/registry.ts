@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Clock } from "../core/clock.ts";
+import type { Db } from "../db/client.ts";
+import type { Logger } from "../logger.ts";
+
+/** How often a process says it is alive, and when silence means it is gone. */
+export const HEARTBEAT_MS = 1_000;
+const GONE_AFTER_MS = 3 * HEARTBEAT_MS;
+
+/**
+ * The bot processes sharing one database, each seen by its heartbeat. The
+ * platforms' limits are the bot's, not each process's: every instance sends at
+ * 1/N of them, N being the instances alive now.
+ */
+export class InstanceRegistry {
+  readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  #alive = 1;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Instances alive at the last heartbeat (this one included). */
+  get alive(): number {
+    return this.#alive;
+  }
+
+  /** The part of each platform limit this instance may use. */
+  readonly share = (): number => 1 / Math.max(1, this.#alive);
+
+  /**
+   * Registers this instance and waits until every other has seen it (one heartbeat
+   * and a half): only then may it send, so that the others have already slowed
+   * down to their new share and the platform never sees more than its limit.
+   */
+  async start(): Promise<void> {
+    const now = this.clock.now();
+    await this.db.instance.create({
+      data: { id: this.id, host: hostname(), pid: process.pid, startedAt: now, seenAt: now },
+    });
+    await this.beat();
+    this.#timer = setInterval(() => {
+      this.beat().catch((error: unknown) => this.logger.warn({ err: error }, "heartbeat failed"));
+    }, HEARTBEAT_MS);
+    this.#timer.unref();
+    await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 1.5));
+    await this.beat();
+  }
+
+  async beat(): Promise<void> {
+    const now = this.clock.now();
+    await this.db.instance.update({ where: { id: this.id }, data: { seenAt: now } });
+    const since = new Date(now.getTime() - GONE_AFTER_MS);
+    this.#alive = Math.max(1, await this.db.instance.count({ where: { seenAt: { gte: since } } }));
+    // Rows of instances long gone (killed) are of no use to anyone.
+    await this.db.instance.deleteMany({
+      where: { seenAt: { lt: new Date(now.getTime() - 100 * GONE_AFTER_MS) } },
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.db.instance.deleteMany({ where: { id: this.id } });
+  }
+}
