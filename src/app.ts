@@ -28,6 +28,7 @@ import { Leases } from "./instances/leases.ts";
 import { pollTurns } from "./instances/pollTurns.ts";
 import { InstanceRegistry } from "./instances/registry.ts";
 import type { Logger } from "./logger.ts";
+import { BotMetrics } from "./observability/metrics.ts";
 import { ConversationStore } from "./services/conversationStore.ts";
 import { LocalEvidenceStore } from "./storage/evidenceStore.ts";
 import { loadOrCreateKey } from "./storage/serverKey.ts";
@@ -58,6 +59,7 @@ export interface App {
   translator: Translator;
   pipeline: InboundPipeline;
   port: AdapterPort;
+  metrics: BotMetrics;
   /** The instances sharing a PostgreSQL database (null on SQLite: one process). */
   instances: InstanceRegistry | null;
   health: HealthBoard;
@@ -143,8 +145,13 @@ export function createApp(base: AppDeps): App {
   const instances =
     config.database.provider === "postgresql" ? new InstanceRegistry(base.db, clock, logger) : null;
   const leases = instances ? new Leases(base.db, clock, instances.id) : null;
-  const pipeline = new InboundPipeline({
+  const metrics = new BotMetrics({
+    inbox: () => pipeline.backlog(),
+    outbox: () => outbox.backlog(),
+  });
+  const pipeline: InboundPipeline = new InboundPipeline({
     ...(leases ? { chatLeases: new ChatLeases(leases, logger) } : {}),
+    metrics,
     db,
     unitOfWork,
     handle: (event, capabilities) => router.handle(event, capabilities),
@@ -197,6 +204,7 @@ export function createApp(base: AppDeps): App {
 
   return {
     instances,
+    metrics,
     links: { media, downloads },
     downloadRoute: {
       links: downloads,
@@ -264,6 +272,7 @@ export function createApp(base: AppDeps): App {
         onSettled: (announcementId) => settled(announcementId),
         onTick: async () => progress?.recover(),
         ...(instances ? { share: instances.share } : {}),
+        metrics,
       });
       progress = new AnnouncementProgress(
         services.announcements,

@@ -136,6 +136,8 @@ export const configSchema = z
     WEB_LOGIN_TTL_MINUTES: positiveInt(10),
     WEB_SESSION_IDLE_HOURS: positiveInt(8),
     WEB_SESSION_MAX_DAYS: positiveInt(30),
+    /** Bearer token for /metrics from other machines; without it, this machine only. */
+    METRICS_TOKEN: z.string().min(16).optional(),
     /** Bot processes sharing the database (behind one load balancer). */
     INSTANCES: positiveInt(1),
   })
@@ -230,6 +232,7 @@ export function secretsOf(config: Config): string[] {
     config.ZALO_WEBHOOK_SECRET,
     config.MEDIA_SIGNING_SECRET,
     config.INVITE_CODE_KEY,
+    config.METRICS_TOKEN,
   ].filter((s): s is string => Boolean(s));
 }
 

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   const app = await openApp(config, logger, systemClock);
   const db = app.deps.db;
   await app.instances?.start();
+  app.metrics.collectProcessMetrics();
   await seedOnFirstStart(app, config);
 
   const adapters = createAdapters(app);
@@ -63,7 +64,11 @@ async function main(): Promise<void> {
   sender.start();
   app.pipeline.start();
   const schedulers = [
-    startScheduler("* * * * *", () => app.services.reminders.tick(), logger),
+    startScheduler(
+      "* * * * *",
+      () => app.metrics.timeTick(() => app.services.reminders.tick()),
+      logger,
+    ),
     startScheduler(
       "17 * * * *",
       () => pruneExpired(app.deps.db, app.deps.clock.now(), join(config.DATA_DIR, "exports")),
@@ -85,6 +90,11 @@ async function main(): Promise<void> {
       : {}),
     downloads: app.downloadRoute,
     receive: (adapter, raw) => app.pipeline.receive(adapter, raw),
+    metrics: {
+      render: () => app.metrics.render(),
+      contentType: app.metrics.contentType,
+      ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
+    },
     health: () => app.healthReport(),
     routes: dashboardRoutes({
       services: app.services,

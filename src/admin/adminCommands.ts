@@ -11,6 +11,7 @@ import { displayInviteCode } from "../features/membership/inviteCode.ts";
 import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 import { FailedUpdates } from "../inbound/failedUpdates.ts";
+import { dbCopy } from "./dbCopy.ts";
 
 /*
  * The operator's terminal commands (npm run admin -- …). Each returns a value for
@@ -50,7 +51,8 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)
   inbox list                 messages the bot gave up on (the sender was asked to resend)
   inbox retry <id|all>       handle them again (the running bot picks them up)
-  inbox drop <id|all>`;
+  inbox drop <id|all>
+  db copy --to postgresql://…  copy this SQLite database into a new PostgreSQL one (bot stopped)`;
 
 const id = (label: string, value: string | undefined): number => {
   const parsed = z.coerce.number().int().positive().safeParse(value);
@@ -79,6 +81,7 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
       uses: { type: "string" },
       out: { type: "string" },
       deadline: { type: "string" },
+      to: { type: "string" },
     },
     strict: true,
   });
@@ -89,6 +92,8 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
   try {
     if (noun === "ranking") return await rankingOf(app, id("campaignId", verb));
     switch (`${noun} ${verb}`) {
+      case "db copy":
+        return await dbCopy(app, values.to);
       case "bloc thresholds": {
         const bloc = await blocs.getBloc(id("blocId", rest[0]));
         const spec = text("thresholds", rest.slice(1));

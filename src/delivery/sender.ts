@@ -5,6 +5,7 @@ import type { OutboundMessage } from "../core/outbound.ts";
 import type { Transport } from "../core/transport.ts";
 import { crashPoint } from "../inbound/crashPoints.ts";
 import type { Logger } from "../logger.ts";
+import type { BotMetrics } from "../observability/metrics.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import type { Outbox } from "./outbox.ts";
 import { RateLimiter } from "./rateLimiter.ts";
@@ -29,6 +30,7 @@ export interface SenderOptions {
   onTick?: () => Promise<void>;
   /** The part of each platform limit this process may use (several instances: 1/N). */
   share?: () => number;
+  metrics?: BotMetrics;
 }
 
 type Claimed = Awaited<ReturnType<Outbox["claim"]>>[number];
@@ -170,12 +172,14 @@ export class Sender {
     const kind = row.chatKind === "GROUP" ? "GROUP" : "PRIVATE";
     try {
       await limiter.acquire(row.platformChatId, kind === "GROUP");
-      const sent = await transport.send(
-        { platformChatId: row.platformChatId, kind },
-        await this.#message(row),
-      );
+      const message = await this.#message(row);
+      const timer = this.options.metrics?.sendSeconds.startTimer({ platform: transport.platform });
+      const sent = await transport
+        .send({ platformChatId: row.platformChatId, kind }, message)
+        .finally(() => timer?.());
       crashPoint("delivery:after-send");
       await this.outbox.markSent(row.id, sent.messageId || null);
+      this.#count(transport, "SENT");
       if (this.#failing.delete(transport.platform)) {
         const due = await this.outbox.retryWaitingNow(transport.platform);
         if (due > 0) this.logger.info({ platform: transport.platform, due }, "platform is back");
@@ -206,12 +210,14 @@ export class Sender {
     const log = { platform: transport.platform, deliveryId: row.id, reason };
     if (kind === "blocked") {
       await this.outbox.markFinal(row.id, "BLOCKED", reason);
+      this.#count(transport, "BLOCKED");
       await this.options.onBlocked?.(transport.platform, row.platformChatId);
       this.logger.info(log, "chat blocked the bot");
       return;
     }
     if (kind === "rate_limited") {
       const wait = (error as PlatformError).retryAfterMs ?? 1000;
+      this.options.metrics?.rateLimited.inc({ platform: transport.platform });
       limiter.pause(monotonic() + wait);
       // Not the chat's fault: the attempt does not count.
       await this.outbox.retryAt(row.id, new Date(this.clock.now().getTime() + wait), reason, false);
@@ -223,11 +229,17 @@ export class Sender {
     if (kind === "transient" && age < this.options.retryForMs) {
       const delay = Math.min(this.options.backoffMaxMs, this.options.backoffMs * 2 ** row.attempts);
       await this.outbox.retryAt(row.id, new Date(this.clock.now().getTime() + delay), reason, true);
+      this.#count(transport, "RETRY");
       this.logger.warn({ ...log, delayMs: delay }, "delivery will be retried");
       return;
     }
     await this.outbox.markFinal(row.id, "FAILED", reason);
+    this.#count(transport, "FAILED");
     this.logger.error(log, "delivery failed");
+  }
+
+  #count(transport: Transport, state: "SENT" | "FAILED" | "BLOCKED" | "RETRY"): void {
+    this.options.metrics?.deliveries.inc({ platform: transport.platform, state });
   }
 
   #limiter(transport: Transport): RateLimiter {

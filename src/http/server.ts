@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -31,6 +32,11 @@ export interface HttpServerOptions {
   receive: (adapter: ChatAdapter, raw: unknown) => Promise<ReceiveResult>;
   /** The health report and whether it is healthy (503 when not). */
   health: () => Promise<{ ok: boolean } & Record<string, unknown>>;
+  /**
+   * Prometheus metrics at /metrics: with a token, for a bearer of it; without one,
+   * for this machine only (a request from a proxy, which says whom it forwards, is not).
+   */
+  metrics?: { render(): Promise<string>; contentType: string; token?: string };
   /** More routes on the same application (the dashboard). */
   routes?: (web: Hono) => void;
   logger: Logger;
@@ -84,6 +90,19 @@ function webApplication(options: HttpServerOptions): Hono {
     const report = await options.health();
     return c.json(report, report.ok ? 200 : 503);
   });
+  const metrics = options.metrics;
+  if (metrics) {
+    web.get("/metrics", async (c) => {
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+      if (!metricsAllowed(metrics.token, c.req.header("authorization"), incoming)) {
+        return c.text("metrics: send Authorization: Bearer <METRICS_TOKEN>", 401);
+      }
+      return c.body(await metrics.render(), 200, {
+        "content-type": metrics.contentType,
+        "cache-control": "no-store",
+      });
+    });
+  }
   const media = options.media;
   if (media) {
     web.get("/media/:token", async (c) => {
@@ -118,6 +137,22 @@ function webApplication(options: HttpServerOptions): Hono {
     return c.json({ ok: false }, 500);
   });
   return web;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+function metricsAllowed(
+  token: string | undefined,
+  authorization: string | undefined,
+  incoming: IncomingMessage | undefined,
+): boolean {
+  if (token) {
+    const given = Buffer.from(authorization ?? "");
+    const wanted = Buffer.from(`Bearer ${token}`);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
+  }
+  if (!incoming || incoming.headers["x-forwarded-for"] || incoming.headers.forwarded) return false;
+  return LOOPBACK.has(incoming.socket.remoteAddress ?? "");
 }
 
 const imageType = (key: string) => {

@@ -15,6 +15,7 @@ import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { UnitOfWork } from "../db/unitOfWork.ts";
 import type { Logger } from "../logger.ts";
+import type { BotMetrics } from "../observability/metrics.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { decodeReplies, encodeReplies } from "./replyCodec.ts";
 
@@ -47,6 +48,7 @@ export interface PipelineDeps {
    * Several instances: a chat's updates are handled by the one instance holding the
    * chat, whichever instance stored them (src/instances/chatLeases.ts).
    */
+  metrics?: BotMetrics;
   chatLeases?: {
     hold(chats: string[]): Promise<Set<string>>;
     release(chats: string[]): Promise<void>;
@@ -114,6 +116,12 @@ export class InboundPipeline {
 
   /** Stores a raw update; resolves once it is durable. A redelivery is recognised and dropped. */
   async receive(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
+    const result = await this.#store(source, raw);
+    this.deps.metrics?.updatesReceived.inc({ platform: source.platform, result });
+    return result;
+  }
+
+  async #store(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
     const ref = source.describe(raw);
     if (!ref) return "ignored";
     try {
@@ -386,6 +394,10 @@ export class InboundPipeline {
       return;
     }
     crashPoint("inbound:after-commit");
+    this.deps.metrics?.updatesHandled.inc(
+      { platform: source.platform, outcome: "handled" },
+      rows.length,
+    );
     await this.#answer(source, { ...lead, repliesSent: 0 }, event.chat, replies);
   }
 
@@ -463,7 +475,14 @@ export class InboundPipeline {
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     const ids = rows.map((r) => r.id);
     const log = { platform: source.platform, updates: rows.map((r) => r.updateKey), attempts };
-    if (attempts < this.deps.options.maxAttempts && !isPermanent(error)) {
+    const metrics = this.deps.metrics;
+    metrics?.handlerErrors.inc({ platform: source.platform });
+    const retry = attempts < this.deps.options.maxAttempts && !isPermanent(error);
+    metrics?.updatesHandled.inc(
+      { platform: source.platform, outcome: retry ? "retry" : "failed" },
+      rows.length,
+    );
+    if (retry) {
       const at = new Date(this.deps.clock.now().getTime() + this.#delay(attempts - 1));
       await this.deps.db.inboundUpdate.updateMany({
         where: { id: { in: ids } },
