@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 
 const runs: [string, string[]][] = [
   ["scripts/bench/broadcast.ts", []],
+  ["scripts/bench/broadcastInstances.ts", []],
   ["scripts/bench/inbound.ts", ["thidua"]],
   ["scripts/bench/inbound.ts", ["bare"]],
   ["scripts/bench/inboundProcess.ts", []],

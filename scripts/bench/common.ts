@@ -5,6 +5,7 @@ import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type Clock, systemClock } from "../../src/core/clock.ts";
 import { openDatabase } from "../../src/db/client.ts";
+import { createDatabase, dropDatabase, scratchName } from "../../src/db/postgresDatabases.ts";
 import { applyMigrations } from "../../src/db/schemaEngine.ts";
 import { createLogger } from "../../src/logger.ts";
 
@@ -78,4 +79,20 @@ export function photoUpdate(updateId: number, messageId: number, userId: number,
       caption: "Tổng vệ sinh #xanhsachdep",
     },
   };
+}
+
+/**
+ * A new, empty PostgreSQL database for a bench on BENCH_POSTGRES_URL (by default the
+ * local server); null, and said, when no server answers.
+ */
+export async function benchPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const server = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const name = scratchName("thidua_bench");
+  try {
+    const url = await createDatabase(server, name);
+    return { url, drop: () => dropDatabase(server, name) };
+  } catch (error) {
+    console.error(`no PostgreSQL at ${server} (${String(error)}): its figures are skipped`);
+    return null;
+  }
 }

@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from "../../src/config.ts";
 import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { FakeTelegramApi } from "../../test/fakes/telegramApi.ts";
 import { png } from "../../test/helpers/images.ts";
-import { benchApp, percentile, photoUpdate, report } from "./common.ts";
+import { benchApp, benchPostgres, percentile, photoUpdate, report } from "./common.ts";
 
 const OFFICERS = 210;
 const WARMUP = 100;
@@ -29,9 +29,12 @@ const fake = await new FakeTelegramApi().start();
 const waiting = new Map<string, () => void>();
 fake.onSent = (message) => waiting.get(message.chatId)?.();
 
-/** Officers (Telegram ids) of the demo bloc's seven units. */
-async function prepareBot(): Promise<{ dir: string; file: string }> {
-  const { app, dir, file } = await benchApp();
+/** Officers (Telegram ids) of the demo bloc's seven units, on SQLite or the PostgreSQL `databaseUrl`. */
+async function prepareBot(databaseUrl?: string): Promise<{ dir: string; databaseUrl: string }> {
+  const { app, dir, file } = await benchApp(
+    undefined,
+    databaseUrl ? { DATABASE_URL: databaseUrl } : {},
+  );
   await seedDemoBloc(app.services, "Asia/Ho_Chi_Minh");
   for (let unitId = 1; unitId <= 7; unitId++) {
     const invite = await app.services.membership.issueInvite({
@@ -52,7 +55,7 @@ async function prepareBot(): Promise<{ dir: string; file: string }> {
     }
   }
   await app.deps.db.$disconnect();
-  return { dir, file };
+  return { dir, databaseUrl: databaseUrl ?? `file:${file}` };
 }
 
 function start(command: string[], env: Record<string, string>): ChildProcess {
@@ -154,26 +157,34 @@ async function measure(name: string, child: ChildProcess, url: string) {
   return result;
 }
 
-// The bot, compiled, in webhook mode.
-const { dir, file } = await prepareBot();
-const botPort = 18_761;
-const bot = start([join(PROJECT_ROOT, "scripts/start.mjs")], {
-  DATA_DIR: dir,
-  DATABASE_URL: `file:${file}`,
-  HTTP_PORT: String(botPort),
-  HTTP_HOST: "127.0.0.1",
-  CONSOLE_CHAT: "off",
-  SEED_DEMO: "off",
-  LOG_LEVEL: "warn",
-  TELEGRAM_BOT_TOKEN: fake.token,
-  TELEGRAM_API_ROOT: fake.url,
-  TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${botPort}/webhooks/telegram`,
-  TELEGRAM_WEBHOOK_SECRET: SECRET,
-  TELEGRAM_RATE_PER_SECOND: "1000",
-  TELEGRAM_PER_CHAT_INTERVAL_MS: "0",
-});
-await fake.until(() => fake.webhook !== null, 60_000, "the bot's webhook");
-const thidua = await measure("thidua", bot, `http://127.0.0.1:${botPort}/webhooks/telegram`);
+/** The bot, compiled, in webhook mode, on the given database. */
+async function botRun(name: string, databaseUrl?: string, botPort = 18_761) {
+  const prepared = await prepareBot(databaseUrl);
+  fake.webhook = null;
+  const bot = start([join(PROJECT_ROOT, "scripts/start.mjs")], {
+    DATA_DIR: prepared.dir,
+    DATABASE_URL: prepared.databaseUrl,
+    HTTP_PORT: String(botPort),
+    HTTP_HOST: "127.0.0.1",
+    CONSOLE_CHAT: "off",
+    SEED_DEMO: "off",
+    LOG_LEVEL: "warn",
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.url,
+    TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${botPort}/webhooks/telegram`,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_RATE_PER_SECOND: "1000",
+    TELEGRAM_PER_CHAT_INTERVAL_MS: "0",
+  });
+  await fake.until(() => fake.webhook !== null, 60_000, "the bot's webhook");
+  return measure(name, bot, `http://127.0.0.1:${botPort}/webhooks/telegram`);
+}
+
+const thidua = await botRun("thidua");
+// The same bot on PostgreSQL, in the same run (issue 14).
+const postgres = await benchPostgres();
+const onPostgres = postgres ? await botRun("thidua-postgresql", postgres.url, 18_763) : null;
+await postgres?.drop();
 
 // The bare baseline, same I/O.
 fake.webhook = null;
@@ -190,5 +201,11 @@ report("inbound-process-ratio", {
   thiduaPerSecond: thidua.perSecond,
   barePerSecond: baseline.perSecond,
   ratio: Number((thidua.perSecond / baseline.perSecond).toFixed(2)),
+  ...(onPostgres
+    ? {
+        postgresqlPerSecond: onPostgres.perSecond,
+        postgresqlRatio: Number((onPostgres.perSecond / baseline.perSecond).toFixed(2)),
+      }
+    : {}),
 });
 await fake.stop();

@@ -143,9 +143,11 @@ export class Sender {
   async #drainPlatform(transport: Transport): Promise<number> {
     const limiter = this.#limiter(transport);
     if (limiter.pausedUntil > monotonic()) return 0;
-    // Claim about what the platform lets us send in a few seconds, no more, so that
-    // a second instance finds work too and a lease never runs out mid-batch.
-    const batch = Math.max(1, Math.ceil(transport.limits.perSecond * 3));
+    // Claim about what this process may send in a second or two, no more, so that
+    // other instances find work too (and end a broadcast together rather than one
+    // finishing a long batch alone) and a lease never runs out mid-batch.
+    const share = this.options.share?.() ?? 1;
+    const batch = Math.max(4, Math.ceil(transport.limits.perSecond * share * 1.5));
     const rows = await this.outbox.claim(
       transport.platform,
       this.owner,
