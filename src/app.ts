@@ -144,7 +144,7 @@ export function createApp(base: AppDeps): App {
   // chats and the platforms' limits through leases and heartbeats (src/instances/).
   const instances =
     config.database.provider === "postgresql" ? new InstanceRegistry(base.db, clock, logger) : null;
-  const leases = instances ? new Leases(base.db, clock, instances.id) : null;
+  const leases = instances ? new Leases(base.db, clock, instances.id, instances.alive) : null;
   const metrics = new BotMetrics({
     inbox: () => pipeline.backlog(),
     outbox: () => outbox.backlog(),

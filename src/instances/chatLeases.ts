@@ -20,13 +20,13 @@ export class ChatLeases {
 
   /** Answers the chats of `keys` this instance now holds. */
   async hold(keys: string[]): Promise<Set<string>> {
-    const mine = new Set<string>();
-    for (const key of keys) {
-      if (this.#held.has(key) || (await this.leases.tryHold(`chat:${key}`, CHAT_LEASE_MS))) {
-        this.#held.add(key);
-        mine.add(key);
-      }
-    }
+    const asked = keys.filter((k) => !this.#held.has(k));
+    const taken = await this.leases.tryHoldAll(
+      asked.map((k) => `chat:${k}`),
+      CHAT_LEASE_MS,
+    );
+    const mine = new Set(keys.filter((k) => this.#held.has(k) || taken.has(`chat:${k}`)));
+    for (const key of mine) this.#held.add(key);
     if (this.#held.size > 0) this.#renewing();
     return mine;
   }

@@ -15,7 +15,7 @@ const GONE_AFTER_MS = 3 * HEARTBEAT_MS;
  */
 export class InstanceRegistry {
   readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
-  #alive = 1;
+  #alive: string[] | null = null;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -24,13 +24,11 @@ export class InstanceRegistry {
     private readonly logger: Logger,
   ) {}
 
-  /** Instances alive at the last heartbeat (this one included). */
-  get alive(): number {
-    return this.#alive;
-  }
+  /** Ids of the instances alive at the last heartbeat (this one included); null before it. */
+  readonly alive = (): string[] | null => this.#alive;
 
   /** The part of each platform limit this instance may use. */
-  readonly share = (): number => 1 / Math.max(1, this.#alive);
+  readonly share = (): number => 1 / Math.max(1, this.#alive?.length ?? 1);
 
   /**
    * Registers this instance and waits until every other has seen it (one heartbeat
@@ -55,7 +53,11 @@ export class InstanceRegistry {
     const now = this.clock.now();
     await this.db.instance.update({ where: { id: this.id }, data: { seenAt: now } });
     const since = new Date(now.getTime() - GONE_AFTER_MS);
-    this.#alive = Math.max(1, await this.db.instance.count({ where: { seenAt: { gte: since } } }));
+    const alive = await this.db.instance.findMany({
+      where: { seenAt: { gte: since } },
+      select: { id: true },
+    });
+    this.#alive = [...new Set([this.id, ...alive.map((a) => a.id)])];
     // Rows of instances long gone (killed) are of no use to anyone.
     await this.db.instance.deleteMany({
       where: { seenAt: { lt: new Date(now.getTime() - 100 * GONE_AFTER_MS) } },
