@@ -146,3 +146,15 @@ export async function prepareDemoFolder(): Promise<string> {
   await t.app.deps.db.$disconnect();
   return t.dir;
 }
+
+/** One reminder tick in its own process (tickProcess.ts), as another instance's scheduler runs it. */
+export async function tickInAnotherProcess(
+  dir: string,
+  at: string,
+): Promise<{ remindedUnits: number }> {
+  const run = await runScript("test/helpers/tickProcess.ts", [databaseUrlOf(dir), dir, at], {
+    PATH: process.env.PATH ?? "",
+  });
+  if (run.code !== 0) throw new Error(`tick failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}

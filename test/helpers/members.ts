@@ -1,4 +1,5 @@
 import type { Db } from "../../src/db/client.ts";
+import type { AnnouncementService } from "../../src/features/announcements/service.ts";
 
 /**
  * Many focal points who joined on Telegram, each with their private chat, spread
@@ -31,4 +32,19 @@ export async function telegramFocalPoints(db: Db, count: number, firstId: number
       unitId: m.unitId,
     })),
   });
+}
+
+/** The operator announces `text` to the whole demo bloc from Lan's chat; answers its id and the Telegram deliveries. */
+export async function announceToBloc(db: Db, announcements: AnnouncementService, text: string) {
+  const leadChat = await db.chat.findFirstOrThrow({ where: { platformChatId: "501" } });
+  const { id } = await announcements.create({
+    blocId: 1,
+    actor: "operator",
+    leadChatId: leadChat.id,
+    text,
+    photoKey: null,
+    audience: { units: "all" },
+  });
+  const targets = await db.delivery.count({ where: { announcementId: id, platform: "telegram" } });
+  return { id, targets };
 }

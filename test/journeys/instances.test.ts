@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeTelegramApi, type FakeUser } from "../fakes/telegramApi.ts";
 import {
@@ -10,11 +8,12 @@ import {
   freePort,
   prepareDemoFolder,
   startBotProcess,
+  tickInAnotherProcess,
 } from "../helpers/botProcess.ts";
 import { png } from "../helpers/images.ts";
-import { telegramFocalPoints } from "../helpers/members.ts";
+import { announceToBloc, telegramFocalPoints } from "../helpers/members.ts";
 import { createTestApp } from "../helpers/testApp.ts";
-import { databaseUrlOf, testProvider } from "../helpers/testDatabase.ts";
+import { testProvider } from "../helpers/testDatabase.ts";
 
 /*
  * Several instances on one PostgreSQL database (issue 14): three real bot processes,
@@ -22,7 +21,6 @@ import { databaseUrlOf, testProvider } from "../helpers/testDatabase.ts";
  * with SIGKILL in the middle of the work. Runs in `npm run test:postgresql`.
  */
 
-const run = promisify(execFile);
 const lan: FakeUser = { id: 501, first_name: "Lan", language_code: "vi" };
 const SECRET = "instances_webhook_secret";
 const SHARED = {
@@ -124,18 +122,11 @@ describe.runIf(onPostgres)("three bot processes on one PostgreSQL database", () 
     const t = await createTestApp({ dir });
     const db = t.app.deps.db;
     await telegramFocalPoints(db, 999, 10_000);
-    const leadChat = await db.chat.findFirstOrThrow({ where: { platformChatId: "501" } });
-    const { id } = await t.app.services.announcements.create({
-      blocId: 1,
-      actor: "operator",
-      leadChatId: leadChat.id,
-      text: "Thông báo: kiểm tra công sở xanh, sạch, đẹp",
-      photoKey: null,
-      audience: { units: "all" },
-    });
-    const targets = await db.delivery.count({
-      where: { announcementId: id, platform: "telegram" },
-    });
+    const { id, targets } = await announceToBloc(
+      db,
+      t.app.services.announcements,
+      "Thông báo: kiểm tra công sở xanh, sạch, đẹp",
+    );
     expect(targets).toBe(1000);
     await db.$disconnect();
 
@@ -213,18 +204,7 @@ describe.runIf(onPostgres)("three bot processes on one PostgreSQL database", () 
     await t.app.deps.db.$disconnect();
     // Friday 6 March 17:00 Hanoi: the "3 days before" reminder of the 9 March deadline.
     const at = "2026-03-06T10:00:30Z";
-    const ticks = await Promise.all(
-      [1, 2, 3].map(() =>
-        run(process.execPath, [
-          "--import",
-          "tsx",
-          "test/helpers/tickProcess.ts",
-          databaseUrlOf(dir),
-          dir,
-          at,
-        ]).then(({ stdout }) => JSON.parse(stdout) as { remindedUnits: number }),
-      ),
-    );
+    const ticks = await Promise.all([1, 2, 3].map(() => tickInAnotherProcess(dir, at)));
     const db = await openDb(dir);
     const reminders = await db.delivery.findMany({ where: { kind: "REMINDER" } });
     const perChat = new Map<string, number>();

@@ -8,7 +8,7 @@ import {
   startBotProcess,
 } from "../helpers/botProcess.ts";
 import { png } from "../helpers/images.ts";
-import { telegramFocalPoints } from "../helpers/members.ts";
+import { announceToBloc, telegramFocalPoints } from "../helpers/members.ts";
 import { createTestApp } from "../helpers/testApp.ts";
 
 /*
@@ -147,19 +147,12 @@ describe("a bot killed in the middle of a 300-chat announcement and started agai
     const t = await createTestApp({ dir });
     const db = t.app.deps.db;
     await telegramFocalPoints(db, 300, 10_000);
-    const leadChat = await db.chat.findFirstOrThrow({ where: { platformChatId: "501" } });
-    const { id } = await t.app.services.announcements.create({
-      blocId: 1,
-      actor: "operator",
-      leadChatId: leadChat.id,
-      text: "Thông báo: kiểm tra công sở xanh, sạch, đẹp",
-      photoKey: null,
-      audience: { units: "all" },
-    });
     // The demo lead's console chat is a target too; the fake sees the Telegram ones.
-    const targets = await db.delivery.count({
-      where: { announcementId: id, platform: "telegram" },
-    });
+    const { id, targets } = await announceToBloc(
+      db,
+      t.app.services.announcements,
+      "Thông báo: kiểm tra công sở xanh, sạch, đẹp",
+    );
     expect(targets).toBe(301);
     await db.$disconnect();
     const announcementTexts = () =>

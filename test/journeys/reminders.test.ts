@@ -1,26 +1,10 @@
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY, HOUR, MINUTE } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { tickInAnotherProcess } from "../helpers/botProcess.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
-import { databaseUrlOf } from "../helpers/testDatabase.ts";
-
-const run = promisify(execFile);
-
-async function tickInAnotherProcess(dir: string, at: string): Promise<{ remindedUnits: number }> {
-  const { stdout } = await run(process.execPath, [
-    "--import",
-    "tsx",
-    "test/helpers/tickProcess.ts",
-    databaseUrlOf(dir),
-    dir,
-    at,
-  ]);
-  return JSON.parse(stdout);
-}
 
 /*
  * The demo campaign's first deadline is Monday 9 March 2026, 17:00 in Hanoi; the

@@ -13,6 +13,9 @@ import { type Recipient, reachUnits } from "../../services/recipients.ts";
 import { parseOffsets } from "./offsets.ts";
 import { scheduleReminder, type WorkingTime } from "./workingTime.ts";
 
+/** Stands for the unit's name in a message made once for every unit. */
+const UNIT_PLACEHOLDER = "\u0000unit\u0000";
+
 export interface ReminderSettings {
   quietStart: number;
   quietEnd: number;
@@ -222,6 +225,17 @@ export class ReminderService {
       if (list) list.push(r);
       else byUnit.set(r.unitId, [r]);
     }
+    // The message differs between units by the unit's name only: made once per
+    // language with a placeholder, not once per recipient (5,000 units: 5,000 × i18n).
+    const templates = new Map<string, string>();
+    const textFor = (language: Language, unitName: string) => {
+      let template = templates.get(language);
+      if (template === undefined) {
+        template = text(this.translator.for(language), UNIT_PLACEHOLDER);
+        templates.set(language, template);
+      }
+      return template.split(UNIT_PLACEHOLDER).join(unitName);
+    };
     const deliveriesFor = (unit: { id: number; name: string }, key: string): NewDelivery[] =>
       (byUnit.get(unit.id) ?? []).map((r) => ({
         kind,
@@ -231,7 +245,7 @@ export class ReminderService {
         platformChatId: r.platformChatId,
         chatKind: r.chatKind,
         chatId: r.chatId,
-        text: text(this.translator.for(r.language), unit.name),
+        text: textFor(r.language, unit.name),
       }));
     const written = await this.#writeOnce(
       missing.map((unit) => ({
