@@ -248,10 +248,13 @@ describe.runIf(onPostgres)("three bot processes on one PostgreSQL database", () 
     console.log(`polling taken over ${(takeoverMs / 1000).toFixed(1)} s after the kill`);
     expect(takeoverMs).toBeLessThan(30_000);
 
+    // The instances' minute tick may remind Lan of the demo's past deadlines meanwhile:
+    // count the answers to /help only.
+    const helps = () => fake.textsIn(501).filter((m) => m.startsWith("Các lệnh dành cho bạn"));
     fake.text(501, lan, "/help");
-    await fake.until(() => fake.textsIn(501).length > 0, 10_000, "an answer from the new poller");
+    await fake.until(() => helps().length > 0, 10_000, "an answer from the new poller");
     await new Promise((r) => setTimeout(r, 2000));
-    expect(fake.textsIn(501)).toHaveLength(1);
+    expect(helps()).toHaveLength(1);
     expect(fake.maxPollsOpen).toBe(1);
     expect(fake.pollConflicts).toEqual([]);
   }, 90_000);
