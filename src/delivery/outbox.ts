@@ -176,6 +176,17 @@ export class Outbox {
     return count;
   }
 
+  /** Gives back rows taken but not started (a pause, a stop before they were reached). */
+  async releaseRows(ids: number[]): Promise<void> {
+    await inSlices(ids, async (slice) => {
+      await this.db.delivery.updateMany({
+        where: { id: { in: slice }, status: "SENDING" },
+        data: { status: "PENDING", lockedBy: null, lockedUntil: null },
+      });
+      return [];
+    });
+  }
+
   /** Gives back what `owner` took but did not send (a clean stop). */
   async release(owner: string): Promise<number> {
     const { count } = await this.db.delivery.updateMany({

@@ -35,12 +35,16 @@ export interface SenderOptions {
 
 type Claimed = Awaited<ReturnType<Outbox["claim"]>>[number];
 
+/** Batches one pass may claim on a platform before it ends (and recovery runs). */
+const MAX_BATCHES_PER_PASS = 8;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const monotonic = () => performance.now();
 
 /**
- * Drains the outbox through each platform's transport: per-platform limits, 429
- * honoured for the whole platform, retries with backoff and a cap, and a final
+ * Drains the outbox through each platform's transport: per-platform limits, a 429
+ * slowing the chat it was for (or the whole platform when several chats get one:
+ * RateLimiter.tooManyRequests), retries with backoff and a cap, and a final
  * state for every delivery. `stop()` finishes in-flight sends and releases the rest.
  */
 export class Sender {
@@ -143,31 +147,58 @@ export class Sender {
   async #drainPlatform(transport: Transport): Promise<number> {
     const limiter = this.#limiter(transport);
     if (limiter.pausedUntil > monotonic()) return 0;
-    // Claim about what this process may send in a second or two, no more, so that
+    // Claim about what this process may send in half a second, no more, so that
     // other instances find work too (and end a broadcast together rather than one
-    // finishing a long batch alone) and a lease never runs out mid-batch.
+    // finishing a long batch alone) and a lease never runs out while rows wait.
     const share = this.options.share?.() ?? 1;
-    const batch = Math.max(4, Math.ceil(transport.limits.perSecond * share * 1.5));
-    const rows = await this.outbox.claim(
-      transport.platform,
-      this.owner,
-      batch,
-      this.options.leaseMs,
-      this.options.backoffMaxMs + 60_000,
-    );
-    let next = 0;
+    const batch = Math.max(4, Math.ceil(transport.limits.perSecond * share * 0.5));
+    const claim = () =>
+      this.outbox.claim(
+        transport.platform,
+        this.owner,
+        batch,
+        this.options.leaseMs,
+        this.options.backoffMaxMs + 60_000,
+      );
+    const queue = await claim();
+    let taken = queue.length;
+    let more = queue.length === batch;
+    let refill: Promise<void> | null = null;
+    // The next batch is claimed while the last rows of this one are sent, so the
+    // platform's budget is not left idle at every batch boundary; a pass ends after
+    // a few batches so that recovery and housekeeping run between them.
+    const topUp = () => {
+      if (!more || refill || taken >= batch * MAX_BATCHES_PER_PASS) return;
+      refill = claim()
+        .then((rows) => {
+          queue.push(...rows);
+          taken += rows.length;
+          more = rows.length === batch;
+        })
+        .finally(() => {
+          refill = null;
+        });
+    };
     const worker = async () => {
-      while (next < rows.length) {
-        const row = rows[next++] as Claimed;
+      for (;;) {
+        if (queue.length <= this.options.concurrency * 2) topUp();
+        const row = queue.shift();
+        if (!row) {
+          if (!refill) return;
+          await refill;
+          continue;
+        }
         // A clean stop: what is not started yet is released, not sent.
         if (!this.#running && this.#loop) return;
         await this.#deliver(transport, limiter, row);
+        if (limiter.pausedUntil > monotonic()) return;
       }
     };
-    await Promise.all(
-      Array.from({ length: Math.min(this.options.concurrency, rows.length) }, worker),
-    );
-    return rows.length;
+    await Promise.all(Array.from({ length: this.options.concurrency }, worker));
+    await refill;
+    // Rows claimed but not started (a stop, a pause) go back at once.
+    if (queue.length > 0) await this.outbox.releaseRows(queue.map((row) => row.id));
+    return taken;
   }
 
   async #deliver(transport: Transport, limiter: RateLimiter, row: Claimed): Promise<void> {
@@ -220,7 +251,7 @@ export class Sender {
     if (kind === "rate_limited") {
       const wait = (error as PlatformError).retryAfterMs ?? 1000;
       this.options.metrics?.rateLimited.inc({ platform: transport.platform });
-      limiter.pause(monotonic() + wait);
+      limiter.tooManyRequests(row.platformChatId, monotonic() + wait);
       // Not the chat's fault: the attempt does not count.
       await this.outbox.retryAt(row.id, new Date(this.clock.now().getTime() + wait), reason, false);
       this.logger.warn({ ...log, waitMs: wait }, "platform asked us to slow down");
