@@ -36,10 +36,6 @@ export class InstanceRegistry {
    * down to their new share and the platform never sees more than its limit.
    */
   async start(): Promise<void> {
-    const now = this.clock.now();
-    await this.db.instance.create({
-      data: { id: this.id, host: hostname(), pid: process.pid, startedAt: now, seenAt: now },
-    });
     await this.beat();
     this.#timer = setInterval(() => {
       this.beat().catch((error: unknown) => this.logger.warn({ err: error }, "heartbeat failed"));
@@ -51,7 +47,12 @@ export class InstanceRegistry {
 
   async beat(): Promise<void> {
     const now = this.clock.now();
-    await this.db.instance.update({ where: { id: this.id }, data: { seenAt: now } });
+    // An upsert: after a long stall another instance may have cleared our row.
+    await this.db.instance.upsert({
+      where: { id: this.id },
+      update: { seenAt: now },
+      create: { id: this.id, host: hostname(), pid: process.pid, startedAt: now, seenAt: now },
+    });
     const since = new Date(now.getTime() - GONE_AFTER_MS);
     const alive = await this.db.instance.findMany({
       where: { seenAt: { gte: since } },
