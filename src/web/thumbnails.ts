@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import sharp from "sharp";
+import { loadSharp } from "../features/evidence/imageCheck.ts";
 
 /**
  * Thumbnails made once per photo (sharp: 360 px wide WebP) and kept on disk under
@@ -19,6 +19,7 @@ export class Thumbnails {
     try {
       return await readFile(path);
     } catch {
+      const sharp = await loadSharp();
       const bytes = await sharp(await this.read(storageKey), { limitInputPixels: 100_000_000 })
         .rotate()
         .resize({ width: 360, height: 360, fit: "inside", withoutEnlargement: true })

@@ -1,5 +1,11 @@
-import sharp from "sharp";
+import type { Metadata } from "sharp";
 import { detectImage, type ImageInfo } from "./imageType.ts";
+
+/**
+ * sharp (libvips, ~12 MB resident) is loaded on the first photo, not at start: many
+ * processes (a console session, an admin command) never check one.
+ */
+export const loadSharp = async () => (await import("sharp")).default;
 
 /** Why a file is not accepted as a photo. */
 export type ImageRefusal = "not_an_image" | "too_many_pixels";
@@ -16,7 +22,8 @@ export async function checkImage(
 ): Promise<{ ok: ImageInfo } | { refused: ImageRefusal }> {
   const sniffed = detectImage(bytes);
   if (!sniffed) return { refused: "not_an_image" };
-  let meta: sharp.Metadata;
+  const sharp = await loadSharp();
+  let meta: Metadata;
   try {
     meta = await sharp(bytes, { failOn: "error", limitInputPixels: false }).metadata();
   } catch {
