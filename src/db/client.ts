@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { serializeTransactions } from "./serializedAdapter.ts";
 import type { DatabaseTarget } from "./target.ts";
 
@@ -12,6 +12,10 @@ import type { DatabaseTarget } from "./target.ts";
  */
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client.ts";
+
+/** A fragment of plain SQL for `$queryRaw` (both providers' clients share the runtime). */
+export const sqlFragment = (strings: TemplateStringsArray, ...values: unknown[]) =>
+  Prisma.sql(strings, ...values);
 
 /** Milliseconds a writer waits for SQLite's lock before failing. */
 const BUSY_TIMEOUT_MS = 5_000;

@@ -2,31 +2,55 @@ import type { Actor, KnownChat } from "../../core/context.ts";
 import type { InboundEvent } from "../../core/inbound.ts";
 import { languageSchema, roleSchema } from "../../core/roles.ts";
 import type { Identity } from "../../core/router.ts";
-import type { Db } from "../../db/client.ts";
+import { type Db, sqlFragment } from "../../db/client.ts";
 
-/** Finds the chat and the member behind an event; both null for a stranger. */
+/**
+ * Finds the chat and the member behind an event, both null for a stranger, in one
+ * statement (every update asks this: it was two, the chat and the member apart).
+ */
 export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
-  const [chatRow, account] = await Promise.all([
-    db.chat.findUnique({
-      where: {
-        platform_platformChatId: {
-          platform: event.chat.platform,
-          platformChatId: event.chat.platformChatId,
-        },
-      },
-      select: { id: true, blocId: true, unitId: true, active: true },
-    }),
-    findActor(db, { platform: event.chat.platform, userId: event.from.platformUserId }),
-  ]);
-  if (chatRow && !chatRow.active) {
+  const rows = await db.$queryRaw<(Partial<ActorRow> & ChatRow)[]>`
+    SELECT c."id" AS "chatId", c."blocId" AS "chatBlocId", c."unitId" AS "chatUnitId",
+           c."active" AS "chatActive",
+           ${ACTOR_COLUMNS}
+    FROM (SELECT 1 AS "one") AS "q"
+    LEFT JOIN "Chat" c
+      ON c."platform" = ${event.chat.platform} AND c."platformChatId" = ${event.chat.platformChatId}
+    LEFT JOIN "Member" m
+      ON m."removedAt" IS NULL AND m."id" = (
+        SELECT a."memberId" FROM "Account" a
+        WHERE a."platform" = ${event.chat.platform} AND a."platformUserId" = ${event.from.platformUserId})
+    LEFT JOIN "Bloc" b ON b."id" = m."blocId"
+    LEFT JOIN "Unit" u ON u."id" = m."unitId"`;
+  const row = rows[0];
+  const chatId = row?.chatId ?? null;
+  if (row && chatId !== null && !row.chatActive) {
     // The chat blocked the bot once; writing again makes it reachable again.
-    await db.chat.update({ where: { id: chatRow.id }, data: { active: true } });
+    await db.chat.update({ where: { id: Number(chatId) }, data: { active: true } });
   }
-  const chat: KnownChat | null = chatRow
-    ? { id: chatRow.id, blocId: chatRow.blocId, unitId: chatRow.unitId }
-    : null;
-  return { actor: account, chat };
+  const chat: KnownChat | null =
+    row && chatId !== null
+      ? {
+          id: Number(chatId),
+          blocId: row.chatBlocId === null ? null : Number(row.chatBlocId),
+          unitId: row.chatUnitId === null ? null : Number(row.chatUnitId),
+        }
+      : null;
+  return { actor: row?.memberId == null ? null : toActor(row as ActorRow), chat };
 }
+
+interface ChatRow {
+  chatId: number | bigint | null;
+  chatBlocId: number | bigint | null;
+  chatUnitId: number | bigint | null;
+  /** SQLite answers 0/1, PostgreSQL a boolean. */
+  chatActive: boolean | number | null;
+}
+
+const ACTOR_COLUMNS = sqlFragment`
+  m."id" AS "memberId", m."displayName" AS "displayName", m."role" AS "role",
+  m."blocId" AS "blocId", b."name" AS "blocName", b."timezone" AS "timezone",
+  m."unitId" AS "unitId", u."name" AS "unitName", m."language" AS "language"`;
 
 interface ActorRow {
   memberId: number | bigint;
@@ -54,9 +78,7 @@ async function findActor(
   const platform = "platform" in by ? by.platform : null;
   const userId = "userId" in by ? by.userId : null;
   const rows = await db.$queryRaw<ActorRow[]>`
-    SELECT m."id" AS "memberId", m."displayName" AS "displayName", m."role" AS "role",
-           m."blocId" AS "blocId", b."name" AS "blocName", b."timezone" AS "timezone",
-           m."unitId" AS "unitId", u."name" AS "unitName", m."language" AS "language"
+    SELECT ${ACTOR_COLUMNS}
     FROM "Member" m
     JOIN "Bloc" b ON b."id" = m."blocId"
     LEFT JOIN "Unit" u ON u."id" = m."unitId"
@@ -64,7 +86,10 @@ async function findActor(
       SELECT a."memberId" FROM "Account" a
       WHERE a."platform" = ${platform} AND a."platformUserId" = ${userId}))`;
   const row = rows[0];
-  if (!row) return null;
+  return row ? toActor(row) : null;
+}
+
+function toActor(row: ActorRow): Actor {
   return {
     memberId: Number(row.memberId),
     displayName: row.displayName,
