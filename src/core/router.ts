@@ -14,6 +14,19 @@ import type { Language } from "./roles.ts";
 export interface Identity {
   actor: Actor | null;
   chat: KnownChat | null;
+  /**
+   * The conversation state stored for this person in this chat, when `identify` read
+   * it with the rest (one statement for all three); absent: the router loads it.
+   */
+  conversation?: StoredConversation | null;
+}
+
+/** A conversation state row as stored (ConversationStore.parse reads it). */
+export interface StoredConversation {
+  flow: string;
+  step: string;
+  data: string;
+  expiresAt: Date;
 }
 
 export interface RouterDeps<S> {
@@ -22,6 +35,7 @@ export interface RouterDeps<S> {
   identify(event: InboundEvent): Promise<Identity>;
   conversations: {
     load(key: string, now: Date): Promise<ConversationState | null>;
+    parse(row: StoredConversation | null, now: Date): ConversationState | null;
     save(key: string, state: ConversationState, expiresAt: Date): Promise<void>;
     clear(key: string): Promise<void>;
   };
@@ -73,7 +87,10 @@ export class Router<S> {
     const now = this.deps.clock.now();
     const identity = await this.deps.identify(event);
     const key = conversationKey(event);
-    const state = await this.deps.conversations.load(key, now);
+    const state =
+      identity.conversation === undefined
+        ? await this.deps.conversations.load(key, now)
+        : this.deps.conversations.parse(identity.conversation, now);
     const language = identity.actor?.language ?? this.#languageFromHint(event);
     const replies: OutboundMessage[] = [];
     let next: ConversationState | null = state;

@@ -1,5 +1,6 @@
 import type { ConversationState } from "../core/conversation.ts";
 import type { Choice } from "../core/outbound.ts";
+import type { StoredConversation } from "../core/router.ts";
 import type { Db } from "../db/client.ts";
 
 export type { ConversationState };
@@ -14,7 +15,11 @@ export class ConversationStore {
   constructor(private readonly db: Db) {}
 
   async load(key: string, now: Date): Promise<ConversationState | null> {
-    const row = await this.db.conversationState.findUnique({ where: { key } });
+    return this.parse(await this.db.conversationState.findUnique({ where: { key } }), now);
+  }
+
+  /** A stored row as the router uses it; null when there is none or it expired. */
+  parse(row: StoredConversation | null, now: Date): ConversationState | null {
     if (!row || row.expiresAt <= now) return null;
     const stored = JSON.parse(row.data) as StoredData;
     return { flow: row.flow, step: row.step, data: stored.data, choices: stored.choices ?? [] };

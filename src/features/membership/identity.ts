@@ -1,7 +1,7 @@
 import type { Actor, KnownChat } from "../../core/context.ts";
 import type { InboundEvent } from "../../core/inbound.ts";
 import { languageSchema, roleSchema } from "../../core/roles.ts";
-import type { Identity } from "../../core/router.ts";
+import { conversationKey, type Identity } from "../../core/router.ts";
 import { type Db, sqlFragment } from "../../db/client.ts";
 
 /**
@@ -9,9 +9,10 @@ import { type Db, sqlFragment } from "../../db/client.ts";
  * statement (every update asks this: it was two, the chat and the member apart).
  */
 export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
-  const rows = await db.$queryRaw<(Partial<ActorRow> & ChatRow)[]>`
+  const rows = await db.$queryRaw<(Partial<ActorRow> & ChatRow & ConversationRow)[]>`
     SELECT c."id" AS "chatId", c."blocId" AS "chatBlocId", c."unitId" AS "chatUnitId",
            c."active" AS "chatActive",
+           s."flow" AS "flow", s."step" AS "step", s."data" AS "data", s."expiresAt" AS "expiresAt",
            ${ACTOR_COLUMNS}
     FROM (SELECT 1 AS "one") AS "q"
     LEFT JOIN "Chat" c
@@ -21,7 +22,8 @@ export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
         SELECT a."memberId" FROM "Account" a
         WHERE a."platform" = ${event.chat.platform} AND a."platformUserId" = ${event.from.platformUserId})
     LEFT JOIN "Bloc" b ON b."id" = m."blocId"
-    LEFT JOIN "Unit" u ON u."id" = m."unitId"`;
+    LEFT JOIN "Unit" u ON u."id" = m."unitId"
+    LEFT JOIN "ConversationState" s ON s."key" = ${conversationKey(event)}`;
   const row = rows[0];
   const chatId = row?.chatId ?? null;
   if (row && chatId !== null && !row.chatActive) {
@@ -36,8 +38,22 @@ export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
           unitId: row.chatUnitId === null ? null : Number(row.chatUnitId),
         }
       : null;
-  return { actor: row?.memberId == null ? null : toActor(row as ActorRow), chat };
+  const conversation =
+    row?.flow == null || row.step == null || row.data == null || row.expiresAt == null
+      ? null
+      : { flow: row.flow, step: row.step, data: row.data, expiresAt: toDate(row.expiresAt) };
+  return { actor: row?.memberId == null ? null : toActor(row as ActorRow), chat, conversation };
 }
+
+interface ConversationRow {
+  flow: string | null;
+  step: string | null;
+  data: string | null;
+  /** A Date through PostgreSQL; SQLite's driver may answer the stored text or number. */
+  expiresAt: Date | string | number | null;
+}
+
+const toDate = (value: Date | string | number) => (value instanceof Date ? value : new Date(value));
 
 interface ChatRow {
   chatId: number | bigint | null;
