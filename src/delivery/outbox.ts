@@ -1,6 +1,7 @@
 import type { Clock } from "../core/clock.ts";
 import { inSlices } from "../db/chunks.ts";
 import type { Db, Prisma } from "../db/client.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 
 export type DeliveryKind = "ANNOUNCEMENT" | "REMINDER" | "OVERDUE" | "SUMMARY" | "ALERT" | "REVIEW";
 export type DeliveryStatus = "PENDING" | "SENDING" | "SENT" | "FAILED" | "BLOCKED";
@@ -73,6 +74,29 @@ export class Outbox {
       })),
     });
     return fresh.length;
+  }
+
+  /**
+   * Adds one delivery unless its dedupeKey exists; answers whether it was new. For
+   * callers outside a transaction that may race another pass or instance to queue
+   * the same message (a unique violation would abort a PostgreSQL transaction).
+   */
+  async enqueueOnce(row: NewDelivery): Promise<boolean> {
+    try {
+      await this.db.delivery.create({
+        data: {
+          ...row,
+          photoKey: row.photoKey ?? null,
+          announcementId: row.announcementId ?? null,
+          nextAttemptAt: this.clock.now(),
+          createdAt: this.clock.now(),
+        },
+      });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
   }
 
   /**

@@ -17,6 +17,22 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 describe("a lead's announcement", () => {
+  it("queues the lead's summary once when two passes (or instances) see the end at the same moment", async () => {
+    await t.chat.send("/announce");
+    await t.chat.send("Kiểm tra phòng cháy chữa cháy");
+    await t.chat.send("Không có ảnh");
+    await t.chat.send("1");
+    await t.chat.send("Gửi");
+    const announcement = await t.app.deps.db.announcement.findFirstOrThrow();
+    const { announcements } = t.app.services;
+    await Promise.all([
+      announcements.enqueueSummary(announcement.id, "Đã gửi xong"),
+      announcements.enqueueSummary(announcement.id, "Đã gửi xong"),
+      announcements.enqueueSummary(announcement.id, "Đã gửi xong"),
+    ]);
+    expect(await t.app.deps.db.delivery.count({ where: { kind: "SUMMARY" } })).toBe(1);
+  });
+
   it("reaches every linked chat of the bloc once, and the lead gets the counts", async () => {
     await t.chat.send("/announce");
     expect(

@@ -227,18 +227,17 @@ export class AnnouncementService {
   async enqueueSummary(announcementId: number, text: string): Promise<void> {
     const lead = await this.leadChat(announcementId);
     if (!lead) return;
-    await this.outbox.enqueue([
-      {
-        kind: "SUMMARY",
-        dedupeKey: `announcement:${announcementId}:summary`,
-        blocId: lead.announcement.blocId,
-        platform: lead.chat.platform,
-        platformChatId: lead.chat.platformChatId,
-        chatKind: lead.chat.kind === "GROUP" ? "GROUP" : "PRIVATE",
-        chatId: lead.chat.id,
-        text,
-      },
-    ]);
+    // Two passes (or instances) may see the end at once: the second finds it queued.
+    await this.outbox.enqueueOnce({
+      kind: "SUMMARY",
+      dedupeKey: `announcement:${announcementId}:summary`,
+      blocId: lead.announcement.blocId,
+      platform: lead.chat.platform,
+      platformChatId: lead.chat.platformChatId,
+      chatKind: lead.chat.kind === "GROUP" ? "GROUP" : "PRIVATE",
+      chatId: lead.chat.id,
+      text,
+    });
     this.nudge();
   }
 }
