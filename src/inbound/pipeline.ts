@@ -229,7 +229,11 @@ export class InboundPipeline {
         this.deps.logger.error({ err: error }, "inbound pass failed");
       }
       if (handled === 0 && this.#running) {
-        if (this.#wake.signal.aborted) this.#wake = new AbortController();
+        if (this.#wake.signal.aborted) {
+          // Woken while the pass ran: an update stored after its query waits for no one.
+          this.#wake = new AbortController();
+          continue;
+        }
         // Retries come due by time, and another process (the admin CLI, another
         // instance) may store work: an album waiting here looks again soon, since its
         // next photo may have landed on another instance.
