@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -10,7 +9,6 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { MIGRATIONS_DIRS, type Provider, SCHEMA_PATH, schemaFor } from "./providers.ts";
 import type { DatabaseTarget } from "./target.ts";
 
@@ -69,42 +67,12 @@ export interface EngineOptions {
 const migrationsDirOf = (options: EngineOptions) =>
   options.migrationsDir ?? MIGRATIONS_DIRS[options.target.provider];
 
-/** PostgreSQL's one-byte "char" type (OID 18), which the engine reads from the catalog. */
-const PG_CHAR = 18;
-const PG_TEXT = 25;
-
-/**
- * The engine describes a PostgreSQL schema from catalog columns of the "char" type,
- * which @prisma/adapter-pg 7.10 refuses ("Column type 'char' could not be
- * deserialized"); its values arrive as one-letter strings, so they are given to the
- * adapter as text. Only the schema engine's connections do this.
- */
-class CatalogClient extends pg.Client {
-  // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this passes them through.
-  override query(...args: any[]): any {
-    const relabel = (result: { fields?: { dataTypeID: number }[] } | undefined) => {
-      for (const field of result?.fields ?? []) {
-        if (field.dataTypeID === PG_CHAR) field.dataTypeID = PG_TEXT;
-      }
-      return result;
-    };
-    const last = args.length - 1;
-    if (typeof args[last] === "function") {
-      const callback = args[last] as (error: unknown, result: unknown) => void;
-      args[last] = (error: unknown, result: { fields?: { dataTypeID: number }[] }) =>
-        callback(error, relabel(result));
-      return (super.query as (...a: unknown[]) => unknown)(...args);
-    }
-    const out = (super.query as (...a: unknown[]) => unknown)(...args);
-    return out instanceof Promise ? out.then(relabel) : out;
-  }
-}
-
-function adapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
+async function adapterFactory(
+  target: DatabaseTarget,
+): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  // PostgreSQL's driver is loaded only for a PostgreSQL target: not on a SQLite start.
   if (target.provider === "postgresql") {
-    return new PrismaPg(new pg.Pool({ connectionString: target.url, Client: CatalogClient }), {
-      disposeExternalPool: true,
-    });
+    return (await import("./postgresEngineAdapter.ts")).postgresEngineAdapter(target.url);
   }
   mkdirSync(dirname(target.file), { recursive: true });
   // The busy timeout lets a migration wait for a running bot's write to finish.
@@ -118,7 +86,7 @@ async function withEngine<T>(
 ): Promise<T> {
   const mod = await loadEngineModule();
   const schemaPath = options.schemaPath ?? SCHEMA_PATH;
-  const factory = adapterFactory(options.target);
+  const factory = await adapterFactory(options.target);
   // The engine never closes what it opens; a leftover connection would hold
   // SQLite's lock against the bot's own client, so track and dispose them.
   const opened: SqlDriverAdapter[] = [];
@@ -202,6 +170,7 @@ async function appliedMigrations(target: DatabaseTarget): Promise<Set<string> | 
       db.close();
     }
   }
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: target.url });
   await client.connect();
   try {
