@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { ManualClock } from "../../src/core/clock.ts";
@@ -13,7 +14,7 @@ import { createLogger } from "../../src/logger.ts";
 import { runScript } from "../helpers/botProcess.ts";
 import { png } from "../helpers/images.ts";
 import { createTestApp, texts } from "../helpers/testApp.ts";
-import { postgresServer } from "../helpers/testDatabase.ts";
+import { postgresServer, testProvider } from "../helpers/testDatabase.ts";
 
 /*
  * Moving a bloc from its SQLite file to PostgreSQL with the admin command, then
@@ -25,6 +26,21 @@ const server = await postgresServer();
 const made: string[] = [];
 afterAll(async () => {
   if (server) for (const name of made) await dropDatabase(server, name);
+});
+
+describe("db copy refuses what it cannot do, in one line, changing nothing", () => {
+  it("a target that is not PostgreSQL, or a source that is not SQLite", async () => {
+    const t = await createTestApp();
+    const copy = (to: string) => runAdminCommand(t.app, ["db", "copy", "--to", to]);
+    const expected =
+      testProvider() === "sqlite"
+        ? /usage: npm run admin -- db copy --to postgresql:/
+        : /db copy reads a SQLite database/;
+    await expect(copy("mysql://root@db/thidua")).rejects.toThrow(expected);
+    await expect(runAdminCommand(t.app, ["db", "copy"])).rejects.toThrow(expected);
+    expect(await t.app.deps.db.bloc.count()).toBe(0);
+    await t.close();
+  });
 });
 
 describe.runIf(server)("npm run admin -- db copy --to postgresql://…", () => {
