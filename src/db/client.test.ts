@@ -23,3 +23,26 @@ describe("the SQLite client", () => {
     await db.$disconnect();
   });
 });
+
+describe("the SQLite statement cache", () => {
+  it("answers each query with its own values, past the number of statements it keeps", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "thidua-db-")), "t.db");
+    await applyMigrations({ target: { provider: "sqlite", file } });
+    const db = await openDatabase({ provider: "sqlite", file });
+    for (let i = 0; i < 3; i++) await db.bloc.create({ data: { name: `Khối ${i}` } });
+    // The same statement with other values
+    for (let i = 0; i < 3; i++) {
+      expect((await db.bloc.findUnique({ where: { id: i + 1 } }))?.name).toBe(`Khối ${i}`);
+    }
+    // More distinct statements than are kept (500): older ones are prepared again.
+    for (let i = 0; i < 600; i++) {
+      const rows = await db.$queryRawUnsafe<{ n: bigint | number }[]>(
+        `SELECT COUNT(*) + ${i} AS n FROM "Bloc" WHERE "id" <= ?`,
+        2,
+      );
+      expect(Number(rows[0]?.n)).toBe(2 + i);
+    }
+    expect((await db.bloc.findUnique({ where: { id: 3 } }))?.name).toBe("Khối 2");
+    await db.$disconnect();
+  });
+});

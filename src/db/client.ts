@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { serializeTransactions } from "./serializedAdapter.ts";
+import { cacheStatements } from "./statementCache.ts";
 import type { DatabaseTarget } from "./target.ts";
 
 /**
@@ -53,7 +54,7 @@ async function openSqlite(databaseFile: string, options: OpenOptions): Promise<D
   // The data folder and the database hold personal data: the bot's user only.
   mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
   const adapter = serializeTransactions(
-    new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS }),
+    cacheStatements(new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS })),
   );
   const db = new PrismaClient({ adapter, ...queryLog(options) });
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
