@@ -161,7 +161,10 @@ async function measure(name: string, child: ChildProcess, url: string) {
 async function botRun(name: string, databaseUrl?: string, botPort = 18_761) {
   const prepared = await prepareBot(databaseUrl);
   fake.webhook = null;
-  const bot = start([join(PROJECT_ROOT, "scripts/start.mjs")], {
+  // BENCH_PROFILE_DIR=dir writes a CPU profile of the bot process there (where the time goes).
+  const profile = process.env.BENCH_PROFILE_DIR;
+  const flags = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+  const bot = start([...flags, join(PROJECT_ROOT, "scripts/start.mjs")], {
     DATA_DIR: prepared.dir,
     DATABASE_URL: prepared.databaseUrl,
     HTTP_PORT: String(botPort),

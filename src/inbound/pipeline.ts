@@ -68,6 +68,14 @@ interface Row {
   repliesSent: number;
 }
 
+/** Answered updates whose "done" mark is written together. */
+interface DoneBatch {
+  ids: number[];
+  written: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 interface OpenGroup {
   rows: Row[];
   event: InboundEvent;
@@ -107,6 +115,11 @@ export class InboundPipeline {
   #running = false;
   #loop: Promise<void> | null = null;
   #wake = new AbortController();
+  /** Updates this process stored since the loop last looked. */
+  readonly #fresh = new Map<number, Row>();
+  #lastScan = 0;
+  #nextDone: DoneBatch | null = null;
+  #writingDone = false;
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -124,8 +137,9 @@ export class InboundPipeline {
   async #store(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
     const ref = source.describe(raw);
     if (!ref) return "ignored";
+    let row: Row;
     try {
-      await this.deps.db.inboundUpdate.create({
+      row = await this.deps.db.inboundUpdate.create({
         data: {
           platform: source.platform,
           updateKey: ref.updateKey,
@@ -138,6 +152,9 @@ export class InboundPipeline {
       if (isUniqueViolation(error)) return "duplicate";
       throw error;
     }
+    // Handed to the loop as it is, so it needs no query to find it (a row the loop's
+    // own query also returned is recognised by its id).
+    this.#fresh.set(row.id, row);
     this.#wake.abort();
     return "stored";
   }
@@ -172,19 +189,36 @@ export class InboundPipeline {
     this.#wake.abort();
     for (const group of this.#groups.values()) clearTimeout(group.timer);
     this.#groups.clear();
+    this.#fresh.clear();
     await this.#loop;
   }
 
   /** Handles everything due now; for tests and a console session's end. */
   async drainOnce(): Promise<number> {
-    let rows = await this.#due();
+    this.#lastScan = Date.now();
+    const rows = await this.#due();
+    for (const row of rows) this.#fresh.delete(row.id);
+    return this.#take(rows);
+  }
+
+  /** Handles what this process stored since the last pass, without a query. */
+  async #drainFresh(): Promise<number> {
+    // The webhook's answer to the platform is written first, then the work starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    const rows = [...this.#fresh.values()].filter((row) => !this.#inFlight.has(row.id));
+    this.#fresh.clear();
+    return this.#take(rows);
+  }
+
+  async #take(rows: Row[]): Promise<number> {
     const leases = this.deps.chatLeases;
+    let mine = rows;
     if (leases && rows.length > 0) {
       const held = await leases.hold([...new Set(rows.map(chatOf))]);
-      rows = rows.filter((row) => held.has(chatOf(row)));
+      mine = rows.filter((row) => held.has(chatOf(row)));
     }
-    await this.#handleRows(rows);
-    return rows.length;
+    await this.#handleRows(mine);
+    return mine.length;
   }
 
   #albumWaits(chat: string): boolean {
@@ -222,24 +256,26 @@ export class InboundPipeline {
 
   async #run(): Promise<void> {
     while (this.#running) {
+      // Retries come due by time, and another process (the admin CLI, another
+      // instance) may store work: the database is looked at each second, or sooner
+      // while an album waits here, since its next photo may land on another instance.
+      const interval = this.#groups.size > 0 ? 100 : 1000;
+      const scan = this.#fresh.size === 0 || Date.now() - this.#lastScan >= interval;
       let handled = 0;
       try {
-        handled = await this.drainOnce();
+        handled = scan ? await this.drainOnce() : await this.#drainFresh();
       } catch (error) {
         this.deps.logger.error({ err: error }, "inbound pass failed");
       }
-      if (handled === 0 && this.#running) {
-        if (this.#wake.signal.aborted) {
-          // Woken while the pass ran: an update stored after its query waits for no one.
-          this.#wake = new AbortController();
-          continue;
-        }
-        // Retries come due by time, and another process (the admin CLI, another
-        // instance) may store work: an album waiting here looks again soon, since its
-        // next photo may have landed on another instance.
-        await sleepUnless(this.#groups.size > 0 ? 100 : 1000, this.#wake.signal);
-        if (this.#wake.signal.aborted) this.#wake = new AbortController();
+      if (!this.#running) break;
+      if (this.#fresh.size > 0 || (scan && handled > 0)) continue;
+      if (this.#wake.signal.aborted) {
+        // Woken while the pass ran: an update stored after its query waits for no one.
+        this.#wake = new AbortController();
+        continue;
       }
+      await sleepUnless(Math.max(0, interval - (Date.now() - this.#lastScan)), this.#wake.signal);
+      if (this.#wake.signal.aborted) this.#wake = new AbortController();
     }
   }
 
@@ -374,22 +410,22 @@ export class InboundPipeline {
     const [lead, ...rest] = rows;
     if (!lead) return;
     let replies: OutboundMessage[];
+    let wrote = false;
     try {
       replies = await this.deps.unitOfWork.run(async () => {
         const decided = await this.deps.handle(event, source.capabilities);
         crashPoint("inbound:before-commit");
+        // Nothing was written, so there is nothing to commit and no transaction is
+        // open: handled again after a crash, it answers the same.
+        wrote = this.deps.unitOfWork.wrote;
+        if (!wrote) return decided;
         // The mark is conditional: if another pass (or instance) handled it, roll back.
         const marked = await this.deps.db.inboundUpdate.updateMany({
           where: { id: lead.id, status: "PENDING" },
           data: { status: "HANDLED", replies: encodeReplies(decided), repliesSent: 0 },
         });
         if (marked.count !== 1) throw new AlreadyHandled();
-        if (rest.length > 0) {
-          await this.deps.db.inboundUpdate.updateMany({
-            where: { id: { in: rest.map((r) => r.id) } },
-            data: { status: "DONE", processedAt: this.deps.clock.now() },
-          });
-        }
+        if (rest.length > 0) await this.#markDone(rest.map((r) => r.id));
         return decided;
       });
     } catch (error) {
@@ -403,6 +439,8 @@ export class InboundPipeline {
       rows.length,
     );
     await this.#answer(source, { ...lead, repliesSent: 0 }, event.chat, replies);
+    // An album that wrote nothing (every photo refused): its other updates end here.
+    if (!wrote && rest.length > 0) await this.#finish(rest.map((r) => r.id));
   }
 
   /** Fetches the files an event carries now, so no download runs inside a transaction. */
@@ -458,7 +496,42 @@ export class InboundPipeline {
         });
       }
     }
-    await this.#markDone([row.id]);
+    await this.#finish([row.id]);
+  }
+
+  /**
+   * Marks answered updates done. Under load many rows finish while one mark is being
+   * written: they wait and go in the next statement together (one per batch, not per
+   * update). Resolves once the rows' mark is written, so their chat is given back after.
+   */
+  #finish(ids: number[]): Promise<void> {
+    if (!this.#nextDone) {
+      let settle: { resolve(): void; reject(error: unknown): void } = {
+        resolve: () => {},
+        reject: () => {},
+      };
+      const written = new Promise<void>((resolve, reject) => {
+        settle = { resolve, reject };
+      });
+      this.#nextDone = { ids: [], written, ...settle };
+    }
+    const batch = this.#nextDone;
+    batch.ids.push(...ids);
+    this.#writeDone();
+    return batch.written;
+  }
+
+  #writeDone(): void {
+    const batch = this.#nextDone;
+    if (this.#writingDone || !batch) return;
+    this.#nextDone = null;
+    this.#writingDone = true;
+    this.#markDone(batch.ids)
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        this.#writingDone = false;
+        this.#writeDone();
+      });
   }
 
   async #markDone(ids: number[]): Promise<void> {
