@@ -1,8 +1,15 @@
 import { Prisma } from "../generated/prisma/client.ts";
 
-/** True for a unique-constraint violation, on SQLite and PostgreSQL alike. */
+/**
+ * True for a unique-constraint violation, on SQLite and PostgreSQL alike, from a
+ * model query (P2002) or a plain SQL one (P2010, with the driver's own kind).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2002") return true;
+  const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)
+    ?.cause;
+  return error.code === "P2010" && cause?.kind === "UniqueConstraintViolation";
 }
 
 /**

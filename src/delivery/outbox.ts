@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.ts";
 import { inSlices } from "../db/chunks.ts";
 import type { Db, Prisma } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
+import { insertRows } from "../db/insertRows.ts";
 
 export type DeliveryKind = "ANNOUNCEMENT" | "REMINDER" | "OVERDUE" | "SUMMARY" | "ALERT" | "REVIEW";
 export type DeliveryStatus = "PENDING" | "SENDING" | "SENT" | "FAILED" | "BLOCKED";
@@ -34,7 +35,22 @@ export interface DeliveryCounts {
   blocked: number;
 }
 
-type Writer = Pick<Db, "delivery"> | Prisma.TransactionClient;
+type Writer = Pick<Db, "delivery" | "$executeRaw"> | Prisma.TransactionClient;
+
+const NEW_DELIVERY_COLUMNS = [
+  "kind",
+  "dedupeKey",
+  "blocId",
+  "platform",
+  "platformChatId",
+  "chatKind",
+  "chatId",
+  "text",
+  "photoKey",
+  "announcementId",
+  "nextAttemptAt",
+  "createdAt",
+] as const;
 
 /**
  * The outbox: messages are written here first (in the caller's transaction) and a
@@ -64,15 +80,18 @@ export class Outbox {
     );
     const fresh = rows.filter((r) => !existing.has(r.dedupeKey));
     if (fresh.length === 0) return 0;
-    await writer.delivery.createMany({
-      data: fresh.map((r) => ({
+    await insertRows(
+      writer,
+      "Delivery",
+      NEW_DELIVERY_COLUMNS,
+      fresh.map((r) => ({
         ...r,
         photoKey: r.photoKey ?? null,
         announcementId: r.announcementId ?? null,
         nextAttemptAt: now,
         createdAt: now,
       })),
-    });
+    );
     return fresh.length;
   }
 

@@ -4,6 +4,7 @@ import type { Language } from "../../core/roles.ts";
 import { inSlices } from "../../db/chunks.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import { isWriteConflict } from "../../db/errors.ts";
+import { insertRows } from "../../db/insertRows.ts";
 import type { DeliveryKind, NewDelivery, Outbox } from "../../delivery/outbox.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
@@ -281,9 +282,12 @@ export class ReminderService {
           const fresh = items.filter((i) => !existing.has(i.key) && i.deliveries.length > 0);
           if (fresh.length === 0) return { units: 0, messages: 0 };
           const now = this.clock.now();
-          await tx.reminderMark.createMany({
-            data: fresh.map((i) => ({ key: i.key, createdAt: now })),
-          });
+          await insertRows(
+            tx,
+            "ReminderMark",
+            ["key", "createdAt"],
+            fresh.map((i) => ({ key: i.key, createdAt: now })),
+          );
           await this.outbox.enqueue(
             fresh.flatMap((i) => i.deliveries),
             tx,

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dropDatabaseOf, freshDatabase } from "../../test/helpers/testDatabase.ts";
+import { loadConfig } from "../config.ts";
+import { type Db, openDatabase } from "./client.ts";
+import { isUniqueViolation } from "./errors.ts";
+import { insertRows } from "./insertRows.ts";
+
+let dir: string;
+let db: Db;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "thidua-rows-"));
+  const config = loadConfig({ DATABASE_URL: await freshDatabase(dir), DATA_DIR: dir });
+  db = await openDatabase(config.database);
+});
+
+afterEach(async () => {
+  await db.$disconnect();
+  await dropDatabaseOf(dir);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("many rows written at once (a reminder fan-out)", () => {
+  it("reads back as the ORM wrote it, across several statements, and a repeated key is a unique violation", async () => {
+    const at = new Date("2026-03-02T10:01:00.000Z");
+    const keys = Array.from({ length: 6_000 }, (_, i) => `r:${i}`);
+    await insertRows(
+      db,
+      "ReminderMark",
+      ["key", "createdAt"],
+      keys.map((key) => ({ key, createdAt: at })),
+    );
+    await db.reminderMark.create({ data: { key: "by the ORM", createdAt: at } });
+    expect(await db.reminderMark.count()).toBe(6_001);
+    // Dates compare the same whichever way they were written.
+    expect(await db.reminderMark.count({ where: { createdAt: at } })).toBe(6_001);
+    expect(await db.reminderMark.count({ where: { createdAt: { gt: at } } })).toBe(0);
+    const error = await insertRows(
+      db,
+      "ReminderMark",
+      ["key", "createdAt"],
+      [{ key: "r:17", createdAt: at }],
+    ).catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(await db.reminderMark.count()).toBe(6_001);
+  });
+});
