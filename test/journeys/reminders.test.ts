@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY, HOUR, MINUTE } from "../../src/core/clock.ts";
