@@ -196,6 +196,8 @@ export class InboundPipeline {
   /** Handles everything due now; for tests and a console session's end. */
   async drainOnce(): Promise<number> {
     this.#lastScan = Date.now();
+    // What was handed over so far is committed, so the query finds it (or it is in flight).
+    this.#fresh.clear();
     const rows = await this.#due();
     for (const row of rows) this.#fresh.delete(row.id);
     return this.#take(rows);
