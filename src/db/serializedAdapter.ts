@@ -3,6 +3,7 @@ import type {
   SqlMigrationAwareDriverAdapterFactory,
   Transaction,
 } from "@prisma/driver-adapter-utils";
+import { wrapConnections } from "./adapterFactory.ts";
 
 /** A minimal FIFO lock. */
 class Lock {
@@ -29,12 +30,7 @@ class Lock {
 export function serializeTransactions(
   factory: SqlMigrationAwareDriverAdapterFactory,
 ): SqlMigrationAwareDriverAdapterFactory {
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connectToShadowDb: () => factory.connectToShadowDb(),
-    connect: async () => wrap(await factory.connect()),
-  };
+  return wrapConnections(factory, wrap);
 }
 
 function wrap(adapter: SqlDriverAdapter): SqlDriverAdapter {

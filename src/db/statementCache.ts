@@ -1,5 +1,6 @@
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type BetterSqlite3 from "better-sqlite3";
+import { wrapConnections } from "./adapterFactory.ts";
 
 /** Distinct statement texts kept prepared; the least recently used goes first. */
 const CACHED_STATEMENTS = 500;
@@ -15,17 +16,11 @@ const CACHED_STATEMENTS = 500;
 export function cacheStatements(
   factory: SqlMigrationAwareDriverAdapterFactory,
 ): SqlMigrationAwareDriverAdapterFactory {
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connectToShadowDb: () => factory.connectToShadowDb(),
-    connect: async () => {
-      const adapter = await factory.connect();
-      const holder = adapter as unknown as { client: BetterSqlite3.Database };
-      holder.client = withStatementCache(holder.client);
-      return adapter;
-    },
-  };
+  return wrapConnections(factory, (adapter) => {
+    const holder = adapter as unknown as { client: BetterSqlite3.Database };
+    holder.client = withStatementCache(holder.client);
+    return adapter;
+  });
 }
 
 function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Database {
