@@ -1,27 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dropDatabaseOf, freshDatabase } from "../../test/helpers/testDatabase.ts";
-import { loadConfig } from "../config.ts";
-import { type Db, openDatabase } from "./client.ts";
+import { openFreshDatabase } from "../../test/helpers/testDatabase.ts";
+import type { Db } from "./client.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { insertRows } from "./insertRows.ts";
 
-let dir: string;
+let close: () => Promise<void>;
 let db: Db;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "thidua-rows-"));
-  const config = loadConfig({ DATABASE_URL: await freshDatabase(dir), DATA_DIR: dir });
-  db = await openDatabase(config.database);
+  ({ db: db, close } = await openFreshDatabase());
 });
 
-afterEach(async () => {
-  await db.$disconnect();
-  await dropDatabaseOf(dir);
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => close());
 
 describe("many rows written at once (a reminder fan-out)", () => {
   it("reads back as the ORM wrote it, across several statements, and a repeated key is a unique violation", async () => {

@@ -1,29 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dropDatabaseOf, freshDatabase } from "../../test/helpers/testDatabase.ts";
-import { loadConfig } from "../config.ts";
-import { type Db, openDatabase } from "./client.ts";
+import { openFreshDatabase } from "../../test/helpers/testDatabase.ts";
+import type { Db } from "./client.ts";
 import { UnitOfWork } from "./unitOfWork.ts";
 
-let dir: string;
+let close: () => Promise<void>;
 let base: Db;
 let unit: UnitOfWork;
 const names = async () => (await base.bloc.findMany({ orderBy: { id: "asc" } })).map((b) => b.name);
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "thidua-uow-"));
-  const config = loadConfig({ DATABASE_URL: await freshDatabase(dir), DATA_DIR: dir });
-  base = await openDatabase(config.database);
+  ({ db: base, close } = await openFreshDatabase());
   unit = new UnitOfWork(base);
 });
 
-afterEach(async () => {
-  await base.$disconnect();
-  await dropDatabaseOf(dir);
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => close());
 
 describe("a unit of work (one handled update)", () => {
   it("that only reads opens no transaction, and holds nothing while it waits", async () => {

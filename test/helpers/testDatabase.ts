@@ -1,7 +1,17 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+import { type Db, openDatabase } from "../../src/db/client.ts";
 import { createDatabase, dropDatabase } from "../../src/db/postgresDatabases.ts";
 
 /*
@@ -44,6 +54,21 @@ export async function dropDatabaseOf(dir: string): Promise<void> {
   if (given.provider === "sqlite") return;
   const url = databaseUrlOf(dir);
   await dropDatabase(given.server, new URL(url).pathname.slice(1));
+}
+
+/** A fresh database opened with the bot's client, for tests of the data layer alone. */
+export async function openFreshDatabase(): Promise<{ db: Db; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "thidua-db-"));
+  const config = loadConfig({ DATABASE_URL: await freshDatabase(dir), DATA_DIR: dir });
+  const db = await openDatabase(config.database);
+  return {
+    db,
+    close: async () => {
+      await db.$disconnect();
+      await dropDatabaseOf(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
