@@ -17,6 +17,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/dashboard.ts", []],
   ["scripts/bench/progress.ts", []],
   ["scripts/bench/process.ts", []],
+  ["scripts/bench/queryCost.ts", []],
 ];
 
 // `npm run bench -- --json` also writes every figure to bench-results.json: one object
