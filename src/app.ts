@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { ConsoleChat } from "./adapters/console/adapter.ts";
-import { TelegramAdapter } from "./adapters/telegram/adapter.ts";
+import type { TelegramAdapter } from "./adapters/telegram/adapter.ts";
 import { ZaloAdapter } from "./adapters/zalo/adapter.ts";
 import type { Config } from "./config.ts";
 import type { ChatAdapter } from "./core/adapter.ts";
@@ -296,27 +296,38 @@ export function createApp(base: AppDeps): App {
   };
 }
 
-/** The platform adapters the configuration asks for. */
-export function createAdapters(app: App): ChatAdapter[] {
+export interface Adapters {
+  all: ChatAdapter[];
+  /** Present when a Telegram token is set (the Mini App's deep links need its @username). */
+  telegram?: TelegramAdapter;
+}
+
+/**
+ * The platform adapters the configuration asks for. grammY is loaded only when a
+ * Telegram token is set: most blocs are on Zalo alone, and grammY with its HTTP client
+ * is the largest thing the process would otherwise load at start.
+ */
+export async function createAdapters(app: App): Promise<Adapters> {
   const links = app.links.media;
   const config = app.deps.config;
   const adapters: ChatAdapter[] = [];
+  let telegram: TelegramAdapter | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
-    adapters.push(
-      new TelegramAdapter(app.port, {
-        token: config.TELEGRAM_BOT_TOKEN,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
-        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-        pollTimeoutSeconds: config.TELEGRAM_POLL_TIMEOUT_SECONDS,
-        backoffCapMs: config.POLL_BACKOFF_CAP_MS,
-        limits: {
-          perSecond: config.TELEGRAM_RATE_PER_SECOND,
-          perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
-          perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
-        },
-      }),
-    );
+    const { TelegramAdapter } = await import("./adapters/telegram/adapter.ts");
+    telegram = new TelegramAdapter(app.port, {
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+      pollTimeoutSeconds: config.TELEGRAM_POLL_TIMEOUT_SECONDS,
+      backoffCapMs: config.POLL_BACKOFF_CAP_MS,
+      limits: {
+        perSecond: config.TELEGRAM_RATE_PER_SECOND,
+        perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
+        perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
+      },
+    });
+    adapters.push(telegram);
   }
   if (config.ZALO_BOT_TOKEN) {
     adapters.push(
@@ -339,7 +350,7 @@ export function createAdapters(app: App): ChatAdapter[] {
     );
   }
   for (const adapter of adapters) app.pipeline.register(adapter);
-  return adapters;
+  return telegram ? { all: adapters, telegram } : { all: adapters };
 }
 
 /** Applies pending migrations (none: no engine is loaded), opens the database, wires the app. */

@@ -2,7 +2,6 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CONSOLE_HELP, consoleFilesDir, runConsoleRepl } from "./adapters/console/repl.ts";
 import { ConsoleTransport } from "./adapters/console/transport.ts";
-import { TelegramAdapter } from "./adapters/telegram/adapter.ts";
 import { type App, createAdapters, openApp } from "./app.ts";
 import {
   type Config,
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
   app.metrics.collectProcessMetrics();
   await seedOnFirstStart(app, config);
 
-  const adapters = createAdapters(app);
+  const { all: adapters, telegram } = await createAdapters(app);
   const { sender, progress } = app.startDelivery([
     new ConsoleTransport(say),
     ...adapters.map((a) => a.transport),
@@ -104,8 +103,7 @@ async function main(): Promise<void> {
       dataDir: config.DATA_DIR,
       secureCookies: config.PUBLIC_BASE_URL?.startsWith("https:") ?? false,
       telegramToken: config.TELEGRAM_BOT_TOKEN,
-      telegramUsername: () =>
-        adapters.find((a): a is TelegramAdapter => a instanceof TelegramAdapter)?.username ?? "",
+      telegramUsername: () => telegram?.username ?? "",
     }),
     logger,
   };

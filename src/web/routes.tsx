@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import QRCode from "qrcode";
 import { type Clock, MINUTE } from "../core/clock.ts";
 import type { Actor } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
@@ -512,6 +511,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const username = deps.telegramUsername();
       const plain = invite.code.replace(/-/g, "");
       const deepLink = username ? `https://t.me/${username}?start=${plain}` : null;
+      // Loaded on the first invite shown: one page of the dashboard needs it, the process's start does not.
+      const QRCode = (await import("qrcode")).default;
       const qrSvg = await QRCode.toString(deepLink ?? `/join ${invite.code}`, {
         type: "svg",
         margin: 1,
