@@ -2,13 +2,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { inject } from "vitest";
 import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { createTestApp } from "./testApp.ts";
 import { databaseUrlOf } from "./testDatabase.ts";
 
 /*
- * The bot as an operator runs it: `node --import tsx src/main.ts` in its own
- * process, configured only through its environment, so a test can kill it with
+ * The bot as an operator runs it: the bundle `npm start` runs (built once per test
+ * run by the global setup), in its own process, configured only through its environment, so a test can kill it with
  * SIGKILL, start it again on the same files, and watch it from outside.
  */
 
@@ -81,7 +82,7 @@ export async function startBotProcess(
   options: { port?: number; waitForHealth?: boolean } = {},
 ): Promise<BotProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [inject("builtBot")], {
     cwd: PROJECT_ROOT,
     env: botEnv(dir, port, env),
   });

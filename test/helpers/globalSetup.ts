@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+// @ts-expect-error: a plain .mjs build script, without type declarations
+import { buildDist } from "../../scripts/build.mjs";
 import { createDatabase, dropDatabase, scratchName } from "../../src/db/postgresDatabases.ts";
 import { applyMigrations } from "../../src/db/schemaEngine.ts";
 
@@ -13,7 +15,22 @@ type TestDatabase =
 declare module "vitest" {
   export interface ProvidedContext {
     testDatabase: TestDatabase;
+    /** The bundled bot (`npm run build`'s output) that bot-process tests run. */
+    builtBot: string;
   }
+}
+
+/**
+ * Builds the bot as `npm start` and the container run it, into a folder of this run's
+ * own (a second run beside it, or a bot started from dist/, is left alone).
+ */
+async function buildBot(project: TestProject): Promise<() => void> {
+  const root = join(import.meta.dirname, "..", "..");
+  mkdirSync(join(root, "test-artifacts"), { recursive: true });
+  const out = mkdtempSync(join(root, "test-artifacts", "dist-"));
+  await buildDist(out);
+  project.provide("builtBot", join(out, "src", "main.js"));
+  return () => rmSync(out, { recursive: true, force: true });
 }
 
 /**
@@ -22,6 +39,15 @@ declare module "vitest" {
  * runs on a fresh, real database without paying for the engine.
  */
 export default async function setup(project: TestProject) {
+  const removeBot = await buildBot(project);
+  const removeDatabase = await setupDatabase(project);
+  return async () => {
+    await removeDatabase();
+    removeBot();
+  };
+}
+
+async function setupDatabase(project: TestProject): Promise<() => unknown> {
   const server = process.env.TEST_DATABASE_URL;
   if (server) {
     const template = scratchName("thidua_t");
