@@ -12,7 +12,7 @@ import type { DatabaseTarget } from "./target.ts";
  * SQLite client's types.
  */
 export type Db = PrismaClient;
-export type { Prisma } from "../generated/prisma/client.ts";
+export { Prisma } from "../generated/prisma/client.ts";
 
 /** A fragment of plain SQL for `$queryRaw` (both providers' clients share the runtime). */
 export const sqlFragment = (strings: TemplateStringsArray, ...values: unknown[]) =>

@@ -212,6 +212,23 @@ describe("quick photo reports", () => {
     expect(evidenceFiles()).toHaveLength(1);
   });
 
+  it("counts an album that repeats a photo and one already stored, and keeps the new one", async () => {
+    await joinAsFocal();
+    const old = { bytes: png(16, 16, 7), fileName: "old.png" };
+    const fresh = { bytes: png(16, 16, 8), fileName: "new.png" };
+    await t.chat.sendFiles([old], "#xanhsachdep");
+    const replies = texts(await t.chat.sendFiles([old, fresh, fresh], "#xanhsachdep"));
+    expect(replies).toContain("Đã lưu 1 ảnh");
+    expect(replies).toContain("2 ảnh đã có từ trước");
+    expect(await db().evidence.count()).toBe(2);
+    const rows = await db().evidence.findMany({ orderBy: { id: "asc" } });
+    expect(new Set(rows.map((r) => r.reportId)).size).toBe(1);
+    expect(rows.map((r) => r.receivedAt.getTime())).toEqual([
+      t.clock.now().getTime(),
+      t.clock.now().getTime(),
+    ]);
+  });
+
   it("refuses a PDF with the hashtag and stores nothing", async () => {
     await joinAsFocal();
     const replies = await t.chat.sendFiles(

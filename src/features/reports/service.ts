@@ -1,7 +1,7 @@
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Platform } from "../../core/roles.ts";
-import type { Db, Prisma } from "../../db/client.ts";
+import { type Db, Prisma } from "../../db/client.ts";
 import { memberActor, recordAudit } from "../../services/auditLog.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
@@ -39,6 +39,118 @@ export interface UnitDeadlineStatus {
 }
 
 type Tx = Prisma.TransactionClient;
+
+interface StoredReport {
+  id: number;
+  status: string;
+  late: boolean;
+  reviewState: string;
+}
+
+/** What a report is written against, as it stands at commit. */
+interface ReportTarget {
+  dueAt: Date;
+  campaignId: number;
+  campaignStatus: string;
+  blocId: number;
+  memberUnitId: number | null;
+  report: StoredReport | null;
+}
+
+interface TargetRow {
+  dueAt: Date | string;
+  campaignId: number | bigint;
+  campaignStatus: string;
+  blocId: number | bigint;
+  memberUnitId: number | bigint | null;
+  reportId: number | bigint | null;
+  reportStatus: string | null;
+  /** SQLite answers 0/1, PostgreSQL a boolean. */
+  reportLate: boolean | number | null;
+  reviewState: string | null;
+}
+
+const num = (value: number | bigint | null) => (value === null ? null : Number(value));
+
+/**
+ * The deadline with its campaign, the member's unit and the unit's current report, in
+ * one statement (through the ORM, with its includes, it was four): every report, quick
+ * or full, asks this at commit. Plain SQL that SQLite and PostgreSQL read alike.
+ */
+async function readTarget(tx: Tx, input: ReportInput): Promise<ReportTarget | null> {
+  const rows = await tx.$queryRaw<TargetRow[]>`
+    SELECT d."dueAt" AS "dueAt", d."campaignId" AS "campaignId",
+           c."status" AS "campaignStatus", c."blocId" AS "blocId",
+           (SELECT m."unitId" FROM "Member" m WHERE m."id" = ${input.memberId}) AS "memberUnitId",
+           r."id" AS "reportId", r."status" AS "reportStatus", r."late" AS "reportLate",
+           r."reviewState" AS "reviewState"
+    FROM "Deadline" d
+    JOIN "Campaign" c ON c."id" = d."campaignId"
+    LEFT JOIN "Report" r ON r."deadlineId" = d."id" AND r."unitId" = ${input.unitId}
+    WHERE d."id" = ${input.deadlineId}`;
+  const row = rows[0];
+  if (!row) return null;
+  const reportId = num(row.reportId);
+  return {
+    // SQLite's driver answers the stored ISO text, PostgreSQL's a Date.
+    dueAt: row.dueAt instanceof Date ? row.dueAt : new Date(row.dueAt),
+    campaignId: Number(row.campaignId),
+    campaignStatus: row.campaignStatus,
+    blocId: Number(row.blocId),
+    memberUnitId: num(row.memberUnitId),
+    report:
+      reportId === null
+        ? null
+        : {
+            id: reportId,
+            status: row.reportStatus ?? "",
+            late: Boolean(row.reportLate),
+            reviewState: row.reviewState ?? "",
+          },
+  };
+}
+
+/**
+ * Adds the photos a report does not have yet, in one statement: a photo already there
+ * (same report, same bytes) is skipped by the unique key, not looked up first.
+ * Answers how many were added.
+ */
+async function insertEvidence(
+  tx: Tx,
+  reportId: number,
+  input: Omit<ReportInput, "status" | "note">,
+  photos: ReportInput["photos"],
+  now: Date,
+): Promise<number> {
+  if (photos.length === 0) return 0;
+  const rows = photos.map(
+    (photo) =>
+      Prisma.sql`(${Prisma.join([
+        reportId,
+        input.unitId,
+        input.memberId,
+        input.platform,
+        photo.platformFileId,
+        photo.sha256,
+        photo.storageKey,
+        photo.size,
+        photo.mimeType,
+        photo.width,
+        photo.height,
+        input.caption ?? "",
+        photo.criterionId ?? null,
+        now,
+      ])})`,
+  );
+  const added = await tx.$queryRaw<{ id: number | bigint }[]>`
+    INSERT INTO "Evidence" ("reportId", "unitId", "memberId", "platform", "platformFileId",
+      "sha256", "storageKey", "size", "mimeType", "width", "height", "caption",
+      "criterionId", "receivedAt")
+    VALUES ${Prisma.join(rows)}
+    ON CONFLICT ("reportId", "sha256") DO NOTHING
+    RETURNING "id"`;
+  return added.length;
+}
 
 /** Self-reports: one current report per unit and deadline, with every version kept. */
 export class ReportService {
@@ -101,26 +213,19 @@ export class ReportService {
     const now = this.clock.now();
     // Preconditions are checked again here, at commit: a form or button may be older
     // than the campaign's closing or the member's move to another unit.
-    const [deadline, member] = await Promise.all([
-      tx.deadline.findUnique({
-        where: { id: input.deadlineId },
-        include: { campaign: { select: { status: true, blocId: true } } },
-      }),
-      tx.member.findUnique({ where: { id: input.memberId }, select: { unitId: true } }),
-    ]);
-    if (!deadline) throw new AppError("not_found");
-    if (deadline.campaign.status !== "ACTIVE") {
-      throw new AppError("campaign_wrong_state", { status: deadline.campaign.status });
+    const target = await readTarget(tx, input);
+    if (!target) throw new AppError("not_found");
+    if (target.campaignStatus !== "ACTIVE") {
+      throw new AppError("campaign_wrong_state", { status: target.campaignStatus });
     }
-    if (member?.unitId !== input.unitId) throw new AppError("forbidden");
-    const late = now > deadline.dueAt;
-    const key = { unitId_deadlineId: { unitId: input.unitId, deadlineId: input.deadlineId } };
-    const existing = await tx.report.findUnique({ where: key });
+    if (target.memberUnitId !== input.unitId) throw new AppError("forbidden");
+    const late = now > target.dueAt;
+    const existing = target.report;
     // A past deadline that was reported is closed to a new version (the form never offers it).
     const reopened = existing?.reviewState === "RETURNED";
     if (existing && late && mode === "replace" && !reopened) throw new AppError("stale_choice");
 
-    let report = existing;
+    let report: StoredReport | null = existing;
     if (!existing || mode === "replace") {
       // Times come from the injected clock, not the database's, so tests and replays agree.
       const fields = {
@@ -152,55 +257,26 @@ export class ReportService {
       });
     }
     if (!report) throw new AppError("not_found");
-    if (mode === "replace") await this.#saveSelfScores(tx, report.id, deadline.campaignId, input);
+    if (mode === "replace") await this.#saveSelfScores(tx, report.id, target.campaignId, input);
 
-    const known = new Set(
-      (
-        await tx.evidence.findMany({
-          // Only the hashes being added: a report with hundreds of photos reads a few rows.
-          where: { reportId: report.id, sha256: { in: input.photos.map((p) => p.sha256) } },
-          select: { sha256: true },
-        })
-      ).map((e) => e.sha256),
+    const unique = input.photos.filter(
+      (p, i, all) => all.findIndex((q) => q.sha256 === p.sha256) === i,
     );
-    const fresh = input.photos.filter((p, i, all) => {
-      const first = all.findIndex((q) => q.sha256 === p.sha256) === i;
-      return first && !known.has(p.sha256);
-    });
-    for (const photo of fresh) {
-      await tx.evidence.create({
-        data: {
-          reportId: report.id,
-          unitId: input.unitId,
-          memberId: input.memberId,
-          platform: input.platform,
-          platformFileId: photo.platformFileId,
-          sha256: photo.sha256,
-          storageKey: photo.storageKey,
-          size: photo.size,
-          mimeType: photo.mimeType,
-          width: photo.width,
-          height: photo.height,
-          caption: input.caption ?? "",
-          criterionId: photo.criterionId ?? null,
-          receivedAt: now,
-        },
-      });
-    }
+    const added = await insertEvidence(tx, report.id, input, unique, now);
     await recordAudit(tx, {
       actor: memberActor(input.memberId),
       action: mode === "replace" ? "report.submit" : "report.evidence",
-      blocId: deadline.campaign.blocId,
-      details: { reportId: report.id, status: report.status, late, photos: fresh.length },
+      blocId: target.blocId,
+      details: { reportId: report.id, status: report.status, late, photos: added },
     });
     return {
       reportId: report.id,
       status: report.status as ReportStatus,
       late: report.late,
       replaced: existing !== null && mode === "replace",
-      photosAdded: fresh.length,
-      photosAlreadyThere: input.photos.length - fresh.length,
-      photosTotal: known.size + fresh.length,
+      photosAdded: added,
+      photosAlreadyThere: input.photos.length - added,
+      photosTotal: unique.length,
     };
   }
 
