@@ -164,6 +164,8 @@ async function botRun(name: string, databaseUrl?: string, botPort = 18_761) {
   // BENCH_PROFILE_DIR=dir writes a CPU profile of the bot process there (where the time goes).
   const profile = process.env.BENCH_PROFILE_DIR;
   const flags = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+  // BENCH_NODE_FLAGS="--optimize-for-size": the bot's Node flags, to weigh one by its cost.
+  flags.push(...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean));
   const bot = start([...flags, join(PROJECT_ROOT, "scripts/start.mjs")], {
     DATA_DIR: prepared.dir,
     DATABASE_URL: prepared.databaseUrl,
