@@ -16,6 +16,8 @@ export interface Actor {
   unitId: number | null;
   unitName: string | null;
   language: Language;
+  /** Bloc.campaignsVersion as read with the member: a copy of the bloc's campaigns is current while it matches. */
+  campaignsVersion: number;
 }
 
 /** The chat a message came from, once the bot knows it. */

@@ -229,6 +229,39 @@ describe("quick photo reports", () => {
     ]);
   });
 
+  it("files a photo under the campaign that holds the hashtag now, after another instance moved it", async () => {
+    await joinAsFocal();
+    await t.chat.sendFiles([{ bytes: png(16, 16, 1), fileName: "1.png" }], "#xanhsachdep");
+    // Another instance (or the operator's CLI) on the same database closes the campaign
+    // and opens a new one under the same hashtag; this instance was told nothing.
+    const other = await createTestApp({ dir: t.dir, clock: t.clock });
+    await other.app.services.campaigns.close(1, 1, "operator");
+    const now = t.clock.now().getTime();
+    const next = await other.app.services.campaigns.create(
+      1,
+      {
+        title: "Đợt hai: văn phòng xanh",
+        startsAt: new Date(now),
+        endsAt: new Date(now + 30 * DAY),
+        deadlines: [new Date(now + 10 * DAY)],
+        hashtag: "#xanhsachdep",
+      },
+      "operator",
+    );
+    await other.app.services.campaigns.activate(1, next.id, "operator");
+    await other.app.deps.db.$disconnect();
+
+    const replies = texts(
+      await t.chat.sendFiles([{ bytes: png(16, 16, 2), fileName: "2.png" }], "#xanhsachdep"),
+    );
+    expect(replies).toContain("Đợt hai: văn phòng xanh");
+    const latest = await db().evidence.findFirstOrThrow({
+      orderBy: { id: "desc" },
+      include: { report: { include: { deadline: true } } },
+    });
+    expect(latest.report.deadline.campaignId).toBe(next.id);
+  });
+
   it("refuses a PDF with the hashtag and stores nothing", async () => {
     await joinAsFocal();
     const replies = await t.chat.sendFiles(

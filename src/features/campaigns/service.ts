@@ -65,8 +65,19 @@ function summarize(row: CampaignRow): CampaignSummary {
   };
 }
 
+/**
+ * Every write to a bloc's campaigns says so here, in its own transaction: processes
+ * that keep a copy of them (findByHashtag) see the new version with their next sender.
+ */
+async function campaignsChanged(tx: Pick<Db, "bloc">, blocId: number): Promise<void> {
+  await tx.bloc.update({ where: { id: blocId }, data: { campaignsVersion: { increment: 1 } } });
+}
+
 /** Campaigns of a bloc: draft → active → closed. Every lookup is scoped to one bloc. */
 export class CampaignService {
+  /** Per bloc: its active campaigns with a hashtag, and the campaigns version they were read at. */
+  readonly #tagged = new Map<number, { version: number; campaigns: CampaignSummary[] }>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -110,6 +121,7 @@ export class CampaignService {
         },
         include: withParts,
       });
+      await campaignsChanged(tx, blocId);
       await recordAudit(tx, {
         actor,
         action: "campaign.create",
@@ -195,19 +207,37 @@ export class CampaignService {
     return active.length === 1 ? (active[0] as CampaignSummary) : active;
   }
 
-  /** The active campaign a caption names: "#xanhsạchđẹp" and "#XanhSachDep" are one tag. */
-  async findByHashtag(blocId: number, caption: string): Promise<CampaignSummary | null> {
+  /**
+   * The active campaign a caption names: "#xanhsạchđẹp" and "#XanhSachDep" are one tag.
+   * Given the bloc's campaigns version (read with the sender, at no cost), the bloc's
+   * tagged campaigns come from this process's copy while that version is the one the
+   * copy was read at: every quick photo report asks this, and campaigns change rarely.
+   */
+  async findByHashtag(
+    blocId: number,
+    caption: string,
+    campaignsVersion?: number,
+  ): Promise<CampaignSummary | null> {
     const tags = new Set(
       (caption.normalize("NFC").match(/#[\p{L}\p{M}\p{N}_]+/gu) ?? []).map(normalizeHashtag),
     );
     if (tags.size === 0) return null;
+    const campaigns = await this.#taggedCampaigns(blocId, campaignsVersion);
+    return campaigns.find((c) => c.hashtag && tags.has(normalizeHashtag(c.hashtag))) ?? null;
+  }
+
+  async #taggedCampaigns(blocId: number, version?: number): Promise<CampaignSummary[]> {
+    const copy = this.#tagged.get(blocId);
+    if (version !== undefined && copy?.version === version) return copy.campaigns;
+    // Read after the version was: at worst newer than it, so never kept past a change.
     const rows = await this.db.campaign.findMany({
       where: { blocId, status: "ACTIVE", hashtag: { not: null } },
       include: withParts,
       orderBy: { id: "desc" },
     });
-    const row = rows.find((r) => r.hashtag && tags.has(normalizeHashtag(r.hashtag)));
-    return row ? summarize(row) : null;
+    const campaigns = rows.map(summarize);
+    if (version !== undefined) this.#tagged.set(blocId, { version, campaigns });
+    return campaigns;
   }
 
   async #transition(
@@ -222,18 +252,16 @@ export class CampaignService {
     if (campaign.status !== from) {
       throw new AppError("campaign_wrong_state", { status: campaign.status });
     }
-    await this.db.campaign.update({
-      where: { id: campaignId },
-      data: {
-        status: to,
-        activatedAt: to === "ACTIVE" && from === "DRAFT" ? this.clock.now() : undefined,
-      },
-    });
-    await recordAudit(this.db, {
-      actor,
-      action,
-      blocId,
-      details: { campaignId },
+    await this.db.$transaction(async (tx) => {
+      await tx.campaign.update({
+        where: { id: campaignId },
+        data: {
+          status: to,
+          activatedAt: to === "ACTIVE" && from === "DRAFT" ? this.clock.now() : undefined,
+        },
+      });
+      await campaignsChanged(tx, blocId);
+      await recordAudit(tx, { actor, action, blocId, details: { campaignId } });
     });
     return { ...campaign, status: to };
   }

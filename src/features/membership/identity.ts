@@ -66,7 +66,8 @@ interface ChatRow {
 const ACTOR_COLUMNS = sqlFragment`
   m."id" AS "memberId", m."displayName" AS "displayName", m."role" AS "role",
   m."blocId" AS "blocId", b."name" AS "blocName", b."timezone" AS "timezone",
-  m."unitId" AS "unitId", u."name" AS "unitName", m."language" AS "language"`;
+  m."unitId" AS "unitId", u."name" AS "unitName", m."language" AS "language",
+  b."campaignsVersion" AS "campaignsVersion"`;
 
 interface ActorRow {
   memberId: number | bigint;
@@ -78,6 +79,7 @@ interface ActorRow {
   unitId: number | bigint | null;
   unitName: string | null;
   language: string;
+  campaignsVersion: number | bigint;
 }
 
 /**
@@ -116,6 +118,7 @@ function toActor(row: ActorRow): Actor {
     unitId: row.unitId === null ? null : Number(row.unitId),
     unitName: row.unitName,
     language: languageSchema.catch("vi").parse(row.language),
+    campaignsVersion: Number(row.campaignsVersion),
   };
 }
 

@@ -356,7 +356,11 @@ function describeSaved(ctx: Ctx, actor: Actor, saved: SavedReport, dueAt: Date):
 async function campaignOfQuickReport(ctx: Ctx): Promise<CampaignSummary | null> {
   const { payload, replyToMessageId, chat } = ctx.event;
   if (payload.type !== "media" || !ctx.actor) return null;
-  const byTag = await ctx.services.campaigns.findByHashtag(ctx.actor.blocId, payload.caption);
+  const byTag = await ctx.services.campaigns.findByHashtag(
+    ctx.actor.blocId,
+    payload.caption,
+    ctx.actor.campaignsVersion,
+  );
   if (byTag || !replyToMessageId) return byTag;
   const campaignId = await ctx.services.announcements.campaignRepliedTo(
     ctx.actor.blocId,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Bloc" ADD COLUMN     "campaignsVersion" INTEGER NOT NULL DEFAULT 0;
