@@ -66,8 +66,9 @@ function summarize(row: CampaignRow): CampaignSummary {
 }
 
 /**
- * Every write to a bloc's campaigns says so here, in its own transaction: processes
- * that keep a copy of them (findByHashtag) see the new version with their next sender.
+ * Every write to what a campaign's summary holds says so here, in the same transaction:
+ * processes that keep a copy of the summaries (findByHashtag) see the new version with
+ * their next sender. (Reminder schedules are not in a summary.)
  */
 async function campaignsChanged(tx: Pick<Db, "bloc">, blocId: number): Promise<void> {
   await tx.bloc.update({ where: { id: blocId }, data: { campaignsVersion: { increment: 1 } } });
