@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config.ts";
 import { freePort } from "../helpers/botProcess.ts";
+import { copyTrackedFiles } from "../helpers/cleanCopy.ts";
 
 /*
  * No Docker engine runs here, so the Dockerfile is checked by doing what it does:
@@ -40,16 +41,9 @@ describe("the Dockerfile's commands, run on the host from a clean copy", () => {
       "npm prune --omit=dev --no-audit --no-fund",
     ]);
     expect(cmd).toEqual(["node", "dist/src/main.js"]);
-    const copy = mkdtempSync(join(tmpdir(), "thidua-image-"));
+    const copy = copyTrackedFiles("thidua-image-");
     const data = mkdtempSync(join(tmpdir(), "thidua-image-data-"));
     try {
-      const files = execFileSync("git", ["ls-files"], { cwd: PROJECT_ROOT, encoding: "utf8" })
-        .split("\n")
-        .filter((f) => f && existsSync(join(PROJECT_ROOT, f)));
-      for (const file of files) {
-        mkdirSync(dirname(join(copy, file)), { recursive: true });
-        cpSync(join(PROJECT_ROOT, file), join(copy, file));
-      }
       for (const run of runs) execFileSync("sh", ["-c", run], { cwd: copy, stdio: "ignore" });
       // The dev tools are gone (typescript stays: @prisma/client and i18next ask for it).
       for (const tool of ["tsx", "vitest", "@biomejs/biome", "playwright-core"]) {

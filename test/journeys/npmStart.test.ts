@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config.ts";
+import { copyTrackedFiles } from "../helpers/cleanCopy.ts";
 
 /*
  * `npm start` as a new user runs it, on a fresh clone: scripts/start.mjs builds dist/
@@ -12,14 +13,7 @@ import { PROJECT_ROOT } from "../../src/config.ts";
  * installed packages beside it (what `npm install` would give it).
  */
 function freshClone(): string {
-  const copy = mkdtempSync(join(tmpdir(), "thidua-clone-"));
-  const files = execFileSync("git", ["ls-files"], { cwd: PROJECT_ROOT, encoding: "utf8" })
-    .split("\n")
-    .filter((f) => f && existsSync(join(PROJECT_ROOT, f)));
-  for (const file of files) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    cpSync(join(PROJECT_ROOT, file), join(copy, file));
-  }
+  const copy = copyTrackedFiles("thidua-clone-");
   symlinkSync(join(PROJECT_ROOT, "node_modules"), join(copy, "node_modules"));
   // Written by `npm install` (postinstall), so not tracked.
   cpSync(join(PROJECT_ROOT, "src/generated"), join(copy, "src/generated"), { recursive: true });
