@@ -58,12 +58,21 @@ async function prepareBot(databaseUrl?: string): Promise<{ dir: string; database
   return { dir, databaseUrl: databaseUrl ?? `file:${file}` };
 }
 
+const children = new Set<ChildProcess>();
+// A bench that throws must not leave a bot holding its port for the next run.
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
 function start(command: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, command, {
+  const child = spawn(process.execPath, command, {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
 }
 
 const peakRssMb = (child: ChildProcess) =>
