@@ -37,4 +37,20 @@ describe("many rows written at once (a reminder fan-out)", () => {
     expect(isUniqueViolation(error)).toBe(true);
     expect(await db.reminderMark.count()).toBe(6_001);
   });
+
+  it("skips the rows whose key is already there when asked, and answers how many went in", async () => {
+    const at = new Date("2026-03-02T10:01:00.000Z");
+    const rows = (keys: string[]) => keys.map((key) => ({ key, createdAt: at }));
+    expect(await insertRows(db, "ReminderMark", ["key", "createdAt"], rows(["a", "b"]))).toBe(2);
+    const added = await insertRows(
+      db,
+      "ReminderMark",
+      ["key", "createdAt"],
+      rows(["b", "c", "a", "d"]),
+      { skipConflictsOn: ["key"] },
+    );
+    expect(added).toBe(2);
+    const marks = await db.reminderMark.findMany({ orderBy: { key: "asc" } });
+    expect(marks.map((m) => m.key)).toEqual(["a", "b", "c", "d"]);
+  });
 });

@@ -7,7 +7,10 @@ const VALUES_PER_STATEMENT = 10_000;
 type Writer = Pick<Db, "$executeRaw"> | Prisma.TransactionClient;
 
 /**
- * Inserts many rows with one plain multi-row INSERT per slice. Prisma's `createMany`
+ * Inserts many rows with one plain multi-row INSERT per slice, and answers how many went
+ * in. With `skipConflictsOn` (the columns of a unique key), a row whose key is already
+ * there is skipped by the database (`ON CONFLICT … DO NOTHING`, alike on both providers)
+ * instead of looked up first. Prisma's `createMany`
  * spends about 0.75 ms of JavaScript per row (5,000 reminder deliveries: 4.3 s); the
  * same rows this way take 0.4 s. The statement reads alike on SQLite and PostgreSQL
  * (quoted names, one placeholder per value, dates bound as dates), and Prisma still
@@ -19,13 +22,20 @@ export async function insertRows<Column extends string>(
   table: Prisma.ModelName,
   columns: readonly Column[],
   rows: readonly Record<Column, unknown>[],
-): Promise<void> {
+  options: { skipConflictsOn?: readonly Column[] } = {},
+): Promise<number> {
   const perStatement = Math.max(1, Math.floor(VALUES_PER_STATEMENT / columns.length));
-  const names = Prisma.raw(columns.map((c) => `"${c}"`).join(", "));
+  const quoted = (names: readonly string[]) => Prisma.raw(names.map((c) => `"${c}"`).join(", "));
+  const onConflict = options.skipConflictsOn
+    ? Prisma.sql` ON CONFLICT (${quoted(options.skipConflictsOn)}) DO NOTHING`
+    : Prisma.empty;
+  let inserted = 0;
   for (let from = 0; from < rows.length; from += perStatement) {
     const tuples = rows
       .slice(from, from + perStatement)
       .map((row) => Prisma.sql`(${Prisma.join(columns.map((c) => row[c]))})`);
-    await writer.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) VALUES ${Prisma.join(tuples)}`;
+    inserted +=
+      await writer.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}"`)} (${quoted(columns)}) VALUES ${Prisma.join(tuples)}${onConflict}`;
   }
+  return inserted;
 }

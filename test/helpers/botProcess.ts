@@ -9,8 +9,9 @@ import { databaseUrlOf } from "./testDatabase.ts";
 
 /*
  * The bot as an operator runs it: the bundle `npm start` runs (built once per test
- * run by the global setup), in its own process, configured only through its environment, so a test can kill it with
- * SIGKILL, start it again on the same files, and watch it from outside.
+ * run by the global setup), in its own process, configured only through its
+ * environment, so a test can kill it with SIGKILL, start it again on the same files,
+ * and watch it from outside.
  */
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, "../..");

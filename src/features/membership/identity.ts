@@ -3,6 +3,7 @@ import type { InboundEvent } from "../../core/inbound.ts";
 import { languageSchema, roleSchema } from "../../core/roles.ts";
 import { conversationKey, type Identity } from "../../core/router.ts";
 import { type Db, sqlFragment } from "../../db/client.ts";
+import { dateOf, idOrNull } from "../../db/rawValues.ts";
 
 /**
  * Finds the chat and the member behind an event, both null for a stranger, in one
@@ -34,14 +35,14 @@ export async function identify(db: Db, event: InboundEvent): Promise<Identity> {
     row && chatId !== null
       ? {
           id: Number(chatId),
-          blocId: row.chatBlocId === null ? null : Number(row.chatBlocId),
-          unitId: row.chatUnitId === null ? null : Number(row.chatUnitId),
+          blocId: idOrNull(row.chatBlocId),
+          unitId: idOrNull(row.chatUnitId),
         }
       : null;
   const conversation =
     row?.flow == null || row.step == null || row.data == null || row.expiresAt == null
       ? null
-      : { flow: row.flow, step: row.step, data: row.data, expiresAt: toDate(row.expiresAt) };
+      : { flow: row.flow, step: row.step, data: row.data, expiresAt: dateOf(row.expiresAt) };
   return { actor: row?.memberId == null ? null : toActor(row as ActorRow), chat, conversation };
 }
 
@@ -52,8 +53,6 @@ interface ConversationRow {
   /** A Date through PostgreSQL; SQLite's driver may answer the stored text or number. */
   expiresAt: Date | string | number | null;
 }
-
-const toDate = (value: Date | string | number) => (value instanceof Date ? value : new Date(value));
 
 interface ChatRow {
   chatId: number | bigint | null;
@@ -115,7 +114,7 @@ function toActor(row: ActorRow): Actor {
     blocId: Number(row.blocId),
     blocName: row.blocName,
     timezone: row.timezone,
-    unitId: row.unitId === null ? null : Number(row.unitId),
+    unitId: idOrNull(row.unitId),
     unitName: row.unitName,
     language: languageSchema.catch("vi").parse(row.language),
     campaignsVersion: Number(row.campaignsVersion),

@@ -1,7 +1,9 @@
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Platform } from "../../core/roles.ts";
-import { type Db, Prisma } from "../../db/client.ts";
+import type { Db, Prisma } from "../../db/client.ts";
+import { insertRows } from "../../db/insertRows.ts";
+import { dateOf, idOrNull } from "../../db/rawValues.ts";
 import { memberActor, recordAudit } from "../../services/auditLog.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
@@ -70,7 +72,22 @@ interface TargetRow {
   reviewState: string | null;
 }
 
-const num = (value: number | bigint | null) => (value === null ? null : Number(value));
+const EVIDENCE_COLUMNS = [
+  "reportId",
+  "unitId",
+  "memberId",
+  "platform",
+  "platformFileId",
+  "sha256",
+  "storageKey",
+  "size",
+  "mimeType",
+  "width",
+  "height",
+  "caption",
+  "criterionId",
+  "receivedAt",
+] as const;
 
 /**
  * The deadline with its campaign, the member's unit and the unit's current report, in
@@ -90,14 +107,13 @@ async function readTarget(tx: Tx, input: ReportInput): Promise<ReportTarget | nu
     WHERE d."id" = ${input.deadlineId}`;
   const row = rows[0];
   if (!row) return null;
-  const reportId = num(row.reportId);
+  const reportId = idOrNull(row.reportId);
   return {
-    // SQLite's driver answers the stored ISO text, PostgreSQL's a Date.
-    dueAt: row.dueAt instanceof Date ? row.dueAt : new Date(row.dueAt),
+    dueAt: dateOf(row.dueAt),
     campaignId: Number(row.campaignId),
     campaignStatus: row.campaignStatus,
     blocId: Number(row.blocId),
-    memberUnitId: num(row.memberUnitId),
+    memberUnitId: idOrNull(row.memberUnitId),
     report:
       reportId === null
         ? null
@@ -108,48 +124,6 @@ async function readTarget(tx: Tx, input: ReportInput): Promise<ReportTarget | nu
             reviewState: row.reviewState ?? "",
           },
   };
-}
-
-/**
- * Adds the photos a report does not have yet, in one statement: a photo already there
- * (same report, same bytes) is skipped by the unique key, not looked up first.
- * Answers how many were added.
- */
-async function insertEvidence(
-  tx: Tx,
-  reportId: number,
-  input: Omit<ReportInput, "status" | "note">,
-  photos: ReportInput["photos"],
-  now: Date,
-): Promise<number> {
-  if (photos.length === 0) return 0;
-  const rows = photos.map(
-    (photo) =>
-      Prisma.sql`(${Prisma.join([
-        reportId,
-        input.unitId,
-        input.memberId,
-        input.platform,
-        photo.platformFileId,
-        photo.sha256,
-        photo.storageKey,
-        photo.size,
-        photo.mimeType,
-        photo.width,
-        photo.height,
-        input.caption ?? "",
-        photo.criterionId ?? null,
-        now,
-      ])})`,
-  );
-  const added = await tx.$queryRaw<{ id: number | bigint }[]>`
-    INSERT INTO "Evidence" ("reportId", "unitId", "memberId", "platform", "platformFileId",
-      "sha256", "storageKey", "size", "mimeType", "width", "height", "caption",
-      "criterionId", "receivedAt")
-    VALUES ${Prisma.join(rows)}
-    ON CONFLICT ("reportId", "sha256") DO NOTHING
-    RETURNING "id"`;
-  return added.length;
 }
 
 /** Self-reports: one current report per unit and deadline, with every version kept. */
@@ -262,7 +236,29 @@ export class ReportService {
     const unique = input.photos.filter(
       (p, i, all) => all.findIndex((q) => q.sha256 === p.sha256) === i,
     );
-    const added = await insertEvidence(tx, report.id, input, unique, now);
+    // A photo this report already holds (same bytes) is skipped by the unique key.
+    const added = await insertRows(
+      tx,
+      "Evidence",
+      EVIDENCE_COLUMNS,
+      unique.map((photo) => ({
+        reportId: report.id,
+        unitId: input.unitId,
+        memberId: input.memberId,
+        platform: input.platform,
+        platformFileId: photo.platformFileId,
+        sha256: photo.sha256,
+        storageKey: photo.storageKey,
+        size: photo.size,
+        mimeType: photo.mimeType,
+        width: photo.width,
+        height: photo.height,
+        caption: input.caption ?? "",
+        criterionId: photo.criterionId ?? null,
+        receivedAt: now,
+      })),
+      { skipConflictsOn: ["reportId", "sha256"] },
+    );
     await recordAudit(tx, {
       actor: memberActor(input.memberId),
       action: mode === "replace" ? "report.submit" : "report.evidence",
