@@ -38,6 +38,8 @@ th,td{border:1px solid #d8dce1;padding:.3rem .45rem;text-align:left;vertical-ali
 .viewer img{max-width:100%;height:auto;border-radius:6px}
 form.inline{display:inline}
 button,select,input{font:inherit;padding:.35rem .6rem;border-radius:6px;border:1px solid #8c959f;background:#fff;color:#1b1f24}
+select,input{max-width:100%}
+.card a{overflow-wrap:anywhere}
 button{cursor:pointer}
 button.primary{background:#0b57d0;border-color:#0b57d0;color:#fff}
 header button{background:transparent;border-color:#fff}

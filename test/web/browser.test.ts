@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
+import { texts } from "../helpers/testApp.ts";
 import { startWebBot, type WebHarness } from "../helpers/webBot.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
@@ -137,6 +138,38 @@ describe("the dashboard in Chromium", () => {
     const campaign = await page.goto(new URL("/web/campaigns/1", page.url()).href);
     expect(campaign?.status()).toBe(403);
     await page.context().close();
+  });
+});
+
+describe("issuing an invite in Chromium at phone width", () => {
+  it("gives the lead a code and its QR code that a new officer joins with, without sideways scrolling", async () => {
+    const page = await open(await h.linkFor(DEMO_LEAD));
+    await page.getByRole("link", { name: "Thành viên", exact: true }).click();
+    await page.waitForURL(/\/web\/members$/);
+    // The unit list's first choice is the longest line on the page.
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await page.getByLabel("Đơn vị").selectOption({ label: "Ban Nội chính Tỉnh ủy" });
+    await page.getByLabel("Vai trò").selectOption({ label: "Cán bộ" });
+    await page.getByRole("button", { name: "Cấp mã", exact: true }).click();
+    const code = await page.locator("[data-code]").getAttribute("data-code");
+    expect(code).toMatch(/^[A-Z2-9-]{8,9}$/);
+    const qr = page.getByRole("img", { name: `Mã QR để tham gia bằng mã ${code}` });
+    expect(await qr.locator("svg").count()).toBe(1);
+    expect(
+      await qr.evaluate((el) => (el as unknown as { offsetWidth: number }).offsetWidth),
+    ).toBeGreaterThan(100);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "invite-phone.png"), fullPage: true });
+    await page.context().close();
+
+    // The code from the page works in chat.
+    expect(texts(await h.t.chat.as("minh").send(`/join ${code}`))).toContain(
+      "Ban Nội chính Tỉnh ủy",
+    );
   });
 });
 
