@@ -93,6 +93,9 @@ class DownloadFailed extends Error {
   }
 }
 
+/** Rows read from the database per scan, and the queue depth that defers the next scan. */
+const SCAN_PAGE = 200;
+
 /** The chat a stored update belongs to, across platforms (an update without one is its own). */
 const chatOf = (row: Row) => `${row.platform}:${row.chatKey || row.updateKey}`;
 
@@ -118,6 +121,19 @@ export class InboundPipeline {
   /** Updates this process stored since the loop last looked. */
   readonly #fresh = new Map<number, Row>();
   #lastScan = 0;
+  /** Chats being handled here, each with its rows not yet started, in order. */
+  readonly #chats = new Map<string, Row[]>();
+  /** Chats with rows and no worker yet, in arrival order. */
+  readonly #waitingChats: string[] = [];
+  /** Rows taken and not yet started. */
+  #queuedRows = 0;
+  #workers = 0;
+  /** Row id → called when its handling returns (for `drainOnce`, which waits). */
+  readonly #rowEnds = new Map<number, () => void>();
+  #idle: { promise: Promise<void>; resolve(): void } | null = null;
+  #stopping = false;
+  /** A scan was left out because enough rows were queued; the workers wake the loop. */
+  #scanDeferred = false;
   #nextDone: DoneBatch | null = null;
   #writingDone = false;
 
@@ -180,22 +196,36 @@ export class InboundPipeline {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = false;
     this.#loop = this.#run();
   }
 
-  /** Stops taking work; what is in flight finishes (or is handled again after the next start). */
+  /**
+   * Stops taking work; the update each worker is on finishes, and what was queued
+   * behind it is handled again after the next start.
+   */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping = true;
     this.#wake.abort();
     for (const group of this.#groups.values()) clearTimeout(group.timer);
     this.#groups.clear();
     this.#fresh.clear();
     await this.#loop;
+    await this.#whenIdle();
   }
 
-  /** Handles everything due now; for tests and a console session's end. */
+  /** Handles everything due now and waits for it; for tests and a console session's end. */
   async drainOnce(): Promise<number> {
+    const { count, ended } = await this.#scan();
+    await ended;
+    return count;
+  }
+
+  /** Takes the due rows that are not in flight; `ended` resolves when their handling has. */
+  async #scan(): Promise<{ count: number; ended: Promise<unknown> }> {
     this.#lastScan = Date.now();
+    this.#scanDeferred = false;
     // What was handed over so far is committed, so the query finds it (or it is in flight).
     this.#fresh.clear();
     const rows = await this.#due();
@@ -203,24 +233,23 @@ export class InboundPipeline {
     return this.#take(rows);
   }
 
-  /** Handles what this process stored since the last pass, without a query. */
-  async #drainFresh(): Promise<number> {
+  /** Takes what this process stored since the last pass, without a query. */
+  async #takeFresh(): Promise<number> {
     // The webhook's answer to the platform is written first, then the work starts.
     await new Promise((resolve) => setImmediate(resolve));
     const rows = [...this.#fresh.values()].filter((row) => !this.#inFlight.has(row.id));
     this.#fresh.clear();
-    return this.#take(rows);
+    return (await this.#take(rows)).count;
   }
 
-  async #take(rows: Row[]): Promise<number> {
+  async #take(rows: Row[]): Promise<{ count: number; ended: Promise<unknown> }> {
     const leases = this.deps.chatLeases;
     let mine = rows;
     if (leases && rows.length > 0) {
       const held = await leases.hold([...new Set(rows.map(chatOf))]);
       mine = rows.filter((row) => held.has(chatOf(row)));
     }
-    await this.#handleRows(mine);
-    return mine.length;
+    return { count: mine.length, ended: this.#enqueue(mine) };
   }
 
   #albumWaits(chat: string): boolean {
@@ -262,10 +291,15 @@ export class InboundPipeline {
       // instance) may store work: the database is looked at each second, or sooner
       // while an album waits here, since its next photo may land on another instance.
       const interval = this.#groups.size > 0 ? 100 : 1000;
-      const scan = this.#fresh.size === 0 || Date.now() - this.#lastScan >= interval;
+      let scan = this.#fresh.size === 0 || Date.now() - this.#lastScan >= interval;
+      // A backlog (after a restart, an outage) is read a page at a time, not all at once.
+      if (scan && this.#queuedRows >= SCAN_PAGE) {
+        scan = false;
+        this.#scanDeferred = true;
+      }
       let handled = 0;
       try {
-        handled = scan ? await this.drainOnce() : await this.#drainFresh();
+        handled = scan ? (await this.#scan()).count : await this.#takeFresh();
       } catch (error) {
         this.deps.logger.error({ err: error }, "inbound pass failed");
       }
@@ -292,44 +326,94 @@ export class InboundPipeline {
         ...(this.#inFlight.size > 0 ? { id: { notIn: [...this.#inFlight] } } : {}),
       },
       orderBy: { id: "asc" },
-      take: 200,
+      take: SCAN_PAGE,
     });
     return rows;
   }
 
-  /** Each chat's rows in order, several chats at once. */
-  async #handleRows(rows: Row[]): Promise<void> {
-    const byChat = new Map<string, Row[]>();
+  /**
+   * Queues rows for the workers: each chat's rows in order, by one worker at a time,
+   * up to `concurrency` chats at once. A worker takes the next waiting chat as soon as
+   * it is free, so an update never waits for others it does not follow (there is no
+   * batch to finish first). Resolves when these rows' handling has returned.
+   */
+  #enqueue(rows: Row[]): Promise<unknown> {
+    const ends: Promise<void>[] = [];
     for (const row of rows) {
+      if (this.#inFlight.has(row.id)) continue;
       this.#inFlight.add(row.id);
+      ends.push(new Promise<void>((resolve) => this.#rowEnds.set(row.id, resolve)));
+      this.#queuedRows++;
       const key = chatOf(row);
-      const list = byChat.get(key);
-      if (list) list.push(row);
-      else byChat.set(key, [row]);
-    }
-    const chats = [...byChat.entries()];
-    let next = 0;
-    const worker = async () => {
-      while (next < chats.length) {
-        const [chat, chatRows] = chats[next++] ?? ["", []];
-        let waiting = false;
-        for (const row of chatRows) {
-          let keep = false;
-          try {
-            keep = await this.#handleRow(row);
-          } catch (error) {
-            this.deps.logger.error({ err: error, updateKey: row.updateKey }, "inbound row failed");
-          } finally {
-            if (!keep) this.#inFlight.delete(row.id);
-          }
-          waiting ||= keep;
-        }
-        // A chat whose album still waits stays ours until the album is handled.
-        if (!waiting && !this.#albumWaits(chat)) this.#releaseChat(chat);
+      const queue = this.#chats.get(key);
+      if (queue) queue.push(row);
+      else {
+        this.#chats.set(key, [row]);
+        this.#waitingChats.push(key);
       }
-    };
-    const workers = Math.min(this.deps.options.concurrency, chats.length);
-    await Promise.all(Array.from({ length: workers }, worker));
+    }
+    this.#startWorkers();
+    return Promise.all(ends);
+  }
+
+  #startWorkers(): void {
+    while (this.#workers < this.deps.options.concurrency && this.#waitingChats.length > 0) {
+      const chat = this.#waitingChats.shift() as string;
+      this.#workers++;
+      void this.#work(chat).finally(() => {
+        this.#workers--;
+        this.#startWorkers();
+        if (this.#workers === 0) {
+          this.#idle?.resolve();
+          this.#idle = null;
+          if (this.#scanDeferred) this.#wake.abort();
+        }
+      });
+    }
+  }
+
+  /** Handles one chat's rows, including those queued for it meanwhile. */
+  async #work(chat: string): Promise<void> {
+    const rows = this.#chats.get(chat) ?? [];
+    let waiting = false;
+    for (let row = rows.shift(); row; row = rows.shift()) {
+      this.#queuedRows--;
+      // Stopping: what is queued stays in the database, handled after the next start.
+      if (this.#stopping) {
+        this.#inFlight.delete(row.id);
+        this.#rowEnds.get(row.id)?.();
+        this.#rowEnds.delete(row.id);
+        continue;
+      }
+      let keep = false;
+      try {
+        keep = await this.#handleRow(row);
+      } catch (error) {
+        this.deps.logger.error({ err: error, updateKey: row.updateKey }, "inbound row failed");
+      } finally {
+        if (!keep) this.#inFlight.delete(row.id);
+        this.#rowEnds.get(row.id)?.();
+        this.#rowEnds.delete(row.id);
+      }
+      waiting ||= keep;
+    }
+    // Checked and removed with no wait in between: a row queued for this chat after
+    // this point starts a new worker.
+    this.#chats.delete(chat);
+    // A chat whose album still waits stays ours until the album is handled.
+    if (!waiting && !this.#albumWaits(chat)) this.#releaseChat(chat);
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#workers === 0) return Promise.resolve();
+    if (!this.#idle) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.#idle = { promise, resolve };
+    }
+    return this.#idle.promise;
   }
 
   /** Answers true when the row waits in an album (still in flight after this returns). */

@@ -90,6 +90,10 @@ export class FakeTelegramApi {
   #nextUpdateId = Math.floor(Date.now() / 10) % 1_000_000_000;
   #nextMessageId = 1;
   #files = new Map<string, Uint8Array>();
+  #downloadGate: Promise<void> | null = null;
+  #openGate = () => {};
+  /** Downloads waiting at the gate of `holdDownloads`. */
+  downloadsHeld = 0;
   #waiters: (() => void)[] = [];
   #faults: Fault[] = [];
   #sendTimes: number[] = [];
@@ -112,6 +116,7 @@ export class FakeTelegramApi {
 
   async stop(): Promise<void> {
     for (const wake of this.#waiters.splice(0)) wake();
+    this.#openGate();
     this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
   }
@@ -119,6 +124,19 @@ export class FakeTelegramApi {
   /** The next `times` calls of `method` (to `chatId`, if given) fail as told. */
   failNext(method: string, fault: Omit<Fault, "method" | "times"> & { times?: number }): void {
     this.#faults.push({ method, times: fault.times ?? 1, ...fault });
+  }
+
+  /** Downloads started from now on wait (a slow file server) until the returned release is called. */
+  holdDownloads(): () => void {
+    let release = () => {};
+    this.#downloadGate = new Promise<void>((resolve) => {
+      release = () => {
+        this.#downloadGate = null;
+        resolve();
+      };
+    });
+    this.#openGate = release;
+    return release;
   }
 
   /** Makes a file downloadable with getFile, as if a user had uploaded it. */
@@ -289,6 +307,11 @@ export class FakeTelegramApi {
     const path = new URL(req.url ?? "/", this.url).pathname;
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
     if (file) {
+      if (this.#downloadGate) {
+        this.downloadsHeld++;
+        await this.#downloadGate;
+        this.downloadsHeld--;
+      }
       const bytes =
         file[1] === this.token ? this.#files.get(decodeURIComponent(file[2] ?? "")) : undefined;
       res.writeHead(bytes ? 200 : 404);

@@ -97,6 +97,24 @@ describe("a lead on Telegram", () => {
   });
 });
 
+describe("a photo that downloads slowly", () => {
+  it("holds up no one else: another officer's command is answered meanwhile", async () => {
+    h = await startTelegramBot();
+    await h.say(501, lan, `/join ${code(3)}`, 2);
+    await h.say(502, minh, `/join ${code(4)}`, 2);
+    const release = h.fake.holdDownloads();
+    const before = h.fake.textsIn(501).length;
+    h.fake.photo(501, lan, png(20, 20, 3), { caption: "#xanhsachdep" });
+    await h.fake.until(() => h.fake.downloadsHeld > 0, 5000, "the photo's download to start");
+    const help = await h.say(502, minh, "/help");
+    expect(help.join("\n")).toContain("/baocao");
+    expect(h.fake.textsIn(501)).toHaveLength(before);
+    release();
+    await h.fake.until(() => h.fake.textsIn(501).length > before, 5000, "the photo's answer");
+    expect(h.fake.textsIn(501).at(-1)).toContain("Đã lưu 1 ảnh");
+  });
+});
+
 describe("/web on Telegram", () => {
   it("gives the link and, behind https, a button that opens the dashboard as a Mini App", async () => {
     h = await startTelegramBot({ env: { PUBLIC_BASE_URL: "https://thidua.example.vn" } });
