@@ -132,7 +132,7 @@ export class InboundPipeline {
   readonly #rowEnds = new Map<number, () => void>();
   #idle: { promise: Promise<void>; resolve(): void } | null = null;
   #stopping = false;
-  /** A scan was left out because enough rows were queued; the workers wake the loop. */
+  /** A scan was left out because a page of rows was queued; the workers wake the loop. */
   #scanDeferred = false;
   #nextDone: DoneBatch | null = null;
   #writingDone = false;
@@ -366,7 +366,6 @@ export class InboundPipeline {
         if (this.#workers === 0) {
           this.#idle?.resolve();
           this.#idle = null;
-          if (this.#scanDeferred) this.#wake.abort();
         }
       });
     }
@@ -378,6 +377,11 @@ export class InboundPipeline {
     let waiting = false;
     for (let row = rows.shift(); row; row = rows.shift()) {
       this.#queuedRows--;
+      // Half the page left: the next page is read while the workers still have work.
+      if (this.#scanDeferred && this.#queuedRows < SCAN_PAGE / 2) {
+        this.#scanDeferred = false;
+        this.#wake.abort();
+      }
       // Stopping: what is queued stays in the database, handled after the next start.
       if (this.#stopping) {
         this.#inFlight.delete(row.id);

@@ -115,6 +115,29 @@ describe("a photo that downloads slowly", () => {
   });
 });
 
+describe("a backlog of updates stored while nothing handled them", () => {
+  it("is answered in full once the bot handles again, each message once", async () => {
+    h = await startTelegramBot({ seed: false });
+    await h.t.app.pipeline.stop();
+    const chats = Array.from({ length: 450 }, (_, i) => 10_000 + i);
+    for (const chat of chats)
+      h.fake.text(chat, { id: chat, first_name: `Cán bộ ${chat}` }, "/help");
+    const db = h.t.app.deps.db;
+    await expect.poll(() => db.inboundUpdate.count(), { timeout: 10_000 }).toBe(450);
+    expect(h.fake.sent).toHaveLength(0);
+    h.t.app.pipeline.start();
+    await h.fake.until(
+      () => chats.every((chat) => h.fake.textsIn(chat).length > 0),
+      20_000,
+      "an answer in every chat",
+    );
+    expect(chats.filter((chat) => h.fake.textsIn(chat).length !== 1)).toEqual([]);
+    await expect
+      .poll(() => db.inboundUpdate.count({ where: { status: "DONE" } }), { timeout: 5000 })
+      .toBe(450);
+  }, 40_000);
+});
+
 describe("/web on Telegram", () => {
   it("gives the link and, behind https, a button that opens the dashboard as a Mini App", async () => {
     h = await startTelegramBot({ env: { PUBLIC_BASE_URL: "https://thidua.example.vn" } });
