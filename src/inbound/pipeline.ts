@@ -310,7 +310,11 @@ export class InboundPipeline {
         this.#wake = new AbortController();
         continue;
       }
-      await sleepUnless(Math.max(0, interval - (Date.now() - this.#lastScan)), this.#wake.signal);
+      // A deferred scan waits for the workers' wake (or the interval), whenever the last was.
+      const wait = this.#scanDeferred
+        ? interval
+        : Math.max(0, interval - (Date.now() - this.#lastScan));
+      await sleepUnless(wait, this.#wake.signal);
       if (this.#wake.signal.aborted) this.#wake = new AbortController();
     }
   }
