@@ -6,6 +6,8 @@ const VALUES_PER_STATEMENT = 10_000;
 
 type Writer = Pick<Db, "$executeRaw"> | Prisma.TransactionClient;
 
+const quoted = (names: readonly string[]) => Prisma.raw(names.map((c) => `"${c}"`).join(", "));
+
 /**
  * Inserts many rows with one plain multi-row INSERT per slice, and answers how many went
  * in. With `skipConflictsOn` (the columns of a unique key), a row whose key is already
@@ -25,7 +27,7 @@ export async function insertRows<Column extends string>(
   options: { skipConflictsOn?: readonly Column[] } = {},
 ): Promise<number> {
   const perStatement = Math.max(1, Math.floor(VALUES_PER_STATEMENT / columns.length));
-  const quoted = (names: readonly string[]) => Prisma.raw(names.map((c) => `"${c}"`).join(", "));
+  const names = quoted(columns);
   const onConflict = options.skipConflictsOn
     ? Prisma.sql` ON CONFLICT (${quoted(options.skipConflictsOn)}) DO NOTHING`
     : Prisma.empty;
@@ -35,7 +37,7 @@ export async function insertRows<Column extends string>(
       .slice(from, from + perStatement)
       .map((row) => Prisma.sql`(${Prisma.join(columns.map((c) => row[c]))})`);
     inserted +=
-      await writer.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}"`)} (${quoted(columns)}) VALUES ${Prisma.join(tuples)}${onConflict}`;
+      await writer.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) VALUES ${Prisma.join(tuples)}${onConflict}`;
   }
   return inserted;
 }

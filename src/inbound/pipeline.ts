@@ -127,11 +127,7 @@ export class InboundPipeline {
   readonly #waitingChats: string[] = [];
   /** Rows taken and not yet started. */
   #queuedRows = 0;
-  #workers = 0;
-  /** Row id → called when its handling returns (for `drainOnce`, which waits). */
-  readonly #rowEnds = new Map<number, () => void>();
-  #idle: { promise: Promise<void>; resolve(): void } | null = null;
-  #stopping = false;
+  readonly #workers = new Set<Promise<void>>();
   /** A scan was left out because a page of rows was queued; the workers wake the loop. */
   #scanDeferred = false;
   #nextDone: DoneBatch | null = null;
@@ -196,7 +192,6 @@ export class InboundPipeline {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#stopping = false;
     this.#loop = this.#run();
   }
 
@@ -206,24 +201,16 @@ export class InboundPipeline {
    */
   async stop(): Promise<void> {
     this.#running = false;
-    this.#stopping = true;
     this.#wake.abort();
     for (const group of this.#groups.values()) clearTimeout(group.timer);
     this.#groups.clear();
     this.#fresh.clear();
     await this.#loop;
-    await this.#whenIdle();
+    while (this.#workers.size > 0) await Promise.all(this.#workers);
   }
 
-  /** Handles everything due now and waits for it; for tests and a console session's end. */
-  async drainOnce(): Promise<number> {
-    const { count, ended } = await this.#scan();
-    await ended;
-    return count;
-  }
-
-  /** Takes the due rows that are not in flight; `ended` resolves when their handling has. */
-  async #scan(): Promise<{ count: number; ended: Promise<unknown> }> {
+  /** Takes the due rows that are not in flight. */
+  async #scan(): Promise<number> {
     this.#lastScan = Date.now();
     this.#scanDeferred = false;
     // What was handed over so far is committed, so the query finds it (or it is in flight).
@@ -239,17 +226,18 @@ export class InboundPipeline {
     await new Promise((resolve) => setImmediate(resolve));
     const rows = [...this.#fresh.values()].filter((row) => !this.#inFlight.has(row.id));
     this.#fresh.clear();
-    return (await this.#take(rows)).count;
+    return this.#take(rows);
   }
 
-  async #take(rows: Row[]): Promise<{ count: number; ended: Promise<unknown> }> {
+  async #take(rows: Row[]): Promise<number> {
     const leases = this.deps.chatLeases;
     let mine = rows;
     if (leases && rows.length > 0) {
       const held = await leases.hold([...new Set(rows.map(chatOf))]);
       mine = rows.filter((row) => held.has(chatOf(row)));
     }
-    return { count: mine.length, ended: this.#enqueue(mine) };
+    this.#enqueue(mine);
+    return mine.length;
   }
 
   #albumWaits(chat: string): boolean {
@@ -299,7 +287,7 @@ export class InboundPipeline {
       }
       let handled = 0;
       try {
-        handled = scan ? (await this.#scan()).count : await this.#takeFresh();
+        handled = scan ? await this.#scan() : await this.#takeFresh();
       } catch (error) {
         this.deps.logger.error({ err: error }, "inbound pass failed");
       }
@@ -339,14 +327,12 @@ export class InboundPipeline {
    * Queues rows for the workers: each chat's rows in order, by one worker at a time,
    * up to `concurrency` chats at once. A worker takes the next waiting chat as soon as
    * it is free, so an update never waits for others it does not follow (there is no
-   * batch to finish first). Resolves when these rows' handling has returned.
+   * batch to finish first).
    */
-  #enqueue(rows: Row[]): Promise<unknown> {
-    const ends: Promise<void>[] = [];
+  #enqueue(rows: Row[]): void {
     for (const row of rows) {
       if (this.#inFlight.has(row.id)) continue;
       this.#inFlight.add(row.id);
-      ends.push(new Promise<void>((resolve) => this.#rowEnds.set(row.id, resolve)));
       this.#queuedRows++;
       const key = chatOf(row);
       const queue = this.#chats.get(key);
@@ -357,21 +343,16 @@ export class InboundPipeline {
       }
     }
     this.#startWorkers();
-    return Promise.all(ends);
   }
 
   #startWorkers(): void {
-    while (this.#workers < this.deps.options.concurrency && this.#waitingChats.length > 0) {
+    while (this.#workers.size < this.deps.options.concurrency && this.#waitingChats.length > 0) {
       const chat = this.#waitingChats.shift() as string;
-      this.#workers++;
-      void this.#work(chat).finally(() => {
-        this.#workers--;
+      const worker: Promise<void> = this.#work(chat).finally(() => {
+        this.#workers.delete(worker);
         this.#startWorkers();
-        if (this.#workers === 0) {
-          this.#idle?.resolve();
-          this.#idle = null;
-        }
       });
+      this.#workers.add(worker);
     }
   }
 
@@ -386,11 +367,9 @@ export class InboundPipeline {
         this.#scanDeferred = false;
         this.#wake.abort();
       }
-      // Stopping: what is queued stays in the database, handled after the next start.
-      if (this.#stopping) {
+      // Stopped: what is queued stays in the database, handled after the next start.
+      if (!this.#running) {
         this.#inFlight.delete(row.id);
-        this.#rowEnds.get(row.id)?.();
-        this.#rowEnds.delete(row.id);
         continue;
       }
       let keep = false;
@@ -400,8 +379,6 @@ export class InboundPipeline {
         this.deps.logger.error({ err: error, updateKey: row.updateKey }, "inbound row failed");
       } finally {
         if (!keep) this.#inFlight.delete(row.id);
-        this.#rowEnds.get(row.id)?.();
-        this.#rowEnds.delete(row.id);
       }
       waiting ||= keep;
     }
@@ -410,18 +387,6 @@ export class InboundPipeline {
     this.#chats.delete(chat);
     // A chat whose album still waits stays ours until the album is handled.
     if (!waiting && !this.#albumWaits(chat)) this.#releaseChat(chat);
-  }
-
-  #whenIdle(): Promise<void> {
-    if (this.#workers === 0) return Promise.resolve();
-    if (!this.#idle) {
-      let resolve = () => {};
-      const promise = new Promise<void>((r) => {
-        resolve = r;
-      });
-      this.#idle = { promise, resolve };
-    }
-    return this.#idle.promise;
   }
 
   /** Answers true when the row waits in an album (still in flight after this returns). */
