@@ -2,7 +2,9 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { Lock } from "./lock.ts";
 import { serializeTransactions } from "./serializedAdapter.ts";
+import { attachDriver, PostgresDriver, SqliteDriver } from "./sqlDriver.ts";
 import { cacheStatements } from "./statementCache.ts";
 import type { DatabaseTarget } from "./target.ts";
 
@@ -60,10 +62,19 @@ const clientOptions = (options: OpenOptions) => ({
 async function openSqlite(databaseFile: string, options: OpenOptions): Promise<Db> {
   // The data folder and the database hold personal data: the bot's user only.
   mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
+  const lock = new Lock();
+  const driver = new SqliteDriver(lock, options.onQuery);
   const adapter = serializeTransactions(
-    cacheStatements(new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS })),
+    cacheStatements(
+      new PrismaBetterSqlite3({ url: databaseFile, timeout: BUSY_TIMEOUT_MS }),
+      (prepared) => {
+        driver.prepared = prepared;
+      },
+    ),
+    lock,
   );
   const db = new PrismaClient({ adapter, ...clientOptions(options) });
+  attachDriver(db, driver);
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   for (const file of [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`]) {
     if (existsSync(file)) chmodSync(file, 0o600);
@@ -73,14 +84,20 @@ async function openSqlite(databaseFile: string, options: OpenOptions): Promise<D
   return db;
 }
 
-/** PostgreSQL through Prisma's `pg` adapter; its client is loaded only here. */
+/**
+ * PostgreSQL through Prisma's `pg` adapter; its client is loaded only here. The pool
+ * is the adapter's and the direct statements' alike (one set of connections).
+ */
 async function openPostgres(url: string, options: OpenOptions): Promise<Db> {
-  const [{ PrismaPg }, { PrismaClient: PgClient }] = await Promise.all([
+  const [{ PrismaPg }, { PrismaClient: PgClient }, { default: pg }] = await Promise.all([
     import("@prisma/adapter-pg"),
     import("../generated/prisma-pg/client.ts"),
+    import("pg"),
   ]);
-  const adapter = new PrismaPg({ connectionString: url, max: POSTGRES_POOL_SIZE });
-  const db = new PgClient({ adapter, ...clientOptions(options) });
+  const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const db = new PgClient({ adapter, ...clientOptions(options) }) as unknown as Db;
   await db.$connect();
-  return db as unknown as Db;
+  attachDriver(db, new PostgresDriver(pool, options.onQuery, pg.types.getTypeParser));
+  return db;
 }

@@ -4,37 +4,24 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import { wrapConnections } from "./adapterFactory.ts";
-
-/** A minimal FIFO lock. */
-class Lock {
-  #tail: Promise<void> = Promise.resolve();
-
-  acquire(): Promise<() => void> {
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const ready = this.#tail.then(() => release);
-    this.#tail = this.#tail.then(() => held);
-    return ready;
-  }
-}
+import { Lock } from "./lock.ts";
 
 /**
  * better-sqlite3 has one connection. Prisma's adapter lets only one transaction
  * run at a time, but a query from elsewhere in the process (the sender marking a
  * delivery sent while the scheduler's transaction is open) would run inside that
  * transaction, and vanish with its rollback. This wrapper makes every query wait
- * while a transaction is open, so each is atomic on its own.
+ * while a transaction is open, so each is atomic on its own. `lock` is shared with
+ * the statements run without Prisma (`sqlDriver.ts`).
  */
 export function serializeTransactions(
   factory: SqlMigrationAwareDriverAdapterFactory,
+  lock = new Lock(),
 ): SqlMigrationAwareDriverAdapterFactory {
-  return wrapConnections(factory, wrap);
+  return wrapConnections(factory, (adapter) => wrap(adapter, lock));
 }
 
-function wrap(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  const lock = new Lock();
+function wrap(adapter: SqlDriverAdapter, lock: Lock): SqlDriverAdapter {
   const exclusive =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {

@@ -11,19 +11,24 @@ const CACHED_STATEMENTS = 500;
  * bot runs a few dozen distinct statements over and over, so each one is prepared
  * once and run with its arguments. Only the calls the adapter makes are served:
  * `prepare(sql).run()` (BEGIN), and `prepare(sql).bind(args)` then `run()`, or
- * `reader`, `columns()` and `raw().all()`.
+ * `reader`, `columns()` and `raw().all()`. `onConnect` is given the cached `prepare`,
+ * for the statements run without Prisma (`sqlDriver.ts`).
  */
 export function cacheStatements(
   factory: SqlMigrationAwareDriverAdapterFactory,
+  onConnect: (prepared: (sql: string) => BetterSqlite3.Statement) => void = () => {},
 ): SqlMigrationAwareDriverAdapterFactory {
   return wrapConnections(factory, (adapter) => {
     const holder = adapter as unknown as { client: BetterSqlite3.Database };
-    holder.client = withStatementCache(holder.client);
+    holder.client = withStatementCache(holder.client, onConnect);
     return adapter;
   });
 }
 
-function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Database {
+function withStatementCache(
+  database: BetterSqlite3.Database,
+  onConnect: (prepared: (sql: string) => BetterSqlite3.Statement) => void,
+): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepared = (sql: string) => {
     let statement = cache.get(sql);
@@ -36,6 +41,7 @@ function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Dat
     cache.set(sql, statement);
     return statement;
   };
+  onConnect(prepared);
   const prepare = (sql: string) => {
     const statement = prepared(sql);
     return {

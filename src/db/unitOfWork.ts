@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Db, Prisma } from "./client.ts";
+import { type Db, Prisma } from "./client.ts";
+import { driverOf, type SqlDriver } from "./sqlDriver.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -44,6 +45,10 @@ const isDelegate = (value: unknown): value is Record<string, unknown> =>
  * (read committed): a write that depends on a read says so in its own statement
  * (a unique key, a conditional update), which the services already do for
  * PostgreSQL and several instances.
+ *
+ * Plain SQL (`$queryRaw`, `$executeRaw`, in or out of a transaction) is run by the
+ * database's direct driver (`sqlDriver.ts`), not by Prisma: the hot path (storing an
+ * update, identifying its sender, a report's commit, the marks) is written that way.
  */
 export class UnitOfWork {
   readonly #scope = new AsyncLocalStorage<Scope>();
@@ -51,20 +56,29 @@ export class UnitOfWork {
 
   constructor(private readonly base: Db) {
     const scope = this.#scope;
-    const begin = (current: Scope) => this.#begin(current);
+    const sql = driverOf(base);
+    const direct = (tx: Tx) => directTx(tx, sql);
+    const begin = async (current: Scope) => direct(await this.#begin(current));
     this.db = new Proxy(base, {
       get(target, property, receiver) {
         const current = scope.getStore();
-        if (!current?.live) return Reflect.get(target, property, receiver);
+        if (!current?.live) {
+          if (property === "$queryRaw") return rawQuery(sql, null);
+          if (property === "$executeRaw") return rawExecute(sql, null);
+          if (property === "$transaction") return ownTransaction(target, direct);
+          return Reflect.get(target, property, receiver);
+        }
         const tx = current.tx;
         if (tx) {
-          if (property === "$transaction") return nestedTransaction(tx);
-          const value = Reflect.get(tx, property);
-          return typeof value === "function" ? value.bind(tx) : value;
+          const inside = direct(tx);
+          if (property === "$transaction") return nestedTransaction(inside);
+          const value = Reflect.get(inside, property);
+          return typeof value === "function" ? value.bind(inside) : value;
         }
         if (property === "$transaction") return firstTransaction(current, begin);
         const value = Reflect.get(target, property, receiver);
-        if (current.opening) return throughOpening(current, property, value);
+        if (current.opening) return throughOpening(current, property, value, begin);
+        if (property === "$queryRaw") return rawQuery(sql, null);
         if (property === "$executeRaw" || property === "$executeRawUnsafe") {
           return async (...args: unknown[]) => {
             const opened = await begin(current);
@@ -146,6 +160,49 @@ export class UnitOfWork {
 
 type Begin = (scope: Scope) => Promise<Tx>;
 
+/** `$queryRaw` as a tagged template or with a ready `Prisma.sql`. */
+const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
+  query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
+
+const rawQuery =
+  (sql: SqlDriver, tx: Tx | null) =>
+  (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+    sql.query(statementOf(query, values), tx);
+
+const rawExecute =
+  (sql: SqlDriver, tx: Tx | null) =>
+  (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+    sql.execute(statementOf(query, values), tx);
+
+const directs = new WeakMap<Tx, Tx>();
+
+/** A transaction client whose plain SQL goes through the direct driver, inside it. */
+function directTx(tx: Tx, sql: SqlDriver): Tx {
+  let wrapped = directs.get(tx);
+  if (!wrapped) {
+    const query = rawQuery(sql, tx);
+    const execute = rawExecute(sql, tx);
+    wrapped = new Proxy(tx, {
+      get(target, property) {
+        if (property === "$queryRaw") return query;
+        if (property === "$executeRaw") return execute;
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    directs.set(tx, wrapped);
+  }
+  return wrapped;
+}
+
+/** A service's `$transaction` outside any unit: Prisma's, its plain SQL direct inside. */
+function ownTransaction(base: Db, direct: (tx: Tx) => Tx) {
+  return (arg: unknown, options?: object) =>
+    typeof arg === "function"
+      ? base.$transaction((tx) => (arg as (tx: Tx) => Promise<unknown>)(direct(tx)), options)
+      : base.$transaction(arg as Prisma.PrismaPromise<unknown>[], options);
+}
+
 /** `tx[model][operation](...args)`, for a model and operation known only by name. */
 function callOn(tx: Tx, model: string | symbol, operation: string | symbol, args: unknown[]) {
   const delegate = Reflect.get(tx, model) as object;
@@ -173,11 +230,8 @@ function lazyDelegate(
 }
 
 /** While the transaction is being opened, everything waits for it (SQLite has one connection). */
-function throughOpening(scope: Scope, property: string | symbol, value: unknown) {
-  const inside = async (call: (tx: Tx) => unknown) => {
-    const tx = await (scope.opening as Promise<Tx>);
-    return call(tx);
-  };
+function throughOpening(scope: Scope, property: string | symbol, value: unknown, begin: Begin) {
+  const inside = async (call: (tx: Tx) => unknown) => call(await begin(scope));
   if (isDelegate(value)) {
     return new Proxy(value, {
       get(target, operation) {

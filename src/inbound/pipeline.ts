@@ -11,7 +11,7 @@ import {
 } from "../core/port.ts";
 import type { Language } from "../core/roles.ts";
 import { sleepUnless } from "../core/sleep.ts";
-import type { Db } from "../db/client.ts";
+import { type Db, Prisma, sqlFragment } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { UnitOfWork } from "../db/unitOfWork.ts";
 import type { Logger } from "../logger.ts";
@@ -67,6 +67,23 @@ interface Row {
   replies: string | null;
   repliesSent: number;
 }
+
+/** A row as plain SQL answers it: integers may come as bigints. */
+type StoredRow = Omit<Row, "id" | "attempts" | "repliesSent"> & {
+  id: number | bigint;
+  attempts: number | bigint;
+  repliesSent: number | bigint;
+};
+
+const ROW_COLUMNS = sqlFragment`"id", "platform", "updateKey", "chatKey", "payload", "status",
+  "attempts", "replies", "repliesSent"`;
+
+const rowOf = (row: StoredRow): Row => ({
+  ...row,
+  id: Number(row.id),
+  attempts: Number(row.attempts),
+  repliesSent: Number(row.repliesSent),
+});
 
 /** Answered updates whose "done" mark is written together. */
 interface DoneBatch {
@@ -149,21 +166,15 @@ export class InboundPipeline {
   async #store(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
     const ref = source.describe(raw);
     if (!ref) return "ignored";
-    let row: Row;
-    try {
-      row = await this.deps.db.inboundUpdate.create({
-        data: {
-          platform: source.platform,
-          updateKey: ref.updateKey,
-          chatKey: ref.chatKey,
-          payload: JSON.stringify(raw),
-          receivedAt: this.deps.clock.now(),
-        },
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return "duplicate";
-      throw error;
-    }
+    // A redelivery meets the unique key and inserts nothing (no error to catch).
+    const [stored] = await this.deps.db.$queryRaw<StoredRow[]>`
+      INSERT INTO "InboundUpdate" ("platform", "updateKey", "chatKey", "payload", "receivedAt")
+      VALUES (${source.platform}, ${ref.updateKey}, ${ref.chatKey}, ${JSON.stringify(raw)},
+              ${this.deps.clock.now()})
+      ON CONFLICT ("platform", "updateKey") DO NOTHING
+      RETURNING ${ROW_COLUMNS}`;
+    if (!stored) return "duplicate";
+    const row = rowOf(stored);
     // Handed to the loop as it is, so it needs no query to find it (a row the loop's
     // own query also returned is recognised by its id).
     this.#fresh.set(row.id, row);
@@ -479,11 +490,11 @@ export class InboundPipeline {
         wrote = this.deps.unitOfWork.wrote;
         if (!wrote) return decided;
         // The mark is conditional: if another pass (or instance) handled it, roll back.
-        const marked = await this.deps.db.inboundUpdate.updateMany({
-          where: { id: lead.id, status: "PENDING" },
-          data: { status: "HANDLED", replies: encodeReplies(decided), repliesSent: 0 },
-        });
-        if (marked.count !== 1) throw new AlreadyHandled();
+        const marked = await this.deps.db.$executeRaw`
+          UPDATE "InboundUpdate"
+          SET "status" = 'HANDLED', "replies" = ${encodeReplies(decided)}, "repliesSent" = 0
+          WHERE "id" = ${lead.id} AND "status" = 'PENDING'`;
+        if (marked !== 1) throw new AlreadyHandled();
         if (rest.length > 0) await this.#markDone(rest.map((r) => r.id));
         return decided;
       });
@@ -594,10 +605,10 @@ export class InboundPipeline {
   }
 
   async #markDone(ids: number[]): Promise<void> {
-    await this.deps.db.inboundUpdate.updateMany({
-      where: { id: { in: ids } },
-      data: { status: "DONE", processedAt: this.deps.clock.now(), replies: null },
-    });
+    await this.deps.db.$executeRaw`
+      UPDATE "InboundUpdate"
+      SET "status" = 'DONE', "processedAt" = ${this.deps.clock.now()}, "replies" = NULL
+      WHERE "id" IN (${Prisma.join(ids)})`;
   }
 
   #delay(attempts: number): number {
