@@ -59,11 +59,11 @@ export class SqliteDriver implements SqlDriver {
   ) {}
 
   query(statement: Prisma.Sql, tx: Tx | null): Promise<Record<string, unknown>[]> {
-    return this.#run(statement, tx, (prepared, args) =>
-      prepared.reader
-        ? (prepared.all(args) as Record<string, unknown>[])
-        : (prepared.run(args), []),
-    );
+    return this.#run(statement, tx, (prepared, args) => {
+      if (prepared.reader) return prepared.all(args) as Record<string, unknown>[];
+      prepared.run(args);
+      return [];
+    });
   }
 
   execute(statement: Prisma.Sql, tx: Tx | null): Promise<number> {
