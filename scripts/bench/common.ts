@@ -27,7 +27,7 @@ export async function benchApp(clock: Clock = systemClock, env: Record<string, s
     },
   });
   const app: App = createApp({ db, config, clock, logger: createLogger("silent") });
-  return { app, dir, file, queries: () => queries };
+  return { app, base: db, dir, file, queries: () => queries };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -1,6 +1,7 @@
 /*
  * What one query costs through each path on a warm SQLite: Prisma's model API, its
- * plain-SQL API, and a prepared better-sqlite3 statement; and 5,000 delivery rows by
+ * plain-SQL API, the same plain SQL as services run it (the direct driver,
+ * src/db/sqlDriver.ts), and a bare prepared better-sqlite3 statement; and 5,000 delivery rows by
  * `createMany` and by the multi-row insert the outbox uses (src/db/insertRows.ts).
  * The figures behind CONTRIBUTING's "Prisma where it is cheap enough" decision.
  */
@@ -8,7 +9,8 @@ import Database from "better-sqlite3";
 import { insertRows } from "../../src/db/insertRows.ts";
 import { benchApp, report } from "./common.ts";
 
-const { app, file } = await benchApp();
+const { app, base, file } = await benchApp();
+// Services hold the unit of work's client, whose plain SQL goes through the direct driver.
 const db = app.deps.db;
 const bloc = await db.bloc.create({ data: { name: "Khối" } });
 const CALLS = 5000;
@@ -25,7 +27,13 @@ const lookup = raw.prepare(`SELECT "id", "name" FROM "Bloc" WHERE "id" = ?`);
 const perCall = {
   findUniqueUs: await microseconds(() => db.bloc.findUnique({ where: { id: bloc.id } })),
   queryRawUs: await microseconds(
+    () => base.$queryRaw`SELECT "id", "name" FROM "Bloc" WHERE "id" = ${bloc.id}`,
+  ),
+  directSqlUs: await microseconds(
     () => db.$queryRaw`SELECT "id", "name" FROM "Bloc" WHERE "id" = ${bloc.id}`,
+  ),
+  directUpdateUs: await microseconds(
+    (i) => db.$executeRaw`UPDATE "Bloc" SET "name" = ${`Khối ${i}`} WHERE "id" = ${bloc.id}`,
   ),
   updateUs: await microseconds((i) =>
     db.bloc.update({ where: { id: bloc.id }, data: { name: `Khối ${i}` } }),
