@@ -69,6 +69,18 @@ describe("plain SQL through the direct driver", () => {
     expect(await names()).toEqual([]);
   });
 
+  it("a write that answers rows (RETURNING) opens the unit's transaction, so it rolls back too", async () => {
+    const failing = unit.run(async () => {
+      const rows = await unit.db.$queryRaw<{ id: number }[]>`
+        INSERT INTO "Bloc" ("name", "timezone") VALUES (${"in"}, ${"UTC"}) RETURNING "id"`;
+      expect(rows).toHaveLength(1);
+      expect(unit.wrote).toBe(true);
+      throw new Error("refused");
+    });
+    await expect(failing).rejects.toThrow("refused");
+    expect(await names()).toEqual([]);
+  });
+
   it("outside a transaction, waits for another's end and is not undone by its rollback", async () => {
     let letGo: () => void = () => {};
     const hold = new Promise<void>((resolve) => {

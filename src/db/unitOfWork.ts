@@ -78,7 +78,14 @@ export class UnitOfWork {
         if (property === "$transaction") return firstTransaction(current, begin);
         const value = Reflect.get(target, property, receiver);
         if (current.opening) return throughOpening(current, property, value, begin);
-        if (property === "$queryRaw") return rawQuery(sql, null);
+        if (property === "$queryRaw") {
+          // A read runs as it is; a write that answers rows (… RETURNING) opens the transaction.
+          return async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+            const statement = statementOf(query, values);
+            if (!WRITE_STATEMENT.test(statement.sql)) return sql.query(statement, null);
+            return sql.query(statement, await begin(current));
+          };
+        }
         if (property === "$executeRaw" || property === "$executeRawUnsafe") {
           return async (...args: unknown[]) => {
             const opened = await begin(current);
@@ -159,6 +166,8 @@ export class UnitOfWork {
 }
 
 type Begin = (scope: Scope) => Promise<Tx>;
+
+const WRITE_STATEMENT = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
 
 /** `$queryRaw` as a tagged template or with a ready `Prisma.sql`. */
 const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
