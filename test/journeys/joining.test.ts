@@ -181,6 +181,8 @@ describe("roles", () => {
     const issued = texts(await t.chat.send("cán bộ"));
     const code = /\/join ([A-Z0-9]{8})/.exec(issued)?.[1] ?? "";
     expect(issued).toContain("Ban Tổ chức Tỉnh ủy");
+    // The role the code gives, in words (it once read "role.[object Object]").
+    expect(issued).toContain("Vai trò: Cán bộ · Ban Tổ chức Tỉnh ủy");
     const joined = texts(await t.chat.as("hoa").send(`/join ${code}`));
     expect(joined).toContain("Ban Tổ chức Tỉnh ủy");
     expect(joined).toMatch(/vai trò Cán bộ \(/);

@@ -148,7 +148,7 @@ async function inviteRole(ctx: Ctx, input: StepInput, data: unknown): Promise<vo
     ctx.t("membership:invite_issued", {
       code: displayInviteCode(invite.code),
       plain: invite.code,
-      role: ctx.t(`common:role.${role}`),
+      role: ctx.t(`common:role.${role.data}`),
       unit: invite.unitName ?? invite.blocName,
       expires: formatDateTime(invite.expiresAt, actor.timezone),
       uses: invite.maxUses,
