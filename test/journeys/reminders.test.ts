@@ -197,6 +197,11 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       );
       expect(texts(await t.chat.send("/reminders 1 sớm"))).toContain("/reminders 3 3d,1d,2h");
       expect(texts(await t.chat.send("/reminders 99 1d"))).toContain("Không tìm thấy");
+      // Asked alone, the command shows the schedule as it stands and how to change it.
+      const shown = texts(await t.chat.send("/reminders"));
+      expect(shown).toContain("Lịch nhắc mặc định của khối: 3d,1d,2h trước mỗi hạn");
+      expect(shown).toMatch(/Đợt #1 .*: 5d,6h/);
+      expect(shown).toContain("Đổi lịch: /reminders 3 3d,1d,2h");
       await tickAt("2026-03-04T17:00:00");
       expect(reminders("vp")[0]).toContain("còn 5 ngày");
     });

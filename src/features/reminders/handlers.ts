@@ -59,12 +59,30 @@ async function unmute(ctx: Ctx): Promise<void> {
 }
 
 /**
+ * /reminders: the schedule as it stands, and how to change it;
  * /reminders N 3d,1d,2h: when a campaign's missing units are reminded;
  * /reminders bloc 3d,1d: the bloc's default for campaigns without their own.
  */
 async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
   const usage = "/reminders 3 3d,1d,2h · /reminders bloc 3d,1d,2h";
+  if (args.trim() === "") {
+    const schedule = await ctx.services.reminders.schedule(actor.blocId);
+    ctx.reply(
+      [
+        ctx.t("reminders:schedule_bloc", { offsets: formatOffsets(schedule.bloc) }),
+        ...schedule.campaigns.map((c) =>
+          ctx.t("reminders:schedule_campaign", {
+            id: c.id,
+            title: c.title,
+            offsets: formatOffsets(c.offsets),
+          }),
+        ),
+        ctx.t("reminders:schedule_how", { usage }),
+      ].join("\n"),
+    );
+    return;
+  }
   const [target = "", ...rest] = args.split(/\s+/);
   const offsets = parseOffsets(rest.join(","));
   if (!offsets || (offsets[0] ?? 0) > MAX_OFFSET_MINUTES)

@@ -372,6 +372,31 @@ export class ReminderService {
     await this.db.member.update({ where: { id: memberId }, data: { remindersMuted: muted } });
   }
 
+  /** The bloc's default schedule and the campaigns (not closed) that have their own. */
+  async schedule(
+    blocId: number,
+  ): Promise<{ bloc: number[]; campaigns: { id: number; title: string; offsets: number[] }[] }> {
+    const bloc = await this.db.bloc.findUniqueOrThrow({
+      where: { id: blocId },
+      select: {
+        reminderOffsets: true,
+        campaigns: {
+          where: { status: { not: "CLOSED" }, reminderOffsets: { not: null } },
+          select: { id: true, title: true, reminderOffsets: true },
+          orderBy: { id: "asc" },
+        },
+      },
+    });
+    return {
+      bloc: parseOffsets(bloc.reminderOffsets) ?? [],
+      campaigns: bloc.campaigns.map((c) => ({
+        id: c.id,
+        title: c.title,
+        offsets: parseOffsets(c.reminderOffsets ?? "") ?? [],
+      })),
+    };
+  }
+
   /** The bloc's default schedule, for campaigns and deadlines without their own. */
   async setBlocOffsets(blocId: number, offsets: number[]): Promise<void> {
     await this.db.bloc.update({
