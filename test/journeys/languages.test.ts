@@ -74,3 +74,12 @@ describe("what the scheduler sends", () => {
     expect(summary).not.toContain("đơn vị đã báo cáo");
   });
 });
+
+describe("counts in English", () => {
+  it("say one member, and two members", async () => {
+    await t.chat.as(DEMO_LEAD).send("/lang en");
+    expect(texts(await t.chat.send("/members"))).toContain(": 1 member\n");
+    await t.chat.as("lan").send(`/join ${invites[1]?.code}`);
+    expect(texts(await t.chat.as(DEMO_LEAD).send("/members"))).toContain(": 2 members\n");
+  });
+});
