@@ -65,6 +65,16 @@ describe("/notify and /link", () => {
     expect(lead.notifyVia).toBe("both");
   });
 
+  it("offer the apps by number, and refuse the one the member has no account on", async () => {
+    const offered = texts(await t.chat.as(DEMO_LEAD).send("/notify"));
+    expect(offered).toContain("đang gửi qua cả Telegram và Zalo");
+    expect(offered).toContain("1. Zalo\n2. Telegram\n3. cả Telegram và Zalo");
+    expect(texts(await t.chat.send("Telegram"))).toContain("Bạn chưa liên kết tài khoản Telegram");
+    expect(texts(await t.chat.send("/notify 5"))).toContain("/notify telegram");
+    const lead = await t.app.deps.db.member.findFirstOrThrow({ where: { role: "LEAD" } });
+    expect(lead.notifyVia).toBe("both");
+  });
+
   it("answer a wrong link code with link wording, not invite wording", async () => {
     const answer = texts(await t.chat.as("stranger").send("/link ABCD-EFGH"));
     expect(answer).toContain("Mã liên kết không đúng");

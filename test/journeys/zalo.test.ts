@@ -287,7 +287,11 @@ describe("one person, two apps", () => {
     expect((await h.say(LAN, "/whoami"))[0]).toContain("Ban Tuyên giáo Tỉnh ủy");
     expect((await h.say(LAN, `/link ${linkCode}`))[0]).toContain("đã là thành viên");
 
-    await h.say(LAN, "/notify zalo");
+    // Where notices go, by number on Zalo (no buttons there).
+    const where = (await h.say(LAN, "/notify")).join("\n");
+    expect(where).toContain("đang gửi qua cả Telegram và Zalo");
+    expect(where).toContain("1. Zalo");
+    expect((await h.say(LAN, "1"))[0]).toContain("sẽ gửi qua Zalo");
     await h.t.app.services.announcements.create({
       blocId: 1,
       actor: "operator",

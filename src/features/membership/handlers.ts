@@ -286,15 +286,46 @@ async function link(ctx: Ctx, args: string): Promise<void> {
   );
 }
 
+const NOTIFY_FLOW = "notify";
+const NOTIFY_CHOICES = ["zalo", "telegram", "both"] as const;
+type NotifyVia = (typeof NOTIFY_CHOICES)[number];
+
+/** /notify: where they hear now, and a numbered choice; /notify zalo sets it at once. */
 async function notify(ctx: Ctx, args: string): Promise<void> {
   const actor = ctx.actor;
   if (!actor) throw new AppError("not_linked");
   const via = args.toLowerCase();
-  if (via !== "telegram" && via !== "zalo" && via !== "both") {
+  if (via === "") {
+    const current = await ctx.services.membership.notifyVia(actor.memberId);
+    ctx.reply({
+      text: ctx.t("membership:notify_pick", { current: ctx.t(`membership:via_${current}`) }),
+      choices: NOTIFY_CHOICES.map((v) => ({ id: v, label: ctx.t(`membership:via_${v}`) })),
+    });
+    ctx.flow.goto(NOTIFY_FLOW, "pick", {});
+    return;
+  }
+  const chosen = NOTIFY_CHOICES.find((v) => v === via);
+  if (!chosen) {
     throw new AppError("bad_arguments", {
       usage: "/notify telegram | /notify zalo | /notify both",
     });
   }
+  await setNotifyVia(ctx, chosen);
+}
+
+async function notifyPick(ctx: Ctx, input: StepInput): Promise<void> {
+  const chosen = NOTIFY_CHOICES.find((v) => input.type === "choice" && v === input.choiceId);
+  if (!chosen) {
+    ctx.reply(ctx.t("common:pick_a_choice"));
+    return;
+  }
+  ctx.flow.end();
+  await setNotifyVia(ctx, chosen);
+}
+
+async function setNotifyVia(ctx: Ctx, via: NotifyVia): Promise<void> {
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
   await ctx.services.membership.setNotifyVia(actor.memberId, via);
   ctx.reply(ctx.t(`membership:notify_${via}`));
 }
@@ -338,11 +369,18 @@ export const membershipFeature: Feature<Services> = {
       run: members,
     },
     { names: ["link", "lienket"], audience: "anyone", helpKey: "link", run: link },
-    { names: ["notify", "nhantin"], audience: "member", helpKey: "notify", run: notify },
+    {
+      names: ["notify", "nhantin"],
+      audience: "member",
+      helpKey: "notify",
+      startsForm: true,
+      run: notify,
+    },
   ],
   flows: [
     { name: INVITE_FLOW, steps: { unit: inviteUnit, role: inviteRole } },
     { name: GROUP_MOVE_FLOW, steps: { confirm: groupMoveConfirm } },
     { name: MEMBER_FLOW, steps: { action: pickMemberAction, confirm: confirmMemberAction } },
+    { name: NOTIFY_FLOW, steps: { pick: notifyPick } },
   ],
 };

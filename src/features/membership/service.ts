@@ -395,6 +395,17 @@ export class MembershipService {
     });
   }
 
+  /** Where the member's notices go: "telegram", "zalo" or "both". */
+  async notifyVia(memberId: number): Promise<"telegram" | "zalo" | "both"> {
+    const member = await this.db.member.findUniqueOrThrow({
+      where: { id: memberId },
+      select: { notifyVia: true },
+    });
+    return member.notifyVia === "telegram" || member.notifyVia === "zalo"
+      ? member.notifyVia
+      : "both";
+  }
+
   /** Refuses an app the member has no account on: they would hear nothing at all. */
   async setNotifyVia(memberId: number, via: "telegram" | "zalo" | "both"): Promise<void> {
     if (via !== "both") {
