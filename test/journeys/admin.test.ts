@@ -76,7 +76,7 @@ describe("bootstrapping a real bloc from the terminal", () => {
     );
     await expect(admin(["unit", "add", "9", "Tên"])).rejects.toThrow("Not found");
     await expect(admin(["invite", "create", "--bloc", "1", "--role", "BOSS"])).rejects.toThrow(
-      "--role must be LEAD, FOCAL or OFFICER",
+      "--role must be LEAD, REVIEWER, FOCAL or OFFICER",
     );
     await admin(["bloc", "create", "Khối A"]);
     await expect(admin(["bloc", "create", "Khối A"])).rejects.toThrow("already taken");
