@@ -176,7 +176,8 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
       }
       case "invite create": {
         const role = roleSchema.safeParse(values.role?.toUpperCase());
-        if (!role.success) throw new AdminError("--role must be LEAD, REVIEWER, FOCAL or OFFICER", 2);
+        if (!role.success)
+          throw new AdminError("--role must be LEAD, REVIEWER, FOCAL or OFFICER", 2);
         const invite = await membership.issueInvite({
           blocId: id("--bloc", values.bloc),
           unitId: values.unit === undefined ? null : id("--unit", values.unit),
