@@ -3,7 +3,8 @@
  * plain-SQL API, the same plain SQL as services run it (the direct driver,
  * src/db/sqlDriver.ts), and a bare prepared better-sqlite3 statement; and 5,000 delivery rows by
  * `createMany` and by the multi-row insert the outbox uses (src/db/insertRows.ts).
- * The figures behind CONTRIBUTING's "Prisma where it is cheap enough" decision.
+ * The figures behind CONTRIBUTING's "Prisma where it is cheap enough" and "Plain SQL
+ * skips Prisma" decisions.
  */
 import Database from "better-sqlite3";
 import { insertRows } from "../../src/db/insertRows.ts";

@@ -58,7 +58,8 @@ export class UnitOfWork {
     const scope = this.#scope;
     const sql = driverOf(base);
     const direct = (tx: Tx) => directTx(tx, sql);
-    const begin = async (current: Scope) => direct(await this.#begin(current));
+    const open = (current: Scope) => this.#begin(current);
+    const begin = async (current: Scope) => direct(await open(current));
     this.db = new Proxy(base, {
       get(target, property, receiver) {
         const current = scope.getStore();
@@ -83,7 +84,7 @@ export class UnitOfWork {
           return async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
             const statement = statementOf(query, values);
             if (!WRITE_STATEMENT.test(statement.sql)) return sql.query(statement, null);
-            return sql.query(statement, await begin(current));
+            return sql.query(statement, await open(current));
           };
         }
         if (property === "$executeRaw" || property === "$executeRawUnsafe") {

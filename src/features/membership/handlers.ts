@@ -6,6 +6,7 @@ import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
 import { displayInviteCode } from "./inviteCode.ts";
+import { NOTIFY_VIA, type NotifyVia } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
 
@@ -287,8 +288,6 @@ async function link(ctx: Ctx, args: string): Promise<void> {
 }
 
 const NOTIFY_FLOW = "notify";
-const NOTIFY_CHOICES = ["zalo", "telegram", "both"] as const;
-type NotifyVia = (typeof NOTIFY_CHOICES)[number];
 
 /** /notify: where they hear now, and a numbered choice; /notify zalo sets it at once. */
 async function notify(ctx: Ctx, args: string): Promise<void> {
@@ -299,12 +298,12 @@ async function notify(ctx: Ctx, args: string): Promise<void> {
     const current = await ctx.services.membership.notifyVia(actor.memberId);
     ctx.reply({
       text: ctx.t("membership:notify_pick", { current: ctx.t(`membership:via_${current}`) }),
-      choices: NOTIFY_CHOICES.map((v) => ({ id: v, label: ctx.t(`membership:via_${v}`) })),
+      choices: NOTIFY_VIA.map((v) => ({ id: v, label: ctx.t(`membership:via_${v}`) })),
     });
     ctx.flow.goto(NOTIFY_FLOW, "pick", {});
     return;
   }
-  const chosen = NOTIFY_CHOICES.find((v) => v === via);
+  const chosen = NOTIFY_VIA.find((v) => v === via);
   if (!chosen) {
     throw new AppError("bad_arguments", {
       usage: "/notify telegram | /notify zalo | /notify both",
@@ -314,7 +313,7 @@ async function notify(ctx: Ctx, args: string): Promise<void> {
 }
 
 async function notifyPick(ctx: Ctx, input: StepInput): Promise<void> {
-  const chosen = NOTIFY_CHOICES.find((v) => input.type === "choice" && v === input.choiceId);
+  const chosen = NOTIFY_VIA.find((v) => input.type === "choice" && v === input.choiceId);
   if (!chosen) {
     ctx.reply(ctx.t("common:pick_a_choice"));
     return;

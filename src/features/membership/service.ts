@@ -37,6 +37,10 @@ async function linkChat(
   });
 }
 
+/** Where a member's notices go, Zalo first (the order the choices are offered in). */
+export const NOTIFY_VIA = ["zalo", "telegram", "both"] as const;
+export type NotifyVia = (typeof NOTIFY_VIA)[number];
+
 export interface MembershipLimits {
   maxFailedTries: number;
   tryWindowMinutes: number;
@@ -395,19 +399,17 @@ export class MembershipService {
     });
   }
 
-  /** Where the member's notices go: "telegram", "zalo" or "both". */
-  async notifyVia(memberId: number): Promise<"telegram" | "zalo" | "both"> {
+  /** Where the member's notices go. */
+  async notifyVia(memberId: number): Promise<NotifyVia> {
     const member = await this.db.member.findUniqueOrThrow({
       where: { id: memberId },
       select: { notifyVia: true },
     });
-    return member.notifyVia === "telegram" || member.notifyVia === "zalo"
-      ? member.notifyVia
-      : "both";
+    return NOTIFY_VIA.find((via) => via === member.notifyVia) ?? "both";
   }
 
   /** Refuses an app the member has no account on: they would hear nothing at all. */
-  async setNotifyVia(memberId: number, via: "telegram" | "zalo" | "both"): Promise<void> {
+  async setNotifyVia(memberId: number, via: NotifyVia): Promise<void> {
     if (via !== "both") {
       const account = await this.db.account.findFirst({ where: { memberId, platform: via } });
       if (!account)
