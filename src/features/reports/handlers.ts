@@ -7,6 +7,7 @@ import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaign
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
 import type { Services } from "../registry.ts";
+import { describeTotal, weightedTotal } from "../review/score.ts";
 import { noteSchema, REPORT_STATUSES, type ReportStatus, reportStatusSchema } from "./schema.ts";
 import type { SavedReport } from "./service.ts";
 
@@ -277,8 +278,10 @@ async function collectPhotos(ctx: Ctx, input: StepInput, raw: unknown): Promise<
   askPhotos(ctx, { ...data, photos }, lines.join("\n"));
 }
 
-function askConfirm(ctx: Ctx, data: ReportData): void {
+async function askConfirm(ctx: Ctx, data: ReportData): Promise<void> {
   const actor = unitActor(ctx);
+  const scale =
+    data.scores && Object.keys(data.scores).length ? await scoredCriteria(ctx, data) : [];
   const dueAt = new Date(data.dueAt ?? 0);
   const late = ctx.clock.now() > dueAt;
   ctx.reply({
@@ -291,10 +294,16 @@ function askConfirm(ctx: Ctx, data: ReportData): void {
         note: data.note || "—",
         photos: data.photos.length,
       }),
-      data.scores && Object.keys(data.scores).length
+      data.scores && scale.length
         ? ctx.t("reports:summary_scores", {
-            scores: Object.values(data.scores).map(formatScore).join(" · "),
-            total: formatScore(Object.values(data.scores).reduce((a, b) => a + b, 0)),
+            scores: scale.map((c) => formatScore(data.scores?.[String(c.id)] ?? 0)).join(" · "),
+            total: describeTotal(
+              ctx.t,
+              weightedTotal(
+                scale.map((c) => ({ ...c, maxScore: c.maxScore ?? 0 })),
+                data.scores,
+              ),
+            ),
           })
         : null,
       late ? ctx.t("reports:will_be_late") : null,
