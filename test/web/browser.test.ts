@@ -187,9 +187,19 @@ describe("reviewing in Chromium at phone width", () => {
     await page.getByLabel(/Cây xanh/).fill("9");
     await page.screenshot({ path: join(ARTIFACTS, "review-phone.png"), fullPage: true });
     await page.getByRole("button", { name: "Chấm điểm" }).click();
-    expect(await page.getByRole("status").textContent()).toContain("tổng 16,5 điểm");
+    expect(await page.getByRole("status").textContent()).toContain("82,5 % (16,5/20 điểm)");
     await page.goto(new URL(`/web/ranking/${campaignId}`, page.url()).href);
-    expect(await page.locator('tr[data-unit="Ủy ban Kiểm tra Tỉnh ủy"]').count()).toBe(1);
+    // The reviewed unit ranks first, with its class and its review state in words.
+    const first = page.locator("table.ranking tbody tr").first();
+    expect(await first.getAttribute("data-unit")).toBe("Ủy ban Kiểm tra Tỉnh ủy");
+    expect(await first.textContent()).toContain("Tốt");
+    expect(await first.textContent()).toContain("đã thẩm định");
+    expect(await page.locator('tr[data-state="none"]').count()).toBe(6);
+    // The lead publishes from the page; the page says so and the button is gone.
+    await page.getByRole("button", { name: "Công bố kết quả" }).click();
+    expect(await page.getByRole("status").textContent()).toContain("Đã công bố kết quả");
+    expect(await page.getByText(/Đã công bố kết quả lúc/).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Công bố kết quả" }).count()).toBe(0);
     const width = await page.evaluate<number>("document.documentElement.scrollWidth");
     expect(width).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: join(ARTIFACTS, "ranking-phone.png"), fullPage: true });

@@ -342,7 +342,27 @@ export class ReportService {
     return this.db.report.findMany({
       where: { unitId, unit: { blocId } },
       include: {
-        deadline: { select: { dueAt: true, campaign: { select: { id: true, title: true } } } },
+        deadline: {
+          select: {
+            dueAt: true,
+            campaign: {
+              select: {
+                id: true,
+                title: true,
+                criteria: {
+                  where: { maxScore: { not: null } },
+                  orderBy: { position: "asc" },
+                  select: { id: true, text: true, maxScore: true, weight: true },
+                },
+              },
+            },
+          },
+        },
+        scores: { select: { criterionId: true, self: true, reviewed: true } },
+        decisions: {
+          orderBy: { id: "asc" },
+          include: { member: { select: { displayName: true } } },
+        },
         revisions: {
           orderBy: { id: "asc" },
           include: { member: { select: { displayName: true } } },

@@ -301,6 +301,8 @@ export class ReviewService {
     });
     if (!row) throw new AppError("not_found");
     const item = toItem(row);
+    // A decision made on an older version is refused as such, before anything else.
+    if (row.reviewVersion !== version) throw new AppError("review_changed");
     if (isCorrection(item) && !reason.trim()) throw new AppError("correction_reason_required");
     const moved = await tx.report.updateMany({
       where: { id: reportId, reviewVersion: version },
