@@ -15,6 +15,11 @@ export interface Capabilities {
   documents: boolean;
   /** A button can open a web page inside the app, signed in (a Telegram Mini App). */
   webApps?: boolean;
+  /**
+   * How the app is sent a photo the bot keeps: uploaded with the message, or as a link
+   * it fetches itself (only when the bot has a public address); absent when it cannot be.
+   */
+  photos?: "upload" | "link";
 }
 
 export const CONSOLE_CAPABILITIES: Capabilities = {
@@ -23,4 +28,5 @@ export const CONSOLE_CAPABILITIES: Capabilities = {
   editMessages: false,
   groups: true,
   documents: true,
+  photos: "upload",
 };

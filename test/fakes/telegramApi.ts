@@ -42,7 +42,13 @@ export interface FakeUser {
   language_code?: string;
 }
 
-const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "editMessageText"]);
+const SEND_METHODS = new Set([
+  "sendMessage",
+  "sendPhoto",
+  "sendMediaGroup",
+  "sendDocument",
+  "editMessageText",
+]);
 
 type Button = { text: string; callback_data?: string; web_app?: { url: string } };
 
@@ -425,6 +431,8 @@ export class FakeTelegramApi {
       case "sendPhoto":
       case "sendDocument":
         return this.#record(method, p);
+      case "sendMediaGroup":
+        return this.#recordAlbum(p);
       case "editMessageText": {
         const message = this.sent.find(
           (m) => m.chatId === String(p.chat_id) && m.messageId === Number(p.message_id),
@@ -488,6 +496,27 @@ export class FakeTelegramApi {
       chat: this.#chat(Number(chatId), "private"),
       text: message.text,
     };
+  }
+
+  /**
+   * An album: like Telegram, 2–10 photos (uploaded as attach://<name> parts), no
+   * buttons, answered with one message per photo.
+   */
+  #recordAlbum(p: Json): Json[] {
+    const items = (typeof p.media === "string" ? JSON.parse(p.media) : p.media) as Json[];
+    if (!Array.isArray(items) || items.length < 2 || items.length > 10)
+      throw new Error("Bad Request: wrong number of media in the album");
+    return items.map((item) => {
+      const ref = String(item.media ?? "");
+      const bytes = ref.startsWith("attach://") ? p[ref.slice("attach://".length)] : undefined;
+      if (item.type !== "photo" || !(bytes instanceof Uint8Array))
+        throw new Error("Bad Request: album items must be uploaded photos");
+      return this.#record("sendMediaGroup", {
+        chat_id: p.chat_id,
+        caption: item.caption ?? "",
+        photo: bytes,
+      });
+    });
   }
 
   /** Seconds to wait when this send breaks a limit (with 10% slack for timer jitter), else 0. */

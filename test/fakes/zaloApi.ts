@@ -18,6 +18,8 @@ export interface ZaloSent {
   photoUrl?: string;
   /** What fetching photoUrl gave, when the bot sent a photo. */
   photoStatus?: number;
+  /** The bytes Zalo fetched from photoUrl. */
+  photo?: Uint8Array;
 }
 
 interface Fault {
@@ -261,6 +263,7 @@ export class FakeZaloApi {
           text: String(body.caption ?? ""),
           photoUrl,
           photoStatus: fetched.status,
+          photo: new Uint8Array(await fetched.arrayBuffer()),
         });
       }
       default:

@@ -62,8 +62,11 @@ export class TelegramAdapter implements ChatAdapter {
       timeoutSeconds: options.pollTimeoutSeconds + 15,
     });
     this.#status = port.status("telegram");
-    this.transport = new TelegramTransport(this.#api, options.limits, (from, to) =>
-      port.chatMoved("telegram", from, to),
+    this.transport = new TelegramTransport(
+      this.#api,
+      options.limits,
+      (from, to) => port.chatMoved("telegram", from, to),
+      port.media,
     );
     if (options.webhookUrl && options.webhookSecret) {
       this.webhook = { header: "x-telegram-bot-api-secret-token", secret: options.webhookSecret };

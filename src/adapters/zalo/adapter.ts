@@ -13,7 +13,7 @@ import type { RateLimits } from "../../core/transport.ts";
 import { fetchOutbound, OutboundRefused } from "../../http/outboundFetch.ts";
 import type { SignedLinks } from "../../http/signedLinks.ts";
 import { runPlatformLoop } from "../platformLoop.ts";
-import { ZALO_CAPABILITIES } from "./capabilities.ts";
+import { zaloCapabilities } from "./capabilities.ts";
 import { type FetchLike, ZaloClient } from "./client.ts";
 import { ZaloTransport } from "./transport.ts";
 import { parseZaloUpdate, photoUrlOf, toInboundEvent, updateKeyOf } from "./updates.ts";
@@ -43,7 +43,7 @@ export interface ZaloOptions {
 export class ZaloAdapter implements ChatAdapter {
   readonly platform = "zalo" as const;
   /** Groups only where getMe says this bot may join them (most bots may not). */
-  capabilities: Capabilities = ZALO_CAPABILITIES;
+  capabilities: Capabilities;
   readonly transport: ZaloTransport;
   readonly client: ZaloClient;
   readonly webhook?: WebhookSpec;
@@ -57,6 +57,7 @@ export class ZaloAdapter implements ChatAdapter {
   ) {
     this.client = new ZaloClient(options.token, options.apiRoot, options.fetch);
     this.#status = port.status("zalo");
+    this.capabilities = zaloCapabilities(options.mediaLinks !== null);
     this.transport = new ZaloTransport(
       this.client,
       options.limits,
@@ -93,7 +94,10 @@ export class ZaloAdapter implements ChatAdapter {
 
   async #connect(signal: AbortSignal): Promise<void> {
     const me = await this.client.getMe(signal);
-    this.capabilities = { ...ZALO_CAPABILITIES, groups: me.can_join_groups === true };
+    this.capabilities = {
+      ...zaloCapabilities(this.options.mediaLinks !== null),
+      groups: me.can_join_groups === true,
+    };
     if (this.options.webhookUrl) {
       await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
       return;

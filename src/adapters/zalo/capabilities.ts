@@ -8,3 +8,7 @@ export const ZALO_CAPABILITIES: Capabilities = {
   groups: false,
   documents: false,
 };
+
+/** Photos go to Zalo only as links it fetches: with signed links to a public address. */
+export const zaloCapabilities = (photoLinks: boolean): Capabilities =>
+  photoLinks ? { ...ZALO_CAPABILITIES, photos: "link" } : ZALO_CAPABILITIES;

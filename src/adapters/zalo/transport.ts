@@ -1,9 +1,10 @@
+import type { Capabilities } from "../../core/capabilities.ts";
 import { PlatformError } from "../../core/errors.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import { splitText } from "../../core/splitText.ts";
 import type { RateLimits, SendTarget, Transport } from "../../core/transport.ts";
 import type { SignedLinks } from "../../http/signedLinks.ts";
-import { ZALO_CAPABILITIES } from "./capabilities.ts";
+import { ZALO_CAPABILITIES, zaloCapabilities } from "./capabilities.ts";
 import { ZaloApiError, type ZaloClient, ZaloNetworkError } from "./client.ts";
 
 export const ZALO_TEXT_LIMIT = ZALO_CAPABILITIES.textLimit;
@@ -29,11 +30,12 @@ export function toPlatformError(error: unknown): unknown {
 /**
  * Messages to Zalo chats: text split at 2000 characters on line breaks; photos as
  * signed links to the bot's own server, or, without PUBLIC_BASE_URL, as text with
- * a note (`photoNote`, in the deployment's language).
+ * a note (`photoNote`, in the deployment's language). Kept photos (an album) go one
+ * photo message each, before the text; features send them only where links exist.
  */
 export class ZaloTransport implements Transport {
   readonly platform = "zalo" as const;
-  readonly capabilities = ZALO_CAPABILITIES;
+  readonly capabilities: Capabilities;
 
   constructor(
     private readonly client: ZaloClient,
@@ -41,12 +43,22 @@ export class ZaloTransport implements Transport {
     private readonly store: { put(bytes: Uint8Array, extension: string): Promise<{ key: string }> },
     private readonly links: SignedLinks | null,
     private readonly photoNote: string,
-  ) {}
+  ) {
+    this.capabilities = zaloCapabilities(links !== null);
+  }
 
   async send(target: SendTarget, message: OutboundMessage): Promise<{ messageId: string }> {
     try {
       let text = message.text;
       let lastId = "";
+      // Features send kept photos only where capabilities say so, i.e. with links.
+      if (this.links) {
+        for (const photo of message.album ?? []) {
+          const url = this.links.url(photo.storageKey);
+          const caption = photo.caption?.slice(0, ZALO_TEXT_LIMIT) || undefined;
+          lastId = (await this.client.sendPhoto(target.platformChatId, url, caption)).message_id;
+        }
+      }
       if (message.photo && this.links) {
         const { key } = await this.store.put(
           message.photo.bytes,

@@ -5,6 +5,7 @@ import { REVIEWERS } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaigns/criteria.ts";
 import type { Services } from "../registry.ts";
+import { replyWithEvidence } from "./evidenceReply.ts";
 import { publish, ranking } from "./rankingHandlers.ts";
 import { describeCriteria, describeTotal } from "./score.ts";
 import { isCorrection, type ReviewItem, totalOf, unscoredCriteria } from "./service.ts";
@@ -68,15 +69,15 @@ function describe(ctx: Ctx, item: ReviewItem): string {
   return lines.join("\n");
 }
 
-/** Shows a report to review with what can be done with it, or says none is waiting. */
-function offer(ctx: Ctx, item: ReviewItem | null, before?: string): void {
+/** Shows a report to review (its photos first) and what can be done, or says none is waiting. */
+async function offer(ctx: Ctx, item: ReviewItem | null, before?: string): Promise<void> {
   if (!item) {
     ctx.flow.end();
     ctx.reply([before, ctx.t("errors:nothing_to_review")].filter(Boolean).join("\n"));
     return;
   }
-  ctx.reply({
-    text: [before, describe(ctx, item)].filter(Boolean).join("\n\n"),
+  await replyWithEvidence(ctx, item, before, {
+    text: describe(ctx, item),
     choices: [
       { id: "approve", label: ctx.t("review:approve") },
       { id: "return", label: ctx.t("review:return") },
@@ -100,7 +101,7 @@ async function start(ctx: Ctx, args: string): Promise<void> {
   const item = args
     ? await ctx.services.review.get(actor.blocId, id)
     : await ctx.services.review.next(actor.blocId);
-  offer(ctx, item);
+  await offer(ctx, item);
 }
 
 /** The choices of the action step again, after a word on why nothing was done. */
