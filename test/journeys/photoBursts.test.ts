@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { png } from "../helpers/images.ts";
+import { startTelegramBot, type TelegramHarness } from "../helpers/telegramBot.ts";
 import { startZaloBot, type ZaloHarness } from "../helpers/zaloBot.ts";
 
 /*
@@ -160,5 +161,34 @@ describe("a photo Zalo cannot give", () => {
     expect(h.fake.textsTo(HOA).slice(before)).toEqual([expect.stringContaining(ASK_AGAIN)]);
     expect(h.fake.imageFetches.length).toBeGreaterThan(1);
     await quiet(h, before + 1);
+  });
+});
+
+describe("an album on Telegram", () => {
+  let tg: TelegramHarness | undefined;
+  afterEach(async () => {
+    await tg?.close();
+    tg = undefined;
+  });
+
+  it("whose parts come 1.3 s apart is answered once, under the caption's hashtag", async () => {
+    // The bot's own album wait (1 s), and real seconds between the parts.
+    tg = await startTelegramBot({ env: { TELEGRAM_ALBUM_WAIT_MS: "1000" } });
+    const lan = { id: 501, first_name: "Lan", language_code: "vi" };
+    await tg.say(501, lan, `/join ${tg.invites[3]?.code ?? ""}`, 2);
+    const before = tg.fake.textsIn(501).length;
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) await pause(1_300);
+      tg.fake.photo(501, lan, png(24 + i, 24, 60 + i), {
+        album: "slow-album",
+        ...(i === 0 ? { caption: "#xanhsachdep tổng vệ sinh" } : {}),
+      });
+    }
+    await tg.fake.until(() => (tg?.fake.textsIn(501).length ?? 0) > before, 8000, "the answer");
+    await pause(1_500);
+    const answers = tg.fake.textsIn(501).slice(before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toContain("✅ Đã lưu 4 ảnh minh chứng");
+    expect(await tg.t.app.deps.db.evidence.count()).toBe(4);
   });
 });
