@@ -175,6 +175,8 @@ export function createApp(base: AppDeps): App {
       retryBaseMs: config.INBOX_RETRY_BASE_MS,
       retryMaxMs: config.INBOX_RETRY_MAX_MS,
       albumQuietMs: config.TELEGRAM_ALBUM_WAIT_MS,
+      burstMaxMs: config.PHOTO_BURST_MAX_MS,
+      downloadGiveUpMs: config.PHOTO_DOWNLOAD_GIVE_UP_MS,
       concurrency: 8,
       maxDownloadBytes: config.EVIDENCE_MAX_BYTES,
     },

@@ -42,4 +42,11 @@ export interface OutboundMessage {
   replaces?: string;
   /** A button that opens this https page inside the app (where the app has them). */
   webApp?: { label: string; url: string };
+  /**
+   * Answers the press with this id (the event's `pressId`): `text`, if any, is shown
+   * only to whoever pressed, as a passing notice; nothing is posted in the chat.
+   */
+  toast?: string;
+  /** The bot's prompt whose buttons were answered: its buttons go, where messages can be edited. */
+  clearChoicesOf?: string;
 }

@@ -20,6 +20,8 @@ const storedSchema = z.array(
       .optional(),
     replaces: z.string().optional(),
     webApp: z.object({ label: z.string(), url: z.string() }).optional(),
+    toast: z.string().optional(),
+    clearChoicesOf: z.string().optional(),
   }),
 );
 
@@ -44,6 +46,8 @@ export function encodeReplies(replies: OutboundMessage[]): string {
       ...(r.documents ? { documents: r.documents } : {}),
       ...(r.replaces ? { replaces: r.replaces } : {}),
       ...(r.webApp ? { webApp: r.webApp } : {}),
+      ...(r.toast !== undefined ? { toast: r.toast } : {}),
+      ...(r.clearChoicesOf ? { clearChoicesOf: r.clearChoicesOf } : {}),
     })),
   );
 }
@@ -58,5 +62,7 @@ export function decodeReplies(stored: string | null): OutboundMessage[] {
     ...(r.documents ? { documents: r.documents } : {}),
     ...(r.replaces ? { replaces: r.replaces } : {}),
     ...(r.webApp ? { webApp: r.webApp } : {}),
+    ...(r.toast !== undefined ? { toast: r.toast } : {}),
+    ...(r.clearChoicesOf ? { clearChoicesOf: r.clearChoicesOf } : {}),
   }));
 }

@@ -46,6 +46,7 @@ export class FakeZaloApi {
   #waiters: (() => void)[] = [];
   #faults: Fault[] = [];
   #images = new Map<string, Uint8Array>();
+  #gone = new Set<string>();
   #nextMessage = 1;
 
   async start(): Promise<this> {
@@ -69,6 +70,8 @@ export class FakeZaloApi {
 
   /** The next `n` fetches of a user's photo URL fail with 503. */
   imageFailures = 0;
+  /** Paths of the photo URLs the bot fetched, in order (with failed fetches). */
+  readonly imageFetches: string[] = [];
 
   failNext(method: string, fault: Omit<Fault, "method" | "times"> & { times?: number }): void {
     this.#faults.push({ method, times: fault.times ?? 1, ...fault });
@@ -93,6 +96,13 @@ export class FakeZaloApi {
       ...(options.caption ? { caption: options.caption } : {}),
       message_type: "CHAT_PHOTO",
     });
+  }
+
+  /** A photo message whose URL the CDN no longer has: every fetch answers 404. */
+  goneImage(userId: string, name: string, caption = ""): Json {
+    const path = `/images/gone-${this.#nextMessage}.jpg`;
+    this.#gone.add(path);
+    return this.imageAt(userId, name, `${this.url}${path}`, caption);
   }
 
   /** A photo message whose URL points wherever the test says (a probe of our network). */
@@ -165,6 +175,12 @@ export class FakeZaloApi {
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", this.url).pathname;
     const image = this.#images.get(path);
+    if (req.method === "GET" && (image || this.#gone.has(path))) this.imageFetches.push(path);
+    if (req.method === "GET" && this.#gone.has(path)) {
+      res.writeHead(404);
+      res.end("not found");
+      return;
+    }
     if (req.method === "GET" && image && this.imageFailures > 0) {
       this.imageFailures--;
       res.writeHead(503);

@@ -27,6 +27,8 @@ export async function startZaloBot(
     env?: Record<string, string>;
     /** What the fake's getMe says about groups. */
     canJoinGroups?: boolean;
+    /** The first wait of a photo burst: 300 ms (quick journeys) unless a test needs the bot's own. */
+    photoBurstMs?: number;
   } = {},
 ): Promise<ZaloHarness> {
   const fake = await new FakeZaloApi().start();
@@ -75,7 +77,7 @@ export async function startZaloBot(
     mediaLinks: links,
     maxPhotoBytes: t.app.deps.config.EVIDENCE_MAX_BYTES,
     backoffCapMs: 1000,
-    photoBurstMs: 300,
+    photoBurstMs: options.photoBurstMs ?? 300,
   });
   adapters.push(adapter);
   t.app.pipeline.register(adapter);

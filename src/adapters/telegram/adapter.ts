@@ -164,14 +164,22 @@ export class TelegramAdapter implements ChatAdapter {
       await this.port.chatLeft("telegram", String(member.chat.id));
       return { type: "none" };
     }
-    if (update.callback_query) {
-      // Stops the button's spinner; losing this answer costs nothing.
-      this.#api.answerCallbackQuery(update.callback_query.id).catch(() => undefined);
-    }
     const event = toInboundEvent(update, this.#username, (id) => this.#download(id));
-    if (!event) return { type: "none" };
+    if (!event) {
+      // A press the bot cannot read still stops spinning; losing this answer costs nothing.
+      if (update.callback_query) {
+        this.#api.answerCallbackQuery(update.callback_query.id).catch(() => undefined);
+      }
+      return { type: "none" };
+    }
     if (message?.media_group_id && event.payload.type === "media") {
-      return { type: "event", event, groupKey: `${message.chat.id}:${message.media_group_id}` };
+      // An album has two parts at least: its first part alone waits for the second.
+      return {
+        type: "event",
+        event,
+        groupKey: `${message.chat.id}:${message.media_group_id}`,
+        minParts: 2,
+      };
     }
     return { type: "event", event };
   }

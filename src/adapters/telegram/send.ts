@@ -83,6 +83,35 @@ async function sendAlbum(
 }
 
 /**
+ * Answers a button press (a notice to whoever pressed, or nothing to read) and takes
+ * the buttons off the prompt it answered. Both are best effort: a press answered too
+ * late (Telegram gives some seconds) or a prompt already edited changes nothing.
+ */
+async function answerPress(api: Api, chatId: string, message: OutboundMessage): Promise<void> {
+  const quietly = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+    } catch (error) {
+      if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+    }
+  };
+  const press = message.toast;
+  if (press) {
+    await quietly(() =>
+      api.answerCallbackQuery(press, message.text ? { text: message.text.slice(0, 200) } : {}),
+    );
+  }
+  const prompt = message.clearChoicesOf;
+  if (prompt) {
+    await quietly(() =>
+      api.editMessageReplyMarkup(chatId, Number(prompt), {
+        reply_markup: { inline_keyboard: [] },
+      }),
+    );
+  }
+}
+
+/**
  * Sends one OutboundMessage: kept photos as albums, a photo with its caption (the
  * rest of a long text follows as messages), documents, and text split at Telegram's
  * limit with the buttons on the last part. Answers the id of the last message sent.
@@ -93,6 +122,11 @@ export async function sendTelegramMessage(
   message: OutboundMessage,
   media: KeptMedia,
 ): Promise<string> {
+  if (message.toast !== undefined || message.clearChoicesOf) {
+    await answerPress(api, chatId, message);
+    // A notice is for the one who pressed: nothing of it goes to the chat.
+    if (message.toast !== undefined) return message.clearChoicesOf ?? "";
+  }
   let lastId = "";
   if (message.album?.length) lastId = await sendAlbum(api, chatId, message.album, media);
   let text = message.text;

@@ -53,13 +53,15 @@ function keepingEarlyPhotos(
     const data = raw as ReportData;
     const { stored, refused } = await ctx.services.evidence.acceptAll(input.files);
     const photos = withPhotos(data.photos, stored);
+    if (askAgain) {
+      // The question asked again counts the photos ("Lưu 3 ảnh …?", the summary's
+      // "Ảnh: 3"): nothing about a photo step that is not ahead.
+      if (refused) ctx.reply(ctx.t(`errors:${refused.code}`, refused.params));
+      return askAgain(ctx, { ...data, photos });
+    }
     const lines = [];
     if (stored.length) lines.push(ctx.t("reports:photos_kept", { count: photos.length }));
     if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
-    if (askAgain) {
-      ctx.reply(lines.join("\n"));
-      return askAgain(ctx, { ...data, photos });
-    }
     const where = ctx.flow.current;
     if (where) ctx.flow.goto(where.flow, where.step, { ...data, photos });
     lines.push(ctx.t("common:form_still_open"));
@@ -387,6 +389,9 @@ async function quickPhotoReport(ctx: Ctx): Promise<boolean> {
   if (payload.type !== "media") return false;
   const actor = unitActor(ctx);
   const campaign = await campaignOfQuickReport(ctx);
+  // A group shares photos among people: one without a hashtag is asked about only
+  // when it was sent to the bot (a reply to it); an open form took it before this.
+  if (!campaign && ctx.event.chat.kind === "GROUP" && !ctx.event.toBot) return true;
   const { stored, refused } = await ctx.services.evidence.acceptAll(payload.files);
   if (stored.length === 0) throw refused ?? new AppError("not_an_image");
   if (campaign) {
