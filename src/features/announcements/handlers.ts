@@ -124,7 +124,19 @@ async function preview(ctx: Ctx, data: AnnounceData): Promise<void> {
     );
   }
   lines.push("", data.text ?? "");
-  if (data.photoKey) lines.push(ctx.t("announcements:with_photo"));
+  if (data.photoKey) {
+    // Where a platform fetches photos by URL and the bot has no public address, its
+    // recipients get the text alone: the lead hears it before sending, not after.
+    const photoless = new Set(ctx.services.publicAddress.photoless());
+    const textOnly = recipients.filter((r) => photoless.has(r.platform));
+    if (textOnly.length < recipients.length) lines.push(ctx.t("announcements:with_photo"));
+    if (textOnly.length > 0) {
+      const apps = [...new Set(textOnly.map((r) => r.platform))]
+        .map((p) => ctx.t(`common:app.${p}`, { defaultValue: p }))
+        .join(", ");
+      lines.push(ctx.t("announcements:text_only", { count: textOnly.length, apps }));
+    }
+  }
   ctx.reply({
     text: lines.join("\n"),
     choices: [
