@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
+import { showDeliveries } from "./deliveryView.ts";
 import type { Audience } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
@@ -191,9 +192,12 @@ async function list(ctx: Ctx, args: string): Promise<void> {
       id,
       memberActor(actor.memberId),
     );
-    ctx.reply(ctx.t("announcements:retrying", { id, count }));
+    ctx.reply(
+      ctx.t(count > 0 ? "announcements:retrying" : "announcements:nothing_to_retry", { id, count }),
+    );
     return;
   }
+  if (sub) return showDeliveries(ctx, sub);
   const rows = await ctx.services.announcements.recent(actor.blocId);
   if (rows.length === 0) {
     ctx.reply(ctx.t("announcements:none"));
