@@ -20,6 +20,13 @@ export interface Capabilities {
    * it fetches itself (only when the bot has a public address); absent when it cannot be.
    */
   photos?: "upload" | "link";
+  /**
+   * Photos go out as a link the platform fetches itself (Zalo has no upload): without
+   * a public address the bot cannot send one.
+   */
+  photosByUrl?: boolean;
+  /** The person reads on the machine the bot runs on (the console): its own address opens. */
+  onThisMachine?: boolean;
 }
 
 export const CONSOLE_CAPABILITIES: Capabilities = {
@@ -29,4 +36,5 @@ export const CONSOLE_CAPABILITIES: Capabilities = {
   groups: true,
   documents: true,
   photos: "upload",
+  onThisMachine: true,
 };

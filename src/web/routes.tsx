@@ -471,7 +471,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         id,
         memberActor(viewer.actor.memberId),
       );
-      return announcementsPage(c, id, viewer.t("announcements:retrying", { id, count }));
+      const said = count > 0 ? "announcements:retrying" : "announcements:nothing_to_retry";
+      return announcementsPage(c, id, viewer.t(said, { id, count }));
     });
 
     const membersPage = async (c: Context<Env>, issued?: IssuedCode) => {

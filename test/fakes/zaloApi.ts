@@ -37,6 +37,11 @@ export class FakeZaloApi {
   webhook: { url: string; secret: string } | null = null;
   /** What getMe says: most bots cannot be in groups; some (in Zalo's testing) can. */
   canJoinGroups = false;
+  /**
+   * Users who blocked the bot: sends to them are refused. Zalo documents no code for
+   * it; the answer names the block in words, as the bot's classification reads it.
+   */
+  readonly blocked = new Set<string>();
   /** How updates are wrapped when delivered: as the docs show, or flat as captured. */
   envelope: "wrapped" | "flat" = "wrapped";
   url = "";
@@ -213,6 +218,8 @@ export class FakeZaloApi {
       fault.times--;
       return answer({ ok: false, error_code: fault.errorCode, description: fault.description });
     }
+    if (method.startsWith("send") && this.blocked.has(String(body.chat_id)))
+      return answer({ ok: false, error_code: 403, description: "The user has blocked the bot" });
     try {
       return answer({ ok: true, result: await this.#handle(method, body) });
     } catch (error) {

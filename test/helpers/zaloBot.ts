@@ -42,6 +42,8 @@ export async function startZaloBot(
       DELIVERY_BACKOFF_MS: "100",
       INBOX_RETRY_BASE_MS: "100",
       INBOX_MAX_ATTEMPTS: "4",
+      // The deployment has a public address; the fake fetches photos from this test's own server.
+      ...(options.publicMedia ? { PUBLIC_BASE_URL: "https://thidua.example.vn" } : {}),
       ...options.env,
     },
   });

@@ -9,10 +9,19 @@ import { ZaloApiError, type ZaloClient, ZaloNetworkError } from "./client.ts";
 
 export const ZALO_TEXT_LIMIT = ZALO_CAPABILITIES.textLimit;
 
+/*
+ * Zalo documents no code for "this person blocked the bot" (its 403 is listed as a
+ * server error): the answer says it in words. A 401 is the bot's own token, never one
+ * chat's block, and must not turn every chat unreachable.
+ */
+const BLOCKED_WORDS = /\bblock(ed|s)?\b|chặn/i;
+
 /** Zalo's failures in the core's terms. A send whose outcome is unknown is not retried. */
 export function toPlatformError(error: unknown): unknown {
   if (error instanceof ZaloApiError) {
     if (error.errorCode === 429) return new PlatformError(error.message, "rate_limited", 2000);
+    if (error.errorCode !== 401 && BLOCKED_WORDS.test(error.description))
+      return new PlatformError(error.message, "blocked");
     if (error.errorCode >= 500) return new PlatformError(error.message, "transient");
     return new PlatformError(error.message, "permanent");
   }
