@@ -8,8 +8,11 @@ import { LANGUAGES, type Translate } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import type { Services } from "../registry.ts";
-import { criterionLine } from "./criteria.ts";
+import { criterionLine, type LateRule, parseCriterionLine, type Thresholds } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
+import { describeLateRule, formatThresholds } from "./rules.ts";
+import { CAMPAIGN_RULES_FLOW, campaignRulesFlow, changeCampaignRules } from "./rulesCommand.ts";
+import { askLateRule, askThresholds, rulesSteps } from "./rulesSteps.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
 import type { CampaignSummary } from "./service.ts";
 
@@ -18,9 +21,21 @@ type Ctx = HandlerContext<Services>;
 /* /campaign new: a guided form. Nothing is saved until the lead confirms. */
 
 const FLOW = "campaign";
-const STEPS = ["title", "description", "start", "end", "criteria", "deadlines", "hashtag"] as const;
+const STEPS = [
+  "title",
+  "description",
+  "start",
+  "end",
+  "criteria",
+  "late",
+  "thresholds",
+  "deadlines",
+  "hashtag",
+] as const;
 type FieldStep = (typeof STEPS)[number];
 const OPTIONAL: readonly FieldStep[] = ["description", "criteria", "hashtag"];
+/** Asked only when a criterion is scored: without scores there is no ranking to rule. */
+const RANKING_STEPS: readonly FieldStep[] = ["late", "thresholds"];
 
 interface FormData {
   title?: string;
@@ -30,6 +45,9 @@ interface FormData {
   criteria?: string[];
   deadlines?: string[];
   hashtag?: string | null;
+  lateRule?: LateRule;
+  /** The campaign's own classes; null or unset: the bloc's. */
+  thresholds?: Thresholds | null;
   /** Set when the lead came from the summary to change one field. */
   editing?: boolean;
 }
@@ -39,10 +57,20 @@ const actorOf = (ctx: Ctx) => {
   return ctx.actor;
 };
 
-function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): void {
+const isScored = (data: FormData) =>
+  (data.criteria ?? []).some((line) => parseCriterionLine(line).maxScore !== null);
+
+/** The fields of this draft, in order: the ranking's rules only when something is scored. */
+const stepsOf = (data: FormData) =>
+  STEPS.filter((step) => isScored(data) || !RANKING_STEPS.includes(step));
+
+async function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): Promise<void> {
+  if (step === "late") return askLateRule(ctx, FLOW, data);
+  if (step === "thresholds") return askThresholds(ctx, FLOW, data);
   if (step === "confirm") {
+    const bloc = await ctx.services.campaigns.blocThresholds(actorOf(ctx).blocId);
     ctx.reply({
-      text: `${ctx.t("campaigns:summary_title")}\n\n${describeDraft(ctx, data)}`,
+      text: `${ctx.t("campaigns:summary_title")}\n\n${describeDraft(ctx, data, bloc)}`,
       choices: [
         { id: "activate", label: ctx.t("campaigns:save_activate") },
         { id: "draft", label: ctx.t("campaigns:save_draft") },
@@ -61,15 +89,33 @@ function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): void {
 
 function nextStep(step: FieldStep, data: FormData): FieldStep | "confirm" {
   if (data.editing) return "confirm";
-  return STEPS[STEPS.indexOf(step) + 1] ?? "confirm";
+  const after = STEPS.slice(STEPS.indexOf(step) + 1);
+  return after.find((next) => stepsOf(data).includes(next)) ?? "confirm";
 }
 
-function describeDraft(ctx: Ctx, data: FormData): string {
-  return describeDraftIn(ctx.t, actorOf(ctx).timezone, data);
+function describeDraft(ctx: Ctx, data: FormData, blocThresholds?: Thresholds): string {
+  return describeDraftIn(ctx.t, actorOf(ctx).timezone, data, blocThresholds);
+}
+
+/** How late reports count and the classes, for a scored campaign; unscored: nothing. */
+function rulesLines(t: Translate, data: FormData, blocThresholds?: Thresholds): string[] {
+  if (!isScored(data)) return [];
+  const lines = [t("campaigns:line_late", { rule: describeLateRule(t, data.lateRule ?? "none") })];
+  if (data.thresholds) {
+    lines.push(t("campaigns:line_thresholds", { classes: formatThresholds(data.thresholds) }));
+  } else if (blocThresholds) {
+    lines.push(t("campaigns:line_thresholds_bloc", { classes: formatThresholds(blocThresholds) }));
+  }
+  return lines;
 }
 
 /** The same description in any language (an announcement reaches each member in theirs). */
-function describeDraftIn(t: Translate, tz: string, data: FormData): string {
+function describeDraftIn(
+  t: Translate,
+  tz: string,
+  data: FormData,
+  blocThresholds?: Thresholds,
+): string {
   const date = (iso?: string) => (iso ? formatDate(new Date(iso), tz) : "—");
   const lines = [
     `📌 ${data.title ?? "—"}`,
@@ -78,6 +124,7 @@ function describeDraftIn(t: Translate, tz: string, data: FormData): string {
     data.criteria?.length
       ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
       : null,
+    ...rulesLines(t, data, blocThresholds),
     `${t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
       .map((d) => formatDateTime(new Date(d), tz))
       .join("; ")}`,
@@ -109,7 +156,7 @@ function fieldStep(
   return async (ctx: Ctx, input: StepInput, raw: unknown) => {
     const data = raw as FormData;
     const updated = read(ctx, input, data);
-    ask(ctx, nextStep(step, updated), updated);
+    await ask(ctx, nextStep(step, updated), updated);
   };
 }
 
@@ -190,18 +237,25 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
   if (choice === "edit") {
     ctx.reply({
       text: ctx.t("campaigns:edit_which"),
-      choices: STEPS.map((step) => ({ id: step, label: ctx.t(`campaigns:field_${step}`) })),
+      choices: stepsOf(data).map((step) => ({
+        id: step,
+        label: ctx.t(`campaigns:field_${step}`),
+      })),
     });
     ctx.flow.goto(FLOW, "edit", data);
     return;
   }
   if (choice !== "activate" && choice !== "draft") throw new AppError("pick_a_choice");
   const actor = actorOf(ctx);
+  const scored = isScored(data);
   const draft: CampaignDraft = campaignDraftSchema.parse({
     ...data,
     deadlines: data.deadlines ?? [],
     criteria: data.criteria ?? [],
     hashtag: data.hashtag ?? null,
+    // Criteria edited to no scores leave no ranking for earlier answers to rule.
+    lateRule: scored ? (data.lateRule ?? "none") : "none",
+    thresholds: scored ? (data.thresholds ?? null) : null,
   });
   const by = memberActor(actor.memberId);
   let campaign = await ctx.services.campaigns.create(actor.blocId, draft, by);
@@ -213,7 +267,8 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
 }
 
 /** A campaign just opened: offer to broadcast its summary and deadlines to the units. */
-function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): void {
+async function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): Promise<void> {
+  const bloc = await ctx.services.campaigns.blocThresholds(campaign.blocId);
   ctx.reply({
     text: `${ctx.t(key, { id: campaign.id, title: campaign.title })}\n${ctx.t("campaigns:offer_announce")}`,
     choices: [
@@ -224,7 +279,7 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
   const texts = Object.fromEntries(
     LANGUAGES.map((language) => {
       const t = ctx.services.translate(language);
-      const body = describeDraftIn(t, actorOf(ctx).timezone, draftOf(campaign));
+      const body = describeDraftIn(t, actorOf(ctx).timezone, draftOf(campaign), bloc);
       return [language, `${t("campaigns:announcement_header")}\n${body}`];
     }),
   );
@@ -233,20 +288,23 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
 }
 
 async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const step = STEPS.find((s) => input.type === "choice" && input.choiceId === s);
+  const data = raw as FormData;
+  const step = stepsOf(data).find((s) => input.type === "choice" && input.choiceId === s);
   if (!step) throw new AppError("pick_a_choice");
-  ask(ctx, step, { ...(raw as FormData), editing: true });
+  await ask(ctx, step, { ...data, editing: true });
 }
+
+/** After the late rule, the classes; after those, the deadlines (or the summary when editing). */
+const rulesInForm = rulesSteps<FormData>(FLOW, (ctx, question, data) =>
+  ask(ctx, nextStep(question, data), data),
+);
 
 /* Commands */
 
-function describeCampaign(ctx: Ctx, c: CampaignSummary, withStatus = true): string {
-  const status = withStatus ? ` (${ctx.t(`campaigns:status.${c.status}`)})` : "";
-  const draft = draftOf(c);
-  return describeDraft(ctx, {
-    ...draft,
-    title: withStatus ? `#${c.id} ${c.title}${status}` : c.title,
-  });
+async function describeCampaign(ctx: Ctx, c: CampaignSummary): Promise<string> {
+  const status = ` (${ctx.t(`campaigns:status.${c.status}`)})`;
+  const bloc = await ctx.services.campaigns.blocThresholds(c.blocId);
+  return describeDraft(ctx, { ...draftOf(c), title: `#${c.id} ${c.title}${status}` }, bloc);
 }
 
 function draftOf(c: CampaignSummary): FormData {
@@ -258,6 +316,8 @@ function draftOf(c: CampaignSummary): FormData {
     criteria: c.criteriaScale.map(criterionLine),
     deadlines: c.deadlines.map((d) => d.dueAt.toISOString()),
     hashtag: c.hashtag,
+    lateRule: c.lateRule,
+    thresholds: c.thresholds,
   };
 }
 
@@ -271,6 +331,11 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "moi":
     case "mới":
       return ask(ctx, "title", {});
+    case "rules":
+    case "settings":
+    case "quydinh":
+    case "caidat":
+      return changeCampaignRules(ctx, requireId(id));
     case "activate":
     case "mo":
     case "mở": {
@@ -303,12 +368,12 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     default:
       if (!Number.isInteger(id) || id <= 0)
         throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
-      ctx.reply(describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
+      ctx.reply(await describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
   }
 }
 
 const CAMPAIGN_USAGE =
-  "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3 · /campaign reopen 3";
+  "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3 · /campaign reopen 3 · /campaign rules 3";
 
 const CLOSE_FLOW = "campaign_close";
 
@@ -382,11 +447,12 @@ export const campaignsFeature: Feature<Services> = {
       startsForm: true,
       audience: ["LEAD"],
       helpKey: "newcampaign",
-      run: async (ctx) => ask(ctx, "title", {}),
+      run: (ctx) => ask(ctx, "title", {}),
     },
   ],
   flows: [
     { name: CLOSE_FLOW, steps: { confirm: closeConfirm } },
+    { name: CAMPAIGN_RULES_FLOW, steps: campaignRulesFlow },
     {
       name: FLOW,
       steps: {
@@ -395,6 +461,7 @@ export const campaignsFeature: Feature<Services> = {
         start: fieldStep("start", readDate("startsAt")),
         end: fieldStep("end", readDate("endsAt")),
         criteria: readCriteria,
+        ...rulesInForm,
         deadlines: readDeadlines,
         hashtag: readHashtag,
         confirm,

@@ -3,7 +3,14 @@ import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import { type LateRule, lateRuleSchema, type Thresholds, thresholdsSchema } from "./criteria.ts";
+import {
+  DEFAULT_THRESHOLDS,
+  type LateRule,
+  lateRuleSchema,
+  type Thresholds,
+  thresholdsSchema,
+} from "./criteria.ts";
+import { checkLateRule, checkThresholds, sameThresholds } from "./rules.ts";
 import {
   type CampaignDraft,
   type CampaignDraftInput,
@@ -72,6 +79,12 @@ function summarize(row: CampaignRow): CampaignSummary {
  */
 async function campaignsChanged(tx: Pick<Db, "bloc">, blocId: number): Promise<void> {
   await tx.bloc.update({ where: { id: blocId }, data: { campaignsVersion: { increment: 1 } } });
+}
+
+/** What a lead sets for a scored campaign's ranking; thresholds null: the bloc's. */
+export interface CampaignRules {
+  lateRule: string;
+  thresholds: { label: string; min: number }[] | null;
 }
 
 /** Campaigns of a bloc: draft → active → closed. Every lookup is scoped to one bloc. */
@@ -160,6 +173,61 @@ export class CampaignService {
       orderBy: { startsAt: "asc" },
     });
     return rows.map(summarize);
+  }
+
+  /** The classes a campaign without its own uses: the bloc's, else the defaults. */
+  async blocThresholds(blocId: number): Promise<Thresholds> {
+    const bloc = await this.db.bloc.findUnique({
+      where: { id: blocId },
+      select: { thresholds: true },
+    });
+    if (!bloc) throw new AppError("not_found");
+    return bloc.thresholds
+      ? thresholdsSchema.catch(DEFAULT_THRESHOLDS).parse(JSON.parse(bloc.thresholds))
+      : DEFAULT_THRESHOLDS;
+  }
+
+  /**
+   * Changes a scored campaign's late rule and thresholds, checked as typed (a negative
+   * or wordy late rule, classes out of order or above 100 % change nothing). The ranking
+   * is computed when read, so the next one follows the new rule; the change is audited
+   * with what it replaced. `scoredReports`: how many reports the change re-ranks.
+   */
+  async setRules(
+    blocId: number,
+    campaignId: number,
+    rules: CampaignRules,
+    actor: AuditActor,
+  ): Promise<{ campaign: CampaignSummary; changed: boolean; scoredReports: number }> {
+    const lateRule = checkLateRule(rules.lateRule);
+    const thresholds = rules.thresholds === null ? null : checkThresholds(rules.thresholds);
+    const campaign = await this.get(blocId, campaignId);
+    if (!campaign.criteriaScale.some((c) => c.maxScore !== null)) throw new AppError("not_scored");
+    const scoredReports = await this.db.report.count({
+      where: { deadline: { campaignId }, scores: { some: {} } },
+    });
+    if (campaign.lateRule === lateRule && sameThresholds(campaign.thresholds, thresholds)) {
+      return { campaign, changed: false, scoredReports };
+    }
+    await this.db.$transaction(async (tx) => {
+      await tx.campaign.update({
+        where: { id: campaignId },
+        data: { lateRule, thresholds: thresholds ? JSON.stringify(thresholds) : null },
+      });
+      await campaignsChanged(tx, blocId);
+      await recordAudit(tx, {
+        actor,
+        action: "campaign.rules",
+        blocId,
+        details: {
+          campaignId,
+          before: { lateRule: campaign.lateRule, thresholds: campaign.thresholds },
+          after: { lateRule, thresholds },
+          scoredReports,
+        },
+      });
+    });
+    return { campaign: { ...campaign, lateRule, thresholds }, changed: true, scoredReports };
   }
 
   /** Opens a draft for reports. */
