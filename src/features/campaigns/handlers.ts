@@ -4,13 +4,13 @@ import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Choice } from "../../core/outbound.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
-import { LANGUAGES, type Translate } from "../../i18n/translator.ts";
+import { LANGUAGES } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import type { Services } from "../registry.ts";
-import { criterionLine, type LateRule, parseCriterionLine, type Thresholds } from "./criteria.ts";
+import type { Thresholds } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
-import { describeLateRule, formatThresholds } from "./rules.ts";
+import { describeDraftIn, draftOf, type FormData, isScored } from "./draftText.ts";
 import { CAMPAIGN_RULES_FLOW, campaignRulesFlow, changeCampaignRules } from "./rulesCommand.ts";
 import { askLateRule, askThresholds, rulesSteps } from "./rulesSteps.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
@@ -37,28 +37,10 @@ const OPTIONAL: readonly FieldStep[] = ["description", "criteria", "hashtag"];
 /** Asked only when a criterion is scored: without scores there is no ranking to rule. */
 const RANKING_STEPS: readonly FieldStep[] = ["late", "thresholds"];
 
-interface FormData {
-  title?: string;
-  description?: string;
-  startsAt?: string;
-  endsAt?: string;
-  criteria?: string[];
-  deadlines?: string[];
-  hashtag?: string | null;
-  lateRule?: LateRule;
-  /** The campaign's own classes; null or unset: the bloc's. */
-  thresholds?: Thresholds | null;
-  /** Set when the lead came from the summary to change one field. */
-  editing?: boolean;
-}
-
 const actorOf = (ctx: Ctx) => {
   if (!ctx.actor) throw new AppError("not_linked");
   return ctx.actor;
 };
-
-const isScored = (data: FormData) =>
-  (data.criteria ?? []).some((line) => parseCriterionLine(line).maxScore !== null);
 
 /** The fields of this draft, in order: the ranking's rules only when something is scored. */
 const stepsOf = (data: FormData) =>
@@ -95,42 +77,6 @@ function nextStep(step: FieldStep, data: FormData): FieldStep | "confirm" {
 
 function describeDraft(ctx: Ctx, data: FormData, blocThresholds?: Thresholds): string {
   return describeDraftIn(ctx.t, actorOf(ctx).timezone, data, blocThresholds);
-}
-
-/** How late reports count and the classes, for a scored campaign; unscored: nothing. */
-function rulesLines(t: Translate, data: FormData, blocThresholds?: Thresholds): string[] {
-  if (!isScored(data)) return [];
-  const lines = [t("campaigns:line_late", { rule: describeLateRule(t, data.lateRule ?? "none") })];
-  if (data.thresholds) {
-    lines.push(t("campaigns:line_thresholds", { classes: formatThresholds(data.thresholds) }));
-  } else if (blocThresholds) {
-    lines.push(t("campaigns:line_thresholds_bloc", { classes: formatThresholds(blocThresholds) }));
-  }
-  return lines;
-}
-
-/** The same description in any language (an announcement reaches each member in theirs). */
-function describeDraftIn(
-  t: Translate,
-  tz: string,
-  data: FormData,
-  blocThresholds?: Thresholds,
-): string {
-  const date = (iso?: string) => (iso ? formatDate(new Date(iso), tz) : "—");
-  const lines = [
-    `📌 ${data.title ?? "—"}`,
-    data.description ? data.description : null,
-    t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
-    data.criteria?.length
-      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
-      : null,
-    ...rulesLines(t, data, blocThresholds),
-    `${t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
-      .map((d) => formatDateTime(new Date(d), tz))
-      .join("; ")}`,
-    data.hashtag ? t("campaigns:line_hashtag", { hashtag: data.hashtag }) : null,
-  ];
-  return lines.filter((l) => l !== null).join("\n");
 }
 
 const isSkip = (input: StepInput) =>
@@ -305,20 +251,6 @@ async function describeCampaign(ctx: Ctx, c: CampaignSummary): Promise<string> {
   const status = ` (${ctx.t(`campaigns:status.${c.status}`)})`;
   const bloc = await ctx.services.campaigns.blocThresholds(c.blocId);
   return describeDraft(ctx, { ...draftOf(c), title: `#${c.id} ${c.title}${status}` }, bloc);
-}
-
-function draftOf(c: CampaignSummary): FormData {
-  return {
-    title: c.title,
-    description: c.description,
-    startsAt: c.startsAt.toISOString(),
-    endsAt: c.endsAt.toISOString(),
-    criteria: c.criteriaScale.map(criterionLine),
-    deadlines: c.deadlines.map((d) => d.dueAt.toISOString()),
-    hashtag: c.hashtag,
-    lateRule: c.lateRule,
-    thresholds: c.thresholds,
-  };
 }
 
 async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
