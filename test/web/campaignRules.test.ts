@@ -200,9 +200,9 @@ describe("the scoring rules in a phone's browser", () => {
       await expect(page.getByRole("alert").textContent()).resolves.toContain(
         "“-1” không dùng được",
       );
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-        360,
-      );
+      expect(
+        await page.evaluate<number>("document.documentElement.scrollWidth"),
+      ).toBeLessThanOrEqual(360);
       await page.locator("#rules").scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(artifacts, "campaign-rules-phone.png") });
 
