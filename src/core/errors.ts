@@ -45,6 +45,7 @@ export const APP_ERROR_CODES = [
   "thresholds_order",
   "thresholds_duplicate",
   "thresholds_floor",
+  "rules_published",
   "note_too_long",
   "photos_expected",
   "no_audience",

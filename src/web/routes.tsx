@@ -101,7 +101,7 @@ function originHost(origin: string): string | null {
 
 /** A late rule or classes the rules form refuses: answered on the form itself. */
 const isRulesRefusal = (code: string) =>
-  code === "late_points_invalid" || code.startsWith("thresholds_");
+  code === "late_points_invalid" || code === "rules_published" || code.startsWith("thresholds_");
 
 const STATUS_OF: Partial<Record<string, 400 | 403 | 404>> = {
   forbidden: 403,
@@ -326,10 +326,14 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const blocThresholds = scored
         ? await services.campaigns.blocThresholds(viewer.actor.blocId)
         : null;
+      const locked = blocThresholds
+        ? await services.campaigns.rulesLocked(viewer.actor.blocId, campaign.id)
+        : false;
       const rules = blocThresholds ? (
         <CampaignRulesForm
           viewer={viewer}
           campaignId={campaign.id}
+          locked={locked}
           blocThresholds={blocThresholds}
           values={rulesRefused?.values ?? rulesFormValues(campaign, blocThresholds)}
           errors={rulesRefused?.errors ?? []}
@@ -403,13 +407,15 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       // Both halves are checked before anything is saved, so that one answer names every
       // wrong value; the fields come back as they were typed, to be corrected.
       const problems: string[] = [];
+      const refuse = (error: unknown): undefined => {
+        if (!(error instanceof AppError) || !isRulesRefusal(error.code)) throw error;
+        problems.push(viewer.t(`errors:${error.code}`, error.params));
+      };
       const checked = <T,>(read: () => T): T | undefined => {
         try {
           return read();
         } catch (error) {
-          if (!(error instanceof AppError) || !isRulesRefusal(error.code)) throw error;
-          problems.push(viewer.t(`errors:${error.code}`, error.params));
-          return undefined;
+          return refuse(error);
         }
       };
       const lateRule = checked(() =>
@@ -417,15 +423,18 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       );
       const thresholds =
         values.classes === "own" ? checked(() => parseThresholdsText(values.thresholds)) : null;
-      if (lateRule === undefined || thresholds === undefined) {
-        return campaignPage(c, { rulesRefused: { errors: problems, values } });
-      }
-      const saved = await services.campaigns.setRules(
-        viewer.actor.blocId,
-        idParam(c),
-        { lateRule, thresholds },
-        memberActor(viewer.actor.memberId),
-      );
+      const saved =
+        lateRule === undefined || thresholds === undefined
+          ? undefined
+          : await services.campaigns
+              .setRules(
+                viewer.actor.blocId,
+                idParam(c),
+                { lateRule, thresholds },
+                memberActor(viewer.actor.memberId),
+              )
+              .catch(refuse);
+      if (!saved) return campaignPage(c, { rulesRefused: { errors: problems, values } });
       const { id, title } = saved.campaign;
       const notice = saved.changed
         ? [

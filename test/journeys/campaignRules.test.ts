@@ -162,7 +162,7 @@ async function report(name: string, i: number, scores: string[]) {
 describe("/campaign rules on a campaign with scored reports", () => {
   onTheConsole();
 
-  it("re-ranks a late unit when the late rule changes, audits it, and refuses a wrong value without a change", async () => {
+  it("re-ranks a late unit when the late rule changes, audits it, refuses a wrong value without a change, and holds once published", async () => {
     const campaignId = await openScoredCampaign(t.app, t.clock.now());
     // Ban Tuyên giáo on time at 8 + 8; Văn phòng a day late at 9 + 9; both approved.
     await report("lan", 3, ["8", "8"]);
@@ -174,7 +174,7 @@ describe("/campaign rules on a campaign with scored reports", () => {
     const line = (ranking: string, unit: string) =>
       ranking.split("\n").find((l) => l.includes(unit)) ?? "";
     expect(line(before, "Văn phòng Tỉnh ủy")).toMatch(/^1\. Văn phòng Tỉnh ủy — 90 %/);
-    expect(line(before, "Ban Tuyên giáo Tỉnh ủy")).toMatch(/^2\. .* 80 % \(16\/20\) · Tốt/);
+    expect(line(before, "Ban Tuyên giáo Tỉnh ủy")).toMatch(/^2\. .* 80 % \(16\/20 điểm\) · Tốt/);
     const version = async () =>
       (await t.app.deps.db.bloc.findUniqueOrThrow({ where: { id: 1 } })).campaignsVersion;
     const versionBefore = await version();
@@ -196,7 +196,9 @@ describe("/campaign rules on a campaign with scored reports", () => {
     expect(done).toContain(`Xếp loại (mức của khối): ${BLOC_CLASSES}`);
     expect(done).toContain("Đợt này đã có 2 báo cáo có điểm: xếp hạng được tính lại");
     const ineligible = await say(`/xephang ${campaignId}`);
-    expect(line(ineligible, "Ban Tuyên giáo Tỉnh ủy")).toMatch(/^1\. .* 80 % \(16\/20\) · Tốt/);
+    expect(line(ineligible, "Ban Tuyên giáo Tỉnh ủy")).toMatch(
+      /^1\. .* 80 % \(16\/20 điểm\) · Tốt/,
+    );
     expect(line(ineligible, "Văn phòng Tỉnh ủy")).toContain("Không đủ điều kiện (nộp trễ)");
     expect(await version()).toBeGreaterThan(versionBefore);
 
@@ -214,13 +216,36 @@ describe("/campaign rules on a campaign with scored reports", () => {
     await say("/thidua quydinh 2", "2", "3");
     expect(await say("Xuất sắc:80, Chưa đạt:0")).toContain("Nộp trễ: trừ 3 điểm cho mỗi ngày trễ");
     const deducted = await say(`/xephang ${campaignId}`);
-    expect(line(deducted, "Ban Tuyên giáo Tỉnh ủy")).toMatch(/^1\. .* 80 % \(16\/20\) · Xuất sắc/);
-    expect(line(deducted, "Văn phòng Tỉnh ủy")).toMatch(/^2\. Văn phòng Tỉnh ủy — .*trừ \d+ điểm/);
+    expect(line(deducted, "Ban Tuyên giáo Tỉnh ủy")).toMatch(
+      /^1\. .* 80 % \(16\/20 điểm\) · Xuất sắc/,
+    );
+    expect(line(deducted, "Văn phòng Tỉnh ủy")).toMatch(
+      /^2\. Văn phòng Tỉnh ủy — 75 % \(15\/20 điểm\)/,
+    );
+    expect(line(deducted, "Văn phòng Tỉnh ủy")).toContain("trễ 1 · trừ 3 điểm");
     expect(await t.app.deps.db.auditEvent.count({ where: { action: "campaign.rules" } })).toBe(2);
 
     // The same answers again change nothing and write nothing.
     await say("/thidua quydinh 2", "2", "3");
     expect(await say("Xuất sắc:80, Chưa đạt:0")).toContain("giữ nguyên, không có gì thay đổi");
+    expect(await t.app.deps.db.auditEvent.count({ where: { action: "campaign.rules" } })).toBe(2);
+
+    // Published results stand: their rules are no longer open to change.
+    await say(`/congbo ${campaignId}`);
+    expect(await say(`/thidua quydinh ${campaignId}`)).toContain(
+      "Kết quả đợt thi đua này đã được công bố: quy định nộp trễ và xếp loại giữ nguyên",
+    );
+    await expect(
+      t.app.services.campaigns.setRules(
+        1,
+        campaignId,
+        { lateRule: "none", thresholds: null },
+        "operator",
+      ),
+    ).rejects.toMatchObject({ code: "rules_published" });
+    expect(await t.app.services.campaigns.get(1, campaignId)).toMatchObject({
+      lateRule: "deduct:3",
+    });
     expect(await t.app.deps.db.auditEvent.count({ where: { action: "campaign.rules" } })).toBe(2);
   });
 

@@ -178,6 +178,25 @@ describe("the campaign page's scoring rules", () => {
   });
 });
 
+describe("the scoring rules of published results", () => {
+  it("are shown but no longer offered, and a post changes nothing", async () => {
+    const { send } = await leadOnCampaign();
+    await h.t.chat.as(DEMO_LEAD).send(`/congbo ${campaignId}`);
+    expect(
+      (await h.t.app.deps.db.campaign.findUniqueOrThrow({ where: { id: campaignId } })).publishedAt,
+    ).not.toBeNull();
+    const { page } = await leadOnCampaign();
+    expect(page).toContain("Kết quả đã công bố nên quy định chấm điểm không đổi được nữa.");
+    expect(page).toContain("<fieldset disabled");
+    expect(page).not.toContain("Lưu quy định");
+    const refused = await send({ late: "ineligible", points: "", classes: "bloc", thresholds: "" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Kết quả đợt thi đua này đã được công bố");
+    expect(await stored()).toMatchObject({ lateRule: "none", thresholds: null });
+    expect(await rulesAudits()).toBe(0);
+  });
+});
+
 describe("the scoring rules in a phone's browser", () => {
   it("are changed at 360 px with scripts off, the refusal shown beside the form", async () => {
     const artifacts = join(import.meta.dirname, "../../test-artifacts");

@@ -23,6 +23,9 @@ function actorOf(ctx: Ctx) {
 export async function changeCampaignRules(ctx: Ctx, campaignId: number): Promise<void> {
   const campaign = await ctx.services.campaigns.get(actorOf(ctx).blocId, campaignId);
   if (!campaign.criteriaScale.some((c) => c.maxScore !== null)) throw new AppError("not_scored");
+  if (await ctx.services.campaigns.rulesLocked(campaign.blocId, campaignId)) {
+    throw new AppError("rules_published");
+  }
   ctx.reply(ctx.t("campaigns:rules_intro", { id: campaign.id, title: campaign.title }));
   const data: RulesFormData = {
     campaignId,

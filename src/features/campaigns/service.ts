@@ -187,11 +187,23 @@ export class CampaignService {
       : DEFAULT_THRESHOLDS;
   }
 
+  /** Published results stand: their late rule and classes are no longer the lead's to change. */
+  async rulesLocked(blocId: number, campaignId: number): Promise<boolean> {
+    const row = await this.db.campaign.findFirst({
+      where: { id: campaignId, blocId },
+      select: { publishedAt: true },
+    });
+    if (!row) throw new AppError("not_found");
+    return row.publishedAt !== null;
+  }
+
   /**
    * Changes a scored campaign's late rule and thresholds, checked as typed (a negative
    * or wordy late rule, classes out of order or above 100 % change nothing). The ranking
    * is computed when read, so the next one follows the new rule; the change is audited
-   * with what it replaced. `scoredReports`: how many reports the change re-ranks.
+   * with what it replaced. `scoredReports`: how many reports the change re-ranks. Once
+   * the results are published they are refused: a published ranking changes only through
+   * a correction with its reason, unit by unit.
    */
   async setRules(
     blocId: number,
@@ -203,6 +215,7 @@ export class CampaignService {
     const thresholds = rules.thresholds === null ? null : checkThresholds(rules.thresholds);
     const campaign = await this.get(blocId, campaignId);
     if (!campaign.criteriaScale.some((c) => c.maxScore !== null)) throw new AppError("not_scored");
+    if (await this.rulesLocked(blocId, campaignId)) throw new AppError("rules_published");
     const scoredReports = await this.db.report.count({
       where: { deadline: { campaignId }, scores: { some: {} } },
     });
@@ -210,10 +223,12 @@ export class CampaignService {
       return { campaign, changed: false, scoredReports };
     }
     await this.db.$transaction(async (tx) => {
-      await tx.campaign.update({
-        where: { id: campaignId },
+      // Published meanwhile: the results stand as published.
+      const changed = await tx.campaign.updateMany({
+        where: { id: campaignId, blocId, publishedAt: null },
         data: { lateRule, thresholds: thresholds ? JSON.stringify(thresholds) : null },
       });
+      if (changed.count !== 1) throw new AppError("rules_published");
       await campaignsChanged(tx, blocId);
       await recordAudit(tx, {
         actor,

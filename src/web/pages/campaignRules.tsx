@@ -36,6 +36,8 @@ export function CampaignRulesForm(props: {
   campaignId: number;
   blocThresholds: Thresholds;
   values: RulesFormValues;
+  /** Published results: the rules are shown, not offered for change. */
+  locked: boolean;
   /** Why the last post was refused, one line per wrong value. */
   errors: string[];
 }) {
@@ -59,7 +61,7 @@ export function CampaignRulesForm(props: {
       ) : null}
       <form method="post" action={`/web/campaigns/${props.campaignId}/rules`}>
         <Csrf token={viewer.csrf} />
-        <fieldset>
+        <fieldset disabled={props.locked}>
           <legend>{t("web:campaign.late_legend")}</legend>
           {late[0]}
           {late[1]}
@@ -76,7 +78,7 @@ export function CampaignRulesForm(props: {
           />
           {late[2]}
         </fieldset>
-        <fieldset>
+        <fieldset disabled={props.locked}>
           <legend>{t("web:campaign.thresholds_legend")}</legend>
           <label>
             <input type="radio" name="classes" value="bloc" checked={values.classes === "bloc"} />{" "}
@@ -100,11 +102,15 @@ export function CampaignRulesForm(props: {
             {t("web:campaign.thresholds_own_hint")}
           </p>
         </fieldset>
-        <button type="submit" class="primary">
-          {t("web:campaign.save_rules")}
-        </button>
+        {props.locked ? null : (
+          <button type="submit" class="primary">
+            {t("web:campaign.save_rules")}
+          </button>
+        )}
       </form>
-      <p class="muted">{t("web:campaign.rules_hint")}</p>
+      <p class="muted">
+        {t(props.locked ? "web:campaign.rules_locked" : "web:campaign.rules_hint")}
+      </p>
     </section>
   );
 }
