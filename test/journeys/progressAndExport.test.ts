@@ -92,6 +92,7 @@ describe("the export for the review", () => {
       "Thời điểm báo cáo",
       "Trễ hạn",
       "Số ảnh",
+      "Thẩm định",
     ]);
     expect(rows).toHaveLength(1 + 7 * 3);
     expect(rows[1]).toEqual([
@@ -103,6 +104,7 @@ describe("the export for the review", () => {
       "09:00 02/03/2026",
       "Không",
       "0",
+      "Chờ xét",
     ]);
     expect(rows[4]).toEqual([
       "Ban Tổ chức Tỉnh ủy",
@@ -113,6 +115,7 @@ describe("the export for the review", () => {
       "09:00 02/03/2026",
       "Không",
       "2",
+      "Chờ xét",
     ]);
     expect(rows[10]?.slice(2, 7)).toEqual([
       "Đã hoàn thành",
