@@ -65,6 +65,11 @@ export interface AdapterStatus {
   ok(): void;
   /** A call to the platform failed; the adapter keeps trying. */
   failing(error: unknown): void;
+  /**
+   * An optional call (the command menu, say) failed or succeeded: the bot receives and
+   * answers all the same, and the adapter tries it again later; null when it went through.
+   */
+  optional(call: string, error: unknown | null): void;
 }
 
 export interface CommandMenuItem {

@@ -72,6 +72,24 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       expect(reminders("tc")).toHaveLength(0);
     });
 
+    it("keeps its plan when the clock is stepped back 2 h and forward 3 h", async () => {
+      await tickAt("2026-03-06T17:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+      // Back 2 h: Friday's reminder is not sent again, nothing else comes early.
+      for (const minute of ["15:00", "15:30", "16:59", "17:00", "17:05"]) {
+        await tickAt(`2026-03-06T${minute}:00`);
+      }
+      expect(reminders("vp")).toHaveLength(1);
+      // Forward past Monday 07:00: the next reminder once, then the 2 h one at its time.
+      await tickAt("2026-03-09T10:00:00");
+      await tickAt("2026-03-09T10:01:00");
+      expect(reminders("vp")).toHaveLength(2);
+      await tickAt("2026-03-09T13:00:00");
+      expect(reminders("vp")).toHaveLength(2);
+      await tickAt("2026-03-09T15:00:00");
+      expect(reminders("vp")).toHaveLength(3);
+    });
+
     it("stops reminding a unit once it has reported", async () => {
       await tickAt("2026-03-06T17:00:00");
       await t.chat.as("vp").sendFiles([], "");
