@@ -81,9 +81,8 @@ async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
   const result = await ctx.services.exports.build(campaign, ctx.actor.timezone, ctx.t);
   // Every platform gets links (a phone opens them in its browser); where the app
   // carries documents, the files come too.
-  const links = ctx.services.exports
-    .downloadLinks(result.files)
-    .map(({ file, url }) => `• ${file.fileName}\n${url}`);
+  const files = ctx.services.exports.downloadLinks(result.files);
+  const links = files.map(({ file, url }) => `• ${file.fileName}\n${url}`);
   ctx.reply({
     text: [
       ctx.t("progress:export_ready", {
@@ -100,7 +99,10 @@ async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
         ? []
         : ["", ctx.t("common:links_local_only")]),
     ].join("\n"),
-    ...(ctx.capabilities.documents ? { documents: result.files } : {}),
+    // Each with its link, given again should the document not arrive.
+    ...(ctx.capabilities.documents
+      ? { documents: files.map(({ file, url }) => ({ ...file, url })) }
+      : {}),
   });
 }
 
