@@ -2,8 +2,8 @@ import type { Translator } from "../i18n/translator.ts";
 import { commandName, matchChoice } from "./answerText.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { withNumberedChoices } from "./choiceText.ts";
-import { commandOfChoice, isCommandList } from "./commandChoice.ts";
 import type { Clock } from "./clock.ts";
+import { commandOfChoice, isCommandList } from "./commandChoice.ts";
 import { audienceAllows, type CommandSpec, type Feature, type FlowSpec } from "./commands.ts";
 import type { Actor, FlowControl, HandlerContext, KnownChat, StepInput } from "./context.ts";
 import type { ConversationState } from "./conversation.ts";
@@ -138,10 +138,7 @@ export class Router<S> {
     return capabilities.buttons ? replies : replies.map((r) => withNumberedChoices(r, ctx.t));
   }
 
-  async #route(
-    routed: HandlerContext<S>,
-    stored: ConversationState | null,
-  ): Promise<void> {
+  async #route(routed: HandlerContext<S>, stored: ConversationState | null): Promise<void> {
     // An answer to a list ("2", or its button) is the command that line names; the
     // list itself is not a form, so everything else is handled as if it were not there
     // (and it stays the last list until something else replaces it).
@@ -279,8 +276,12 @@ export class Router<S> {
   }
 
   #describeError(ctx: HandlerContext<S>, error: unknown): string {
-    if (error instanceof AppError) return ctx.t(`errors:${error.code}`, error.params);
-    throw error;
+    if (!(error instanceof AppError)) throw error;
+    // In a group that is linked, "not linked" is about the person, not the group:
+    // they are told how to join.
+    const linkedGroup = ctx.event.chat.kind === "GROUP" && ctx.chat?.blocId != null;
+    const code = error.code === "not_linked" && linkedGroup ? "not_member_in_group" : error.code;
+    return ctx.t(`errors:${code}`, error.params);
   }
 
   async #saveFlow(

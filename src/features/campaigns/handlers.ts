@@ -8,7 +8,7 @@ import { LANGUAGES, type Translate } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import type { Services } from "../registry.ts";
-import { criterionLine } from "./criteria.ts";
+import { criterionLine, formatScore, parseCriterionLine } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
 import type { CampaignSummary } from "./service.ts";
@@ -76,7 +76,7 @@ function describeDraftIn(t: Translate, tz: string, data: FormData): string {
     data.description ? data.description : null,
     t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
     data.criteria?.length
-      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
+      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${readableCriterion(t, c)}`).join("\n")}`
       : null,
     `${t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
       .map((d) => formatDateTime(new Date(d), tz))
@@ -84,6 +84,17 @@ function describeDraftIn(t: Translate, tz: string, data: FormData): string {
     data.hashtag ? t("campaigns:line_hashtag", { hashtag: data.hashtag }) : null,
   ];
   return lines.filter((l) => l !== null).join("\n");
+}
+
+/**
+ * A criterion as officers read it, "Trụ sở sạch đẹp (10 điểm, hệ số 2)", whatever
+ * syntax the lead typed it in ("| 10 | 2" is for typing, not for reading).
+ */
+function readableCriterion(t: Translate, line: string): string {
+  const c = parseCriterionLine(line);
+  if (c.maxScore === null) return c.title;
+  const points = { title: c.title, max: formatScore(c.maxScore), weight: formatScore(c.weight) };
+  return t(c.weight === 1 ? "campaigns:criterion_scored" : "campaigns:criterion_weighted", points);
 }
 
 const isSkip = (input: StepInput) =>
@@ -274,14 +285,14 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "activate":
     case "mo":
     case "mở": {
-      const c = await ctx.services.campaigns.activate(actor.blocId, requireId(id), by);
+      const c = await ctx.services.campaigns.activate(actor.blocId, requireId(ctx, id), by);
       return offerAnnouncement(ctx, c, "campaigns:activated");
     }
     case "close":
     case "dong":
     case "đóng": {
       // Closing ends reporting for every unit: asked once more, and it can be undone.
-      const c = await ctx.services.campaigns.get(actor.blocId, requireId(id));
+      const c = await ctx.services.campaigns.get(actor.blocId, requireId(ctx, id));
       if (c.status !== "ACTIVE") throw new AppError("campaign_wrong_state", { status: c.status });
       ctx.reply({
         text: ctx.t("campaigns:close_confirm", { id: c.id, title: c.title }),
@@ -296,19 +307,16 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "reopen":
     case "molai":
     case "mở lại": {
-      const c = await ctx.services.campaigns.reopen(actor.blocId, requireId(id), by);
+      const c = await ctx.services.campaigns.reopen(actor.blocId, requireId(ctx, id), by);
       ctx.reply(ctx.t("campaigns:reopened", { id: c.id, title: c.title }));
       return;
     }
     default:
       if (!Number.isInteger(id) || id <= 0)
-        throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
+        throw new AppError("bad_arguments", { usage: ctx.t("campaigns:usage") });
       ctx.reply(describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
   }
 }
-
-const CAMPAIGN_USAGE =
-  "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3 · /campaign reopen 3";
 
 const CLOSE_FLOW = "campaign_close";
 
@@ -325,9 +333,9 @@ async function closeConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<v
   ctx.reply(ctx.t("campaigns:closed", { id: c.id, title: c.title }));
 }
 
-function requireId(id: number): number {
+function requireId(ctx: Ctx, id: number): number {
   if (!Number.isInteger(id) || id <= 0)
-    throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
+    throw new AppError("bad_arguments", { usage: ctx.t("campaigns:usage") });
   return id;
 }
 

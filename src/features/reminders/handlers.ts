@@ -61,7 +61,7 @@ async function unmute(ctx: Ctx): Promise<void> {
  */
 async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
-  const usage = "/reminders 3 3d,1d,2h · /reminders bloc 3d,1d,2h";
+  const usage = ctx.t("reminders:usage");
   if (args.trim() === "") {
     const schedule = await ctx.services.reminders.schedule(actor.blocId);
     ctx.reply(
