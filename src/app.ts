@@ -30,6 +30,7 @@ import { InstanceRegistry } from "./instances/registry.ts";
 import type { Logger } from "./logger.ts";
 import { BotMetrics } from "./observability/metrics.ts";
 import { ConversationStore } from "./services/conversationStore.ts";
+import { PublicAddress } from "./services/publicAddress.ts";
 import { LocalEvidenceStore } from "./storage/evidenceStore.ts";
 import { loadOrCreateKey } from "./storage/serverKey.ts";
 
@@ -81,6 +82,8 @@ export interface HealthReport {
   >;
   /** The adapters failing for longer than HEALTH_FAILING_AFTER_SECONDS. */
   failing?: string[];
+  /** What works less than it should (links without a public address); not a failure. */
+  warnings?: string[];
   [key: string]: unknown;
 }
 
@@ -98,6 +101,7 @@ export function createApp(base: AppDeps): App {
   // Links are made from PUBLIC_BASE_URL, or from where this process's server listens.
   let localAddress = `http://127.0.0.1:${config.HTTP_PORT}`;
   const baseUrl = () => config.PUBLIC_BASE_URL ?? localAddress;
+  const publicAddress = new PublicAddress(Boolean(config.PUBLIC_BASE_URL), () => localAddress);
   const linkKey = loadOrCreateKey(
     join(config.DATA_DIR, "keys", "link-signing.key"),
     config.MEDIA_SIGNING_SECRET,
@@ -124,6 +128,7 @@ export function createApp(base: AppDeps): App {
       evidenceStore,
       downloads,
       baseUrl,
+      publicAddress,
       nudge: () => nudge(),
     },
     () => commands(),
@@ -175,6 +180,8 @@ export function createApp(base: AppDeps): App {
       retryBaseMs: config.INBOX_RETRY_BASE_MS,
       retryMaxMs: config.INBOX_RETRY_MAX_MS,
       albumQuietMs: config.TELEGRAM_ALBUM_WAIT_MS,
+      burstMaxMs: config.PHOTO_BURST_MAX_MS,
+      downloadGiveUpMs: config.PHOTO_DOWNLOAD_GIVE_UP_MS,
       concurrency: 8,
       maxDownloadBytes: config.EVIDENCE_MAX_BYTES,
     },
@@ -237,6 +244,7 @@ export function createApp(base: AppDeps): App {
       const failing = Object.entries(adapters)
         .filter(([, a]) => a.failingForSeconds > config.HEALTH_FAILING_AFTER_SECONDS)
         .map(([platform]) => platform);
+      const warnings = publicAddress.warnings();
       return {
         ok: database && failing.length === 0,
         database,
@@ -254,9 +262,11 @@ export function createApp(base: AppDeps): App {
           ]),
         ),
         ...(failing.length > 0 ? { failing } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
       };
     },
     startDelivery: (transports) => {
+      publicAddress.serve(transports);
       // The sender reports settled deliveries to the progress, which sends through the
       // sender's limits: bound late, since each needs the other.
       let settled: (announcementId: number) => void = () => {};

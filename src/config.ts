@@ -115,7 +115,9 @@ export const configSchema = z
     TELEGRAM_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     TELEGRAM_GROUP_PER_MINUTE: positiveInt(20),
     TELEGRAM_ALBUM_WAIT_MS: positiveInt(1000),
-    ZALO_PHOTO_BURST_MS: positiveInt(3000),
+    ZALO_PHOTO_BURST_MS: positiveInt(8000),
+    PHOTO_BURST_MAX_MS: positiveInt(20_000),
+    PHOTO_DOWNLOAD_GIVE_UP_MS: positiveInt(20_000),
     TELEGRAM_POLL_TIMEOUT_SECONDS: positiveInt(30),
     ZALO_BOT_TOKEN: z
       .string()

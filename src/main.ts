@@ -115,6 +115,8 @@ async function main(): Promise<void> {
     return startHttpServer({ ...httpOptions, port: 0 });
   });
   app.useLocalAddress(http.url);
+  // Said once at start as well as in /healthz: an operator reads one or the other.
+  for (const warning of app.services.publicAddress.warnings()) logger.warn(warning);
   for (const adapter of adapters) await adapter.start();
 
   let stopping: Promise<void> | null = null;

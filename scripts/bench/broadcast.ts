@@ -19,6 +19,7 @@ const transport = new TelegramTransport(
   new Api(fake.token, { apiRoot: fake.url }),
   LIMITS,
   async () => {},
+  app.services.evidenceStore,
 );
 await app.services.outbox.enqueue(
   Array.from({ length: CHATS }, (_, i) => ({

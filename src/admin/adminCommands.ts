@@ -46,7 +46,8 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   campaign import <file.yaml|file.json> --bloc <id>
   campaign list <blocId>
   export <campaignId> [--out <folder>]
-  ranking <campaignId>       units in order: total, per-criterion scores, class, late count
+  ranking <campaignId>       units in order (reviewed first): total, per-criterion scores, class,
+                             review state (reviewed|awaiting|returned|none), late count
   bloc thresholds <blocId> "Xuất sắc:90,Tốt:70,Hoàn thành:50,Không hoàn thành:0"
   reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)
   inbox list                 messages the bot gave up on (the sender was asked to resend)
@@ -334,7 +335,8 @@ async function rankingOf(app: App, campaignId: number): Promise<AdminResult> {
     class: u.classLabel,
     eligible: u.eligible,
     lateReports: u.lateReports,
-    usesSelfScores: u.usesSelfScores,
+    reviewState: u.reviewState,
+    provisional: u.provisional,
     criteria: u.criteria.map((c) => ({
       id: c.id,
       title: c.title,
@@ -352,12 +354,15 @@ async function rankingOf(app: App, campaignId: number): Promise<AdminResult> {
       title: campaign.title,
       lateRule: ranking.lateRule,
       thresholds: ranking.thresholds,
+      rankSelfScores: ranking.rankSelfScores,
+      publishedAt: ranking.publishedAt?.toISOString() ?? null,
+      corrections: ranking.corrections.map((c) => ({ ...c, at: c.at.toISOString() })),
       units,
     },
     text: units
       .map(
         (u) =>
-          `${u.rank}\t${u.unit}\t${u.total}/${u.max}\t${u.percent}%\t${u.class ?? "not eligible"}\tlate ${u.lateReports}`,
+          `${u.rank ?? "-"}\t${u.unit}\t${u.total}/${u.max}\t${u.percent}%\t${u.class ?? (u.eligible ? "-" : "not eligible")}\t${u.reviewState}\tlate ${u.lateReports}`,
       )
       .join("\n"),
   };

@@ -15,6 +15,18 @@ export interface Capabilities {
   documents: boolean;
   /** A button can open a web page inside the app, signed in (a Telegram Mini App). */
   webApps?: boolean;
+  /**
+   * How the app is sent a photo the bot keeps: uploaded with the message, or as a link
+   * it fetches itself (only when the bot has a public address); absent when it cannot be.
+   */
+  photos?: "upload" | "link";
+  /**
+   * Photos go out as a link the platform fetches itself (Zalo has no upload): without
+   * a public address the bot cannot send one.
+   */
+  photosByUrl?: boolean;
+  /** The person reads on the machine the bot runs on (the console): its own address opens. */
+  onThisMachine?: boolean;
 }
 
 export const CONSOLE_CAPABILITIES: Capabilities = {
@@ -23,4 +35,6 @@ export const CONSOLE_CAPABILITIES: Capabilities = {
   editMessages: false,
   groups: true,
   documents: true,
+  photos: "upload",
+  onThisMachine: true,
 };

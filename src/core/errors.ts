@@ -53,6 +53,11 @@ export const APP_ERROR_CODES = [
   "notify_no_account",
   "link_invalid",
   "link_expired",
+  "approve_needs_scores",
+  "correction_reason_required",
+  "results_published",
+  "already_published",
+  "publish_awaiting",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -50,4 +50,14 @@ export interface InboundEvent {
   replyToMessageId?: string;
   /** Id of the bot message whose button was pressed (a choice). */
   pressedMessageId?: string;
+  /**
+   * The message replies to the bot or names it. In a group the bot speaks up about a
+   * photo without a hashtag only then (or when the sender has a form open).
+   */
+  toBot?: boolean;
+  /**
+   * A button press the platform waits to see answered (a Telegram callback query):
+   * the replies answer it once, as a passing notice to whoever pressed (`toast`).
+   */
+  pressId?: string;
 }

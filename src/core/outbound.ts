@@ -10,6 +10,12 @@ export interface OutboundFile {
   bytes: Uint8Array;
 }
 
+/** A photo the bot already keeps (evidence), named by its key in the media store. */
+export interface KeptPhoto {
+  storageKey: string;
+  caption?: string;
+}
+
 /** A file too large to hold in memory (an export): sent from where it lies on disk. */
 export interface OutboundDocument {
   fileName: string;
@@ -23,6 +29,11 @@ export interface OutboundMessage {
   /** Options the user picks from: buttons where the platform has them, numbered lines elsewhere. */
   choices?: Choice[];
   photo?: OutboundFile;
+  /**
+   * Photos the bot keeps, shown before the text: in albums where the app groups
+   * photos, one message each elsewhere. Only for chats whose capabilities say photos.
+   */
+  album?: KeptPhoto[];
   documents?: OutboundDocument[];
   /**
    * The bot's message this one updates (a list whose ticks changed): edited in place
@@ -31,4 +42,11 @@ export interface OutboundMessage {
   replaces?: string;
   /** A button that opens this https page inside the app (where the app has them). */
   webApp?: { label: string; url: string };
+  /**
+   * Answers the press with this id (the event's `pressId`): `text`, if any, is shown
+   * only to whoever pressed, as a passing notice; nothing is posted in the chat.
+   */
+  toast?: string;
+  /** The bot's prompt whose buttons were answered: its buttons go, where messages can be edited. */
+  clearChoicesOf?: string;
 }

@@ -24,9 +24,17 @@ export interface UpdateRef {
 export type Translated =
   /**
    * An event for the router; events sharing a groupKey (an album, a burst of photos)
-   * are handled as one, once none has arrived for `quietMs` (default: the album wait).
+   * are handled as one once the sender has been quiet long enough: `quietMs` (default:
+   * the album wait) until the sender's pace is known, then after their pace, bounded.
+   * A group known to have at least `minParts` parts (an album: 2) waits for them.
    */
-  | { type: "event"; event: InboundEvent; groupKey?: string; quietMs?: number }
+  | {
+      type: "event";
+      event: InboundEvent;
+      groupKey?: string;
+      quietMs?: number;
+      minParts?: number;
+    }
   /** Nothing for the router (a service message, another bot's command, done by the adapter). */
   | { type: "none" };
 

@@ -123,18 +123,27 @@ export class Router<S> {
       reply: (message) => replies.push(typeof message === "string" ? { text: message } : message),
     };
 
+    let refusedPress: string | null = null;
     try {
       await this.#route(ctx, state);
     } catch (error) {
-      const message: OutboundMessage = { text: this.#describeError(ctx, error) };
-      // An answer that is not one of the choices: ask again, with the choices.
-      if (error instanceof AppError && error.code === "pick_a_choice" && state?.choices.length) {
-        message.choices = state.choices;
+      if (event.pressId && event.chat.kind === "GROUP" && isNotYourButton(error)) {
+        // Another member's prompt, or a dead one: told to the one who pressed, not the group.
+        refusedPress = ctx.t("errors:not_your_button");
+      } else {
+        const message: OutboundMessage = { text: this.#describeError(ctx, error) };
+        // An answer that is not one of the choices: ask again, with the choices.
+        if (error instanceof AppError && error.code === "pick_a_choice" && state?.choices.length) {
+          message.choices = state.choices;
+        }
+        replies.push(message);
       }
-      replies.push(message);
     }
 
     await this.#saveFlow(key, state, next, replies, now);
+    if (event.pressId) {
+      replies.unshift(pressAnswer(event, state, next, replies, capabilities, refusedPress));
+    }
     return capabilities.buttons ? replies : replies.map((r) => withNumberedChoices(r, ctx.t));
   }
 
@@ -217,8 +226,10 @@ export class Router<S> {
       ctx.flow.end();
     }
 
-    // In groups the bot answers commands and flows it started, and ignores chatter.
+    // In groups the bot answers commands and flows it started, and ignores chatter
+    // (a photo of someone it does not know is chatter too, unless it was sent to the bot).
     if (inGroup && payload.type === "text") return;
+    if (inGroup && payload.type === "media" && !ctx.actor && !ctx.event.toBot) return;
     if (!ctx.actor) throw new AppError("not_linked");
 
     if (payload.type === "media") {
@@ -327,6 +338,42 @@ function commandFromList(
   if (payload.type !== "text" || state?.flow !== LIST_FLOW) return null;
   const picked = matchChoice(payload.text, state.choices);
   return picked ? commandOfChoice(picked.id) : null;
+}
+
+const isNotYourButton = (error: unknown) =>
+  error instanceof AppError && (error.code === "stale_choice" || error.code === "not_linked");
+
+/**
+ * The one answer a press gets: a notice when it was refused in a group, else an empty
+ * one (the button stops spinning); a prompt whose button was taken loses its buttons
+ * once the conversation moved on (a list whose ticks change is edited instead).
+ */
+function pressAnswer(
+  event: InboundEvent,
+  before: ConversationState | null,
+  after: ConversationState | null,
+  replies: OutboundMessage[],
+  capabilities: Capabilities,
+  refused: string | null,
+): OutboundMessage {
+  const toast = event.pressId ?? "";
+  if (refused !== null) return { text: refused, toast };
+  const { payload } = event;
+  const taken =
+    payload.type === "choice" && (before?.choices.some((c) => c.id === payload.choiceId) ?? false);
+  const moved =
+    !after ||
+    after.flow !== before?.flow ||
+    after.step !== before.step ||
+    replies.some((r) => r.choices?.length);
+  const prompt = event.pressedMessageId;
+  const clear =
+    taken &&
+    moved &&
+    capabilities.editMessages &&
+    prompt !== undefined &&
+    !replies.some((r) => r.replaces === prompt);
+  return { text: "", toast, ...(clear ? { clearChoicesOf: prompt } : {}) };
 }
 
 function toStepInput(event: InboundEvent, choices: Choice[]): StepInput {

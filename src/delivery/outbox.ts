@@ -35,6 +35,9 @@ export interface DeliveryCounts {
   blocked: number;
 }
 
+/** Why a delivery failed when no adapter serves its platform (the lead's view names it). */
+export const UNSERVED_REASON = "no adapter is configured for this platform";
+
 type Writer = Pick<Db, "delivery" | "$executeRaw"> | Prisma.TransactionClient;
 
 const NEW_DELIVERY_COLUMNS = [
@@ -214,7 +217,7 @@ export class Outbox {
   async failUnserved(platforms: string[]): Promise<number> {
     const { count } = await this.db.delivery.updateMany({
       where: { status: "PENDING", platform: { notIn: platforms } },
-      data: { status: "FAILED", lastError: "no adapter is configured for this platform" },
+      data: { status: "FAILED", lastError: UNSERVED_REASON },
     });
     return count;
   }
@@ -296,8 +299,8 @@ export class Outbox {
   }
 
   /** Queues the failed deliveries of an announcement again. */
-  async retryFailed(announcementId: number): Promise<number> {
-    const { count } = await this.db.delivery.updateMany({
+  async retryFailed(announcementId: number, writer: Writer = this.db): Promise<number> {
+    const { count } = await writer.delivery.updateMany({
       where: { announcementId, status: "FAILED" },
       data: { status: "PENDING", attempts: 0, nextAttemptAt: this.clock.now(), lastError: null },
     });

@@ -6,6 +6,7 @@ import type { Db } from "../db/client.ts";
 import type { Outbox } from "../delivery/outbox.ts";
 import type { SignedLinks } from "../http/signedLinks.ts";
 import type { Translate, Translator } from "../i18n/translator.ts";
+import type { PublicAddress } from "../services/publicAddress.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import * as announcements from "./announcements/index.ts";
 import * as blocs from "./blocs/index.ts";
@@ -38,6 +39,8 @@ export interface ServiceDeps {
   downloads: SignedLinks;
   /** Where people reach the bot's HTTP server (PUBLIC_BASE_URL, or the local address). */
   baseUrl(): string;
+  /** Whether those links reach people, and which platforms get no photos without it. */
+  publicAddress: PublicAddress;
   /** Wakes the outbox's sender after something was enqueued. */
   nudge(): void;
 }
@@ -49,6 +52,8 @@ export interface CoreServices {
   translate(language: Language): Translate;
   outbox: Outbox;
   evidenceStore: EvidenceStore;
+  /** Whether the bot's links reach people, and which platforms get no photos without it. */
+  publicAddress: PublicAddress;
   /** Commands in the order features declared them, once each (for /help and menus). */
   commandList(): CommandSpec<Services>[];
 }
@@ -95,6 +100,7 @@ export function buildServices(deps: ServiceDeps, commandList: () => CommandSpec<
     translate: (language) => deps.translator.for(language),
     outbox: deps.outbox,
     evidenceStore: deps.evidenceStore,
+    publicAddress: deps.publicAddress,
     commandList,
   };
   return Object.assign(core, ...FEATURES.map((f) => f.provides?.(deps) ?? {})) as Services;

@@ -37,6 +37,19 @@ export class OutboundRefused extends Error {
   override name = "OutboundRefused";
 }
 
+/** The server answered, with an error status. */
+export class OutboundStatus extends Error {
+  override name = "OutboundStatus";
+  constructor(readonly status: number) {
+    super(`download failed: HTTP ${status}`);
+  }
+
+  /** A 4xx other than "too early / too many" says the URL will not work on a retry either. */
+  get permanent(): boolean {
+    return this.status >= 400 && this.status < 500 && ![408, 425, 429].includes(this.status);
+  }
+}
+
 function isPrivateAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   if (mapped) return PRIVATE.check(mapped, "ipv4");
@@ -79,7 +92,7 @@ export async function fetchOutbound(
       target = new URL(location, url).href;
       continue;
     }
-    if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
+    if (!response.ok || !response.body) throw new OutboundStatus(response.status);
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {

@@ -16,6 +16,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { UnitOfWork } from "../db/unitOfWork.ts";
 import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
+import { type Burst, Bursts } from "./bursts.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { decodeReplies, encodeReplies } from "./replyCodec.ts";
 
@@ -25,8 +26,12 @@ export interface PipelineOptions {
   /** First retry delay; it doubles with each try, up to retryMaxMs. */
   retryBaseMs: number;
   retryMaxMs: number;
-  /** How long the last photo of an album is waited for. */
+  /** How long the next photo of a group is waited for, until the sender's pace is known. */
   albumQuietMs: number;
+  /** The longest wait for the next photo of a group, however slow the sender. */
+  burstMaxMs: number;
+  /** A photo whose download keeps failing is given up once its next try would come later than this after it arrived. */
+  downloadGiveUpMs: number;
   /** Chats handled at once. */
   concurrency: number;
   /** Files larger than this are not fetched (the evidence check refuses them by size). */
@@ -66,10 +71,11 @@ interface Row {
   attempts: number;
   replies: string | null;
   repliesSent: number;
+  receivedAt: Date;
 }
 
 /** A row as plain SQL answers it: integers may come as bigints. */
-type StoredRow = Omit<Row, "id" | "attempts" | "repliesSent"> & {
+type StoredRow = Omit<Row, "id" | "attempts" | "repliesSent" | "receivedAt"> & {
   id: number | bigint;
   attempts: number | bigint;
   repliesSent: number | bigint;
@@ -78,8 +84,9 @@ type StoredRow = Omit<Row, "id" | "attempts" | "repliesSent"> & {
 const ROW_COLUMNS = sqlFragment`"id", "platform", "updateKey", "chatKey", "payload", "status",
   "attempts", "replies", "repliesSent"`;
 
-const rowOf = (row: StoredRow): Row => ({
+const rowOf = (row: StoredRow, receivedAt: Date): Row => ({
   ...row,
+  receivedAt,
   id: Number(row.id),
   attempts: Number(row.attempts),
   repliesSent: Number(row.repliesSent),
@@ -93,10 +100,11 @@ interface DoneBatch {
   reject(error: unknown): void;
 }
 
-interface OpenGroup {
-  rows: Row[];
+/** One update of a group of photos waiting for the rest. */
+interface Part {
+  source: InboundSource;
+  row: Row;
   event: InboundEvent;
-  timer: NodeJS.Timeout;
 }
 
 /** A photo could not be fetched from the platform: the user is asked to send it again. */
@@ -131,7 +139,9 @@ const isPermanent = (error: unknown) =>
 export class InboundPipeline {
   readonly #sources = new Map<string, InboundSource>();
   readonly #inFlight = new Set<number>();
-  readonly #groups = new Map<string, OpenGroup>();
+  readonly #bursts: Bursts<Part>;
+  /** Groups being handled, by sender: the sender's next message waits for them. */
+  readonly #burstRuns = new Map<string, Promise<void>>();
   #running = false;
   #loop: Promise<void> | null = null;
   #wake = new AbortController();
@@ -150,7 +160,9 @@ export class InboundPipeline {
   #nextDone: DoneBatch | null = null;
   #writingDone = false;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.#bursts = new Bursts(deps.clock, (burst) => this.#runBurst(burst));
+  }
 
   register(source: InboundSource): void {
     this.#sources.set(source.platform, source);
@@ -167,14 +179,15 @@ export class InboundPipeline {
     const ref = source.describe(raw);
     if (!ref) return "ignored";
     // A redelivery meets the unique key and inserts nothing (no error to catch).
+    const receivedAt = this.deps.clock.now();
     const [stored] = await this.deps.db.$queryRaw<StoredRow[]>`
       INSERT INTO "InboundUpdate" ("platform", "updateKey", "chatKey", "payload", "receivedAt")
       VALUES (${source.platform}, ${ref.updateKey}, ${ref.chatKey}, ${JSON.stringify(raw)},
-              ${this.deps.clock.now()})
+              ${receivedAt})
       ON CONFLICT ("platform", "updateKey") DO NOTHING
       RETURNING ${ROW_COLUMNS}`;
     if (!stored) return "duplicate";
-    const row = rowOf(stored);
+    const row = rowOf(stored, receivedAt);
     // Handed to the loop as it is, so it needs no query to find it (a row the loop's
     // own query also returned is recognised by its id).
     this.#fresh.set(row.id, row);
@@ -213,8 +226,7 @@ export class InboundPipeline {
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake.abort();
-    for (const group of this.#groups.values()) clearTimeout(group.timer);
-    this.#groups.clear();
+    this.#bursts.clear();
     this.#fresh.clear();
     await this.#loop;
     while (this.#workers.size > 0) await Promise.all(this.#workers);
@@ -251,13 +263,6 @@ export class InboundPipeline {
     return mine.length;
   }
 
-  #albumWaits(chat: string): boolean {
-    for (const group of this.#groups.values()) {
-      if (group.rows.some((r) => chatOf(r) === chat)) return true;
-    }
-    return false;
-  }
-
   /** The chat is done here for now: another instance may take its next update. */
   #releaseChat(chat: string): void {
     this.deps.chatLeases
@@ -289,7 +294,7 @@ export class InboundPipeline {
       // Retries come due by time, and another process (the admin CLI, another
       // instance) may store work: the database is looked at each second, or sooner
       // while an album waits here, since its next photo may land on another instance.
-      const interval = this.#groups.size > 0 ? 100 : 1000;
+      const interval = this.#bursts.size > 0 ? 100 : 1000;
       let scan = this.#fresh.size === 0 || Date.now() - this.#lastScan >= interval;
       // A backlog (after a restart, an outage) is read a page at a time, not all at once.
       if (scan && this.#queuedRows >= SCAN_PAGE) {
@@ -397,7 +402,7 @@ export class InboundPipeline {
     // this point starts a new worker.
     this.#chats.delete(chat);
     // A chat whose album still waits stays ours until the album is handled.
-    if (!waiting && !this.#albumWaits(chat)) this.#releaseChat(chat);
+    if (!waiting && !this.#bursts.waitsIn(chat)) this.#releaseChat(chat);
   }
 
   /** Answers true when the row waits in an album (still in flight after this returns). */
@@ -412,6 +417,7 @@ export class InboundPipeline {
       return false;
     }
     crashPoint("inbound:before-handle");
+    const sender = `${chatOf(row)}|${ref?.userId ?? ""}`;
     let translated: Awaited<ReturnType<InboundSource["translate"]>>;
     try {
       translated = await source.translate(raw);
@@ -424,44 +430,54 @@ export class InboundPipeline {
       return false;
     }
     if (translated.groupKey) {
-      const key = `${row.platform}:${translated.groupKey}`;
-      this.#addToGroup(source, key, row, translated.event, translated.quietMs);
+      const { options } = this.deps;
+      this.#bursts.add(
+        `${row.platform}:${translated.groupKey}`,
+        { chat: chatOf(row), sender },
+        { source, row, event: translated.event },
+        row.receivedAt,
+        {
+          firstMs: translated.quietMs ?? options.albumQuietMs,
+          maxMs: options.burstMaxMs,
+          minParts: translated.minParts ?? 1,
+        },
+      );
+      crashPoint("inbound:album-waiting");
       return true;
     }
+    // What the sender says after their photos is read after them: the group closes now.
+    await this.#flushSender(sender);
     await this.#dispatch(source, [row], translated.event, ref);
     return false;
   }
 
-  /** An album arrives as several updates with no count and no end: wait for a quiet moment. */
-  #addToGroup(
-    source: InboundSource,
-    key: string,
-    row: Row,
-    event: InboundEvent,
-    quietMs = this.deps.options.albumQuietMs,
-  ): void {
-    const open = this.#groups.get(key);
-    if (open) {
-      clearTimeout(open.timer);
-      open.rows.push(row);
-      if (open.event.payload.type === "media" && event.payload.type === "media") {
-        open.event.payload.files.push(...event.payload.files);
-        open.event.payload.caption ||= event.payload.caption;
-      }
-    }
-    const group: OpenGroup = open ?? { rows: [row], event, timer: setTimeout(() => {}, 0) };
-    group.timer = setTimeout(() => {
-      this.#groups.delete(key);
-      const ref = source.describe(JSON.parse(group.rows[0]?.payload ?? "null"));
-      void this.#dispatch(source, group.rows, group.event, ref)
-        .catch((error: unknown) => this.deps.logger.error({ err: error }, "album failed"))
-        .finally(() => {
-          for (const r of group.rows) this.#inFlight.delete(r.id);
-          this.#releaseChat(chatOf(row));
-        });
-    }, quietMs);
-    this.#groups.set(key, group);
-    crashPoint("inbound:album-waiting");
+  /** Handles the sender's waiting groups now, and waits for those already being handled. */
+  async #flushSender(sender: string): Promise<void> {
+    for (const burst of this.#bursts.takeSender(sender)) this.#runBurst(burst);
+    await this.#burstRuns.get(sender);
+  }
+
+  /** A group is complete: handled as one event, answered once, after the sender's earlier ones. */
+  #runBurst(burst: Burst<Part>): void {
+    const [first] = burst.parts;
+    if (!first) return;
+    const rows = burst.parts.map((p) => p.row);
+    const event = mergedEvent(burst.parts.map((p) => p.event));
+    const ref = first.source.describe(JSON.parse(first.row.payload));
+    const before = this.#burstRuns.get(burst.sender);
+    const run: Promise<void> = (async () => {
+      await before;
+      await this.#dispatch(first.source, rows, event, ref);
+    })()
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, "album failed"))
+      .finally(() => {
+        for (const r of rows) this.#inFlight.delete(r.id);
+        if (this.#burstRuns.get(burst.sender) === run) this.#burstRuns.delete(burst.sender);
+        if (!this.#chats.has(burst.chat) && !this.#bursts.waitsIn(burst.chat)) {
+          this.#releaseChat(burst.chat);
+        }
+      });
+    this.#burstRuns.set(burst.sender, run);
   }
 
   /** Handles one event (one update, or an album of several) and answers it. */
@@ -616,6 +632,18 @@ export class InboundPipeline {
     return Math.min(retryMaxMs, retryBaseMs * 2 ** attempts);
   }
 
+  /**
+   * A photo that cannot be fetched is not waited on for minutes: the sender is still
+   * there, and asked to send it again before they move on (the next try would come
+   * later than `downloadGiveUpMs` after the photo arrived).
+   */
+  #downloadTooLate(rows: Row[], error: unknown, attempts: number): boolean {
+    if (!(error instanceof DownloadFailed)) return false;
+    const arrived = Math.min(...rows.map((r) => r.receivedAt.getTime()));
+    const nextTry = this.deps.clock.now().getTime() + this.#delay(attempts - 1);
+    return nextTry - arrived > this.deps.options.downloadGiveUpMs;
+  }
+
   /** A try failed: again later, or, after the last one, tell the user and keep the row. */
   async #failed(source: InboundSource, rows: Row[], ref: UpdateRef | null, error: unknown) {
     const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
@@ -624,7 +652,10 @@ export class InboundPipeline {
     const log = { platform: source.platform, updates: rows.map((r) => r.updateKey), attempts };
     const metrics = this.deps.metrics;
     metrics?.handlerErrors.inc({ platform: source.platform });
-    const retry = attempts < this.deps.options.maxAttempts && !isPermanent(error);
+    const retry =
+      attempts < this.deps.options.maxAttempts &&
+      !isPermanent(error) &&
+      !this.#downloadTooLate(rows, error, attempts);
     metrics?.updatesHandled.inc(
       { platform: source.platform, outcome: retry ? "retry" : "failed" },
       rows.length,
@@ -658,3 +689,17 @@ export class InboundPipeline {
 }
 
 class AlreadyHandled extends Error {}
+
+/** The parts of a group as one event: every photo, under the first caption any of them carries. */
+function mergedEvent(events: InboundEvent[]): InboundEvent {
+  const [first, ...rest] = events as [InboundEvent, ...InboundEvent[]];
+  if (first.payload.type !== "media") return first;
+  const files = [...first.payload.files];
+  let caption = first.payload.caption;
+  for (const event of rest) {
+    if (event.payload.type !== "media") continue;
+    files.push(...event.payload.files);
+    caption ||= event.payload.caption;
+  }
+  return { ...first, payload: { ...first.payload, files, caption } };
+}

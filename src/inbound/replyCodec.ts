@@ -4,7 +4,8 @@ import type { OutboundMessage } from "../core/outbound.ts";
 /*
  * Replies are decided inside the handler's transaction and stored with the update,
  * so a crash between "committed" and "answered" answers after restart without
- * handling again. A photo's bytes travel as base64; documents (exports) by their path.
+ * handling again. A photo's bytes travel as base64; documents (exports) by their path,
+ * kept photos (evidence) by their storage key.
  */
 
 const fileSchema = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() });
@@ -13,11 +14,14 @@ const storedSchema = z.array(
     text: z.string(),
     choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
     photo: fileSchema.optional(),
+    album: z.array(z.object({ storageKey: z.string(), caption: z.string().optional() })).optional(),
     documents: z
       .array(z.object({ fileName: z.string(), mimeType: z.string(), path: z.string() }))
       .optional(),
     replaces: z.string().optional(),
     webApp: z.object({ label: z.string(), url: z.string() }).optional(),
+    toast: z.string().optional(),
+    clearChoicesOf: z.string().optional(),
   }),
 );
 
@@ -38,9 +42,12 @@ export function encodeReplies(replies: OutboundMessage[]): string {
       text: r.text,
       ...(r.choices ? { choices: r.choices } : {}),
       ...(r.photo ? { photo: encodeFile(r.photo) } : {}),
+      ...(r.album ? { album: r.album } : {}),
       ...(r.documents ? { documents: r.documents } : {}),
       ...(r.replaces ? { replaces: r.replaces } : {}),
       ...(r.webApp ? { webApp: r.webApp } : {}),
+      ...(r.toast !== undefined ? { toast: r.toast } : {}),
+      ...(r.clearChoicesOf ? { clearChoicesOf: r.clearChoicesOf } : {}),
     })),
   );
 }
@@ -51,8 +58,11 @@ export function decodeReplies(stored: string | null): OutboundMessage[] {
     text: r.text,
     ...(r.choices ? { choices: r.choices } : {}),
     ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
+    ...(r.album ? { album: r.album } : {}),
     ...(r.documents ? { documents: r.documents } : {}),
     ...(r.replaces ? { replaces: r.replaces } : {}),
     ...(r.webApp ? { webApp: r.webApp } : {}),
+    ...(r.toast !== undefined ? { toast: r.toast } : {}),
+    ...(r.clearChoicesOf ? { clearChoicesOf: r.clearChoicesOf } : {}),
   }));
 }

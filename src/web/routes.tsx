@@ -12,9 +12,10 @@ import {
   roleSchema,
 } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
-import { formatScore, parseScore } from "../features/campaigns/criteria.ts";
+import { parseScore } from "../features/campaigns/criteria.ts";
 import { actorById } from "../features/membership/identity.ts";
 import type { Services } from "../features/registry.ts";
+import { describeTotal } from "../features/review/score.ts";
 import type { WebViewer } from "../features/web/service.ts";
 import { verifyInitData } from "../features/web/telegramInitData.ts";
 import type { Translator } from "../i18n/translator.ts";
@@ -470,7 +471,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         id,
         memberActor(viewer.actor.memberId),
       );
-      return announcementsPage(c, id, viewer.t("announcements:retrying", { id, count }));
+      const said = count > 0 ? "announcements:retrying" : "announcements:nothing_to_retry";
+      return announcementsPage(c, id, viewer.t(said, { id, count }));
     });
 
     const membersPage = async (c: Context<Env>, issued?: IssuedCode) => {
@@ -541,6 +543,41 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const ranking = await services.ranking.campaign(viewer.actor.blocId, idParam(c));
       return c.html(<RankingPage viewer={viewer} ranking={ranking} />);
     });
+    app.post("/web/ranking/:id/publish", async (c) => {
+      const viewer = c.get("viewer");
+      if (viewer.actor.role !== "LEAD") throw new AppError("forbidden");
+      const ranking = await services.publication.publish(
+        viewer.actor.blocId,
+        idParam(c),
+        viewer.actor.memberId,
+      );
+      return c.html(
+        <RankingPage
+          viewer={viewer}
+          ranking={ranking}
+          notice={viewer.t("review:published", { campaign: ranking.campaign.title })}
+        />,
+      );
+    });
+    app.post("/web/ranking/:id/self-scores", async (c) => {
+      const viewer = c.get("viewer");
+      if (viewer.actor.role !== "LEAD") throw new AppError("forbidden");
+      const body = await c.req.parseBody();
+      const on = body.rankSelfScores === "on";
+      await services.ranking.setRankSelfScores(
+        viewer.actor.blocId,
+        on,
+        memberActor(viewer.actor.memberId),
+      );
+      const ranking = await services.ranking.campaign(viewer.actor.blocId, idParam(c));
+      return c.html(
+        <RankingPage
+          viewer={viewer}
+          ranking={ranking}
+          notice={viewer.t(on ? "review:self_scores_on" : "review:self_scores_off")}
+        />,
+      );
+    });
 
     const queue = async (c: Context<Env>, notice?: string) => {
       const viewer = c.get("viewer");
@@ -559,6 +596,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const viewer = c.get("viewer");
       return { viewer, id: idParam(c), blocId: viewer.actor.blocId, by: viewer.actor.memberId };
     };
+    const reasonOf = (body: Record<string, unknown>) =>
+      typeof body.reason === "string" ? body.reason : "";
     const versionOf = async (c: Context<Env>) => {
       const body = await c.req.parseBody();
       const version = Number(body.version);
@@ -567,9 +606,12 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
     };
     app.post("/web/reviews/:id/approve", async (c) => {
       const { viewer, id, blocId, by } = decision(c);
-      const { version } = await versionOf(c);
-      const item = await services.review.approve(blocId, id, version, by);
-      return queue(c, viewer.t("review:approved", { unit: item.unitName }));
+      const { body, version: v } = await versionOf(c);
+      const { item, total } = await services.review.approve(blocId, id, v, by, reasonOf(body));
+      return queue(
+        c,
+        viewer.t("review:approved", { unit: item.unitName, total: describeTotal(viewer.t, total) }),
+      );
     });
     app.post("/web/reviews/:id/return", async (c) => {
       const { viewer, id, blocId, by } = decision(c);
@@ -594,11 +636,17 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
           parseScore(String(body[`c${cr.id}`] ?? "")) ?? Number.NaN,
         ]),
       );
-      await services.review.score(blocId, id, version, by, points);
-      const total = Object.values(points).reduce((a, b) => a + b, 0);
+      const { total } = await services.review.score(
+        blocId,
+        id,
+        version,
+        by,
+        points,
+        reasonOf(body),
+      );
       return queue(
         c,
-        viewer.t("review:scored", { unit: item.unitName, total: formatScore(total) }),
+        viewer.t("review:scored", { unit: item.unitName, total: describeTotal(viewer.t, total) }),
       );
     });
 

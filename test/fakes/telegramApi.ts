@@ -42,7 +42,13 @@ export interface FakeUser {
   language_code?: string;
 }
 
-const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "editMessageText"]);
+const SEND_METHODS = new Set([
+  "sendMessage",
+  "sendPhoto",
+  "sendMediaGroup",
+  "sendDocument",
+  "editMessageText",
+]);
 
 type Button = { text: string; callback_data?: string; web_app?: { url: string } };
 
@@ -81,6 +87,8 @@ export class FakeTelegramApi {
   readonly pollConflicts: number[] = [];
   /** When each getUpdates call started (ms since the epoch). */
   readonly pollStarts: number[] = [];
+  /** Button presses the bot answered, with the notice shown to whoever pressed ("" for none). */
+  readonly pressAnswers: { id: string; text: string }[] = [];
   /** Called for every message the bot sends (benchmarks time replies with it). */
   onSent: ((message: SentMessage) => void) | null = null;
 
@@ -222,7 +230,7 @@ export class FakeTelegramApi {
         message: {
           message_id: message?.messageId ?? 1,
           date: now(),
-          chat: this.#chat(chatId, "private"),
+          chat: this.#chat(chatId, chatId > 0 ? "private" : "group"),
           text: message?.text ?? "",
         },
       },
@@ -249,7 +257,7 @@ export class FakeTelegramApi {
         message: {
           message_id: message.messageId,
           date: now(),
-          chat: this.#chat(chatId, "private"),
+          chat: this.#chat(chatId, chatId > 0 ? "private" : "group"),
           text: message.text,
         },
       },
@@ -382,7 +390,12 @@ export class FakeTelegramApi {
         });
       }
     }
-    return this.#answer(res, 200, { ok: true, result: await this.#handle(method, payload) });
+    try {
+      return this.#answer(res, 200, { ok: true, result: await this.#handle(method, payload) });
+    } catch (error) {
+      if (!(error instanceof FakeBadRequest)) throw error;
+      return this.#answer(res, 400, { ok: false, error_code: 400, description: error.message });
+    }
   }
 
   async #handle(method: string, p: Json): Promise<unknown> {
@@ -409,8 +422,28 @@ export class FakeTelegramApi {
           pending_update_count: this.#updates.length,
         };
       case "setMyCommands":
-      case "answerCallbackQuery":
         return true;
+      case "answerCallbackQuery": {
+        // As Telegram: a press is answered once; a second answer is refused.
+        const id = String(p.callback_query_id);
+        if (this.pressAnswers.some((a) => a.id === id)) {
+          throw new FakeBadRequest(
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+          );
+        }
+        this.pressAnswers.push({ id, text: String(p.text ?? "") });
+        return true;
+      }
+      case "editMessageReplyMarkup": {
+        const message = this.sent.find(
+          (m) => m.chatId === String(p.chat_id) && m.messageId === Number(p.message_id),
+        );
+        if (!message) throw new FakeBadRequest("Bad Request: message to edit not found");
+        const markup =
+          typeof p.reply_markup === "string" ? JSON.parse(p.reply_markup) : p.reply_markup;
+        message.buttons = buttonsOf(markup);
+        return true;
+      }
       case "getFile": {
         const id = String(p.file_id);
         if (!this.#files.has(id)) throw new Error("file not found");
@@ -425,6 +458,8 @@ export class FakeTelegramApi {
       case "sendPhoto":
       case "sendDocument":
         return this.#record(method, p);
+      case "sendMediaGroup":
+        return this.#recordAlbum(p);
       case "editMessageText": {
         const message = this.sent.find(
           (m) => m.chatId === String(p.chat_id) && m.messageId === Number(p.message_id),
@@ -490,6 +525,27 @@ export class FakeTelegramApi {
     };
   }
 
+  /**
+   * An album: like Telegram, 2–10 photos (uploaded as attach://<name> parts), no
+   * buttons, answered with one message per photo.
+   */
+  #recordAlbum(p: Json): Json[] {
+    const items = (typeof p.media === "string" ? JSON.parse(p.media) : p.media) as Json[];
+    if (!Array.isArray(items) || items.length < 2 || items.length > 10)
+      throw new Error("Bad Request: wrong number of media in the album");
+    return items.map((item) => {
+      const ref = String(item.media ?? "");
+      const bytes = ref.startsWith("attach://") ? p[ref.slice("attach://".length)] : undefined;
+      if (item.type !== "photo" || !(bytes instanceof Uint8Array))
+        throw new Error("Bad Request: album items must be uploaded photos");
+      return this.#record("sendMediaGroup", {
+        chat_id: p.chat_id,
+        caption: item.caption ?? "",
+        photo: bytes,
+      });
+    });
+  }
+
   /** Seconds to wait when this send breaks a limit (with 10% slack for timer jitter), else 0. */
   #breaksLimits(chatId: string): number {
     const t = Date.now();
@@ -547,6 +603,9 @@ export class FakeTelegramApi {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/** A call Telegram refuses with 400 and this description. */
+class FakeBadRequest extends Error {}
 
 async function readPayload(req: IncomingMessage): Promise<Json> {
   const chunks: Buffer[] = [];

@@ -18,6 +18,8 @@ export interface ZaloSent {
   photoUrl?: string;
   /** What fetching photoUrl gave, when the bot sent a photo. */
   photoStatus?: number;
+  /** The bytes Zalo fetched from photoUrl. */
+  photo?: Uint8Array;
 }
 
 interface Fault {
@@ -35,6 +37,11 @@ export class FakeZaloApi {
   webhook: { url: string; secret: string } | null = null;
   /** What getMe says: most bots cannot be in groups; some (in Zalo's testing) can. */
   canJoinGroups = false;
+  /**
+   * Users who blocked the bot: sends to them are refused. Zalo documents no code for
+   * it; the answer names the block in words, as the bot's classification reads it.
+   */
+  readonly blocked = new Set<string>();
   /** How updates are wrapped when delivered: as the docs show, or flat as captured. */
   envelope: "wrapped" | "flat" = "wrapped";
   url = "";
@@ -44,6 +51,7 @@ export class FakeZaloApi {
   #waiters: (() => void)[] = [];
   #faults: Fault[] = [];
   #images = new Map<string, Uint8Array>();
+  #gone = new Set<string>();
   #nextMessage = 1;
 
   async start(): Promise<this> {
@@ -67,6 +75,8 @@ export class FakeZaloApi {
 
   /** The next `n` fetches of a user's photo URL fail with 503. */
   imageFailures = 0;
+  /** Paths of the photo URLs the bot fetched, in order (with failed fetches). */
+  readonly imageFetches: string[] = [];
 
   failNext(method: string, fault: Omit<Fault, "method" | "times"> & { times?: number }): void {
     this.#faults.push({ method, times: fault.times ?? 1, ...fault });
@@ -91,6 +101,13 @@ export class FakeZaloApi {
       ...(options.caption ? { caption: options.caption } : {}),
       message_type: "CHAT_PHOTO",
     });
+  }
+
+  /** A photo message whose URL the CDN no longer has: every fetch answers 404. */
+  goneImage(userId: string, name: string, caption = ""): Json {
+    const path = `/images/gone-${this.#nextMessage}.jpg`;
+    this.#gone.add(path);
+    return this.imageAt(userId, name, `${this.url}${path}`, caption);
   }
 
   /** A photo message whose URL points wherever the test says (a probe of our network). */
@@ -163,6 +180,12 @@ export class FakeZaloApi {
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", this.url).pathname;
     const image = this.#images.get(path);
+    if (req.method === "GET" && (image || this.#gone.has(path))) this.imageFetches.push(path);
+    if (req.method === "GET" && this.#gone.has(path)) {
+      res.writeHead(404);
+      res.end("not found");
+      return;
+    }
     if (req.method === "GET" && image && this.imageFailures > 0) {
       this.imageFailures--;
       res.writeHead(503);
@@ -195,6 +218,8 @@ export class FakeZaloApi {
       fault.times--;
       return answer({ ok: false, error_code: fault.errorCode, description: fault.description });
     }
+    if (method.startsWith("send") && this.blocked.has(String(body.chat_id)))
+      return answer({ ok: false, error_code: 403, description: "The user has blocked the bot" });
     try {
       return answer({ ok: true, result: await this.#handle(method, body) });
     } catch (error) {
@@ -261,6 +286,7 @@ export class FakeZaloApi {
           text: String(body.caption ?? ""),
           photoUrl,
           photoStatus: fetched.status,
+          photo: new Uint8Array(await fetched.arrayBuffer()),
         });
       }
       default:

@@ -27,6 +27,8 @@ export async function startZaloBot(
     env?: Record<string, string>;
     /** What the fake's getMe says about groups. */
     canJoinGroups?: boolean;
+    /** The first wait of a photo burst: 300 ms (quick journeys) unless a test needs the bot's own. */
+    photoBurstMs?: number;
   } = {},
 ): Promise<ZaloHarness> {
   const fake = await new FakeZaloApi().start();
@@ -40,6 +42,8 @@ export async function startZaloBot(
       DELIVERY_BACKOFF_MS: "100",
       INBOX_RETRY_BASE_MS: "100",
       INBOX_MAX_ATTEMPTS: "4",
+      // The deployment has a public address; the fake fetches photos from this test's own server.
+      ...(options.publicMedia ? { PUBLIC_BASE_URL: "https://thidua.example.vn" } : {}),
       ...options.env,
     },
   });
@@ -75,7 +79,7 @@ export async function startZaloBot(
     mediaLinks: links,
     maxPhotoBytes: t.app.deps.config.EVIDENCE_MAX_BYTES,
     backoffCapMs: 1000,
-    photoBurstMs: 300,
+    photoBurstMs: options.photoBurstMs ?? 300,
   });
   adapters.push(adapter);
   t.app.pipeline.register(adapter);

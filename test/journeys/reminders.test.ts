@@ -120,6 +120,60 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       expect(t.transport.receivedBy("vp").filter((m) => m.startsWith("⚠️"))).toHaveLength(1);
     });
 
+    it("holds the reminders of a campaign activated at 00:30 until 07:00", async () => {
+      // Due Tuesday 17:00: the 3d and 1d reminders were planned before it was activated.
+      const draft = await t.app.services.campaigns.create(
+        1,
+        {
+          title: "Kiểm tra phòng cháy",
+          startsAt: hanoi("2026-03-02T00:00:00"),
+          endsAt: hanoi("2026-03-31T23:59:00"),
+          criteria: ["Bình chữa cháy còn hạn"],
+          deadlines: [hanoi("2026-03-03T17:00:00")],
+        },
+        "operator",
+      );
+      t.clock.set(hanoi("2026-03-03T00:30:00"));
+      expect(texts(await t.chat.as("lead").send(`/campaign activate ${draft.id}`))).toContain(
+        `#${draft.id}`,
+      );
+      for (const night of ["00:30", "00:31", "03:00", "06:59"]) {
+        const result = await tickAt(`2026-03-03T${night}:00`);
+        expect(result.remindedUnits).toBe(0);
+      }
+      expect(t.transport.delivered.filter((d) => d.message.text.startsWith("⏰"))).toEqual([]);
+
+      await tickAt("2026-03-03T07:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+      expect(reminders("vp")[0]).toContain("Kiểm tra phòng cháy");
+      expect(reminders("vp")[0]).toContain("còn 10 giờ");
+      expect(reminders("group:van-phong")).toHaveLength(1);
+      expect(reminders("tc")).toHaveLength(1);
+      await tickAt("2026-03-03T07:01:00");
+      expect(reminders("vp")).toHaveLength(1);
+      await tickAt("2026-03-03T15:00:00");
+      expect(reminders("vp")).toHaveLength(2);
+      expect(reminders("vp")[1]).toContain("còn 2 giờ");
+    });
+
+    it("after a restart at 00:31 holds the deadline's notices and the lead's summary until 07:00", async () => {
+      await tickAt("2026-03-09T14:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+      const before = t.transport.delivered.length;
+      // Down from Monday 14:00 (before the 2h reminder and the deadline) to Tuesday 00:31.
+      expect(await tickAt("2026-03-10T00:31:00")).toEqual({
+        remindedUnits: 0,
+        overdueUnits: 0,
+        summaries: 0,
+      });
+      expect(t.transport.delivered).toHaveLength(before);
+      await tickAt("2026-03-10T07:00:00");
+      expect(t.transport.receivedBy("vp").filter((m) => m.startsWith("⚠️"))).toHaveLength(1);
+      expect(t.transport.receivedBy("lead").filter((m) => m.startsWith("📊"))).toHaveLength(1);
+      // The missed 2h reminder is not sent after its deadline.
+      expect(reminders("vp")).toHaveLength(1);
+    });
+
     it("sends the lead a closing summary after the campaign's last deadline", async () => {
       await tickAt("2026-05-08T17:00:00");
       const lead = t.transport.receivedBy("lead");

@@ -59,7 +59,7 @@ describe("self-scoring in /report", () => {
     expect(texts(await t.chat.as("lan").send("9 điểm"))).toContain("tiêu chí 3/3: An toàn PCCC");
     expect(texts(await t.chat.as("lan").send("18"))).toContain("Gửi ảnh minh chứng");
     expect(texts(await t.chat.as("lan").send("xong"))).toContain(
-      "Tự chấm: 8,5 · 9 · 18 (tổng 35,5)",
+      "Tự chấm: 8,5 · 9 · 18\nTổng tự chấm: 89,2 % (53,5/60 điểm, đã tính hệ số)",
     );
     await t.chat.as("lan").send("Gửi báo cáo");
     const scores = await t.app.deps.db.reportScore.findMany({ orderBy: { criterionId: "asc" } });
@@ -86,8 +86,8 @@ describe("/review", () => {
     await report("lan", 3, ["8", "9", "18"]);
     const card = texts(await lead().send("/xet"));
     expect(card).toContain("Ban Tuyên giáo Tỉnh ủy");
-    expect(card).toContain("1. Trụ sở sạch đẹp: 8/10");
-    expect(card).toContain("3. An toàn PCCC: 18/20");
+    expect(card).toContain("1. Trụ sở sạch đẹp: 8/10 điểm");
+    expect(card).toContain("3. An toàn PCCC: 18/20 điểm (hệ số 2)");
     expect(texts(await lead().send("duyet"))).toContain("✅ Đã duyệt báo cáo của Ban Tuyên giáo");
     const report1 = await t.app.deps.db.report.findFirstOrThrow();
     expect(report1.reviewState).toBe("APPROVED");
@@ -135,11 +135,17 @@ describe("/review", () => {
     expect(texts(await lead().send("Chấm điểm"))).toContain(
       "Chấm tiêu chí 1/3: Trụ sở sạch đẹp (tối đa 10; đơn vị tự chấm 8)",
     );
+    // The weighted criterion says its weight when asked.
     expect(texts(await lead().send("11"))).toContain("từ 0 đến 10");
     await lead().send("7");
-    await lead().send("9");
+    expect(texts(await lead().send("9"))).toContain(
+      "Chấm tiêu chí 3/3: An toàn PCCC (tối đa 20, hệ số 2; đơn vị tự chấm 18)",
+    );
     const done = texts(await lead().send("16"));
-    expect(done).toContain("Đã chấm báo cáo của Ban Tuyên giáo Tỉnh ủy: tổng 32 điểm");
+    // 7 + 9 + 2 × 16 = 48 of 60: the same weighted figure as the ranking's.
+    expect(done).toContain(
+      "Đã chấm báo cáo của Ban Tuyên giáo Tỉnh ủy: 80 % (48/60 điểm, đã tính hệ số)",
+    );
     expect(done).toContain("Không còn báo cáo nào chờ xét");
     const scores = await t.app.deps.db.reportScore.findMany({ orderBy: { criterionId: "asc" } });
     expect(scores.map((s) => s.reviewed)).toEqual([7, 9, 16]);
@@ -208,30 +214,30 @@ describe("/review", () => {
 });
 
 describe("/ranking", () => {
-  it("ranks by reviewed scores, marks self-scores, deducts for lateness, breaks ties, and classifies", async () => {
+  it("ranks reviewed scores only, lists the self-scored apart, deducts for lateness, and classifies", async () => {
     // PCCC weighs 2, so the most is 10 + 10 + 2 × 20 = 60.
-    // Unit 4 (lan): 60/60 reviewed → 100 %. Unit 1 (vp): self 54/60 → 90 %, marked.
-    // Unit 2 (tc): 42/60 → 70 %; unit 3 (kt): 42/60 but a day late → −1 point.
+    // Unit 4 (lan): 60/60 approved → 100 %. Unit 1 (vp): self 54/60, not reviewed.
+    // Unit 3 (kt): 42/60 approved but a day late → −1 point.
     await report("lan", 3, ["10", "10", "20"]);
     await report("vp", 0, ["9", "9", "18"]);
-    await report("tc", 1, ["7", "7", "14"]);
     t.clock.advance(8 * DAY);
     await report("kt", 2, ["7", "7", "14"]);
     await lead().send("/xet");
     await lead().send("Duyệt");
+    await lead().send("Để sau");
+    await lead().send("Duyệt");
     await lead().send("Thôi");
 
-    const ranking = texts(await lead().send("/xephang"));
-    const lines = ranking.split("\n");
-    expect(lines[0]).toBe("🏆 Xếp hạng Công sở văn minh 2026:");
-    expect(lines[1]).toBe("1. Ban Tuyên giáo Tỉnh ủy — 100 % (60/60) · Xuất sắc");
-    expect(lines[2]).toBe("2. Văn phòng Tỉnh ủy — 90 % (54/60) · Xuất sắc *");
-    expect(lines[3]).toBe("3. Ban Tổ chức Tỉnh ủy — 70 % (42/60) · Tốt *");
-    expect(lines[4]).toBe(
-      "4. Ủy ban Kiểm tra Tỉnh ủy — 68,3 % (41/60) · Hoàn thành · trễ 1 · trừ 1 điểm *",
+    const lines = texts(await lead().send("/xephang")).split("\n");
+    expect(lines[0]).toBe("🏆 Xếp hạng Công sở văn minh 2026");
+    expect(lines).toContain("1. Ban Tuyên giáo Tỉnh ủy — 100 % (60/60 điểm) · Xuất sắc");
+    expect(lines).toContain(
+      "2. Ủy ban Kiểm tra Tỉnh ủy — 68,3 % (41/60 điểm) · Hoàn thành · trễ 1 · trừ 1 điểm",
     );
-    expect(lines.at(-1)).toBe("* có điểm đơn vị tự chấm, chưa được xét.");
-    expect(ranking).toContain("0 % (0/60) · Không hoàn thành");
+    expect(lines).toContain(
+      "– Văn phòng Tỉnh ủy — 90 % (54/60 điểm) · điểm tự chấm, chưa thẩm định",
+    );
+    expect(lines).toContain("Chưa báo cáo (4):");
 
     const json = await t.app.services.ranking.campaign(1, campaignId);
     expect(json.units[0]?.criteria.map((c) => c.source)).toEqual([
@@ -239,7 +245,7 @@ describe("/ranking", () => {
       "reviewed",
       "reviewed",
     ]);
-    expect(json.units[1]?.usesSelfScores).toBe(true);
+    expect(json.units[2]).toMatchObject({ reviewState: "awaiting", provisional: true, rank: null });
   });
 
   it("puts a late unit out of the ranking when the campaign says so", async () => {
@@ -250,15 +256,20 @@ describe("/ranking", () => {
     await report("lan", 3, ["5", "5", "10"]);
     t.clock.advance(8 * DAY);
     await report("vp", 0, ["10", "10", "20"]);
+    await t.app.services.ranking.setRankSelfScores(1, true, "operator");
     const lines = texts(await lead().send("/xephang")).split("\n");
-    expect(lines[1]).toContain("1. Ban Tuyên giáo Tỉnh ủy — 50 %");
-    expect(lines.at(-2)).toContain(
-      "Văn phòng Tỉnh ủy — 100 % (60/60) · Không đủ điều kiện (nộp trễ)",
+    expect(lines).toContain(
+      "1. Ban Tuyên giáo Tỉnh ủy — 50 % (30/60 điểm) · Hoàn thành · điểm tự chấm, chưa thẩm định",
+    );
+    expect(lines).toContain(
+      "– Văn phòng Tỉnh ủy — 100 % (60/60 điểm) · Không đủ điều kiện (nộp trễ) · điểm tự chấm, chưa thẩm định · trễ 1",
     );
   });
 
   it("ranks the year over its scored campaigns", async () => {
     await report("lan", 3, ["10", "10", "20"]);
+    await lead().send("/xet");
+    await lead().send("Duyệt");
     const year = texts(await lead().send("/xephang nam 2026"));
     expect(year).toContain("Xếp hạng năm 2026 (1 đợt thi đua có chấm điểm)");
     expect(year).toContain("1. Ban Tuyên giáo Tỉnh ủy — 100 % · Xuất sắc");
@@ -287,12 +298,13 @@ describe("the results for the year-end review", () => {
       "Trụ sở sạch đẹp — khối chấm (/10)",
       "Cây xanh — tự chấm (/10)",
       "Cây xanh — khối chấm (/10)",
-      "An toàn PCCC — tự chấm (/20)",
-      "An toàn PCCC — khối chấm (/20)",
+      "An toàn PCCC — tự chấm (/20, hệ số 2)",
+      "An toàn PCCC — khối chấm (/20, hệ số 2)",
       "Trừ điểm (trễ hạn)",
-      "Tổng điểm",
+      "Tổng điểm (đã tính hệ số)",
       "Tỷ lệ (%)",
       "Xếp loại",
+      "Thẩm định",
       "Số báo cáo trễ",
     ]);
     expect(rows[1]).toEqual([
@@ -308,15 +320,23 @@ describe("the results for the year-end review", () => {
       "59",
       "98.33",
       "Xuất sắc",
+      "đã thẩm định",
       "0",
     ]);
-    expect(rows[2]?.slice(0, 3)).toEqual(["2", "Văn phòng Tỉnh ủy", "5"]);
-    expect(rows).toHaveLength(1 + 7);
+    // Not reviewed yet: listed after, without a rank, and said so.
+    expect(rows[2]?.slice(0, 3)).toEqual(["", "Văn phòng Tỉnh ủy", "5"]);
+    expect(rows[2]?.at(-2)).toBe("chưa thẩm định (điểm tự chấm, chưa thẩm định)");
+    // Seven units, a blank row and the line that says the results are not published.
+    expect(rows.slice(0, 8)).toHaveLength(1 + 7);
+    expect(rows.flat()).toContain("Chưa công bố kết quả.");
   });
 
   it("gives operators the ranking as JSON, and lets a bloc set its own classes", async () => {
     await report("lan", 3, ["10", "10", "20"]);
     await report("vp", 0, ["8", "8", "16"]);
+    await lead().send("/xet");
+    await lead().send("Duyệt");
+    await lead().send("Duyệt");
     const saved = await runAdminCommand(t.app, [
       "bloc",
       "thresholds",

@@ -105,7 +105,7 @@ describe("an announcement to 50 Telegram chats", () => {
     expect(missed[3]).toBe(1); // after its 429
     expect(missed[20]).toBe(1); // after its 502
     expect(h.fake.textsIn(lead.id)).toContain(
-      "📣 Thông báo #1 đã gửi xong: 49/51 thành công · 1 lỗi · 1 đã chặn bot.",
+      "📣 Thông báo #1 đã gửi xong: 49/51 thành công · 1 lỗi · 1 đã chặn bot.\nXem ai chưa nhận được: /dathongbao 1",
     );
     const progress = h.fake.sent.find(
       (m) => m.chatId === String(lead.id) && m.text.startsWith("📣 Thông báo #1:"),
@@ -124,6 +124,16 @@ describe("an announcement to 50 Telegram chats", () => {
     // The failed ones can be retried by the lead.
     const [retry] = await h.say(lead.id, lead, "/announcements retry 1");
     expect(retry).toContain("Đang gửi lại 1 tin lỗi");
+    // The retry ends with a summary of its own.
+    await h.fake.until(
+      () => h.fake.textsIn(lead.id).some((m) => m.startsWith("📣 Thông báo #1 đã gửi lại xong")),
+      10_000,
+      "the retry's summary",
+    );
+    expect(h.fake.textsIn(lead.id)).toContain(
+      "📣 Thông báo #1 đã gửi lại xong: 50/51 thành công · 0 lỗi · 1 đã chặn bot.\nXem ai chưa nhận được: /dathongbao 1",
+    );
+    expect(received("Họp sơ kết 6 tháng: 8h ngày 30/6")[30]).toBe(1);
   }, 30_000);
 
   it("resumes after a restart in the middle, sending each chat once", async () => {

@@ -176,10 +176,26 @@ describe("issuing an invite in Chromium at phone width", () => {
 describe("reviewing in Chromium at phone width", () => {
   it("scores a report from the queue and shows the ranking without sideways scrolling", async () => {
     const campaignId = await openScoredCampaign(h.t.app, h.t.clock.now(), { closeDemo: false });
-    await h.t.chat.as("tg").send(`/join ${h.invites[2]?.code}`);
-    for (const line of ["/baocao", "Công sở văn minh 2026", "1", "-", "8", "9", "xong", "1"]) {
-      await h.t.chat.as("tg").send(line);
+    // Three units report: tg is scored below, vp scores itself 100 % and is not
+    // reviewed yet, tc is returned.
+    for (const [who, unit, scores] of [
+      ["tg", 2, ["8", "9"]],
+      ["vp", 0, ["10", "10"]],
+      ["tc", 1, ["9", "9"]],
+    ] as const) {
+      await h.t.chat.as(who).send(`/join ${h.invites[unit]?.code}`);
+      for (const line of ["/baocao", "Công sở văn minh 2026", "1", "-", ...scores, "xong", "1"]) {
+        await h.t.chat.as(who).send(line);
+      }
     }
+    const returned = await h.t.app.deps.db.report.findFirstOrThrow({ where: { unitId: 2 } });
+    await h.t.app.services.review.returnReport(
+      1,
+      returned.id,
+      returned.reviewVersion,
+      1,
+      "Thiếu ảnh",
+    );
     const page = await open(await h.linkFor(DEMO_LEAD));
     await page.getByRole("link", { name: "Xét báo cáo" }).click();
     await page.getByRole("link", { name: /Ủy ban Kiểm tra Tỉnh ủy/ }).click();
@@ -187,9 +203,40 @@ describe("reviewing in Chromium at phone width", () => {
     await page.getByLabel(/Cây xanh/).fill("9");
     await page.screenshot({ path: join(ARTIFACTS, "review-phone.png"), fullPage: true });
     await page.getByRole("button", { name: "Chấm điểm" }).click();
-    expect(await page.getByRole("status").textContent()).toContain("tổng 16,5 điểm");
+    expect(await page.getByRole("status").textContent()).toContain("82,5 % (16,5/20 điểm)");
     await page.goto(new URL(`/web/ranking/${campaignId}`, page.url()).href);
-    expect(await page.locator('tr[data-unit="Ủy ban Kiểm tra Tỉnh ủy"]').count()).toBe(1);
+    // The reviewed unit ranks first, with its class and its review state in words;
+    // the self-scored 100 % comes after it, said so; the page and the chat agree.
+    const rows = page.locator("table.ranking tbody tr");
+    const first = rows.first();
+    expect(await first.getAttribute("data-unit")).toBe("Ủy ban Kiểm tra Tỉnh ủy");
+    expect(await first.textContent()).toContain("Tốt");
+    expect(await first.textContent()).toContain("đã thẩm định");
+    const second = rows.nth(1);
+    expect(await second.getAttribute("data-unit")).toBe("Văn phòng Tỉnh ủy");
+    expect(await second.textContent()).toContain("chưa thẩm định (điểm tự chấm, chưa thẩm định)");
+    expect(await rows.nth(2).getAttribute("data-state")).toBe("returned");
+    expect(await page.locator('tr[data-state="none"]').count()).toBe(4);
+    const pageOrder = await rows.evaluateAll((trs) =>
+      trs.map((tr) => tr.getAttribute("data-unit")),
+    );
+    const chat = texts(await h.t.chat.as(DEMO_LEAD).send(`/xephang ${campaignId}`));
+    const chatOrder = chat
+      .split("\n")
+      .filter((l) => /^(\d+\.|–) /.test(l))
+      .map((l) => l.replace(/^(\d+\.|–) /, "").split(" — ")[0]);
+    expect(chatOrder).toEqual(pageOrder);
+    // Nothing may wait for review when the lead publishes.
+    expect(await page.getByRole("button", { name: "Công bố kết quả" }).count()).toBe(0);
+    expect(await page.getByText("Còn 1 đơn vị có báo cáo chờ xét").count()).toBe(1);
+    const awaiting = await h.t.app.deps.db.report.findFirstOrThrow({ where: { unitId: 1 } });
+    await h.t.app.services.review.approve(1, awaiting.id, awaiting.reviewVersion, 1);
+    await page.reload();
+    // The lead publishes from the page; the page says so and the button is gone.
+    await page.getByRole("button", { name: "Công bố kết quả" }).click();
+    expect(await page.getByRole("status").textContent()).toContain("Đã công bố kết quả");
+    expect(await page.getByText(/Đã công bố kết quả lúc/).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Công bố kết quả" }).count()).toBe(0);
     const width = await page.evaluate<number>("document.documentElement.scrollWidth");
     expect(width).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: join(ARTIFACTS, "ranking-phone.png"), fullPage: true });

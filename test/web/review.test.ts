@@ -65,7 +65,7 @@ describe("reviewing in the dashboard", () => {
       [`c${await criterionId(1)}`]: "9",
     });
     expect(await scored.text()).toContain(
-      "Đã chấm báo cáo của Ban Tuyên giáo Tỉnh ủy: tổng 16,5 điểm",
+      "Đã chấm báo cáo của Ban Tuyên giáo Tỉnh ủy: 82,5 % (16,5/20 điểm)",
     );
 
     // The same version again (a second tab): refused, nothing more recorded.
@@ -101,6 +101,52 @@ describe("reviewing in the dashboard", () => {
     expect(await returned.text()).toContain("Đã trả lại báo cáo của Ban Tuyên giáo Tỉnh ủy");
     await h.t.deliver();
     expect(h.t.transport.receivedBy("lan").at(-1)).toContain("Lý do: Thiếu ảnh cây xanh");
+  });
+
+  it("shows the unit every decision, the heatmap the review state, and asks a reason for a correction", async () => {
+    const lead = await signedIn(DEMO_LEAD);
+    const reportId = (await h.t.app.deps.db.report.findFirstOrThrow()).id;
+    let page = await (await lead.get(`/web/reviews/${reportId}`)).text();
+    const csrf = lead.csrf(page);
+    let version = /name="version" value="(\d+)"/.exec(page)?.[1] ?? "";
+    expect(page).toContain("Tổng tự chấm: 85 % (17/20 điểm)");
+    const approved = await lead.post(`/web/reviews/${reportId}/approve`, { _csrf: csrf, version });
+    expect(await approved.text()).toContain("Đã duyệt báo cáo của Ban Tuyên giáo Tỉnh ủy: 85 %");
+
+    // Approved once: scoring it again is a correction, and needs its reason.
+    page = await (await lead.get(`/web/reviews/${reportId}`)).text();
+    version = /name="version" value="(\d+)"/.exec(page)?.[1] ?? "";
+    expect(page).toContain("Báo cáo này đã được xét");
+    const points = { [`c${await criterionId(0)}`]: "6", [`c${await criterionId(1)}`]: "9" };
+    const bare = await lead.post(`/web/reviews/${reportId}/score`, {
+      _csrf: csrf,
+      version,
+      ...points,
+    });
+    expect(bare.status).toBe(400);
+    expect(await bare.text()).toContain("hãy ghi lý do điều chỉnh");
+    const corrected = await lead.post(`/web/reviews/${reportId}/score`, {
+      _csrf: csrf,
+      version,
+      ...points,
+      reason: "Phúc tra: sảnh chưa sạch",
+    });
+    expect(await corrected.text()).toContain("75 % (15/20 điểm)");
+
+    const lan = await signedIn("lan");
+    const unit = await (await lan.get("/web/units/4")).text();
+    expect(unit).toContain("Thẩm định: <strong>Đã chấm</strong>");
+    expect(unit).toContain("duyệt · 85 % (17/20 điểm)");
+    expect(unit).toContain(
+      "chấm điểm · điều chỉnh · 75 % (15/20 điểm) · lý do: Phúc tra: sảnh chưa sạch",
+    );
+    expect(unit).toContain("Trụ sở sạch đẹp: 6/10 điểm");
+
+    const heatmap = await (await lead.get(`/web/campaigns/${campaignId}`)).text();
+    expect(heatmap).toContain('data-review="SCORED">Hoàn thành · Đã chấm</td>');
+    const ranking = await (await lead.get(`/web/ranking/${campaignId}`)).text();
+    expect(ranking).toContain("Điều chỉnh sau khi đã xét");
+    expect(ranking).toContain("Ban Tuyên giáo Tỉnh ủy: Phúc tra: sảnh chưa sạch");
   });
 
   it("keeps the queue and the ranking from a unit's members", async () => {

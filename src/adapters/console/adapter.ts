@@ -91,9 +91,10 @@ export class ConsoleChat {
   }
 }
 
-/** How the terminal shows a reply; documents are saved to a folder and named. */
+/** How the terminal shows a reply; kept photos are named, documents saved to a folder and named. */
 export function renderReply(message: OutboundMessage, outDir: string): string {
-  const parts = [message.text];
+  const parts = (message.album ?? []).map((p) => `[ảnh/photo: ${p.storageKey}]`);
+  parts.push(message.text);
   if (message.photo) parts.push(`[ảnh/photo: ${message.photo.fileName}]`);
   for (const doc of message.documents ?? []) {
     mkdirSync(outDir, { recursive: true });

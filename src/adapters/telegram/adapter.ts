@@ -62,8 +62,11 @@ export class TelegramAdapter implements ChatAdapter {
       timeoutSeconds: options.pollTimeoutSeconds + 15,
     });
     this.#status = port.status("telegram");
-    this.transport = new TelegramTransport(this.#api, options.limits, (from, to) =>
-      port.chatMoved("telegram", from, to),
+    this.transport = new TelegramTransport(
+      this.#api,
+      options.limits,
+      (from, to) => port.chatMoved("telegram", from, to),
+      port.media,
     );
     if (options.webhookUrl && options.webhookSecret) {
       this.webhook = { header: "x-telegram-bot-api-secret-token", secret: options.webhookSecret };
@@ -161,14 +164,22 @@ export class TelegramAdapter implements ChatAdapter {
       await this.port.chatLeft("telegram", String(member.chat.id));
       return { type: "none" };
     }
-    if (update.callback_query) {
-      // Stops the button's spinner; losing this answer costs nothing.
-      this.#api.answerCallbackQuery(update.callback_query.id).catch(() => undefined);
-    }
     const event = toInboundEvent(update, this.#username, (id) => this.#download(id));
-    if (!event) return { type: "none" };
+    if (!event) {
+      // A press the bot cannot read still stops spinning; losing this answer costs nothing.
+      if (update.callback_query) {
+        this.#api.answerCallbackQuery(update.callback_query.id).catch(() => undefined);
+      }
+      return { type: "none" };
+    }
     if (message?.media_group_id && event.payload.type === "media") {
-      return { type: "event", event, groupKey: `${message.chat.id}:${message.media_group_id}` };
+      // An album has two parts at least: its first part alone waits for the second.
+      return {
+        type: "event",
+        event,
+        groupKey: `${message.chat.id}:${message.media_group_id}`,
+        minParts: 2,
+      };
     }
     return { type: "event", event };
   }

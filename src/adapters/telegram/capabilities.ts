@@ -7,4 +7,5 @@ export const TELEGRAM_CAPABILITIES: Capabilities = {
   groups: true,
   documents: true,
   webApps: true,
+  photos: "upload",
 };

@@ -1,13 +1,20 @@
 import { type Api, GrammyError, HttpError, InputFile } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { PlatformError } from "../../core/errors.ts";
-import type { OutboundMessage } from "../../core/outbound.ts";
+import type { KeptPhoto, OutboundMessage } from "../../core/outbound.ts";
 import { splitText } from "../../core/splitText.ts";
 import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
 import { choiceCallbackData } from "./updates.ts";
 
 export const TEXT_LIMIT = TELEGRAM_CAPABILITIES.textLimit;
 export const CAPTION_LIMIT = 1024;
+/** A media group holds 2 to 10 photos; one photo alone goes as a photo message. */
+export const ALBUM_LIMIT = 10;
+
+/** Where the bytes of the photos the bot keeps are read from (the port's media store). */
+export interface KeptMedia {
+  get(storageKey: string): Promise<Uint8Array>;
+}
 
 function keyboard(message: OutboundMessage): InlineKeyboardMarkup | undefined {
   const rows: InlineKeyboardMarkup["inline_keyboard"] = (message.choices ?? []).map((c) => [
@@ -43,20 +50,94 @@ async function editInPlace(
   }
 }
 
+/** Kept photos as media groups of up to ten, uploaded; answers the last message's id. */
+async function sendAlbum(
+  api: Api,
+  chatId: string,
+  album: KeptPhoto[],
+  media: KeptMedia,
+): Promise<string> {
+  let lastId = "";
+  for (let start = 0; start < album.length; start += ALBUM_LIMIT) {
+    const items = await Promise.all(
+      album.slice(start, start + ALBUM_LIMIT).map(async (photo) => ({
+        file: new InputFile(
+          await media.get(photo.storageKey),
+          photo.storageKey.split("/").pop() ?? "photo.jpg",
+        ),
+        ...(photo.caption ? { caption: photo.caption.slice(0, CAPTION_LIMIT) } : {}),
+      })),
+    );
+    if (items.length === 1 && items[0]) {
+      const { file, ...caption } = items[0];
+      lastId = String((await api.sendPhoto(chatId, file, caption)).message_id);
+      continue;
+    }
+    const sent = await api.sendMediaGroup(
+      chatId,
+      items.map(({ file, ...caption }) => ({ type: "photo" as const, media: file, ...caption })),
+    );
+    lastId = String(sent.at(-1)?.message_id ?? lastId);
+  }
+  return lastId;
+}
+
 /**
- * Sends one OutboundMessage: a photo with its caption (the rest of a long text
- * follows as messages), documents, and text split at Telegram's limit with the
- * buttons on the last part. Answers the id of the last message sent.
+ * Answers a button press (a notice to whoever pressed, or nothing to read) and takes
+ * the buttons off the prompt it answered. Both are best effort: a press answered too
+ * late (Telegram gives some seconds) or a prompt already edited changes nothing.
+ */
+async function answerPress(api: Api, chatId: string, message: OutboundMessage): Promise<void> {
+  const quietly = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+    } catch (error) {
+      if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+    }
+  };
+  const press = message.toast;
+  if (press) {
+    await quietly(() =>
+      api.answerCallbackQuery(press, message.text ? { text: message.text.slice(0, 200) } : {}),
+    );
+  }
+  const prompt = message.clearChoicesOf;
+  if (prompt) {
+    await quietly(() =>
+      api.editMessageReplyMarkup(chatId, Number(prompt), {
+        reply_markup: { inline_keyboard: [] },
+      }),
+    );
+  }
+}
+
+/**
+ * Sends one OutboundMessage: kept photos as albums, a photo with its caption (the
+ * rest of a long text follows as messages), documents, and text split at Telegram's
+ * limit with the buttons on the last part. Answers the id of the last message sent.
  */
 export async function sendTelegramMessage(
   api: Api,
   chatId: string,
   message: OutboundMessage,
+  media: KeptMedia,
 ): Promise<string> {
+  if (message.toast !== undefined || message.clearChoicesOf) {
+    await answerPress(api, chatId, message);
+    // A notice is for the one who pressed: nothing of it goes to the chat.
+    if (message.toast !== undefined) return message.clearChoicesOf ?? "";
+  }
   let lastId = "";
+  if (message.album?.length) lastId = await sendAlbum(api, chatId, message.album, media);
   let text = message.text;
   const markup = keyboard(message);
-  if (message.replaces && !message.photo && !message.documents && text.length <= TEXT_LIMIT) {
+  if (
+    message.replaces &&
+    !message.photo &&
+    !message.album &&
+    !message.documents &&
+    text.length <= TEXT_LIMIT
+  ) {
     const edited = await editInPlace(api, chatId, message.replaces, text, markup);
     if (edited) return message.replaces;
   }

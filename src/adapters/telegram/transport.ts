@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import type { RateLimits, SendTarget, Transport } from "../../core/transport.ts";
 import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
-import { migratedTo, sendTelegramMessage, toPlatformError } from "./send.ts";
+import { type KeptMedia, migratedTo, sendTelegramMessage, toPlatformError } from "./send.ts";
 
 /** Announcements, reminders and summaries to Telegram, for the outbox's sender. */
 export class TelegramTransport implements Transport {
@@ -13,18 +13,21 @@ export class TelegramTransport implements Transport {
     private readonly api: Api,
     readonly limits: RateLimits,
     private readonly onMigrate: (from: string, to: string) => Promise<void>,
+    private readonly media: KeptMedia,
   ) {}
 
   async send(target: SendTarget, message: OutboundMessage): Promise<{ messageId: string }> {
     try {
-      return { messageId: await sendTelegramMessage(this.api, target.platformChatId, message) };
+      return {
+        messageId: await sendTelegramMessage(this.api, target.platformChatId, message, this.media),
+      };
     } catch (error) {
       // A group that became a supergroup has a new id: re-key the chat and send once more.
       const to = migratedTo(error);
       if (!to) throw toPlatformError(error);
       await this.onMigrate(target.platformChatId, to);
       try {
-        return { messageId: await sendTelegramMessage(this.api, to, message) };
+        return { messageId: await sendTelegramMessage(this.api, to, message, this.media) };
       } catch (retryError) {
         throw toPlatformError(retryError);
       }

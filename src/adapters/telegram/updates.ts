@@ -56,6 +56,15 @@ export function fileOf(message: Message, fetchFile: FileFetcher): InboundFile | 
   return null;
 }
 
+/** The message replies to the bot, or names it (@username in its text or caption). */
+function isToBot(message: Message, botUsername: string): boolean {
+  if (!botUsername) return false;
+  const name = botUsername.toLowerCase();
+  if (message.reply_to_message?.from?.username?.toLowerCase() === name) return true;
+  const words = `${message.text ?? ""} ${message.caption ?? ""}`.toLowerCase();
+  return words.includes(`@${name}`);
+}
+
 /**
  * One Telegram update as the core's InboundEvent, or null when it is not for the
  * bot (another bot's command, a service message, an unknown callback).
@@ -77,6 +86,8 @@ export function toInboundEvent(
       receivedAt: new Date(),
       payload: { type: "choice", choiceId: data.data.slice(2) },
       pressedMessageId: String(query.message.message_id),
+      // Answered with the replies (a notice to whoever pressed, when refused in a group).
+      pressId: query.id,
     };
   }
   const message = update.message;
@@ -89,6 +100,7 @@ export function toInboundEvent(
     ...(message.reply_to_message
       ? { replyToMessageId: String(message.reply_to_message.message_id) }
       : {}),
+    ...(isToBot(message, botUsername) ? { toBot: true } : {}),
   };
   if (message.text !== undefined) {
     const command = parseCommand(message.text, botUsername);

@@ -10,10 +10,10 @@ import {
   type UpdateRef,
 } from "../../core/port.ts";
 import type { RateLimits } from "../../core/transport.ts";
-import { fetchOutbound, OutboundRefused } from "../../http/outboundFetch.ts";
+import { fetchOutbound, OutboundRefused, OutboundStatus } from "../../http/outboundFetch.ts";
 import type { SignedLinks } from "../../http/signedLinks.ts";
 import { runPlatformLoop } from "../platformLoop.ts";
-import { ZALO_CAPABILITIES } from "./capabilities.ts";
+import { zaloCapabilities } from "./capabilities.ts";
 import { type FetchLike, ZaloClient } from "./client.ts";
 import { ZaloTransport } from "./transport.ts";
 import { parseZaloUpdate, photoUrlOf, toInboundEvent, updateKeyOf } from "./updates.ts";
@@ -28,7 +28,7 @@ export interface ZaloOptions {
   limits: RateLimits;
   mediaLinks: SignedLinks | null;
   maxPhotoBytes: number;
-  /** How long the next photo of a burst is waited for. */
+  /** How long the next photo of a burst is waited for while the sender's pace is unknown. */
   photoBurstMs: number;
   /** Longest wait between two tries when Zalo fails. */
   backoffCapMs: number;
@@ -43,7 +43,7 @@ export interface ZaloOptions {
 export class ZaloAdapter implements ChatAdapter {
   readonly platform = "zalo" as const;
   /** Groups only where getMe says this bot may join them (most bots may not). */
-  capabilities: Capabilities = ZALO_CAPABILITIES;
+  capabilities: Capabilities;
   readonly transport: ZaloTransport;
   readonly client: ZaloClient;
   readonly webhook?: WebhookSpec;
@@ -57,6 +57,7 @@ export class ZaloAdapter implements ChatAdapter {
   ) {
     this.client = new ZaloClient(options.token, options.apiRoot, options.fetch);
     this.#status = port.status("zalo");
+    this.capabilities = zaloCapabilities(options.mediaLinks !== null);
     this.transport = new ZaloTransport(
       this.client,
       options.limits,
@@ -93,7 +94,10 @@ export class ZaloAdapter implements ChatAdapter {
 
   async #connect(signal: AbortSignal): Promise<void> {
     const me = await this.client.getMe(signal);
-    this.capabilities = { ...ZALO_CAPABILITIES, groups: me.can_join_groups === true };
+    this.capabilities = {
+      ...zaloCapabilities(this.options.mediaLinks !== null),
+      groups: me.can_join_groups === true,
+    };
     if (this.options.webhookUrl) {
       await this.client.setWebhook(this.options.webhookUrl, this.options.webhookSecret ?? "");
       return;
@@ -142,8 +146,9 @@ export class ZaloAdapter implements ChatAdapter {
     // Unknown event names become "unsupported": the user is told what the bot reads.
     const event = toInboundEvent(update, photo);
     if (!event) return { type: "none" };
-    // Zalo sends each photo of a burst as its own message (the caption on one of them):
-    // a sender's photos that arrive close together are handled, and answered, as one.
+    // Zalo sends each photo of a burst as its own message (the caption on one of them),
+    // a slow phone seconds apart: a sender's photos until they go quiet (at their own
+    // pace, src/inbound/bursts.ts) are handled, and answered, as one.
     if (event.payload.type === "media") {
       return {
         type: "event",
@@ -169,8 +174,12 @@ export class ZaloAdapter implements ChatAdapter {
         ...(this.options.fetch ? { fetchImpl: this.options.fetch as typeof fetch } : {}),
       });
     } catch (error) {
-      // A URL we refuse to fetch will not change on a retry: the user is asked at once.
+      // A URL we refuse to fetch, or one the server says is gone (404), will not change
+      // on a retry: the user is asked at once to send the photo again.
       if (error instanceof OutboundRefused) throw new PermanentInboundError(error.message);
+      if (error instanceof OutboundStatus && error.permanent) {
+        throw new PermanentInboundError(error.message);
+      }
       throw error;
     }
   }

@@ -75,6 +75,8 @@ export function toInboundEvent(
       platformChatId: message.chat.id,
       kind: message.chat.chat_type === "GROUP" ? ("GROUP" as const) : ("PRIVATE" as const),
     },
+    // In a group Zalo delivers only what mentions or quotes the bot: all of it is to the bot.
+    ...(message.chat.chat_type === "GROUP" ? { toBot: true } : {}),
     from: {
       platformUserId: message.from.id,
       displayName: message.from.display_name ?? message.from.name ?? message.from.id,

@@ -5,6 +5,7 @@ import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
+import { showDeliveries } from "./deliveryView.ts";
 import type { Audience } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
@@ -170,7 +171,19 @@ async function preview(ctx: Ctx, data: AnnounceData): Promise<void> {
     );
   }
   lines.push("", data.text ?? "");
-  if (data.photoKey) lines.push(ctx.t("announcements:with_photo"));
+  if (data.photoKey) {
+    // Where a platform fetches photos by URL and the bot has no public address, its
+    // recipients get the text alone: the lead hears it before sending, not after.
+    const photoless = new Set(ctx.services.publicAddress.photoless());
+    const textOnly = recipients.filter((r) => photoless.has(r.platform));
+    if (textOnly.length < recipients.length) lines.push(ctx.t("announcements:with_photo"));
+    if (textOnly.length > 0) {
+      const apps = [...new Set(textOnly.map((r) => r.platform))]
+        .map((p) => ctx.t(`common:app.${p}`, { defaultValue: p }))
+        .join(", ");
+      lines.push(ctx.t("announcements:text_only", { count: textOnly.length, apps }));
+    }
+  }
   ctx.reply({
     text: lines.join("\n"),
     choices: [
@@ -225,9 +238,12 @@ async function list(ctx: Ctx, args: string): Promise<void> {
       id,
       memberActor(actor.memberId),
     );
-    ctx.reply(ctx.t("announcements:retrying", { id, count }));
+    ctx.reply(
+      ctx.t(count > 0 ? "announcements:retrying" : "announcements:nothing_to_retry", { id, count }),
+    );
     return;
   }
+  if (sub) return showDeliveries(ctx, sub);
   const rows = await ctx.services.announcements.recent(actor.blocId);
   if (rows.length === 0) {
     ctx.reply(ctx.t("announcements:none"));

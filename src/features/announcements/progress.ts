@@ -9,8 +9,9 @@ import type { AnnouncementService } from "./service.ts";
 /**
  * Tells the lead how an announcement is going: a message edited in place where the
  * platform can edit ("Đã gửi 120/300 · lỗi 2"), and a final summary through the
- * outbox once every delivery is settled. The counts come from the database and the
- * message id is stored with the announcement, so a restart picks up where it was.
+ * outbox once every delivery is settled, again after a retry of the failed ones. The
+ * counts come from the database and the message id is stored with the announcement,
+ * so a restart picks up where it was.
  */
 export class AnnouncementProgress {
   readonly #lastUpdate = new Map<number, number>();
@@ -61,10 +62,17 @@ export class AnnouncementProgress {
     if (!lead) return;
     const t = this.translator.for(lead.language as Language);
     if (counts.pending === 0) {
-      await this.announcements.enqueueSummary(
-        announcementId,
-        t("announcements:summary", { id: announcementId, ...counts }),
-      );
+      const retried = (await this.announcements.retries(announcementId)) > 0;
+      const lines = [
+        t(retried ? "announcements:summary_retried" : "announcements:summary", {
+          id: announcementId,
+          ...counts,
+        }),
+      ];
+      // Counts say how many; the lead's next question is who, and the answer is a command away.
+      if (counts.failed + counts.blocked > 0)
+        lines.push(t("announcements:summary_details", { id: announcementId }));
+      await this.announcements.enqueueSummary(announcementId, lines.join("\n"));
       return;
     }
     const transport = this.transports.find((tr) => tr.platform === lead.chat.platform);

@@ -2,11 +2,14 @@ import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Language } from "../../core/roles.ts";
 import type { Db } from "../../db/client.ts";
-import type { DeliveryCounts, Outbox } from "../../delivery/outbox.ts";
+import type { DeliveryCounts, DeliveryStatus, Outbox } from "../../delivery/outbox.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
 import { type Reach, type Recipient, reachUnits } from "../../services/recipients.ts";
 
 export type Audience = { units: "all" } | { units: number[] };
+
+/** The lead's summary of the current round; a retry files the last one as `…:summary:<round>`. */
+const summaryKey = (announcementId: number) => `announcement:${announcementId}:summary`;
 
 export interface NewAnnouncement {
   blocId: number;
@@ -107,11 +110,11 @@ export class AnnouncementService {
     return row;
   }
 
-  /** Each chat an announcement went to, with who reads it there and how it ended. */
-  async deliveries(blocId: number, announcementId: number) {
+  /** Each chat an announcement went to (those in `statuses`), who reads it there, how it ended. */
+  async deliveries(blocId: number, announcementId: number, statuses?: DeliveryStatus[]) {
     await this.get(blocId, announcementId);
     const rows = await this.db.delivery.findMany({
-      where: { announcementId },
+      where: { announcementId, ...(statuses ? { status: { in: statuses } } : {}) },
       orderBy: { id: "asc" },
       select: {
         id: true,
@@ -148,17 +151,38 @@ export class AnnouncementService {
     }));
   }
 
+  /**
+   * Queues the failed deliveries again. The summary the lead already has is filed
+   * under its round's number, so the end of the retry owes (and sends) a new one.
+   */
   async retryFailed(blocId: number, announcementId: number, actor: AuditActor): Promise<number> {
     await this.get(blocId, announcementId);
-    const count = await this.outbox.retryFailed(announcementId);
-    await recordAudit(this.db, {
-      actor,
-      action: "announcement.retry",
-      blocId,
-      details: { announcementId, count },
+    const key = summaryKey(announcementId);
+    const count = await this.db.$transaction(async (tx) => {
+      const count = await this.outbox.retryFailed(announcementId, tx);
+      if (count === 0) return 0;
+      const rounds = await tx.delivery.count({ where: { dedupeKey: { startsWith: key } } });
+      await tx.delivery.updateMany({
+        where: { dedupeKey: key },
+        data: { dedupeKey: `${key}:${rounds}` },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "announcement.retry",
+        blocId,
+        details: { announcementId, count },
+      });
+      return count;
     });
-    this.nudge();
+    if (count > 0) this.nudge();
     return count;
+  }
+
+  /** How many times the failed deliveries were sent again (0: the first round). */
+  async retries(announcementId: number): Promise<number> {
+    return this.db.delivery.count({
+      where: { dedupeKey: { startsWith: `${summaryKey(announcementId)}:` } },
+    });
   }
 
   /** The chat and language to tell the lead how an announcement went. */
@@ -215,12 +239,13 @@ export class AnnouncementService {
       take: 50,
     });
     if (recent.length === 0) return [];
+    // A summary row has no announcementId (it is not one of its deliveries): its key says whose.
     const summarized = await this.db.delivery.findMany({
-      where: { dedupeKey: { in: recent.map((a) => `announcement:${a.id}:summary`) } },
-      select: { announcementId: true },
+      where: { dedupeKey: { in: recent.map((a) => summaryKey(a.id)) } },
+      select: { dedupeKey: true },
     });
-    const done = new Set(summarized.map((d) => d.announcementId));
-    return recent.map((a) => a.id).filter((id) => !done.has(id));
+    const done = new Set(summarized.map((d) => d.dedupeKey));
+    return recent.map((a) => a.id).filter((id) => !done.has(summaryKey(id)));
   }
 
   /** Queues the lead's final summary once, whichever instance sees the end first. */
@@ -230,7 +255,7 @@ export class AnnouncementService {
     // Two passes (or instances) may see the end at once: the second finds it queued.
     await this.outbox.enqueueOnce({
       kind: "SUMMARY",
-      dedupeKey: `announcement:${announcementId}:summary`,
+      dedupeKey: summaryKey(announcementId),
       blocId: lead.announcement.blocId,
       platform: lead.chat.platform,
       platformChatId: lead.chat.platformChatId,

@@ -80,6 +80,25 @@ export class GalleryService {
     return { photos: rows.map(toPhoto), total };
   }
 
+  /** A report's photos in the order they came, the first `take`, and how many it has. */
+  async ofReport(
+    blocId: number,
+    reportId: number,
+    take: number,
+  ): Promise<{ photos: { storageKey: string; caption: string }[]; total: number }> {
+    const where = { reportId, unit: { blocId } };
+    const [photos, total] = await Promise.all([
+      this.db.evidence.findMany({
+        where,
+        select: { storageKey: true, caption: true },
+        orderBy: { id: "asc" },
+        take,
+      }),
+      this.db.evidence.count({ where }),
+    ]);
+    return { photos, total };
+  }
+
   /** One photo and where its bytes are, if the viewer may see it; null otherwise. */
   async find(
     sha256: string,

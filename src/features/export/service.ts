@@ -169,6 +169,7 @@ export class ExportService {
       t("export:reported_at"),
       t("export:late"),
       t("export:photos"),
+      t("export:review_state"),
     ];
     const xlsxPath = join(dir, `${base}.xlsx`);
     const csvPath = join(dir, `${base}.csv`);
@@ -220,6 +221,7 @@ export class ExportService {
             report ? formatDateTime(report.updatedAt, timezone) : "",
             report ? label(report.late ? "export:yes" : "export:no") : "",
             report?._count.evidence ?? 0,
+            report ? label(`web:review_state.${report.reviewState}`) : "",
           ];
           sheet.addRow(row.map((c) => (typeof c === "string" ? cleanText(c) : c))).commit();
           if (!csv.write(csvLine(row)))
@@ -244,7 +246,7 @@ export class ExportService {
         path: xlsxPath,
       },
       { fileName: `${base}.csv`, mimeType: "text/csv", path: csvPath },
-      ...(ranking ? [await this.#results(ranking, dir, base, t)] : []),
+      ...(ranking ? [await this.#results(ranking, dir, base, t, timezone)] : []),
       ...zips.files,
     ];
     return { rows, photos: zips.photos, files };
@@ -254,42 +256,79 @@ export class ExportService {
    * bảng tổng hợp kết quả chấm điểm: one row per unit in rank order, each criterion's
    * self and reviewed points, the total, the percentage, the class and late reports.
    */
-  async #results(ranking: CampaignRanking, dir: string, base: string, t: Translate) {
+  async #results(
+    ranking: CampaignRanking,
+    dir: string,
+    base: string,
+    t: Translate,
+    timezone: string,
+  ) {
     const fileName = `${base}-ket-qua-cham-diem.xlsx`;
     const path = join(dir, fileName);
     const ExcelJS = await loadExcel();
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true });
     const sheet = workbook.addWorksheet(cleanText(t("export:results_sheet")).slice(0, 31));
     const criteria = ranking.units[0]?.criteria ?? [];
+    const scale = (c: (typeof criteria)[number]) =>
+      c.weight === 1 ? `/${c.maxScore}` : `/${c.maxScore}, ${t("web:weight")} ${c.weight}`;
     const header = [
       t("export:rank"),
       t("export:unit"),
       ...criteria.flatMap((c) => [
-        `${c.title} — ${t("export:self")} (/${c.maxScore})`,
-        `${c.title} — ${t("export:reviewed")} (/${c.maxScore})`,
+        `${c.title} — ${t("export:self")} (${scale(c)})`,
+        `${c.title} — ${t("export:reviewed")} (${scale(c)})`,
       ]),
       t("export:deduction"),
-      t("export:total"),
+      t(criteria.some((c) => c.weight !== 1) ? "export:total_weighted" : "export:total"),
       t("export:percent"),
       t("export:class"),
+      t("export:review_state"),
       t("export:late_reports"),
     ].map(cleanText);
     const headerRow = sheet.addRow(header);
     headerRow.font = { bold: true };
     headerRow.commit();
     for (const u of ranking.units) {
+      const state = t(`review:state_words.${u.reviewState}`);
       sheet
         .addRow([
-          u.rank,
+          u.rank ?? "",
           cleanText(u.unitName),
           ...u.criteria.flatMap((c) => [c.self ?? "", c.reviewed ?? ""]),
           u.deduction,
           u.total,
           u.percent,
-          cleanText(u.classLabel ?? t("review:not_eligible")),
+          cleanText(u.classLabel ?? (u.eligible ? state : t("review:not_eligible"))),
+          cleanText(
+            u.reviewState === "awaiting" ? `${state} (${t("review:self_scored_words")})` : state,
+          ),
           u.lateReports,
         ])
         .commit();
+    }
+    // What the sheet stands on: published or not, and every correction with its reason.
+    sheet.addRow([]).commit();
+    sheet
+      .addRow([
+        cleanText(
+          ranking.publishedAt
+            ? t("review:published_on", { at: formatDateTime(ranking.publishedAt, timezone) })
+            : t("web:ranking.not_published"),
+        ),
+      ])
+      .commit();
+    if (ranking.corrections.length) {
+      sheet.addRow([cleanText(t("review:section_corrections"))]).commit();
+      for (const c of ranking.corrections) {
+        sheet
+          .addRow([
+            formatDateTime(c.at, timezone),
+            cleanText(c.unitName),
+            cleanText(c.reviewer),
+            cleanText(c.reason),
+          ])
+          .commit();
+      }
     }
     sheet.commit();
     await workbook.commit();
@@ -313,6 +352,7 @@ export class ExportService {
         deadlineId: true,
         memberId: true,
         status: true,
+        reviewState: true,
         note: true,
         late: true,
         updatedAt: true,

@@ -8,6 +8,8 @@ export interface GridCell {
   state: ReportStatus | "MISSING" | "MISSING_OVERDUE";
   late: boolean;
   photos: number;
+  /** AWAITING | APPROVED | RETURNED | SCORED; null where no report exists. */
+  review: string | null;
 }
 
 export interface CampaignGrid {
@@ -42,6 +44,7 @@ export async function campaignGrid(
         deadlineId: true,
         status: true,
         late: true,
+        reviewState: true,
         createdAt: true,
         _count: { select: { evidence: true } },
       },
@@ -54,6 +57,7 @@ export async function campaignGrid(
       state: r.status as ReportStatus,
       late: r.late,
       photos: r._count.evidence,
+      review: r.reviewState,
     });
     const local = wallClockIn(r.createdAt, timezone);
     const day = `${local.year}-${pad(local.month)}-${pad(local.day)}`;
@@ -69,6 +73,7 @@ export async function campaignGrid(
           state: deadline.dueAt < now ? "MISSING_OVERDUE" : "MISSING",
           late: false,
           photos: 0,
+          review: null,
         });
       }
     }

@@ -91,6 +91,10 @@ async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
         until: formatDateTime(ctx.services.exports.linksExpireAt(), ctx.actor.timezone),
       }),
       ...links,
+      // Links to this machine's own address open nothing on a phone: say so.
+      ...(ctx.services.publicAddress.linksReach(ctx.capabilities)
+        ? []
+        : ["", ctx.t("common:links_local_only")]),
     ].join("\n"),
     ...(ctx.capabilities.documents ? { documents: result.files } : {}),
   });

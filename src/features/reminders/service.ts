@@ -12,7 +12,7 @@ import type { Translate, Translator } from "../../i18n/translator.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
 import { type Recipient, reachUnits } from "../../services/recipients.ts";
 import { parseOffsets } from "./offsets.ts";
-import { scheduleReminder, type WorkingTime } from "./workingTime.ts";
+import { isDueNow, scheduleReminder, type WorkingTime } from "./workingTime.ts";
 
 /** Stands for the unit's name in a message made once for every unit. */
 const UNIT_PLACEHOLDER = "\u0000unit\u0000";
@@ -116,12 +116,8 @@ export class ReminderService {
       include: { campaign: { include: { bloc: true } } },
     });
     for (const deadline of passed) {
-      const sendAt = scheduleReminder(
-        deadline.dueAt,
-        null,
-        this.workingTime(deadline.campaign.bloc.timezone),
-      );
-      if (sendAt > now) continue;
+      const working = this.workingTime(deadline.campaign.bloc.timezone);
+      if (!isDueNow(scheduleReminder(deadline.dueAt, null, working), now, null, working)) continue;
       const overdue = await this.#remindMissing(deadline, "overdue", "OVERDUE", (t, unit) =>
         t("reminders:overdue", {
           campaign: deadline.campaign.title,
@@ -137,7 +133,10 @@ export class ReminderService {
     return result;
   }
 
-  /** The offset (minutes) whose reminder is due now, the latest one only; null when none is. */
+  /**
+   * The offset (minutes) whose reminder is due now, the latest one only; null when none
+   * is. One whose moment passed unsent waits for a working moment (isDueNow).
+   */
   latestDueSlot(deadline: DeadlineRow, now: Date): number | null {
     const offsets =
       parseOffsets(
@@ -149,7 +148,8 @@ export class ReminderService {
     let due: number | null = null;
     for (const offset of offsets) {
       const planned = new Date(deadline.dueAt.getTime() - offset * 60_000);
-      if (scheduleReminder(planned, deadline.dueAt, working) <= now) due = offset;
+      const sendAt = scheduleReminder(planned, deadline.dueAt, working);
+      if (isDueNow(sendAt, now, deadline.dueAt, working)) due = offset;
     }
     return due;
   }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseOffsets } from "./offsets.ts";
-import { scheduleReminder, VIETNAM_FIXED_HOLIDAYS, type WorkingTime } from "./workingTime.ts";
+import {
+  catchUpMoment,
+  isDueNow,
+  scheduleReminder,
+  VIETNAM_FIXED_HOLIDAYS,
+  type WorkingTime,
+} from "./workingTime.ts";
 
 const w: WorkingTime = {
   timezone: "Asia/Ho_Chi_Minh",
@@ -46,6 +52,50 @@ describe("when a reminder may go out", () => {
     expect(at("2026-03-08T06:00:00", "2026-03-09T06:00:00")).toBe(
       local("2026-03-06T20:59:00").toISOString(),
     );
+  });
+});
+
+describe("a reminder whose moment passed unsent", () => {
+  const catchUp = (now: string, deadline: string | null) =>
+    catchUpMoment(local(now), deadline ? local(deadline) : null, w)?.toISOString() ?? null;
+  const due = (sendAt: string, now: string, deadline: string | null) =>
+    isDueNow(local(sendAt), local(now), deadline ? local(deadline) : null, w);
+
+  it("waits out quiet hours: seen at 00:31, it goes at 07:00", () => {
+    expect(catchUp("2026-03-03T00:31:00", "2026-03-03T17:00:00")).toBe(
+      local("2026-03-03T07:00:00").toISOString(),
+    );
+    expect(due("2026-03-02T17:00:00", "2026-03-03T00:31:00", "2026-03-03T17:00:00")).toBe(false);
+    expect(due("2026-03-02T17:00:00", "2026-03-03T06:59:00", "2026-03-03T17:00:00")).toBe(false);
+    expect(due("2026-03-02T17:00:00", "2026-03-03T07:00:00", "2026-03-03T17:00:00")).toBe(true);
+  });
+
+  it("goes at once when it is already a working moment", () => {
+    expect(due("2026-03-02T07:00:00", "2026-03-03T10:15:00", "2026-03-03T17:00:00")).toBe(true);
+    expect(catchUp("2026-03-03T10:15:00", null)).toBe(local("2026-03-03T10:15:00").toISOString());
+  });
+
+  it("waits for Monday morning on a weekend, unless the deadline comes first", () => {
+    expect(catchUp("2026-03-07T10:00:00", "2026-03-09T17:00:00")).toBe(
+      local("2026-03-09T07:00:00").toISOString(),
+    );
+    // No working moment before a Sunday deadline: Sunday's daytime, still not at night.
+    expect(catchUp("2026-03-07T23:00:00", "2026-03-08T17:00:00")).toBe(
+      local("2026-03-08T07:00:00").toISOString(),
+    );
+    expect(catchUp("2026-03-07T10:00:00", "2026-03-08T17:00:00")).toBe(
+      local("2026-03-07T10:00:00").toISOString(),
+    );
+  });
+
+  it("is dropped when nothing but quiet hours is left before the deadline", () => {
+    expect(catchUp("2026-03-03T00:30:00", "2026-03-03T06:00:00")).toBeNull();
+    expect(due("2026-03-02T20:59:00", "2026-03-03T00:30:00", "2026-03-03T06:00:00")).toBe(false);
+  });
+
+  it("still goes from a tick a few minutes late, though quiet hours began meanwhile", () => {
+    expect(due("2026-03-02T20:59:00", "2026-03-02T21:01:00", "2026-03-03T06:00:00")).toBe(true);
+    expect(due("2026-03-02T20:59:00", "2026-03-02T21:30:00", "2026-03-03T06:00:00")).toBe(false);
   });
 });
 

@@ -69,6 +69,13 @@ export function nextWorkingMoment(at: Date, w: WorkingTime): Date {
   return at;
 }
 
+/** The next moment at or after `at` outside quiet hours, whatever the day. */
+function nextOpenMoment(at: Date, w: WorkingTime): Date {
+  if (!isQuiet(at, w)) return at;
+  const morning = onDay(at, 0, w.quietEnd, w);
+  return morning >= at ? morning : onDay(at, 1, w.quietEnd, w);
+}
+
 /** The last moment before `limit` when pinging is allowed (the evening before, say). */
 export function lastWorkingMomentBefore(limit: Date, w: WorkingTime): Date {
   const justBefore = new Date(limit.getTime() - MINUTE);
@@ -89,4 +96,32 @@ export function scheduleReminder(planned: Date, deadline: Date | null, w: Workin
   const next = nextWorkingMoment(planned, w);
   if (!deadline || next < deadline) return next;
   return lastWorkingMomentBefore(deadline, w);
+}
+
+/**
+ * How late a tick may run and still send a reminder as planned: the tick is every
+ * minute, and one that runs long makes the next skip. Later than this, the reminder
+ * is catching up, and catching up waits for a working moment.
+ */
+export const ON_TIME_WITHIN = 5 * MINUTE;
+
+/**
+ * When a reminder whose moment passed unsent (a campaign activated at night, a
+ * restart after downtime) may still go out, seen from `now`: at the next working
+ * moment; when none is left before the deadline, at the first moment outside quiet
+ * hours (a weekend's daytime); null when not even that is left. Quiet hours always hold.
+ */
+export function catchUpMoment(now: Date, deadline: Date | null, w: WorkingTime): Date | null {
+  const working = nextWorkingMoment(now, w);
+  if (!deadline || working < deadline) return working;
+  const open = nextOpenMoment(now, w);
+  return open < deadline ? open : null;
+}
+
+/** Whether a reminder scheduled for `sendAt` (by scheduleReminder) goes out `now`. */
+export function isDueNow(sendAt: Date, now: Date, deadline: Date | null, w: WorkingTime): boolean {
+  if (sendAt > now) return false;
+  if (now.getTime() - sendAt.getTime() <= ON_TIME_WITHIN) return true;
+  const at = catchUpMoment(now, deadline, w);
+  return at !== null && at <= now;
 }

@@ -7,6 +7,7 @@ import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaign
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
 import type { Services } from "../registry.ts";
+import { describeTotal, weightedTotal } from "../review/score.ts";
 import { noteSchema, REPORT_STATUSES, type ReportStatus, reportStatusSchema } from "./schema.ts";
 import type { SavedReport } from "./service.ts";
 
@@ -52,13 +53,15 @@ function keepingEarlyPhotos(
     const data = raw as ReportData;
     const { stored, refused } = await ctx.services.evidence.acceptAll(input.files);
     const photos = withPhotos(data.photos, stored);
+    if (askAgain) {
+      // The question asked again counts the photos ("Lưu 3 ảnh …?", the summary's
+      // "Ảnh: 3"): nothing about a photo step that is not ahead.
+      if (refused) ctx.reply(ctx.t(`errors:${refused.code}`, refused.params));
+      return askAgain(ctx, { ...data, photos });
+    }
     const lines = [];
     if (stored.length) lines.push(ctx.t("reports:photos_kept", { count: photos.length }));
     if (refused) lines.push(ctx.t(`errors:${refused.code}`, refused.params));
-    if (askAgain) {
-      ctx.reply(lines.join("\n"));
-      return askAgain(ctx, { ...data, photos });
-    }
     const where = ctx.flow.current;
     if (where) ctx.flow.goto(where.flow, where.step, { ...data, photos });
     lines.push(ctx.t("common:form_still_open"));
@@ -277,8 +280,10 @@ async function collectPhotos(ctx: Ctx, input: StepInput, raw: unknown): Promise<
   askPhotos(ctx, { ...data, photos }, lines.join("\n"));
 }
 
-function askConfirm(ctx: Ctx, data: ReportData): void {
+async function askConfirm(ctx: Ctx, data: ReportData): Promise<void> {
   const actor = unitActor(ctx);
+  const scale =
+    data.scores && Object.keys(data.scores).length ? await scoredCriteria(ctx, data) : [];
   const dueAt = new Date(data.dueAt ?? 0);
   const late = ctx.clock.now() > dueAt;
   ctx.reply({
@@ -291,10 +296,16 @@ function askConfirm(ctx: Ctx, data: ReportData): void {
         note: data.note || "—",
         photos: data.photos.length,
       }),
-      data.scores && Object.keys(data.scores).length
+      data.scores && scale.length
         ? ctx.t("reports:summary_scores", {
-            scores: Object.values(data.scores).map(formatScore).join(" · "),
-            total: formatScore(Object.values(data.scores).reduce((a, b) => a + b, 0)),
+            scores: scale.map((c) => formatScore(data.scores?.[String(c.id)] ?? 0)).join(" · "),
+            total: describeTotal(
+              ctx.t,
+              weightedTotal(
+                scale.map((c) => ({ ...c, maxScore: c.maxScore ?? 0 })),
+                data.scores,
+              ),
+            ),
           })
         : null,
       late ? ctx.t("reports:will_be_late") : null,
@@ -378,6 +389,9 @@ async function quickPhotoReport(ctx: Ctx): Promise<boolean> {
   if (payload.type !== "media") return false;
   const actor = unitActor(ctx);
   const campaign = await campaignOfQuickReport(ctx);
+  // A group shares photos among people: one without a hashtag is asked about only
+  // when it was sent to the bot (a reply to it); an open form took it before this.
+  if (!campaign && ctx.event.chat.kind === "GROUP" && !ctx.event.toBot) return true;
   const { stored, refused } = await ctx.services.evidence.acceptAll(payload.files);
   if (stored.length === 0) throw refused ?? new AppError("not_an_image");
   if (campaign) {

@@ -54,6 +54,8 @@ interface ReportTarget {
   dueAt: Date;
   campaignId: number;
   campaignStatus: string;
+  /** công bố: a published campaign's reports are final. */
+  published: boolean;
   blocId: number;
   memberUnitId: number | null;
   report: StoredReport | null;
@@ -63,6 +65,7 @@ interface TargetRow {
   dueAt: Date | string;
   campaignId: number | bigint;
   campaignStatus: string;
+  publishedAt: Date | string | null;
   blocId: number | bigint;
   memberUnitId: number | bigint | null;
   reportId: number | bigint | null;
@@ -97,7 +100,7 @@ const EVIDENCE_COLUMNS = [
 async function readTarget(tx: Tx, input: ReportInput): Promise<ReportTarget | null> {
   const rows = await tx.$queryRaw<TargetRow[]>`
     SELECT d."dueAt" AS "dueAt", d."campaignId" AS "campaignId",
-           c."status" AS "campaignStatus", c."blocId" AS "blocId",
+           c."status" AS "campaignStatus", c."publishedAt" AS "publishedAt", c."blocId" AS "blocId",
            (SELECT m."unitId" FROM "Member" m WHERE m."id" = ${input.memberId}) AS "memberUnitId",
            r."id" AS "reportId", r."status" AS "reportStatus", r."late" AS "reportLate",
            r."reviewState" AS "reviewState"
@@ -112,6 +115,7 @@ async function readTarget(tx: Tx, input: ReportInput): Promise<ReportTarget | nu
     dueAt: dateOf(row.dueAt),
     campaignId: Number(row.campaignId),
     campaignStatus: row.campaignStatus,
+    published: row.publishedAt !== null,
     blocId: Number(row.blocId),
     memberUnitId: idOrNull(row.memberUnitId),
     report:
@@ -193,6 +197,7 @@ export class ReportService {
       throw new AppError("campaign_wrong_state", { status: target.campaignStatus });
     }
     if (target.memberUnitId !== input.unitId) throw new AppError("forbidden");
+    if (target.published) throw new AppError("results_published");
     const late = now > target.dueAt;
     const existing = target.report;
     // A past deadline that was reported is closed to a new version (the form never offers it).
@@ -337,7 +342,27 @@ export class ReportService {
     return this.db.report.findMany({
       where: { unitId, unit: { blocId } },
       include: {
-        deadline: { select: { dueAt: true, campaign: { select: { id: true, title: true } } } },
+        deadline: {
+          select: {
+            dueAt: true,
+            campaign: {
+              select: {
+                id: true,
+                title: true,
+                criteria: {
+                  where: { maxScore: { not: null } },
+                  orderBy: { position: "asc" },
+                  select: { id: true, text: true, maxScore: true, weight: true },
+                },
+              },
+            },
+          },
+        },
+        scores: { select: { criterionId: true, self: true, reviewed: true } },
+        decisions: {
+          orderBy: { id: "asc" },
+          include: { member: { select: { displayName: true } } },
+        },
         revisions: {
           orderBy: { id: "asc" },
           include: { member: { select: { displayName: true } } },

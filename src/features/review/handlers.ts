@@ -5,8 +5,10 @@ import { REVIEWERS } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaigns/criteria.ts";
 import type { Services } from "../registry.ts";
-import type { CampaignRanking } from "./ranking.ts";
-import type { ReviewItem } from "./service.ts";
+import { replyWithEvidence } from "./evidenceReply.ts";
+import { publish, ranking } from "./rankingHandlers.ts";
+import { describeCriteria, describeTotal } from "./score.ts";
+import { isCorrection, type ReviewItem, totalOf, unscoredCriteria } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
 
@@ -17,6 +19,9 @@ const FLOW = "review";
 interface ReviewData {
   reportId: number;
   version: number;
+  /** What waits for the reason of a correction (a change to a reviewed or published result). */
+  pending?: "approve" | "score";
+  reason?: string;
   /** Points given so far, by criterion id, while scoring. */
   points?: Record<string, number>;
   criterion?: number;
@@ -43,35 +48,53 @@ function describe(ctx: Ctx, item: ReviewItem): string {
   ];
   if (item.criteria.length) {
     lines.push(ctx.t("review:card_scores"));
-    for (const [i, c] of item.criteria.entries()) {
-      const self = c.self === null ? "—" : formatScore(c.self);
-      lines.push(`  ${i + 1}. ${c.title}: ${self}/${formatScore(c.maxScore)}`);
+    lines.push(
+      ...describeCriteria(
+        ctx.t,
+        item.criteria.map((c) => ({ ...c, points: c.self })),
+      ).map((line, i) => `  ${i + 1}. ${line}`),
+    );
+    lines.push(ctx.t("review:card_self_total", { total: describeTotal(ctx.t, totalOf(item)) }));
+    if (item.state === "APPROVED" || item.state === "SCORED") {
+      const reviewed = Object.fromEntries(item.criteria.map((c) => [c.id, c.reviewed ?? 0]));
+      lines.push(
+        ctx.t("review:card_reviewed_total", {
+          total: describeTotal(ctx.t, totalOf(item, reviewed)),
+        }),
+      );
     }
   }
+  if (item.state !== "AWAITING") lines.push(ctx.t(`review:state.${item.state}`));
+  if (item.published) lines.push(ctx.t("review:card_published"));
   return lines.join("\n");
 }
 
-/** Shows a report to review with what can be done with it, or says none is waiting. */
-function offer(ctx: Ctx, item: ReviewItem | null, before?: string): void {
+/** Shows a report to review (its photos first) and what can be done, or says none is waiting. */
+async function offer(ctx: Ctx, item: ReviewItem | null, before?: string): Promise<void> {
   if (!item) {
     ctx.flow.end();
     ctx.reply([before, ctx.t("errors:nothing_to_review")].filter(Boolean).join("\n"));
     return;
   }
-  ctx.reply({
-    text: [before, describe(ctx, item)].filter(Boolean).join("\n\n"),
-    choices: [
-      { id: "approve", label: ctx.t("review:approve") },
-      { id: "return", label: ctx.t("review:return") },
-      ...(item.criteria.length ? [{ id: "score", label: ctx.t("review:score") }] : []),
-      { id: "next", label: ctx.t("review:skip") },
-      { id: "stop", label: ctx.t("review:stop") },
-    ],
+  await replyWithEvidence(ctx, item, before, {
+    text: describe(ctx, item),
+    choices: actions(ctx, item, true),
   });
   ctx.flow.goto(FLOW, "action", {
     reportId: item.reportId,
     version: item.version,
   } satisfies ReviewData);
+}
+
+/** What a reviewer can do with a report; approving is left out where it cannot be done. */
+function actions(ctx: Ctx, item: ReviewItem, approvable: boolean) {
+  return [
+    ...(approvable ? [{ id: "approve", label: ctx.t("review:approve") }] : []),
+    { id: "return", label: ctx.t("review:return") },
+    ...(item.criteria.length ? [{ id: "score", label: ctx.t("review:score") }] : []),
+    { id: "next", label: ctx.t("review:skip") },
+    { id: "stop", label: ctx.t("review:stop") },
+  ];
 }
 
 async function start(ctx: Ctx, args: string): Promise<void> {
@@ -83,7 +106,33 @@ async function start(ctx: Ctx, args: string): Promise<void> {
   const item = args
     ? await ctx.services.review.get(actor.blocId, id)
     : await ctx.services.review.next(actor.blocId);
-  offer(ctx, item);
+  await offer(ctx, item);
+}
+
+/** The choices of the action step again, after a word on why nothing was done. */
+function offerAgain(ctx: Ctx, item: ReviewItem, data: ReviewData, text: string): void {
+  ctx.reply({ text, choices: actions(ctx, item, false) });
+  ctx.flow.goto(FLOW, "action", {
+    reportId: item.reportId,
+    version: data.version,
+  } satisfies ReviewData);
+}
+
+async function approve(ctx: Ctx, data: ReviewData): Promise<void> {
+  const actor = reviewer(ctx);
+  const { item, total } = await ctx.services.review.approve(
+    actor.blocId,
+    data.reportId,
+    data.version,
+    actor.memberId,
+    data.reason,
+  );
+  const next = await ctx.services.review.next(actor.blocId);
+  return offer(
+    ctx,
+    next,
+    ctx.t("review:approved", { unit: item.unitName, total: describeTotal(ctx.t, total) }),
+  );
 }
 
 async function pickAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
@@ -91,22 +140,34 @@ async function pickAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<voi
   const actor = reviewer(ctx);
   const choice = input.type === "choice" ? input.choiceId : "";
   switch (choice) {
-    case "approve": {
-      const item = await ctx.services.review.approve(
-        actor.blocId,
-        data.reportId,
-        data.version,
-        actor.memberId,
-      );
-      const next = await ctx.services.review.next(actor.blocId);
-      return offer(ctx, next, ctx.t("review:approved", { unit: item.unitName }));
+    case "approve":
+    case "score": {
+      const item = await ctx.services.review.get(actor.blocId, data.reportId);
+      if (item.version !== data.version) throw new AppError("review_changed");
+      const missing = unscoredCriteria(item);
+      if (choice === "approve" && missing.length) {
+        return offerAgain(
+          ctx,
+          item,
+          data,
+          ctx.t("errors:approve_needs_scores", {
+            criteria: missing.map((c) => c.title).join(", "),
+          }),
+        );
+      }
+      if (isCorrection(item)) {
+        ctx.reply(
+          ctx.t(item.published ? "review:ask_correction_published" : "review:ask_correction"),
+        );
+        ctx.flow.goto(FLOW, "correction", { ...data, pending: choice } satisfies ReviewData);
+        return;
+      }
+      return choice === "approve" ? approve(ctx, data) : askPoints(ctx, { ...data, points: {} }, 0);
     }
     case "return":
       ctx.reply(ctx.t("review:ask_reason"));
       ctx.flow.goto(FLOW, "reason", data);
       return;
-    case "score":
-      return askPoints(ctx, { ...data, points: {} }, 0);
     case "next":
       return offer(ctx, await ctx.services.review.next(actor.blocId, data.reportId));
     case "stop":
@@ -116,6 +177,18 @@ async function pickAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<voi
     default:
       throw new AppError("pick_a_choice");
   }
+}
+
+/** The reason for changing a result already reviewed or published, then the change itself. */
+async function readCorrection(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as ReviewData;
+  if (input.type !== "text" || !input.text.trim()) {
+    throw new AppError("correction_reason_required");
+  }
+  const next = { ...data, reason: input.text.trim().slice(0, 1000) };
+  return data.pending === "approve"
+    ? approve(ctx, next)
+    : askPoints(ctx, { ...next, points: {} }, 0);
 }
 
 async function readReason(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
@@ -141,28 +214,29 @@ async function askPoints(ctx: Ctx, data: ReviewData, index: number): Promise<voi
     const points = Object.fromEntries(
       Object.entries(data.points ?? {}).map(([k, v]) => [Number(k), v]),
     );
-    await ctx.services.review.score(
+    const { total } = await ctx.services.review.score(
       actor.blocId,
       data.reportId,
       data.version,
       actor.memberId,
       points,
+      data.reason,
     );
     const next = await ctx.services.review.next(actor.blocId);
-    const total = Object.values(points).reduce((a, b) => a + b, 0);
     return offer(
       ctx,
       next,
-      ctx.t("review:scored", { unit: item.unitName, total: formatScore(total) }),
+      ctx.t("review:scored", { unit: item.unitName, total: describeTotal(ctx.t, total) }),
     );
   }
   const values = commonScores(criterion.maxScore, criterion.self === null ? [] : [criterion.self]);
   ctx.reply({
-    text: ctx.t("review:ask_points", {
+    text: ctx.t(criterion.weight === 1 ? "review:ask_points" : "review:ask_points_weighted", {
       index: index + 1,
       count: item.criteria.length,
       title: criterion.title,
       max: formatScore(criterion.maxScore),
+      weight: formatScore(criterion.weight),
       self: criterion.self === null ? "—" : formatScore(criterion.self),
     }),
     ...(ctx.capabilities.buttons ? { choices: values.map(valueChoice) } : {}),
@@ -185,66 +259,6 @@ async function readPoints(ctx: Ctx, input: StepInput, raw: unknown): Promise<voi
   );
 }
 
-/* /ranking [N] · /ranking nam 2026 */
-
-export function rankingLines(t: Ctx["t"], ranking: CampaignRanking): string[] {
-  return ranking.units.map((u) => {
-    const parts = [
-      `${u.rank}. ${u.unitName} — ${formatScore(u.percent)} % (${formatScore(u.total)}/${formatScore(u.max)})`,
-      u.classLabel ?? t("review:not_eligible"),
-    ];
-    if (u.lateReports) parts.push(t("review:late_count", { count: u.lateReports }));
-    if (u.deduction) parts.push(t("review:deducted", { points: formatScore(u.deduction) }));
-    return `${parts.join(" · ")}${u.usesSelfScores ? " *" : ""}`;
-  });
-}
-
-async function ranking(ctx: Ctx, args: string): Promise<void> {
-  const actor = reviewer(ctx);
-  const year = /^(?:nam|năm|year)\s+(\d{4})$/iu.exec(args.trim());
-  if (year) {
-    const result = await ctx.services.ranking.year(actor.blocId, Number(year[1]));
-    if (result.campaigns.length === 0) throw new AppError("not_scored");
-    ctx.reply(
-      [
-        ctx.t("review:year_title", { year: result.year, count: result.campaigns.length }),
-        ...result.units.map(
-          (u) => `${u.rank}. ${u.unitName} — ${formatScore(u.percent)} % · ${u.classLabel ?? "—"}`,
-        ),
-      ].join("\n"),
-    );
-    return;
-  }
-  const resolved = await ctx.services.campaigns.resolve(actor.blocId, args);
-  if (Array.isArray(resolved)) {
-    const scored = resolved.filter((c) => c.criteriaScale.some((x) => x.maxScore !== null));
-    if (scored.length === 0) throw new AppError("not_scored");
-    if (scored.length > 1) {
-      ctx.reply(
-        [
-          ctx.t("progress:which_campaign"),
-          ...scored.map((c) => `/ranking ${c.id} — ${c.title}`),
-        ].join("\n"),
-      );
-      return;
-    }
-  }
-  const campaign = Array.isArray(resolved)
-    ? resolved.find((c) => c.criteriaScale.some((x) => x.maxScore !== null))
-    : resolved;
-  if (!campaign) throw new AppError("not_scored");
-  const result = await ctx.services.ranking.campaign(actor.blocId, campaign.id);
-  ctx.reply(
-    [
-      ctx.t("review:ranking_title", { campaign: campaign.title }),
-      ...rankingLines(ctx.t, result),
-      result.units.some((u) => u.usesSelfScores) ? ctx.t("review:self_marked") : null,
-    ]
-      .filter(Boolean)
-      .join("\n"),
-  );
-}
-
 export const reviewFeature: Feature<Services> = {
   commands: [
     {
@@ -255,11 +269,17 @@ export const reviewFeature: Feature<Services> = {
       run: start,
     },
     { names: ["ranking", "xephang"], audience: REVIEWERS, helpKey: "ranking", run: ranking },
+    { names: ["publish", "congbo"], audience: ["LEAD"], helpKey: "publish", run: publish },
   ],
   flows: [
     {
       name: FLOW,
-      steps: { action: pickAction, reason: readReason, points: readPoints },
+      steps: {
+        action: pickAction,
+        reason: readReason,
+        correction: readCorrection,
+        points: readPoints,
+      },
     },
   ],
 };

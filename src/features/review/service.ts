@@ -4,10 +4,11 @@ import type { Language } from "../../core/roles.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import type { Outbox } from "../../delivery/outbox.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
-import type { Translator } from "../../i18n/translator.ts";
+import type { Translate, Translator } from "../../i18n/translator.ts";
 import { memberActor, recordAudit } from "../../services/auditLog.ts";
 import { reachUnits } from "../../services/recipients.ts";
 import type { ReportStatus } from "../reports/schema.ts";
+import { describeCriteria, describeTotal, weightedTotal } from "./score.ts";
 
 export type ReviewState = "AWAITING" | "APPROVED" | "RETURNED" | "SCORED";
 
@@ -25,14 +26,24 @@ export interface ReviewItem {
   note: string;
   late: boolean;
   photos: number;
+  /** The campaign's result is published (công bố): any change is a correction. */
+  published: boolean;
   criteria: {
     id: number;
     title: string;
     maxScore: number;
+    weight: number;
     self: number | null;
     reviewed: number | null;
   }[];
 }
+
+/** A decision on this item changes a result already stood behind, so it needs a reason. */
+export const isCorrection = (item: Pick<ReviewItem, "state" | "published">) =>
+  item.published || item.state === "APPROVED" || item.state === "SCORED";
+
+/** The criteria a scored campaign's report lacks a self-score for (approving needs them all). */
+export const unscoredCriteria = (item: ReviewItem) => item.criteria.filter((c) => c.self === null);
 
 type Tx = Prisma.TransactionClient;
 
@@ -45,10 +56,11 @@ const ITEM = {
         select: {
           id: true,
           title: true,
+          publishedAt: true,
           criteria: {
             where: { maxScore: { not: null } },
             orderBy: { position: "asc" },
-            select: { id: true, text: true, maxScore: true },
+            select: { id: true, text: true, maxScore: true, weight: true },
           },
         },
       },
@@ -75,15 +87,24 @@ function toItem(row: ItemRow): ReviewItem {
     note: row.note,
     late: row.late,
     photos: row._count.evidence,
+    published: row.deadline.campaign.publishedAt !== null,
     criteria: row.deadline.campaign.criteria.map((c) => ({
       id: c.id,
       title: c.text,
       maxScore: c.maxScore ?? 0,
+      weight: c.weight,
       self: scoreOf.get(c.id)?.self ?? null,
       reviewed: scoreOf.get(c.id)?.reviewed ?? null,
     })),
   };
 }
+
+/** The weighted total of the item's self-scores, or of the points given. */
+export const totalOf = (item: ReviewItem, points?: Record<number, number>) =>
+  weightedTotal(
+    item.criteria,
+    new Map(item.criteria.map((c) => [c.id, points ? (points[c.id] ?? 0) : (c.self ?? 0)])),
+  );
 
 /**
  * The bloc's judgement of reports: each submitted version waits for review, then
@@ -136,32 +157,53 @@ export class ReviewService {
     return toItem(row);
   }
 
-  /** Accepts the report; its self-scores become the reviewed ones. */
-  approve(blocId: number, reportId: number, version: number, reviewerId: number) {
-    return this.db.$transaction(async (tx) => {
-      const item = await this.#claim(tx, blocId, reportId, version, "APPROVED");
+  /**
+   * Accepts the report: its self-scores become the reviewed ones. In a scored
+   * campaign every criterion needs a self-score (else the reviewer scores it or
+   * returns it: approving never records 0). A change to a reviewed or published
+   * result needs a reason.
+   */
+  async approve(
+    blocId: number,
+    reportId: number,
+    version: number,
+    reviewerId: number,
+    reason = "",
+  ) {
+    const result = await this.db.$transaction(async (tx) => {
+      const item = await this.#claim(tx, blocId, reportId, version, "APPROVED", reason);
+      const missing = unscoredCriteria(item);
+      if (missing.length) {
+        throw new AppError("approve_needs_scores", {
+          criteria: missing.map((c) => c.title).join(", "),
+        });
+      }
       for (const c of item.criteria) {
-        if (c.self === null) continue;
         await tx.reportScore.update({
           where: { reportId_criterionId: { reportId, criterionId: c.id } },
           data: { reviewed: c.self },
         });
       }
-      await this.#decide(tx, blocId, item, reviewerId, "APPROVE", "", {});
-      return item;
+      const points = Object.fromEntries(item.criteria.map((c) => [c.id, c.self ?? 0]));
+      await this.#decide(tx, blocId, item, reviewerId, "APPROVE", reason, points);
+      await this.#tellUnit(tx, blocId, item, "approved", points, reason);
+      return { item, total: totalOf(item) };
     });
+    this.nudge();
+    return result;
   }
 
-  /** Scores every scored criterion; each within its scale. */
-  score(
+  /** Scores every scored criterion, each within its scale; answers the weighted total. */
+  async score(
     blocId: number,
     reportId: number,
     version: number,
     reviewerId: number,
     points: Record<number, number>,
+    reason = "",
   ) {
-    return this.db.$transaction(async (tx) => {
-      const item = await this.#claim(tx, blocId, reportId, version, "SCORED");
+    const result = await this.db.$transaction(async (tx) => {
+      const item = await this.#claim(tx, blocId, reportId, version, "SCORED", reason);
       if (item.criteria.length === 0) throw new AppError("not_scored");
       for (const c of item.criteria) {
         const value = points[c.id];
@@ -174,13 +216,16 @@ export class ReviewService {
           update: { reviewed: value },
         });
       }
-      await this.#decide(tx, blocId, item, reviewerId, "SCORE", "", points);
-      return item;
+      await this.#decide(tx, blocId, item, reviewerId, "SCORE", reason, points);
+      await this.#tellUnit(tx, blocId, item, "scored", points, reason);
+      return { item, total: totalOf(item, points) };
     });
+    this.nudge();
+    return result;
   }
 
   /** Sends the report back with a reason, which the unit's focal points receive. */
-  returnReport(
+  async returnReport(
     blocId: number,
     reportId: number,
     version: number,
@@ -189,39 +234,14 @@ export class ReviewService {
   ) {
     const why = reason.trim().slice(0, 1000);
     if (!why) throw new AppError("reason_required");
-    return this.db.$transaction(async (tx) => {
-      const item = await this.#claim(tx, blocId, reportId, version, "RETURNED");
+    const result = await this.db.$transaction(async (tx) => {
+      const item = await this.#claim(tx, blocId, reportId, version, "RETURNED", why);
       await this.#decide(tx, blocId, item, reviewerId, "RETURN", why, {});
-      const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: blocId } });
-      const { recipients } = await reachUnits(
-        tx,
-        blocId,
-        [item.unitId],
-        "focal",
-        this.defaultLanguage,
-      );
-      const now = this.clock.now();
-      await this.outbox.enqueue(
-        recipients.map((r) => ({
-          kind: "REVIEW" as const,
-          dedupeKey: `review:${reportId}:${version}:chat:${r.chatId}`,
-          blocId,
-          platform: r.platform,
-          platformChatId: r.platformChatId,
-          chatKind: r.chatKind,
-          chatId: r.chatId,
-          text: this.translator.for(r.language)("review:returned_notice", {
-            unit: item.unitName,
-            campaign: item.campaignTitle,
-            deadline: formatDateTime(item.dueAt, bloc.timezone),
-            reason: why,
-            at: formatDateTime(now, bloc.timezone),
-          }),
-        })),
-        tx,
-      );
-      return { item, notified: recipients.length };
+      const notified = await this.#tellUnit(tx, blocId, item, "returned", {}, why);
+      return { item, notified };
     });
+    this.nudge();
+    return result;
   }
 
   /** Why the unit's report for a deadline was returned, when it was and is still. */
@@ -263,19 +283,35 @@ export class ReviewService {
     });
   }
 
-  /** Moves the report to `state` if it is still the version the reviewer saw. */
-  async #claim(tx: Tx, blocId: number, reportId: number, version: number, state: ReviewState) {
+  /**
+   * Moves the report to `state` if it is still the version the reviewer saw; a
+   * change to a reviewed or published result without a reason is refused.
+   */
+  async #claim(
+    tx: Tx,
+    blocId: number,
+    reportId: number,
+    version: number,
+    state: ReviewState,
+    reason: string,
+  ) {
     const row = await tx.report.findFirst({
       where: { id: reportId, unit: { blocId } },
       include: ITEM,
     });
     if (!row) throw new AppError("not_found");
+    const item = toItem(row);
+    // A decision made on an older version is refused as such, before anything else.
+    if (row.reviewVersion !== version) throw new AppError("review_changed");
+    if (isCorrection(item) && !reason.trim()) throw new AppError("correction_reason_required");
     const moved = await tx.report.updateMany({
       where: { id: reportId, reviewVersion: version },
-      data: { reviewState: state, reviewVersion: { increment: 1 } },
+      // updatedAt is when the unit last submitted (the late rule and the tie rule read
+      // it): a decision must not move it, which Prisma's @updatedAt would.
+      data: { reviewState: state, reviewVersion: { increment: 1 }, updatedAt: row.updatedAt },
     });
     if (moved.count !== 1) throw new AppError("review_changed");
-    return toItem(row);
+    return item;
   }
 
   async #decide(
@@ -287,13 +323,15 @@ export class ReviewService {
     reason: string,
     scores: Record<number, number>,
   ) {
+    const correction = isCorrection(item);
     await tx.reviewDecision.create({
       data: {
         reportId: item.reportId,
         memberId: reviewerId,
         action,
-        reason,
+        reason: reason.trim().slice(0, 1000),
         scores: JSON.stringify(scores),
+        correction,
         at: this.clock.now(),
       },
     });
@@ -301,8 +339,75 @@ export class ReviewService {
       actor: memberActor(reviewerId),
       action: `review.${action.toLowerCase()}`,
       blocId,
-      details: { reportId: item.reportId, unitId: item.unitId, reason, scores },
+      details: {
+        reportId: item.reportId,
+        unitId: item.unitId,
+        reason,
+        scores,
+        correction,
+        ...(correction
+          ? { before: Object.fromEntries(item.criteria.map((c) => [c.id, c.reviewed])) }
+          : {}),
+      },
     });
-    if (action === "RETURN") this.nudge();
+  }
+
+  /**
+   * Tells the unit's focal points the outcome, each in their language: approved or
+   * scored (each criterion and the weighted total), or returned with the reason.
+   */
+  async #tellUnit(
+    tx: Tx,
+    blocId: number,
+    item: ReviewItem,
+    outcome: "approved" | "scored" | "returned",
+    points: Record<number, number>,
+    reason: string,
+  ): Promise<number> {
+    const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: blocId } });
+    const { recipients } = await reachUnits(
+      tx,
+      blocId,
+      [item.unitId],
+      "focal",
+      this.defaultLanguage,
+    );
+    const now = this.clock.now();
+    const text = (t: Translate) => {
+      const params = {
+        unit: item.unitName,
+        campaign: item.campaignTitle,
+        deadline: formatDateTime(item.dueAt, bloc.timezone),
+        reason,
+        at: formatDateTime(now, bloc.timezone),
+      };
+      if (outcome === "returned") return t("review:returned_notice", params);
+      const lines = [
+        t(`review:${outcome}_notice`, {
+          ...params,
+          total: describeTotal(t, totalOf(item, points)),
+        }),
+        ...describeCriteria(
+          t,
+          item.criteria.map((c) => ({ ...c, points: points[c.id] ?? null })),
+        ).map((line) => `• ${line}`),
+      ];
+      if (isCorrection(item) && reason) lines.push(t("review:correction_notice", { reason }));
+      return lines.join("\n");
+    };
+    await this.outbox.enqueue(
+      recipients.map((r) => ({
+        kind: "REVIEW" as const,
+        dedupeKey: `review:${item.reportId}:${item.version}:chat:${r.chatId}`,
+        blocId,
+        platform: r.platform,
+        platformChatId: r.platformChatId,
+        chatKind: r.chatKind,
+        chatId: r.chatId,
+        text: text(this.translator.for(r.language)),
+      })),
+      tx,
+    );
+    return recipients.length;
   }
 }

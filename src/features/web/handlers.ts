@@ -13,11 +13,15 @@ async function web(ctx: Ctx): Promise<void> {
   // Where the app opens pages inside itself (Telegram), a button does it signed in;
   // the app requires https for that.
   const miniApp = new URL("/web/telegram", link.url);
+  const text = ctx.t("web:login_link", {
+    url: link.url,
+    until: formatDateTime(link.expiresAt, ctx.actor.timezone),
+  });
   ctx.reply({
-    text: ctx.t("web:login_link", {
-      url: link.url,
-      until: formatDateTime(link.expiresAt, ctx.actor.timezone),
-    }),
+    // A link to this machine's own address would open nothing on a phone: say so.
+    text: ctx.services.publicAddress.linksReach(ctx.capabilities)
+      ? text
+      : `${text}\n\n${ctx.t("common:links_local_only")}`,
     ...(ctx.capabilities.webApps && miniApp.protocol === "https:"
       ? { webApp: { label: ctx.t("web:open_in_app"), url: miniApp.href } }
       : {}),

@@ -64,6 +64,11 @@ export class WebAccessService {
     return { url: `${this.baseUrl().replace(/\/$/, "")}/web/login/${token}`, expiresAt };
   }
 
+  /** A dashboard address to put in a chat message: it opens where the browser is signed in. */
+  pageUrl(path: string): string {
+    return `${this.baseUrl().replace(/\/$/, "")}${path}`;
+  }
+
   /** Trades a login link for a session; null when the link is unknown, used or expired. */
   async redeem(token: string): Promise<{ sessionToken: string; memberId: number } | null> {
     const now = this.clock.now();

@@ -35,6 +35,12 @@ export function CampaignPage(props: {
   // Thousands of cells: each label is translated once, not once per cell.
   const stateLabel = new Map(STATES.map((state) => [state, t(`web:state.${state}`)]));
   const lateLabel = ` · ${t("web:campaign.late")}`;
+  const reviewLabel = new Map(
+    ["AWAITING", "APPROVED", "RETURNED", "SCORED"].map((r) => [
+      r,
+      ` · ${t(`web:review_state.${r}`)}`,
+    ]),
+  );
   const photoLabels = new Map<number, string>();
   const photosLabel = (count: number) => {
     let label = photoLabels.get(count);
@@ -99,10 +105,11 @@ export function CampaignPage(props: {
                   const cell = grid.cells.get(`${u.id}:${d.id}`);
                   const state = cell?.state ?? "MISSING";
                   return (
-                    <td class={`s-${state}`} data-state={state}>
+                    <td class={`s-${state}`} data-state={state} data-review={cell?.review ?? ""}>
                       {stateLabel.get(state)}
                       {cell?.late ? lateLabel : ""}
                       {cell?.photos ? photosLabel(cell.photos) : ""}
+                      {cell?.review ? reviewLabel.get(cell.review) : ""}
                     </td>
                   );
                 })}

@@ -1,5 +1,11 @@
 import { formatScore } from "../../features/campaigns/criteria.ts";
-import type { ReviewItem } from "../../features/review/service.ts";
+import { describeTotal } from "../../features/review/score.ts";
+import {
+  isCorrection,
+  type ReviewItem,
+  totalOf,
+  unscoredCriteria,
+} from "../../features/review/service.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { Csrf, Page, type PageViewer } from "../layout.tsx";
 
@@ -34,11 +40,26 @@ export function ReviewQueuePage(props: {
   );
 }
 
+/** The reason a correction needs, asked in each form that changes a reviewed or published result. */
+function CorrectionReason(props: { viewer: PageViewer; item: ReviewItem; id: string }) {
+  const { t } = props.viewer;
+  if (!isCorrection(props.item)) return null;
+  return (
+    <>
+      <label for={props.id}>
+        {t(props.item.published ? "review:ask_correction_published" : "review:ask_correction")}
+      </label>
+      <textarea id={props.id} name="reason" required maxlength={1000} />
+    </>
+  );
+}
+
 /** One report: what the unit sent, its photos, and the three decisions. */
 export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos: string[] }) {
   const { viewer, item } = props;
   const { t } = viewer;
   const action = `/web/reviews/${item.reportId}`;
+  const missing = unscoredCriteria(item);
   return (
     <Page
       viewer={viewer}
@@ -55,6 +76,18 @@ export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos
         {t(`reports:status.${item.status}`)} · {t(`web:review_state.${item.state}`)}
         <br />
         {t("review:card_note", { note: item.note || "—" })}
+        {item.criteria.length ? (
+          <>
+            <br />
+            {t("review:card_self_total", { total: describeTotal(t, totalOf(item)) })}
+          </>
+        ) : null}
+        {item.published ? (
+          <>
+            <br />
+            {t("review:card_published")}
+          </>
+        ) : null}
       </p>
       {props.photos.length ? (
         <div class="gallery">
@@ -69,13 +102,22 @@ export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos
       ) : null}
       <section class="card" aria-labelledby="approve">
         <h2 id="approve">{t("review:approve")}</h2>
-        <form method="post" action={`${action}/approve`}>
-          <Csrf token={viewer.csrf} />
-          <input type="hidden" name="version" value={String(item.version)} />
-          <button type="submit" class="primary">
-            {t("review:approve")}
-          </button>
-        </form>
+        {missing.length ? (
+          <p>
+            {t("errors:approve_needs_scores", { criteria: missing.map((c) => c.title).join(", ") })}
+          </p>
+        ) : (
+          <form method="post" action={`${action}/approve`}>
+            <Csrf token={viewer.csrf} />
+            <input type="hidden" name="version" value={String(item.version)} />
+            <CorrectionReason viewer={viewer} item={item} id="approve-reason" />
+            <p>
+              <button type="submit" class="primary">
+                {t("review:approve")}
+              </button>
+            </p>
+          </form>
+        )}
       </section>
       {item.criteria.length ? (
         <section class="card" aria-labelledby="score">
@@ -87,6 +129,7 @@ export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos
               <>
                 <label for={`c${c.id}`}>
                   {c.title} (0–{formatScore(c.maxScore)}
+                  {c.weight === 1 ? "" : `, ${t("web:weight")} ${formatScore(c.weight)}`}
                   {c.self === null ? "" : `; ${t("export:self")} ${formatScore(c.self)}`})
                 </label>
                 <input
@@ -102,6 +145,7 @@ export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos
                 />
               </>
             ))}
+            <CorrectionReason viewer={viewer} item={item} id="score-reason" />
             <p>
               <button type="submit">{t("review:score")}</button>
             </p>

@@ -1,8 +1,76 @@
 import type { ReportService } from "../../features/reports/service.ts";
+import { describeCriteria, describeTotal, weightedTotal } from "../../features/review/score.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { Page, type PageViewer } from "../layout.tsx";
 
 type UnitReports = Awaited<ReturnType<ReportService["unitReports"]>>;
+type UnitReport = UnitReports[number];
+
+/** The scale of the report's campaign, as the scoring rule reads it. */
+const scaleOf = (report: UnitReport) =>
+  report.deadline.campaign.criteria.map((c) => ({
+    id: c.id,
+    title: c.text,
+    maxScore: c.maxScore ?? 0,
+    weight: c.weight,
+  }));
+
+/** The review: its state in words, and every decision with who made it, when, the points and the reason. */
+function ReviewHistory(props: { viewer: PageViewer; report: UnitReport }) {
+  const { viewer, report } = props;
+  const { t } = viewer;
+  const scale = scaleOf(report);
+  const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
+  const pointsOf = (json: string): Record<string, number> => {
+    try {
+      const parsed: unknown = JSON.parse(json);
+      return typeof parsed === "object" && parsed !== null
+        ? (parsed as Record<string, number>)
+        : {};
+    } catch {
+      return {};
+    }
+  };
+  const self = Object.fromEntries(
+    report.scores.flatMap((s) => (s.self === null ? [] : [[String(s.criterionId), s.self]])),
+  );
+  return (
+    <div class="review">
+      <p>
+        {t("web:unit.review_state")}: <strong>{t(`web:review_state.${report.reviewState}`)}</strong>
+        {scale.length && Object.keys(self).length
+          ? ` · ${t("review:card_self_total", { total: describeTotal(t, weightedTotal(scale, self)) })}`
+          : ""}
+      </p>
+      {report.decisions.length ? (
+        <ul>
+          {report.decisions.map((d) => {
+            const points = pointsOf(d.scores);
+            const scored = scale.length > 0 && Object.keys(points).length > 0;
+            return (
+              <li>
+                {date(d.at)} · {d.member.displayName} · {t(`web:unit.decision.${d.action}`)}
+                {d.correction ? ` · ${t("web:unit.correction")}` : ""}
+                {scored ? ` · ${describeTotal(t, weightedTotal(scale, points))}` : ""}
+                {d.reason ? ` · ${t("web:unit.reason", { reason: d.reason })}` : ""}
+                {scored ? (
+                  <ul>
+                    {describeCriteria(
+                      t,
+                      scale.map((c) => ({ ...c, points: points[String(c.id)] ?? null })),
+                    ).map((line) => (
+                      <li>{line}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
 
 /** A unit's reports: every version with who sent it, and the photos. */
 export function UnitPage(props: {
@@ -25,6 +93,7 @@ export function UnitPage(props: {
             <strong>{t(`reports:status.${report.status}`)}</strong>
             {report.late ? ` · ${t("web:campaign.late")}` : ""}
           </p>
+          <ReviewHistory viewer={viewer} report={report} />
           <ol>
             {report.revisions.map((r) => (
               <li>
