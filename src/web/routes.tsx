@@ -13,6 +13,7 @@ import {
 } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
 import { parseScore } from "../features/campaigns/criteria.ts";
+import { checkLateRule, parseThresholdsText } from "../features/campaigns/rules.ts";
 import { actorById } from "../features/membership/identity.ts";
 import type { Services } from "../features/registry.ts";
 import { describeTotal } from "../features/review/score.ts";
@@ -23,6 +24,11 @@ import { memberActor } from "../services/auditLog.ts";
 import { Message, type PageViewer } from "./layout.tsx";
 import { AnnouncementsPage } from "./pages/announcements.tsx";
 import { CampaignPage } from "./pages/campaign.tsx";
+import {
+  CampaignRulesForm,
+  type RulesFormValues,
+  rulesFormValues,
+} from "./pages/campaignRules.tsx";
 import { GalleryPage, PhotoPage } from "./pages/gallery.tsx";
 import { type IssuedCode, MembersPage } from "./pages/members.tsx";
 import { type CampaignOverview, OverviewPage } from "./pages/overview.tsx";
@@ -92,6 +98,10 @@ function originHost(origin: string): string | null {
     return null;
   }
 }
+
+/** A late rule or classes the rules form refuses: answered on the form itself. */
+const isRulesRefusal = (code: string) =>
+  code === "late_points_invalid" || code === "rules_published" || code.startsWith("thresholds_");
 
 const STATUS_OF: Partial<Record<string, 400 | 403 | 404>> = {
   forbidden: 403,
@@ -300,20 +310,45 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
 
     const campaignPage = async (
       c: Context<Env>,
-      extra: { notice?: string; downloads?: { name: string; url: string }[] } = {},
+      extra: {
+        notice?: string;
+        downloads?: { name: string; url: string }[];
+        /** A refused rules form: the message, and the fields as they were sent. */
+        rulesRefused?: { errors: string[]; values: RulesFormValues };
+      } = {},
     ) => {
       const viewer = c.get("viewer");
       const campaign = await services.campaigns.get(viewer.actor.blocId, idParam(c));
       const grid = await services.progress.grid(campaign, viewer.actor.timezone);
       const current = campaign.deadlines.length ? services.reports.currentDeadline(campaign) : null;
+      const { rulesRefused, ...shown } = extra;
+      const scored = campaign.criteriaScale.some((cr) => cr.maxScore !== null);
+      const blocThresholds = scored
+        ? await services.campaigns.blocThresholds(viewer.actor.blocId)
+        : null;
+      const locked = blocThresholds
+        ? await services.campaigns.rulesLocked(viewer.actor.blocId, campaign.id)
+        : false;
+      const rules = blocThresholds ? (
+        <CampaignRulesForm
+          viewer={viewer}
+          campaignId={campaign.id}
+          locked={locked}
+          blocThresholds={blocThresholds}
+          values={rulesRefused?.values ?? rulesFormValues(campaign, blocThresholds)}
+          errors={rulesRefused?.errors ?? []}
+        />
+      ) : null;
       return c.html(
         <CampaignPage
           viewer={viewer}
           campaign={campaign}
           grid={grid}
           current={current}
-          {...extra}
+          rules={rules}
+          {...shown}
         />,
+        rulesRefused ? 400 : 200,
       );
     };
 
@@ -357,6 +392,61 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         }),
         downloads,
       });
+    });
+
+    app.post("/web/campaigns/:id/rules", async (c) => {
+      const viewer = c.get("viewer");
+      const body = await c.req.parseBody();
+      const field = (name: string) => (typeof body[name] === "string" ? String(body[name]) : "");
+      const values: RulesFormValues = {
+        late: field("late"),
+        points: field("points"),
+        classes: field("classes") === "own" ? "own" : "bloc",
+        thresholds: field("thresholds"),
+      };
+      // Both halves are checked before anything is saved, so that one answer names every
+      // wrong value; the fields come back as they were typed, to be corrected.
+      const problems: string[] = [];
+      const refuse = (error: unknown): undefined => {
+        if (!(error instanceof AppError) || !isRulesRefusal(error.code)) throw error;
+        problems.push(viewer.t(`errors:${error.code}`, error.params));
+      };
+      const checked = <T,>(read: () => T): T | undefined => {
+        try {
+          return read();
+        } catch (error) {
+          return refuse(error);
+        }
+      };
+      const lateRule = checked(() =>
+        checkLateRule(values.late === "deduct" ? `deduct:${values.points.trim()}` : values.late),
+      );
+      const thresholds =
+        values.classes === "own" ? checked(() => parseThresholdsText(values.thresholds)) : null;
+      const saved =
+        lateRule === undefined || thresholds === undefined
+          ? undefined
+          : await services.campaigns
+              .setRules(
+                viewer.actor.blocId,
+                idParam(c),
+                { lateRule, thresholds },
+                memberActor(viewer.actor.memberId),
+              )
+              .catch(refuse);
+      if (!saved) return campaignPage(c, { rulesRefused: { errors: problems, values } });
+      const { id, title } = saved.campaign;
+      const notice = saved.changed
+        ? [
+            viewer.t("campaigns:rules_saved", { id, title }),
+            saved.scoredReports > 0
+              ? viewer.t("web:campaign.rules_reranked", { count: saved.scoredReports })
+              : "",
+          ]
+            .filter(Boolean)
+            .join(" ")
+        : viewer.t("campaigns:rules_unchanged", { id });
+      return campaignPage(c, { notice });
     });
 
     app.get("/web/units/:id", async (c) => {

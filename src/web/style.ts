@@ -44,6 +44,9 @@ button{cursor:pointer}
 button.primary{background:#0b57d0;border-color:#0b57d0;color:#fff}
 header button{background:transparent;border-color:#fff}
 label{display:block;margin:.4rem 0 .15rem}
+fieldset{border:1px solid #d8dce1;border-radius:6px;margin:.5rem 0 .75rem;padding:.25rem .75rem .6rem;min-width:0}
+input[type=radio]{padding:0;margin:0 .35rem 0 0;width:1.1rem;height:1.1rem;vertical-align:-.15rem}
+.sub{margin-left:1.5rem}
 .bars{max-width:520px;height:auto;display:block}
 .bars rect,.rank-bars rect{fill:#0b57d0}
 .rank-bars{max-width:480px;height:auto;display:block;margin:.5rem 0 1rem}

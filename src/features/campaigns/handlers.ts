@@ -4,12 +4,15 @@ import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Choice } from "../../core/outbound.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
-import { LANGUAGES, type Translate } from "../../i18n/translator.ts";
+import { LANGUAGES } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import type { Services } from "../registry.ts";
-import { criterionLine, formatScore, parseCriterionLine } from "./criteria.ts";
+import type { Thresholds } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
+import { describeDraftIn, draftOf, type FormData, isScored } from "./draftText.ts";
+import { CAMPAIGN_RULES_FLOW, campaignRulesFlow, changeCampaignRules } from "./rulesCommand.ts";
+import { askLateRule, askThresholds, rulesSteps } from "./rulesSteps.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
 import type { CampaignSummary } from "./service.ts";
 
@@ -18,31 +21,38 @@ type Ctx = HandlerContext<Services>;
 /* /campaign new: a guided form. Nothing is saved until the lead confirms. */
 
 const FLOW = "campaign";
-const STEPS = ["title", "description", "start", "end", "criteria", "deadlines", "hashtag"] as const;
+const STEPS = [
+  "title",
+  "description",
+  "start",
+  "end",
+  "criteria",
+  "late",
+  "thresholds",
+  "deadlines",
+  "hashtag",
+] as const;
 type FieldStep = (typeof STEPS)[number];
 const OPTIONAL: readonly FieldStep[] = ["description", "criteria", "hashtag"];
-
-interface FormData {
-  title?: string;
-  description?: string;
-  startsAt?: string;
-  endsAt?: string;
-  criteria?: string[];
-  deadlines?: string[];
-  hashtag?: string | null;
-  /** Set when the lead came from the summary to change one field. */
-  editing?: boolean;
-}
+/** Asked only when a criterion is scored: without scores there is no ranking to rule. */
+const RANKING_STEPS: readonly FieldStep[] = ["late", "thresholds"];
 
 const actorOf = (ctx: Ctx) => {
   if (!ctx.actor) throw new AppError("not_linked");
   return ctx.actor;
 };
 
-function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): void {
+/** The fields of this draft, in order: the ranking's rules only when something is scored. */
+const stepsOf = (data: FormData) =>
+  STEPS.filter((step) => isScored(data) || !RANKING_STEPS.includes(step));
+
+async function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): Promise<void> {
+  if (step === "late") return askLateRule(ctx, FLOW, data);
+  if (step === "thresholds") return askThresholds(ctx, FLOW, data);
   if (step === "confirm") {
+    const bloc = await ctx.services.campaigns.blocThresholds(actorOf(ctx).blocId);
     ctx.reply({
-      text: `${ctx.t("campaigns:summary_title")}\n\n${describeDraft(ctx, data)}`,
+      text: `${ctx.t("campaigns:summary_title")}\n\n${describeDraft(ctx, data, bloc)}`,
       choices: [
         { id: "activate", label: ctx.t("campaigns:save_activate") },
         { id: "draft", label: ctx.t("campaigns:save_draft") },
@@ -61,40 +71,12 @@ function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): void {
 
 function nextStep(step: FieldStep, data: FormData): FieldStep | "confirm" {
   if (data.editing) return "confirm";
-  return STEPS[STEPS.indexOf(step) + 1] ?? "confirm";
+  const after = STEPS.slice(STEPS.indexOf(step) + 1);
+  return after.find((next) => stepsOf(data).includes(next)) ?? "confirm";
 }
 
-function describeDraft(ctx: Ctx, data: FormData): string {
-  return describeDraftIn(ctx.t, actorOf(ctx).timezone, data);
-}
-
-/** The same description in any language (an announcement reaches each member in theirs). */
-function describeDraftIn(t: Translate, tz: string, data: FormData): string {
-  const date = (iso?: string) => (iso ? formatDate(new Date(iso), tz) : "—");
-  const lines = [
-    `📌 ${data.title ?? "—"}`,
-    data.description ? data.description : null,
-    t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
-    data.criteria?.length
-      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${readableCriterion(t, c)}`).join("\n")}`
-      : null,
-    `${t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
-      .map((d) => formatDateTime(new Date(d), tz))
-      .join("; ")}`,
-    data.hashtag ? t("campaigns:line_hashtag", { hashtag: data.hashtag }) : null,
-  ];
-  return lines.filter((l) => l !== null).join("\n");
-}
-
-/**
- * A criterion as officers read it, "Trụ sở sạch đẹp (10 điểm, hệ số 2)", whatever
- * syntax the lead typed it in ("| 10 | 2" is for typing, not for reading).
- */
-function readableCriterion(t: Translate, line: string): string {
-  const c = parseCriterionLine(line);
-  if (c.maxScore === null) return c.title;
-  const points = { title: c.title, max: formatScore(c.maxScore), weight: formatScore(c.weight) };
-  return t(c.weight === 1 ? "campaigns:criterion_scored" : "campaigns:criterion_weighted", points);
+function describeDraft(ctx: Ctx, data: FormData, blocThresholds?: Thresholds): string {
+  return describeDraftIn(ctx.t, actorOf(ctx).timezone, data, blocThresholds);
 }
 
 const isSkip = (input: StepInput) =>
@@ -120,7 +102,7 @@ function fieldStep(
   return async (ctx: Ctx, input: StepInput, raw: unknown) => {
     const data = raw as FormData;
     const updated = read(ctx, input, data);
-    ask(ctx, nextStep(step, updated), updated);
+    await ask(ctx, nextStep(step, updated), updated);
   };
 }
 
@@ -201,18 +183,25 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
   if (choice === "edit") {
     ctx.reply({
       text: ctx.t("campaigns:edit_which"),
-      choices: STEPS.map((step) => ({ id: step, label: ctx.t(`campaigns:field_${step}`) })),
+      choices: stepsOf(data).map((step) => ({
+        id: step,
+        label: ctx.t(`campaigns:field_${step}`),
+      })),
     });
     ctx.flow.goto(FLOW, "edit", data);
     return;
   }
   if (choice !== "activate" && choice !== "draft") throw new AppError("pick_a_choice");
   const actor = actorOf(ctx);
+  const scored = isScored(data);
   const draft: CampaignDraft = campaignDraftSchema.parse({
     ...data,
     deadlines: data.deadlines ?? [],
     criteria: data.criteria ?? [],
     hashtag: data.hashtag ?? null,
+    // Criteria edited to no scores leave no ranking for earlier answers to rule.
+    lateRule: scored ? (data.lateRule ?? "none") : "none",
+    thresholds: scored ? (data.thresholds ?? null) : null,
   });
   const by = memberActor(actor.memberId);
   let campaign = await ctx.services.campaigns.create(actor.blocId, draft, by);
@@ -224,7 +213,8 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
 }
 
 /** A campaign just opened: offer to broadcast its summary and deadlines to the units. */
-function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): void {
+async function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): Promise<void> {
+  const bloc = await ctx.services.campaigns.blocThresholds(campaign.blocId);
   ctx.reply({
     text: `${ctx.t(key, { id: campaign.id, title: campaign.title })}\n${ctx.t("campaigns:offer_announce")}`,
     choices: [
@@ -235,7 +225,7 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
   const texts = Object.fromEntries(
     LANGUAGES.map((language) => {
       const t = ctx.services.translate(language);
-      const body = describeDraftIn(t, actorOf(ctx).timezone, draftOf(campaign));
+      const body = describeDraftIn(t, actorOf(ctx).timezone, draftOf(campaign), bloc);
       return [language, `${t("campaigns:announcement_header")}\n${body}`];
     }),
   );
@@ -244,32 +234,23 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
 }
 
 async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const step = STEPS.find((s) => input.type === "choice" && input.choiceId === s);
+  const data = raw as FormData;
+  const step = stepsOf(data).find((s) => input.type === "choice" && input.choiceId === s);
   if (!step) throw new AppError("pick_a_choice");
-  ask(ctx, step, { ...(raw as FormData), editing: true });
+  await ask(ctx, step, { ...data, editing: true });
 }
+
+/** After the late rule, the classes; after those, the deadlines (or the summary when editing). */
+const rulesInForm = rulesSteps<FormData>(FLOW, (ctx, question, data) =>
+  ask(ctx, nextStep(question, data), data),
+);
 
 /* Commands */
 
-function describeCampaign(ctx: Ctx, c: CampaignSummary, withStatus = true): string {
-  const status = withStatus ? ` (${ctx.t(`campaigns:status.${c.status}`)})` : "";
-  const draft = draftOf(c);
-  return describeDraft(ctx, {
-    ...draft,
-    title: withStatus ? `#${c.id} ${c.title}${status}` : c.title,
-  });
-}
-
-function draftOf(c: CampaignSummary): FormData {
-  return {
-    title: c.title,
-    description: c.description,
-    startsAt: c.startsAt.toISOString(),
-    endsAt: c.endsAt.toISOString(),
-    criteria: c.criteriaScale.map(criterionLine),
-    deadlines: c.deadlines.map((d) => d.dueAt.toISOString()),
-    hashtag: c.hashtag,
-  };
+async function describeCampaign(ctx: Ctx, c: CampaignSummary): Promise<string> {
+  const status = ` (${ctx.t(`campaigns:status.${c.status}`)})`;
+  const bloc = await ctx.services.campaigns.blocThresholds(c.blocId);
+  return describeDraft(ctx, { ...draftOf(c), title: `#${c.id} ${c.title}${status}` }, bloc);
 }
 
 async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
@@ -282,6 +263,11 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "moi":
     case "mới":
       return ask(ctx, "title", {});
+    case "rules":
+    case "settings":
+    case "quydinh":
+    case "caidat":
+      return changeCampaignRules(ctx, requireId(ctx, id));
     case "activate":
     case "mo":
     case "mở": {
@@ -314,7 +300,7 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     default:
       if (!Number.isInteger(id) || id <= 0)
         throw new AppError("bad_arguments", { usage: ctx.t("campaigns:usage") });
-      ctx.reply(describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
+      ctx.reply(await describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
   }
 }
 
@@ -390,11 +376,12 @@ export const campaignsFeature: Feature<Services> = {
       startsForm: true,
       audience: ["LEAD"],
       helpKey: "newcampaign",
-      run: async (ctx) => ask(ctx, "title", {}),
+      run: (ctx) => ask(ctx, "title", {}),
     },
   ],
   flows: [
     { name: CLOSE_FLOW, steps: { confirm: closeConfirm } },
+    { name: CAMPAIGN_RULES_FLOW, steps: campaignRulesFlow },
     {
       name: FLOW,
       steps: {
@@ -403,6 +390,7 @@ export const campaignsFeature: Feature<Services> = {
         start: fieldStep("start", readDate("startsAt")),
         end: fieldStep("end", readDate("endsAt")),
         criteria: readCriteria,
+        ...rulesInForm,
         deadlines: readDeadlines,
         hashtag: readHashtag,
         confirm,

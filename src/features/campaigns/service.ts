@@ -3,7 +3,14 @@ import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import { type LateRule, lateRuleSchema, type Thresholds, thresholdsSchema } from "./criteria.ts";
+import {
+  DEFAULT_THRESHOLDS,
+  type LateRule,
+  lateRuleSchema,
+  type Thresholds,
+  thresholdsSchema,
+} from "./criteria.ts";
+import { checkLateRule, checkThresholds, sameThresholds } from "./rules.ts";
 import {
   type CampaignDraft,
   type CampaignDraftInput,
@@ -72,6 +79,12 @@ function summarize(row: CampaignRow): CampaignSummary {
  */
 async function campaignsChanged(tx: Pick<Db, "bloc">, blocId: number): Promise<void> {
   await tx.bloc.update({ where: { id: blocId }, data: { campaignsVersion: { increment: 1 } } });
+}
+
+/** What a lead sets for a scored campaign's ranking; thresholds null: the bloc's. */
+export interface CampaignRules {
+  lateRule: string;
+  thresholds: { label: string; min: number }[] | null;
 }
 
 /** Campaigns of a bloc: draft → active → closed. Every lookup is scoped to one bloc. */
@@ -160,6 +173,76 @@ export class CampaignService {
       orderBy: { startsAt: "asc" },
     });
     return rows.map(summarize);
+  }
+
+  /** The classes a campaign without its own uses: the bloc's, else the defaults. */
+  async blocThresholds(blocId: number): Promise<Thresholds> {
+    const bloc = await this.db.bloc.findUnique({
+      where: { id: blocId },
+      select: { thresholds: true },
+    });
+    if (!bloc) throw new AppError("not_found");
+    return bloc.thresholds
+      ? thresholdsSchema.catch(DEFAULT_THRESHOLDS).parse(JSON.parse(bloc.thresholds))
+      : DEFAULT_THRESHOLDS;
+  }
+
+  /** Published results stand: their late rule and classes are no longer the lead's to change. */
+  async rulesLocked(blocId: number, campaignId: number): Promise<boolean> {
+    const row = await this.db.campaign.findFirst({
+      where: { id: campaignId, blocId },
+      select: { publishedAt: true },
+    });
+    if (!row) throw new AppError("not_found");
+    return row.publishedAt !== null;
+  }
+
+  /**
+   * Changes a scored campaign's late rule and thresholds, checked as typed (a negative
+   * or wordy late rule, classes out of order or above 100 % change nothing). The ranking
+   * is computed when read, so the next one follows the new rule; the change is audited
+   * with what it replaced. `scoredReports`: how many reports the change re-ranks. Once
+   * the results are published they are refused: a published ranking changes only through
+   * a correction with its reason, unit by unit.
+   */
+  async setRules(
+    blocId: number,
+    campaignId: number,
+    rules: CampaignRules,
+    actor: AuditActor,
+  ): Promise<{ campaign: CampaignSummary; changed: boolean; scoredReports: number }> {
+    const lateRule = checkLateRule(rules.lateRule);
+    const thresholds = rules.thresholds === null ? null : checkThresholds(rules.thresholds);
+    const campaign = await this.get(blocId, campaignId);
+    if (!campaign.criteriaScale.some((c) => c.maxScore !== null)) throw new AppError("not_scored");
+    if (await this.rulesLocked(blocId, campaignId)) throw new AppError("rules_published");
+    const scoredReports = await this.db.report.count({
+      where: { deadline: { campaignId }, scores: { some: {} } },
+    });
+    if (campaign.lateRule === lateRule && sameThresholds(campaign.thresholds, thresholds)) {
+      return { campaign, changed: false, scoredReports };
+    }
+    await this.db.$transaction(async (tx) => {
+      // Published meanwhile: the results stand as published.
+      const changed = await tx.campaign.updateMany({
+        where: { id: campaignId, blocId, publishedAt: null },
+        data: { lateRule, thresholds: thresholds ? JSON.stringify(thresholds) : null },
+      });
+      if (changed.count !== 1) throw new AppError("rules_published");
+      await campaignsChanged(tx, blocId);
+      await recordAudit(tx, {
+        actor,
+        action: "campaign.rules",
+        blocId,
+        details: {
+          campaignId,
+          before: { lateRule: campaign.lateRule, thresholds: campaign.thresholds },
+          after: { lateRule, thresholds },
+          scoredReports,
+        },
+      });
+    });
+    return { campaign: { ...campaign, lateRule, thresholds }, changed: true, scoredReports };
   }
 
   /** Opens a draft for reports. */

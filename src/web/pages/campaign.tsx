@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { CampaignSummary } from "../../features/campaigns/service.ts";
 import type { CampaignGrid, GridCell } from "../../features/progress/grid.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
@@ -24,6 +25,8 @@ export function CampaignPage(props: {
   current: { id: number; dueAt: Date } | null;
   notice?: string | undefined;
   downloads?: { name: string; url: string }[] | undefined;
+  /** The scoring rules' form, for a scored campaign. */
+  rules?: Child;
 }) {
   const { viewer, campaign, grid, current } = props;
   const { t } = viewer;
@@ -198,6 +201,7 @@ export function CampaignPage(props: {
           </p>
         ) : null}
       </section>
+      {props.rules ?? null}
     </Page>
   );
 }
