@@ -26,7 +26,7 @@ describe("a photo offered as evidence", () => {
     });
   });
 
-  it("is refused when only its first bytes look like a photo", async () => {
+  it("is called damaged when its first bytes say photo and the rest does not decode", async () => {
     const jpeg = Buffer.from(await realJpeg(200, 150, 4));
     const cases: [string, Uint8Array][] = [
       ["3-byte JPEG", Buffer.from([0xff, 0xd8, 0xff])],
@@ -36,10 +36,18 @@ describe("a photo offered as evidence", () => {
         "PNG signature and garbage",
         Buffer.concat([Buffer.from(png(2, 2)).subarray(0, 8), Buffer.alloc(64, 7)]),
       ],
-      ["PDF", pdf()],
-      ["empty", new Uint8Array()],
     ];
     for (const [name, bytes] of cases) {
+      expect(await checkImage(bytes, MP50), name).toEqual({ refused: "damaged" });
+    }
+  });
+
+  it("is refused as not a photo when its first bytes are something else", async () => {
+    for (const [name, bytes] of [
+      ["PDF", pdf()],
+      ["empty", new Uint8Array()],
+      ["text", new TextEncoder().encode("ảnh.jpg")],
+    ] as const) {
       expect(await checkImage(bytes, MP50), name).toEqual({ refused: "not_an_image" });
     }
   });

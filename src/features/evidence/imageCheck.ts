@@ -13,8 +13,11 @@ export const loadSharp = () => {
   return sharp;
 };
 
-/** Why a file is not accepted as a photo. */
-export type ImageRefusal = "not_an_image" | "too_many_pixels";
+/**
+ * Why a file is not accepted as a photo: not a photo at all, a photo that does not
+ * decode (damaged, or cut short in the upload), or one too large to decode.
+ */
+export type ImageRefusal = "not_an_image" | "damaged" | "too_many_pixels";
 
 /**
  * A photo is evidence only if it really decodes: the first bytes name the format
@@ -33,14 +36,14 @@ export async function checkImage(
   try {
     meta = await sharp(bytes, { failOn: "error", limitInputPixels: false }).metadata();
   } catch {
-    return { refused: "not_an_image" };
+    return { refused: "damaged" };
   }
   const formats: Record<string, ImageInfo["mimeType"]> = {
     jpeg: "image/jpeg",
     png: "image/png",
     webp: "image/webp",
   };
-  if (!meta.format || formats[meta.format] !== sniffed.mimeType) return { refused: "not_an_image" };
+  if (!meta.format || formats[meta.format] !== sniffed.mimeType) return { refused: "damaged" };
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (width * height > maxPixels) return { refused: "too_many_pixels" };
@@ -52,7 +55,7 @@ export async function checkImage(
       .raw()
       .toBuffer();
   } catch {
-    return { refused: "not_an_image" };
+    return { refused: "damaged" };
   }
   return { ok: { ...sniffed, width, height } };
 }

@@ -47,7 +47,7 @@ export class EvidenceService {
           megapixels: Math.round(this.maxPixels / 1_000_000),
         });
       }
-      throw new AppError("not_an_image");
+      throw new AppError(checked.refused === "damaged" ? "image_damaged" : "not_an_image");
     }
     const image = checked.ok;
     const { key, sha256 } = await this.store.put(bytes, image.extension);

@@ -76,7 +76,11 @@ export interface IssuedInvite {
 export interface JoinResult {
   memberId: number;
   role: Role;
+  blocId: number;
   blocName: string;
+  /** The bloc's time zone, to show its deadlines to the newcomer. */
+  timezone: string;
+  unitId: number | null;
   unitName: string | null;
   /** True when an existing member linked a group chat rather than joining. */
   linkedGroup: boolean;
@@ -253,7 +257,10 @@ export class MembershipService {
     return {
       memberId,
       role: existing ? (existing.member.role as Role) : role,
+      blocId: invite.blocId,
       blocName: invite.bloc.name,
+      timezone: invite.bloc.timezone,
+      unitId: invite.unitId,
       unitName: invite.unit?.name ?? null,
       linkedGroup: existing !== null,
     };
@@ -271,7 +278,7 @@ export class MembershipService {
       id: number;
       blocId: number;
       unitId: number | null;
-      bloc: { name: string };
+      bloc: { name: string; timezone: string };
       unit: { name: string } | null;
     },
     confirmMove: boolean,
@@ -299,7 +306,10 @@ export class MembershipService {
         return {
           memberId: member.id,
           role: member.role as Role,
+          blocId: invite.blocId,
           blocName: invite.bloc.name,
+          timezone: invite.bloc.timezone,
+          unitId: invite.unitId,
           unitName: invite.unit?.name ?? null,
           linkedGroup: false,
           moveFrom: current.unit?.name ?? current.bloc?.name ?? "",
@@ -323,7 +333,10 @@ export class MembershipService {
     return {
       memberId: member.id,
       role: member.role as Role,
+      blocId: invite.blocId,
       blocName: invite.bloc.name,
+      timezone: invite.bloc.timezone,
+      unitId: invite.unitId,
       unitName: invite.unit?.name ?? null,
       linkedGroup: true,
     };

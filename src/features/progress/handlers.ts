@@ -2,6 +2,7 @@ import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
+import { whichCampaign } from "../campaigns/pick.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { Services } from "../registry.ts";
 
@@ -17,12 +18,7 @@ async function campaignFromArgs(
   if (!actor) throw new AppError("not_linked");
   const resolved = await ctx.services.campaigns.resolve(actor.blocId, args);
   if (!Array.isArray(resolved)) return resolved;
-  ctx.reply(
-    [
-      ctx.t("progress:which_campaign"),
-      ...resolved.map((c) => `/${command} ${c.id} — ${c.title}`),
-    ].join("\n"),
-  );
+  ctx.reply(whichCampaign(ctx.t, command, resolved));
   return null;
 }
 
