@@ -122,6 +122,9 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      // First: a photo being decoded would hold its chat's handling, and the exit, until
+      // libvips is done; killed, it is handled again after the restart.
+      app.services.imageDecoders.stop();
       for (const scheduler of schedulers) scheduler.stop();
       await Promise.all(adapters.map((a) => a.stop()));
       await app.pipeline.stop();

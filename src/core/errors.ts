@@ -57,6 +57,8 @@ export const APP_ERROR_CODES = [
   "invite_paused",
   "bad_timezone",
   "image_too_many_pixels",
+  "image_side_too_long",
+  "image_too_slow",
   "hashtag_taken",
   "notify_no_account",
   "link_invalid",
