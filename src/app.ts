@@ -177,6 +177,29 @@ export function createApp(base: AppDeps): App {
         .parse(account?.member.language ?? hint ?? config.DEFAULT_LANGUAGE);
     },
     text: (language, key, options) => translator.for(language)(key, options),
+    tellLost: async (notice) => {
+      const chat = await db.chat.findUnique({
+        where: {
+          platform_platformChatId: {
+            platform: notice.chat.platform,
+            platformChatId: notice.chat.platformChatId,
+          },
+        },
+        select: { id: true, blocId: true },
+      });
+      await outbox.enqueueOnce({
+        kind: "ALERT",
+        dedupeKey: notice.key,
+        // A stranger's chat belongs to no bloc yet; the delivery is still the chat's.
+        blocId: chat?.blocId ?? 0,
+        platform: notice.platform,
+        platformChatId: notice.chat.platformChatId,
+        chatKind: notice.chat.kind,
+        chatId: chat?.id ?? null,
+        text: notice.text,
+      });
+      nudge();
+    },
     clock,
     logger,
     options: {
@@ -186,6 +209,7 @@ export function createApp(base: AppDeps): App {
       albumQuietMs: config.TELEGRAM_ALBUM_WAIT_MS,
       burstMaxMs: config.PHOTO_BURST_MAX_MS,
       downloadGiveUpMs: config.PHOTO_DOWNLOAD_GIVE_UP_MS,
+      outageWaitMs: config.DELIVERY_RETRY_HOURS * 60 * MINUTE,
       concurrency: 8,
       maxDownloadBytes: config.EVIDENCE_MAX_BYTES,
     },

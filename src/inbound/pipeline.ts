@@ -18,6 +18,7 @@ import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
 import { type Burst, Bursts } from "./bursts.ts";
 import { crashPoint } from "./crashPoints.ts";
+import { isOutage } from "./outage.ts";
 import { Replies } from "./replies.ts";
 import { decodeReplies, encodeReplies, type StoredPart } from "./replyCodec.ts";
 import { replyParts } from "./replyParts.ts";
@@ -34,6 +35,11 @@ export interface PipelineOptions {
   burstMaxMs: number;
   /** A photo whose download keeps failing is given up once its next try would come later than this after it arrived. */
   downloadGiveUpMs: number;
+  /**
+   * How long an update that failed because the platform or the network did not answer
+   * is tried again (DELIVERY_RETRY_HOURS: inbound waits out an outage as delivery does).
+   */
+  outageWaitMs: number;
   /** Chats handled at once. */
   concurrency: number;
   /** Files larger than this are not fetched (the evidence check refuses them by size). */
@@ -51,6 +57,16 @@ export interface PipelineDeps {
   clock: Clock;
   /** The limiters every send to a chat shares: replies keep the platform's pace too. */
   pacing?: Pacing;
+  /**
+   * Queues the notice that someone's message was lost, when sending it at once failed:
+   * a delivery (the outbox) is retried until it arrives.
+   */
+  tellLost?: (notice: {
+    platform: string;
+    chat: UpdateRef["chat"];
+    text: string;
+    key: string;
+  }) => Promise<void>;
   logger: Logger;
   options: PipelineOptions;
   /**
@@ -636,10 +652,15 @@ export class InboundPipeline {
     const log = { platform: source.platform, updates: rows.map((r) => r.updateKey), attempts };
     const metrics = this.deps.metrics;
     metrics?.handlerErrors.inc({ platform: source.platform });
-    const retry =
-      attempts < this.deps.options.maxAttempts &&
-      !isPermanent(error) &&
-      !this.#downloadTooLate(rows, error, attempts);
+    // The platform or the network did not answer: wait it out (as long as deliveries
+    // do); the update's own failures give up after their tries.
+    const outage = isOutage(error);
+    const arrived = Math.min(...rows.map((r) => r.receivedAt.getTime()));
+    const retry = outage
+      ? this.deps.clock.now().getTime() - arrived < this.deps.options.outageWaitMs
+      : attempts < this.deps.options.maxAttempts &&
+        !isPermanent(error) &&
+        !this.#downloadTooLate(rows, error, attempts);
     metrics?.updatesHandled.inc(
       { platform: source.platform, outcome: retry ? "retry" : "failed" },
       rows.length,
@@ -650,7 +671,10 @@ export class InboundPipeline {
         where: { id: { in: ids } },
         data: { status: "PENDING", attempts, lastError: reason, nextAttemptAt: at },
       });
-      this.deps.logger.warn({ ...log, reason, retryAt: at }, "update failed, will retry");
+      this.deps.logger.warn(
+        { ...log, reason, retryAt: at, outage },
+        outage ? "platform or network unreachable, will retry" : "update failed, will retry",
+      );
       return;
     }
     await this.deps.db.inboundUpdate.updateMany({
@@ -661,15 +685,20 @@ export class InboundPipeline {
     if (!ref) return;
     const language = await this.deps.languageOf(ref).catch(() => "vi" as const);
     const key = error instanceof DownloadFailed ? "errors:photo_not_received" : "errors:resend";
-    const sent = await this.#replies.send(source, ref.chat, {
-      text: this.deps.text(language, key),
+    const text = this.deps.text(language, key);
+    const sent = await this.#replies.send(source, ref.chat, { text });
+    if (sent === "sent" || sent === "stopped") return;
+    this.deps.logger.warn(
+      { platform: source.platform, reason: String(sent.error) },
+      "could not tell the user now: the notice is queued as a delivery",
+    );
+    // A delivery like any other from here: retried until it arrives, through an outage.
+    await this.deps.tellLost?.({
+      platform: source.platform,
+      chat: ref.chat,
+      text,
+      key: `lost:${source.platform}:${rows.map((r) => r.updateKey).join(",")}`.slice(0, 190),
     });
-    if (sent !== "sent" && sent !== "stopped") {
-      this.deps.logger.warn(
-        { platform: source.platform, reason: String(sent.error) },
-        "could not tell the user",
-      );
-    }
   }
 }
 

@@ -328,6 +328,11 @@ export class FakeTelegramApi {
         this.downloadsHeld++;
         await this.#downloadGate;
         this.downloadsHeld--;
+        // Telegram went away while the download waited: the connection is cut.
+        if (this.down) {
+          req.socket.destroy();
+          return;
+        }
       }
       const bytes =
         file[1] === this.token ? this.#files.get(decodeURIComponent(file[2] ?? "")) : undefined;
