@@ -31,12 +31,14 @@ beforeEach(() => {
   wall = Date.parse("2026-12-07T03:00:30Z");
   mono = 0;
   warnings.length = 0;
+  steps.length = 0;
 });
 afterEach(() => vi.useRealTimers());
 
+const steps: number[] = [];
 const start = (tick: () => Promise<unknown>, periodMs = MINUTE, offsetMs = 0) =>
   startScheduler(
-    { name: "test", periodMs, offsetMs },
+    { name: "test", periodMs, offsetMs, onStep: async (ms) => steps.push(ms) },
     tick,
     logger,
     () => wall,
@@ -55,6 +57,8 @@ describe("the scheduler when the system clock is stepped", () => {
     // Each run after the step lands on a minute of the new time.
     expect(runs.slice(1).every((at) => at % MINUTE === 0)).toBe(true);
     expect(warnings).toEqual([expect.objectContaining({ stepSeconds: -7200 })]);
+    // The stored times are re-anchored once for the step.
+    expect(steps).toEqual([-2 * HOUR]);
     job.stop();
   });
 

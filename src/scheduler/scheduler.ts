@@ -9,6 +9,8 @@ export interface Schedule {
   name: string;
   periodMs: number;
   offsetMs?: number;
+  /** Called once for each step of the system clock, with its size (negative: back). */
+  onStep?: (stepMs: number) => Promise<unknown>;
 }
 
 /** A wall-clock jump larger than this between two runs is a clock step, not timer slack. */
@@ -44,23 +46,27 @@ export function startScheduler(
     return Math.min(periodMs, Math.max(1000, periodMs - into));
   };
 
+  /** The size of a clock step since the last run (0 when none), warned once. */
   const watchClock = () => {
     const now = { wall: wallNow(), mono: monotonicNow() };
-    if (last) {
-      const stepMs = now.wall - last.wall - (now.mono - last.mono);
-      if (Math.abs(stepMs) > STEP_MS) {
-        logger.warn(
-          { job: name, stepSeconds: Math.round(stepMs / 1000) },
-          "the system clock was stepped; schedules follow the new time",
-        );
-      }
-    }
+    const stepMs = last ? now.wall - last.wall - (now.mono - last.mono) : 0;
     last = now;
+    if (Math.abs(stepMs) <= STEP_MS) return 0;
+    logger.warn(
+      { job: name, stepSeconds: Math.round(stepMs / 1000) },
+      "the system clock was stepped; schedules follow the new time",
+    );
+    return stepMs;
   };
 
   const run = async () => {
     if (stopped) return;
-    watchClock();
+    const stepMs = watchClock();
+    if (stepMs && schedule.onStep) {
+      await schedule.onStep(stepMs).catch((error: unknown) => {
+        logger.error({ job: name, err: error }, "re-anchoring after a clock step failed");
+      });
+    }
     if (!running) {
       running = true;
       try {
