@@ -92,6 +92,8 @@ export class TelegramAdapter implements ChatAdapter {
         capMs: this.options.backoffCapMs,
         webhook: Boolean(this.options.webhookUrl),
         pollTurn: (signal) => this.port.pollTurn("telegram", signal),
+        // A long poll may take its whole timeout; past that and a margin, it hangs.
+        hangMs: (this.options.pollTimeoutSeconds + 30) * 1000,
       },
     );
   }
