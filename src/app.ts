@@ -273,6 +273,13 @@ export function createApp(base: AppDeps): App {
         .filter(([, a]) => a.failingForSeconds > config.HEALTH_FAILING_AFTER_SECONDS)
         .map(([platform]) => platform);
       const warnings = publicAddress.warnings();
+      if (config.ZALO_BOT_TOKEN && !config.ZALO_WEBHOOK_URL) {
+        // Zalo's getUpdates has no acknowledgement: what it handed to a process killed
+        // before storing it is gone. A webhook is answered only once the update is stored.
+        warnings.push(
+          "zalo polls (no ZALO_WEBHOOK_URL): an update handed over at the instant the bot is killed can be lost; webhook mode loses nothing",
+        );
+      }
       return {
         ok: database && failing.length === 0,
         database,
