@@ -23,6 +23,7 @@ export type ScaleOutcome =
 /** One line of a campaign's history: who changed what, and when. */
 export interface HistoryEntry {
   at: Date;
+  /** The member's name, or "operator". */
   actor: string;
   action: string;
   details: Record<string, unknown>;
@@ -268,6 +269,16 @@ export class CampaignEditService {
     return this.campaigns.get(blocId, campaignId);
   }
 
+  /** Reports by deadline id: the deadlines that have any cannot be removed. */
+  async reportsPerDeadline(campaignId: number): Promise<Map<number, number>> {
+    const groups = await this.db.report.groupBy({
+      by: ["deadlineId"],
+      where: { deadline: { campaignId } },
+      _count: { _all: true },
+    });
+    return new Map(groups.map((g) => [g.deadlineId, g._count._all]));
+  }
+
   /** How many given points (a unit's own or a reviewer's) a criterion holds. */
   async scoresOf(criterionId: number): Promise<number> {
     return this.db.reportScore.count({
@@ -345,11 +356,28 @@ export class CampaignEditService {
       orderBy: { id: "desc" },
       take: 2000,
     });
-    return rows.flatMap((row) => {
+    const mine = rows.flatMap((row) => {
       const details = parseDetails(row.details);
-      if (details.campaignId !== campaignId) return [];
-      return [{ at: row.at, actor: row.actor, action: row.action, details }];
+      return details.campaignId === campaignId ? [{ ...row, details }] : [];
     });
+    const memberIds = [
+      ...new Set(mine.map((r) => Number(/^member:(\d+)$/.exec(r.actor)?.[1])).filter(Boolean)),
+    ];
+    // The people who edit a bloc's campaigns are its few leads: a short list of ids.
+    const names = new Map(
+      (
+        await this.db.member.findMany({
+          where: { blocId, id: { in: memberIds.slice(0, 200) } },
+          select: { id: true, displayName: true },
+        })
+      ).map((m) => [`member:${m.id}`, m.displayName]),
+    );
+    return mine.map((r) => ({
+      at: r.at,
+      actor: names.get(r.actor) ?? r.actor,
+      action: r.action,
+      details: r.details,
+    }));
   }
 
   /** Published results stand: what would change them (deadline times, scales) is refused. */

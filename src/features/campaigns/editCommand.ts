@@ -86,7 +86,10 @@ async function pickDeadline(ctx: Ctx, campaign: CampaignSummary, mode: Mode): Pr
     return askNewTime(ctx, campaign, { ...data, deadlineId: campaign.deadlines[0]?.id ?? 0 });
   }
   ctx.reply({
-    text: ctx.t(`campaigns:edit.pick_deadline_${mode}`, { id: campaign.id, title: campaign.title }),
+    text: ctx.t(`campaigns:editing.pick_deadline_${mode}`, {
+      id: campaign.id,
+      title: campaign.title,
+    }),
     choices: campaign.deadlines.map((d) => ({
       id: `d:${d.id}`,
       label: formatDateTime(d.dueAt, timezone),
@@ -99,7 +102,7 @@ function askNewTime(ctx: Ctx, campaign: CampaignSummary, data: EditData): void {
   const deadline = campaign.deadlines.find((d) => d.id === data.deadlineId);
   if (!deadline) throw new AppError("not_found");
   ctx.reply(
-    ctx.t("campaigns:edit.ask_new_time", {
+    ctx.t("campaigns:editing.ask_new_time", {
       id: campaign.id,
       title: campaign.title,
       date: formatDateTime(deadline.dueAt, actorOf(ctx).timezone),
@@ -139,7 +142,7 @@ const menu: StepHandler<Services> = async (ctx, input, raw) => {
   const campaign = RESULT_CHANGING.includes(choice ?? "")
     ? await edits(ctx).unpublished(blocId, data.campaignId)
     : await edits(ctx).editable(blocId, data.campaignId);
-  const current = (value: string) => ctx.t("campaigns:edit.current", { value });
+  const current = (value: string) => ctx.t("campaigns:editing.current", { value });
   switch (choice) {
     case "title":
     case "description":
@@ -150,7 +153,7 @@ const menu: StepHandler<Services> = async (ctx, input, raw) => {
           : choice === "description"
             ? campaign.description || "—"
             : (campaign.hashtag ?? "—");
-      ctx.reply(`${ctx.t(`campaigns:edit.ask_${choice}`)}\n${current(value)}`);
+      ctx.reply(`${ctx.t(`campaigns:editing.ask_${choice}`)}\n${current(value)}`);
       ctx.flow.goto(EDIT_FLOW, choice, data);
       return;
     }
@@ -159,16 +162,16 @@ const menu: StepHandler<Services> = async (ctx, input, raw) => {
     case "remove_deadline":
       return pickDeadline(ctx, campaign, "remove");
     case "add_deadline":
-      ctx.reply(ctx.t("campaigns:edit.ask_add_deadline"));
+      ctx.reply(ctx.t("campaigns:editing.ask_add_deadline"));
       ctx.flow.goto(EDIT_FLOW, "add_deadline", data);
       return;
     case "add_criterion":
-      ctx.reply(ctx.t("campaigns:edit.ask_add_criterion"));
+      ctx.reply(ctx.t("campaigns:editing.ask_add_criterion"));
       ctx.flow.goto(EDIT_FLOW, "add_criterion", data);
       return;
     case "scale":
       ctx.reply({
-        text: ctx.t("campaigns:edit.pick_criterion"),
+        text: ctx.t("campaigns:editing.pick_criterion"),
         choices: campaign.criteriaScale.map((c) => ({
           id: `k:${c.id}`,
           label: describeCriterion(ctx.t, c),
@@ -187,32 +190,32 @@ const menu: StepHandler<Services> = async (ctx, input, raw) => {
 /** Each edit ends the conversation with what changed and how to change more. */
 function done(ctx: Ctx, campaign: CampaignSummary, line: string): void {
   ctx.flow.end();
-  ctx.reply(`${line}\n${ctx.t("campaigns:edit.more", { id: campaign.id })}`);
+  ctx.reply(`${line}\n${ctx.t("campaigns:editing.more", { id: campaign.id })}`);
 }
 
 const told = (ctx: Ctx, campaign: CampaignSummary) =>
-  campaign.status === "ACTIVE" ? ` ${ctx.t("campaigns:edit.units_told")}` : "";
+  campaign.status === "ACTIVE" ? ` ${ctx.t("campaigns:editing.units_told")}` : "";
 
 const steps: Record<string, StepHandler<Services>> = {
   menu,
   title: async (ctx, input, raw) => {
     const { campaignId } = raw as EditData;
     const c = await edits(ctx).setTitle(actorOf(ctx).blocId, campaignId, textOf(input), by(ctx));
-    done(ctx, c, ctx.t("campaigns:edit.saved_title", { id: c.id, title: c.title }));
+    done(ctx, c, ctx.t("campaigns:editing.saved_title", { id: c.id, title: c.title }));
   },
   description: async (ctx, input, raw) => {
     const { campaignId } = raw as EditData;
     const text = isDash(input) ? "" : textOf(input);
     const c = await edits(ctx).setDescription(actorOf(ctx).blocId, campaignId, text, by(ctx));
-    done(ctx, c, ctx.t("campaigns:edit.saved_description", { id: c.id }));
+    done(ctx, c, ctx.t("campaigns:editing.saved_description", { id: c.id }));
   },
   hashtag: async (ctx, input, raw) => {
     const { campaignId } = raw as EditData;
     const typed = isDash(input) ? null : textOf(input);
     const c = await edits(ctx).setHashtag(actorOf(ctx).blocId, campaignId, typed, by(ctx));
     const line = c.hashtag
-      ? ctx.t("campaigns:edit.saved_hashtag", { id: c.id, hashtag: c.hashtag })
-      : ctx.t("campaigns:edit.saved_no_hashtag", { id: c.id });
+      ? ctx.t("campaigns:editing.saved_hashtag", { id: c.id, hashtag: c.hashtag })
+      : ctx.t("campaigns:editing.saved_no_hashtag", { id: c.id });
     done(ctx, c, `${line}${told(ctx, c)}`);
   },
   add_deadline: async (ctx, input, raw) => {
@@ -223,7 +226,7 @@ const steps: Record<string, StepHandler<Services>> = {
     done(
       ctx,
       c,
-      `${ctx.t("campaigns:edit.saved_deadline_added", { id: c.id, date })}${told(ctx, c)}`,
+      `${ctx.t("campaigns:editing.saved_deadline_added", { id: c.id, date })}${told(ctx, c)}`,
     );
   },
   pick_deadline: async (ctx, input, raw) => {
@@ -239,7 +242,7 @@ const steps: Record<string, StepHandler<Services>> = {
     done(
       ctx,
       c,
-      `${ctx.t("campaigns:edit.saved_deadline_removed", { id: c.id, date })}${told(ctx, c)}`,
+      `${ctx.t("campaigns:editing.saved_deadline_removed", { id: c.id, date })}${told(ctx, c)}`,
     );
   },
   move_deadline: async (ctx, input, raw) => {
@@ -255,15 +258,18 @@ const steps: Record<string, StepHandler<Services>> = {
     const timezone = actorOf(ctx).timezone;
     const c = moved.campaign;
     const lines = [
-      ctx.t(at > moved.before ? "campaigns:edit.saved_extended" : "campaigns:edit.saved_moved", {
-        id: c.id,
-        before: formatDateTime(moved.before, timezone),
-        date: formatDateTime(at, timezone),
-      }) + told(ctx, c),
+      ctx.t(
+        at > moved.before ? "campaigns:editing.saved_extended" : "campaigns:editing.saved_moved",
+        {
+          id: c.id,
+          before: formatDateTime(moved.before, timezone),
+          date: formatDateTime(at, timezone),
+        },
+      ) + told(ctx, c),
       moved.lateCleared > 0
-        ? ctx.t("campaigns:edit.late_cleared", { count: moved.lateCleared })
+        ? ctx.t("campaigns:editing.late_cleared", { count: moved.lateCleared })
         : "",
-      moved.lateSet > 0 ? ctx.t("campaigns:edit.late_set", { count: moved.lateSet }) : "",
+      moved.lateSet > 0 ? ctx.t("campaigns:editing.late_set", { count: moved.lateSet }) : "",
     ];
     done(ctx, c, lines.filter(Boolean).join("\n"));
   },
@@ -280,7 +286,7 @@ const steps: Record<string, StepHandler<Services>> = {
     done(
       ctx,
       c,
-      `${ctx.t("campaigns:edit.saved_criterion", { id: c.id, criterion })}${told(ctx, c)}`,
+      `${ctx.t("campaigns:editing.saved_criterion", { id: c.id, criterion })}${told(ctx, c)}`,
     );
   },
   pick_criterion: async (ctx, input, raw) => {
@@ -290,7 +296,7 @@ const steps: Record<string, StepHandler<Services>> = {
     const criterion = campaign.criteriaScale.find((c) => c.id === criterionId);
     if (!criterion) throw new AppError("pick_a_choice");
     ctx.reply(
-      ctx.t("campaigns:edit.ask_scale", {
+      ctx.t("campaigns:editing.ask_scale", {
         criterion: describeCriterion(ctx.t, criterion),
       }),
     );
@@ -304,7 +310,7 @@ const steps: Record<string, StepHandler<Services>> = {
     const choice = choiceOf(input);
     if (choice === "keep") {
       ctx.flow.end();
-      ctx.reply(ctx.t("campaigns:edit.scale_kept"));
+      ctx.reply(ctx.t("campaigns:editing.scale_kept"));
       return;
     }
     if (choice !== "confirm") throw new AppError("pick_a_choice");
@@ -324,13 +330,13 @@ async function saveScale(ctx: Ctx, data: EditData, confirmed?: number): Promise<
   );
   if (!outcome.saved) {
     ctx.reply({
-      text: ctx.t("campaigns:edit.scale_confirm", {
+      text: ctx.t("campaigns:editing.scale_confirm", {
         count: outcome.scores,
         max: formatScore(scale.maxScore),
       }),
       choices: [
-        { id: "confirm", label: ctx.t("campaigns:edit.scale_confirm_yes") },
-        { id: "keep", label: ctx.t("campaigns:edit.scale_confirm_no") },
+        { id: "confirm", label: ctx.t("campaigns:editing.scale_confirm_yes") },
+        { id: "keep", label: ctx.t("campaigns:editing.scale_confirm_no") },
       ],
     });
     ctx.flow.goto(EDIT_FLOW, "scale_confirm", { ...data, scores: outcome.scores });
@@ -339,11 +345,11 @@ async function saveScale(ctx: Ctx, data: EditData, confirmed?: number): Promise<
   const c = outcome.campaign;
   const criterion = c.criteriaScale.find((x) => x.id === data.criterionId);
   const lines = [
-    ctx.t("campaigns:edit.saved_scale", {
+    ctx.t("campaigns:editing.saved_scale", {
       id: c.id,
       criterion: criterion ? describeCriterion(ctx.t, criterion) : "",
     }),
-    outcome.rescaled > 0 ? ctx.t("campaigns:edit.rescaled", { count: outcome.rescaled }) : "",
+    outcome.rescaled > 0 ? ctx.t("campaigns:editing.rescaled", { count: outcome.rescaled }) : "",
   ];
   done(ctx, c, lines.filter(Boolean).join("\n"));
 }
