@@ -4,7 +4,8 @@ import type { Db, Prisma } from "../../db/client.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import { criterionLine, criterionSchema, formatScore } from "./criteria.ts";
+import { campaignHistory, type HistoryEntry } from "./campaignHistory.ts";
+import { criterionLine, criterionSchema, describeCriterion } from "./criteria.ts";
 import type { CampaignNotices } from "./notices.ts";
 import { hashtagSchema } from "./schema.ts";
 import { type CampaignService, type CampaignSummary, normalizeHashtag } from "./service.ts";
@@ -19,15 +20,6 @@ export interface Scale {
 export type ScaleOutcome =
   | { saved: true; campaign: CampaignSummary; rescaled: number }
   | { saved: false; scores: number };
-
-/** One line of a campaign's history: who changed what, and when. */
-export interface HistoryEntry {
-  at: Date;
-  /** The member's name, or "operator". */
-  actor: string;
-  action: string;
-  details: Record<string, unknown>;
-}
 
 /**
  * Changes to a campaign that is running: its words, hashtag, deadlines and criteria.
@@ -350,34 +342,7 @@ export class CampaignEditService {
   /** The campaign's audit lines, newest first: its page shows them as its history. */
   async history(blocId: number, campaignId: number): Promise<HistoryEntry[]> {
     await this.campaigns.get(blocId, campaignId);
-    // A bloc's campaign events are few (tens a month); the JSON is read here, not matched in SQL.
-    const rows = await this.db.auditEvent.findMany({
-      where: { blocId, action: { startsWith: "campaign." } },
-      orderBy: { id: "desc" },
-      take: 2000,
-    });
-    const mine = rows.flatMap((row) => {
-      const details = parseDetails(row.details);
-      return details.campaignId === campaignId ? [{ ...row, details }] : [];
-    });
-    const memberIds = [
-      ...new Set(mine.map((r) => Number(/^member:(\d+)$/.exec(r.actor)?.[1])).filter(Boolean)),
-    ];
-    // The people who edit a bloc's campaigns are its few leads: a short list of ids.
-    const names = new Map(
-      (
-        await this.db.member.findMany({
-          where: { blocId, id: { in: memberIds.slice(0, 200) } },
-          select: { id: true, displayName: true },
-        })
-      ).map((m) => [`member:${m.id}`, m.displayName]),
-    );
-    return mine.map((r) => ({
-      at: r.at,
-      actor: names.get(r.actor) ?? r.actor,
-      action: r.action,
-      details: r.details,
-    }));
+    return campaignHistory(this.db, blocId, campaignId);
   }
 
   /** Published results stand: what would change them (deadline times, scales) is refused. */
@@ -464,27 +429,3 @@ const named = (c: CampaignSummary) => ({ id: c.id, title: c.title });
 
 const rescale = (points: number | null, ratio: number) =>
   points === null ? null : Math.round(points * ratio * 100) / 100;
-
-/** "Cây xanh (10 điểm, hệ số 2)" in the reader's language. */
-export function describeCriterion(
-  t: Translate,
-  c: { title: string; maxScore: number | null; weight: number },
-) {
-  if (c.maxScore === null) return c.title;
-  return c.weight === 1
-    ? t("campaigns:criterion_scaled", { title: c.title, max: formatScore(c.maxScore) })
-    : t("campaigns:criterion_weighted", {
-        title: c.title,
-        max: formatScore(c.maxScore),
-        weight: formatScore(c.weight),
-      });
-}
-
-function parseDetails(json: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(json);
-    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}

@@ -3,9 +3,8 @@ import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
-import { formatScore } from "./criteria.ts";
+import { describeCriterion, formatScore } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
-import { describeCriterion } from "./edit.ts";
 import { changeCampaignRules } from "./rulesCommand.ts";
 import type { CampaignSummary } from "./service.ts";
 

@@ -1,4 +1,5 @@
-import { describeCriterion, type HistoryEntry } from "../../features/campaigns/edit.ts";
+import type { HistoryEntry } from "../../features/campaigns/campaignHistory.ts";
+import { describeCriterion } from "../../features/campaigns/criteria.ts";
 import type { CampaignSummary } from "../../features/campaigns/service.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
