@@ -16,6 +16,7 @@ import { type Db, openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/schemaEngine.ts";
 import { UnitOfWork } from "./db/unitOfWork.ts";
 import { Outbox } from "./delivery/outbox.ts";
+import { Pacing } from "./delivery/pacing.ts";
 import { Sender } from "./delivery/sender.ts";
 import { AnnouncementProgress } from "./features/announcements/progress.ts";
 import { identify } from "./features/membership/identity.ts";
@@ -154,7 +155,10 @@ export function createApp(base: AppDeps): App {
     inbox: () => pipeline.backlog(),
     outbox: () => outbox.backlog(),
   });
+  // One limiter per platform for replies, deliveries and live progress alike.
+  const pacing = new Pacing(instances?.share, (platform) => metrics.rateLimited.inc({ platform }));
   const pipeline: InboundPipeline = new InboundPipeline({
+    pacing,
     ...(leases ? { chatLeases: new ChatLeases(leases, logger) } : {}),
     metrics,
     db,
@@ -172,7 +176,7 @@ export function createApp(base: AppDeps): App {
         .catch(config.DEFAULT_LANGUAGE)
         .parse(account?.member.language ?? hint ?? config.DEFAULT_LANGUAGE);
     },
-    text: (language, key) => translator.for(language)(key),
+    text: (language, key, options) => translator.for(language)(key, options),
     clock,
     logger,
     options: {
@@ -282,6 +286,7 @@ export function createApp(base: AppDeps): App {
         onSettled: (announcementId) => settled(announcementId),
         onTick: async () => progress?.recover(),
         ...(instances ? { share: instances.share } : {}),
+        pacing,
         metrics,
       });
       progress = new AnnouncementProgress(
@@ -289,7 +294,8 @@ export function createApp(base: AppDeps): App {
         transports,
         translator,
         logger,
-        (platform, chatId, isGroup) => sender.acquire(platform, chatId, isGroup),
+        (transport, target, send) =>
+          pacing.send(transport.platform, transport.limits, target, send),
         clock,
       );
       const live = progress;
@@ -334,6 +340,7 @@ export async function createAdapters(app: App): Promise<Adapters> {
       limits: {
         perSecond: config.TELEGRAM_RATE_PER_SECOND,
         perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
+        perChatBurst: config.TELEGRAM_PER_CHAT_BURST,
         perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
       },
     });
@@ -351,6 +358,7 @@ export async function createAdapters(app: App): Promise<Adapters> {
         limits: {
           perSecond: config.ZALO_RATE_PER_SECOND,
           perChatIntervalMs: config.ZALO_PER_CHAT_INTERVAL_MS,
+          perChatBurst: config.ZALO_PER_CHAT_BURST,
           perGroupPerMinute: 20,
         },
         mediaLinks: links,

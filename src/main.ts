@@ -11,7 +11,7 @@ import {
   loadConfig,
   secretsOf,
 } from "./config.ts";
-import { systemClock } from "./core/clock.ts";
+import { HOUR, MINUTE, systemClock } from "./core/clock.ts";
 import { acquireInstanceLock, InstanceLockError } from "./db/instanceLock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
 import { type HttpServerOptions, startHttpServer } from "./http/server.ts";
@@ -64,12 +64,12 @@ async function main(): Promise<void> {
   app.pipeline.start();
   const schedulers = [
     startScheduler(
-      "* * * * *",
+      { name: "reminders", periodMs: MINUTE },
       () => app.metrics.timeTick(() => app.services.reminders.tick()),
       logger,
     ),
     startScheduler(
-      "17 * * * *",
+      { name: "housekeeping", periodMs: HOUR, offsetMs: 17 * MINUTE },
       () => pruneExpired(app.deps.db, app.deps.clock.now(), join(config.DATA_DIR, "exports")),
       logger,
     ),
@@ -122,6 +122,9 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      // First: a photo being decoded would hold its chat's handling, and the exit, until
+      // libvips is done; killed, it is handled again after the restart.
+      app.services.imageDecoders.stop();
       for (const scheduler of schedulers) scheduler.stop();
       await Promise.all(adapters.map((a) => a.stop()));
       await app.pipeline.stop();

@@ -160,6 +160,10 @@ export class ZaloAdapter implements ChatAdapter {
     return { type: "event", event };
   }
 
+  get limits(): RateLimits {
+    return this.transport.limits;
+  }
+
   async reply(chat: ChatRef, message: OutboundMessage): Promise<void> {
     await this.transport.send({ platformChatId: chat.platformChatId, kind: chat.kind }, message);
   }
