@@ -353,7 +353,7 @@ describe("what the lead cannot edit", () => {
     await t.deliver();
     expect(received("vp", "📌")).toEqual([
       "📌 Đợt thi đua #1 “Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn” đã đóng: không nhận báo cáo mới nữa.",
-      "📌 Đợt thi đua #1 “Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn” đã mở lại: các đơn vị tiếp tục báo cáo bằng /report.",
+      "📌 Đợt thi đua #1 “Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn” đã mở lại: các đơn vị tiếp tục báo cáo bằng /baocao.",
     ]);
     expect(received("tc", "📌")[0]).toContain("is closed: no new reports are taken.");
     expect(await say("/thidua sua 1", "1")).toContain("Tên mới");

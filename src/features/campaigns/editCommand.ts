@@ -5,6 +5,7 @@ import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
 import { describeCriterion, formatScore } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
+import { whichCampaign } from "./pick.ts";
 import { changeCampaignRules } from "./rulesCommand.ts";
 import type { CampaignSummary } from "./service.ts";
 
@@ -66,12 +67,7 @@ export async function extendCommand(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
   const resolved = await ctx.services.campaigns.resolve(actor.blocId, args.trim());
   if (Array.isArray(resolved)) {
-    ctx.reply(
-      [
-        ctx.t("progress:which_campaign"),
-        ...resolved.map((c) => `/giahan ${c.id} — ${c.title}`),
-      ].join("\n"),
-    );
+    ctx.reply(whichCampaign(ctx.t, "extend", resolved));
     return;
   }
   const campaign = await edits(ctx).unpublished(actor.blocId, resolved.id);

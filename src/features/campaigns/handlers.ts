@@ -380,10 +380,10 @@ export const campaignsFeature: Feature<Services> = {
       run: campaignCommand,
     },
     {
-      names: ["giahan", "extend"],
+      names: ["extend", "giahan"],
       startsForm: true,
       audience: ["LEAD"],
-      helpKey: "giahan",
+      helpKey: "extend",
       run: extendCommand,
     },
     {
