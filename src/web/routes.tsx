@@ -21,9 +21,11 @@ import type { WebViewer } from "../features/web/service.ts";
 import { verifyInitData } from "../features/web/telegramInitData.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { memberActor } from "../services/auditLog.ts";
+import { campaignEditRoutes, campaignEditSection } from "./campaignEditRoutes.tsx";
 import { Message, type PageViewer } from "./layout.tsx";
 import { AnnouncementsPage } from "./pages/announcements.tsx";
 import { CampaignPage } from "./pages/campaign.tsx";
+import type { EditState } from "./pages/campaignEdit.tsx";
 import {
   CampaignRulesForm,
   type RulesFormValues,
@@ -315,13 +317,15 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         downloads?: { name: string; url: string }[];
         /** A refused rules form: the message, and the fields as they were sent. */
         rulesRefused?: { errors: string[]; values: RulesFormValues };
+        /** The edit section's refusal or pending confirmation. */
+        edit?: EditState;
       } = {},
     ) => {
       const viewer = c.get("viewer");
       const campaign = await services.campaigns.get(viewer.actor.blocId, idParam(c));
       const grid = await services.progress.grid(campaign, viewer.actor.timezone);
       const current = campaign.deadlines.length ? services.reports.currentDeadline(campaign) : null;
-      const { rulesRefused, ...shown } = extra;
+      const { rulesRefused, edit, ...shown } = extra;
       const scored = campaign.criteriaScale.some((cr) => cr.maxScore !== null);
       const blocThresholds = scored
         ? await services.campaigns.blocThresholds(viewer.actor.blocId)
@@ -346,9 +350,10 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
           grid={grid}
           current={current}
           rules={rules}
+          edit={await campaignEditSection(services, viewer, campaign, edit)}
           {...shown}
         />,
-        rulesRefused ? 400 : 200,
+        rulesRefused || edit?.errors ? 400 : 200,
       );
     };
 
@@ -448,6 +453,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
         : viewer.t("campaigns:rules_unchanged", { id });
       return campaignPage(c, { notice });
     });
+
+    campaignEditRoutes(app, services, clock, campaignPage, idParam);
 
     app.get("/web/units/:id", async (c) => {
       const viewer = c.get("viewer");

@@ -47,6 +47,10 @@ label{display:block;margin:.4rem 0 .15rem}
 fieldset{border:1px solid #d8dce1;border-radius:6px;margin:.5rem 0 .75rem;padding:.25rem .75rem .6rem;min-width:0}
 input[type=radio]{padding:0;margin:0 .35rem 0 0;width:1.1rem;height:1.1rem;vertical-align:-.15rem}
 .sub{margin-left:1.5rem}
+.plain{list-style:none;padding-left:0}
+.plain>li{margin:.6rem 0;overflow-wrap:anywhere}
+.plain form{margin:.2rem 0}
+input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:-.15rem}
 .bars{max-width:520px;height:auto;display:block}
 .bars rect,.rank-bars rect{fill:#0b57d0}
 .rank-bars{max-width:480px;height:auto;display:block;margin:.5rem 0 1rem}

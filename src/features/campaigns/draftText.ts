@@ -2,7 +2,7 @@ import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import {
   criterionLine,
-  formatScore,
+  describeCriterion,
   type LateRule,
   parseCriterionLine,
   type Thresholds,
@@ -47,10 +47,7 @@ function rulesLines(t: Translate, data: FormData, blocThresholds?: Thresholds): 
  * syntax the lead typed it in ("| 10 | 2" is for typing, not for reading).
  */
 function readableCriterion(t: Translate, line: string): string {
-  const c = parseCriterionLine(line);
-  if (c.maxScore === null) return c.title;
-  const points = { title: c.title, max: formatScore(c.maxScore), weight: formatScore(c.weight) };
-  return t(c.weight === 1 ? "campaigns:criterion_scored" : "campaigns:criterion_weighted", points);
+  return describeCriterion(t, parseCriterionLine(line));
 }
 
 /** The same description in any language (an announcement reaches each member in theirs). */

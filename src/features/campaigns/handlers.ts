@@ -11,10 +11,11 @@ import type { Services } from "../registry.ts";
 import type { Thresholds } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
 import { describeDraftIn, draftOf, type FormData, isScored } from "./draftText.ts";
+import { campaignEditFlow, EDIT_FLOW, extendCommand, startEdit } from "./editCommand.ts";
 import { CAMPAIGN_RULES_FLOW, campaignRulesFlow, changeCampaignRules } from "./rulesCommand.ts";
 import { askLateRule, askThresholds, rulesSteps } from "./rulesSteps.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
-import type { CampaignSummary } from "./service.ts";
+import { type CampaignSummary, normalizeHashtag } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
 
@@ -165,12 +166,15 @@ const readDeadlines = fieldStep("deadlines", (ctx, input, data) => {
   return { ...data, deadlines: [...new Set(deadlines)].sort() };
 });
 
-const readHashtag = fieldStep("hashtag", (_ctx, input, data) => {
-  if (isSkip(input)) return { ...data, hashtag: null };
+/** Checked against the bloc's open campaigns here, not only when the form is saved. */
+async function readHashtag(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as FormData;
+  if (isSkip(input)) return ask(ctx, nextStep("hashtag", data), { ...data, hashtag: null });
   const text = textOf(input).replace(/^#?/, "#").toLowerCase();
   if (!hashtagSchema.safeParse(text).success) throw new AppError("bad_hashtag");
-  return { ...data, hashtag: text };
-});
+  await ctx.services.campaigns.checkHashtagFree(actorOf(ctx).blocId, normalizeHashtag(text), null);
+  await ask(ctx, nextStep("hashtag", data), { ...data, hashtag: text });
+}
 
 async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
   const data = raw as FormData;
@@ -263,6 +267,10 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "moi":
     case "mới":
       return ask(ctx, "title", {});
+    case "edit":
+    case "sua":
+    case "sửa":
+      return startEdit(ctx, requireId(ctx, id));
     case "rules":
     case "settings":
     case "quydinh":
@@ -372,6 +380,13 @@ export const campaignsFeature: Feature<Services> = {
       run: campaignCommand,
     },
     {
+      names: ["extend", "giahan"],
+      startsForm: true,
+      audience: ["LEAD"],
+      helpKey: "extend",
+      run: extendCommand,
+    },
+    {
       names: ["newcampaign", "taothidua"],
       startsForm: true,
       audience: ["LEAD"],
@@ -382,6 +397,7 @@ export const campaignsFeature: Feature<Services> = {
   flows: [
     { name: CLOSE_FLOW, steps: { confirm: closeConfirm } },
     { name: CAMPAIGN_RULES_FLOW, steps: campaignRulesFlow },
+    { name: EDIT_FLOW, steps: campaignEditFlow },
     {
       name: FLOW,
       steps: {

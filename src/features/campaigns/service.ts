@@ -10,6 +10,7 @@ import {
   type Thresholds,
   thresholdsSchema,
 } from "./criteria.ts";
+import type { CampaignNotices } from "./notices.ts";
 import { checkLateRule, checkThresholds, sameThresholds } from "./rules.ts";
 import {
   type CampaignDraft,
@@ -95,6 +96,8 @@ export class CampaignService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Units hear of a close or a reopen; unset, nobody is told (tools that only read). */
+    private readonly notices?: CampaignNotices,
   ) {}
 
   async create(
@@ -106,7 +109,7 @@ export class CampaignService {
     if (!parsed.success) throw new AppError("bad_arguments", { usage: parsed.error.message });
     const draft: CampaignDraft = parsed.data;
     const hashtag = draft.hashtag ? normalizeHashtag(draft.hashtag) : null;
-    if (hashtag) await this.#checkHashtagFree(blocId, hashtag, null);
+    if (hashtag) await this.checkHashtagFree(blocId, hashtag, null);
     const row = await this.db.$transaction(async (tx) => {
       const campaign = await tx.campaign.create({
         data: {
@@ -249,13 +252,13 @@ export class CampaignService {
   async activate(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
     const campaign = await this.get(blocId, campaignId);
     if (campaign.hashtag) {
-      await this.#checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
+      await this.checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
     }
     return this.#transition(blocId, campaignId, "DRAFT", "ACTIVE", actor);
   }
 
   /** Two open campaigns with one hashtag would split the photos between them silently. */
-  async #checkHashtagFree(blocId: number, hashtag: string, except: number | null) {
+  async checkHashtagFree(blocId: number, hashtag: string, except: number | null) {
     const open = await this.db.campaign.findMany({
       where: { blocId, status: { in: ["DRAFT", "ACTIVE"] }, hashtag: { not: null } },
       select: { id: true, hashtag: true, title: true },
@@ -274,7 +277,7 @@ export class CampaignService {
   async reopen(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
     const campaign = await this.get(blocId, campaignId);
     if (campaign.hashtag) {
-      await this.#checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
+      await this.checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
     }
     return this.#transition(blocId, campaignId, "CLOSED", "ACTIVE", actor, "campaign.reopen");
   }
@@ -350,6 +353,14 @@ export class CampaignService {
       });
       await campaignsChanged(tx, blocId);
       await recordAudit(tx, { actor, action, blocId, details: { campaignId } });
+      // Reporting ends or starts again for every unit: each hears it. (A draft's opening
+      // is announced by the lead's own announcement, offered right after.)
+      if (from !== "DRAFT") {
+        const key = to === "CLOSED" ? "closed" : "reopened";
+        await this.notices?.tell(tx, campaign, key, (t) =>
+          t(`campaigns:notice.${key}`, { id: campaign.id, title: campaign.title }),
+        );
+      }
     });
     return { ...campaign, status: to };
   }

@@ -91,7 +91,7 @@ export class ReminderService {
         continue;
       const reminded = await this.#remindMissing(
         deadline,
-        `before:${slot}`,
+        `before:${slot}${dueTag(deadline)}`,
         "REMINDER",
         (t, unit) =>
           t("reminders:before", {
@@ -118,12 +118,16 @@ export class ReminderService {
     for (const deadline of passed) {
       const working = this.workingTime(deadline.campaign.bloc.timezone);
       if (!isDueNow(scheduleReminder(deadline.dueAt, null, working), now, null, working)) continue;
-      const overdue = await this.#remindMissing(deadline, "overdue", "OVERDUE", (t, unit) =>
-        t("reminders:overdue", {
-          campaign: deadline.campaign.title,
-          unit,
-          date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
-        }),
+      const overdue = await this.#remindMissing(
+        deadline,
+        `overdue${dueTag(deadline)}`,
+        "OVERDUE",
+        (t, unit) =>
+          t("reminders:overdue", {
+            campaign: deadline.campaign.title,
+            unit,
+            date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
+          }),
       );
       result.overdueUnits += overdue.units;
       result.summaries += await this.#summarize(deadline);
@@ -334,7 +338,7 @@ export class ReminderService {
           : t("reminders:summary_all"),
       ].join("\n");
     };
-    const items = [{ key: `s:${deadline.id}`, text: summaryFor }];
+    const items = [{ key: `s:${deadline.id}${dueTag(deadline)}`, text: summaryFor }];
     if (lastDeadline?.id === deadline.id) {
       items.push({
         key: `c:${deadline.campaignId}`,
@@ -428,6 +432,12 @@ export class ReminderService {
     await this.db.deadline.updateMany({ where: { campaignId }, data: { lastReminderSlot: null } });
   }
 }
+
+/**
+ * A deadline's marks name its time: moved (gia hạn), its reminders, overdue notice and
+ * summary are decided again for the new time, not taken as already sent.
+ */
+const dueTag = (deadline: { dueAt: Date }) => `@${deadline.dueAt.getTime()}`;
 
 const pick = (chat: { platform: string; platformChatId: string; id: number }) => ({
   platform: chat.platform,

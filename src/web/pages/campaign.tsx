@@ -27,6 +27,8 @@ export function CampaignPage(props: {
   downloads?: { name: string; url: string }[] | undefined;
   /** The scoring rules' form, for a scored campaign. */
   rules?: Child;
+  /** The campaign's edit forms and history. */
+  edit?: Child;
 }) {
   const { viewer, campaign, grid, current } = props;
   const { t } = viewer;
@@ -202,6 +204,7 @@ export function CampaignPage(props: {
         ) : null}
       </section>
       {props.rules ?? null}
+      {props.edit ?? null}
     </Page>
   );
 }
