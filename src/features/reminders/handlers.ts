@@ -1,7 +1,8 @@
+import { MINUTE } from "../../core/clock.ts";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
-import { formatDateTime } from "../../i18n/datetime.ts";
+import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
 import type { Services } from "../registry.ts";
 import { formatOffsets, parseOffsets } from "./offsets.ts";
 import { MAX_OFFSET_MINUTES } from "./service.ts";
@@ -65,7 +66,7 @@ async function unmute(ctx: Ctx): Promise<void> {
  */
 async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
-  const usage = "/reminders 3 3d,1d,2h · /reminders bloc 3d,1d,2h";
+  const usage = "/reminders 3 3d,1d,2h · /reminders 3 2 ngày · /reminders bloc 3d,1d,2h";
   if (args.trim() === "") {
     const schedule = await ctx.services.reminders.schedule(actor.blocId);
     ctx.reply(
@@ -84,7 +85,7 @@ async function setReminders(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const [target = "", ...rest] = args.split(/\s+/);
-  const offsets = parseOffsets(rest.join(","));
+  const offsets = parseOffsets(rest.join(" "));
   if (!offsets || (offsets[0] ?? 0) > MAX_OFFSET_MINUTES)
     throw new AppError("bad_arguments", { usage });
   if (target.toLowerCase() === "bloc" || target.toLowerCase() === "khoi") {
@@ -95,6 +96,15 @@ async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const id = Number(target);
   if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_arguments", { usage });
   const campaign = await ctx.services.campaigns.get(actor.blocId, id);
+  // A reminder further ahead than the campaign is long would come before it began.
+  const longest = offsets[0] ?? 0;
+  if (longest * MINUTE > campaign.endsAt.getTime() - campaign.startsAt.getTime()) {
+    throw new AppError("reminder_offset_too_long", {
+      offset: formatOffsets([longest]),
+      from: formatDate(campaign.startsAt, actor.timezone),
+      to: formatDate(campaign.endsAt, actor.timezone),
+    });
+  }
   await ctx.services.reminders.setCampaignOffsets(actor.blocId, campaign.id, offsets);
   ctx.reply(ctx.t("reminders:offsets_set", { id: campaign.id, offsets: formatOffsets(offsets) }));
 }
