@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   await seedOnFirstStart(app, config);
 
   const { all: adapters, telegram } = await createAdapters(app);
+  app.useTelegramUsername(() => telegram?.username ?? "");
   const { sender, progress } = app.startDelivery([
     new ConsoleTransport(say),
     ...adapters.map((a) => a.transport),

@@ -66,7 +66,7 @@ export class BlocService {
 
   /** `blocId` given: the unit must be that bloc's (a lead's request), else not_found. */
   async renameUnit(unitId: number, name: string, actor: AuditActor, blocId?: number) {
-    const unit = await this.#unit(unitId, blocId);
+    const unit = await this.unitOf(blocId, unitId);
     const wanted = validName(name);
     if (wanted === unit.name) throw new AppError("unit_name_unchanged", { name: wanted });
     // Told by name, not by a database error: "Phòng A" already in the bloc, even retired.
@@ -91,7 +91,7 @@ export class BlocService {
    * leave it, and its live invite codes are revoked so nobody joins a unit that is gone.
    */
   async retireUnit(blocId: number, unitId: number, actor: AuditActor) {
-    const unit = await this.#unit(unitId, blocId);
+    const unit = await this.unitOf(blocId, unitId);
     if (unit.retiredAt) throw new AppError("unit_already_retired", { name: unit.name });
     return this.db.$transaction(async (tx) => {
       // Conditional: two leads retiring at once write one audit line.
@@ -125,7 +125,8 @@ export class BlocService {
     return this.db.unit.findMany({ where: { blocId }, orderBy: { id: "asc" } });
   }
 
-  async #unit(unitId: number, blocId?: number) {
+  /** The unit, when it is this bloc's (`blocId` given) or any (the operator). */
+  async unitOf(blocId: number | undefined, unitId: number) {
     const unit = await this.db.unit.findUnique({ where: { id: unitId } });
     if (!unit || (blocId !== undefined && unit.blocId !== blocId)) throw new AppError("not_found");
     return unit;

@@ -1,11 +1,12 @@
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
-import { languageSchema, type Role, roleNeedsUnit, roleSchema } from "../../core/roles.ts";
+import { languageSchema, type Role, roleSchema } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
 import { displayInviteCode } from "./inviteCode.ts";
+import { inviteFlow, inviteStart } from "./inviteHandlers.ts";
 import { NOTIFY_VIA, type NotifyVia } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
@@ -98,117 +99,6 @@ async function cancel(ctx: Ctx): Promise<void> {
   ctx.reply(ctx.t("common:cancelled"));
 }
 
-/* /invite: a lead picks a unit, then a role, and gets a code to pass on. */
-
-const INVITE_FLOW = "invite";
-
-/** What people type for a role: the code's names, English and Vietnamese, any case or accent. */
-const ROLE_WORDS: Record<string, Role> = {
-  lead: "LEAD",
-  thuongtruc: "LEAD",
-  reviewer: "REVIEWER",
-  thamdinh: "REVIEWER",
-  chamdiem: "REVIEWER",
-  focal: "FOCAL",
-  daumoi: "FOCAL",
-  officer: "OFFICER",
-  canbo: "OFFICER",
-};
-const folded = (word: string) =>
-  word
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/đ/gi, "d")
-    .toLowerCase();
-
-/** "/invite 2 OFFICER", "/moi 2 canbo", "/moi khoi thuongtruc": the steps' answers typed at once. */
-async function inviteWithArgs(ctx: Ctx, args: string): Promise<void> {
-  const actor = ctx.actor;
-  if (!actor) throw new AppError("not_linked");
-  const usage = "/invite 2 OFFICER · /moi 2 canbo · /moi khoi thuongtruc";
-  const [unitWord = "", roleWord, ...extra] = args.trim().split(/\s+/);
-  if (extra.length > 0) throw new AppError("bad_arguments", { usage });
-  const wholeBloc = ["khoi", "bloc"].includes(folded(unitWord));
-  const unitId = wholeBloc ? null : Number(unitWord.replace(/^#/, ""));
-  if (unitId !== null && (!Number.isInteger(unitId) || unitId <= 0)) {
-    throw new AppError("bad_arguments", { usage });
-  }
-  if (unitId !== null) {
-    const units = await ctx.services.blocs.listUnits(actor.blocId);
-    if (!units.some((u) => u.id === unitId)) throw new AppError("not_found");
-  }
-  if (roleWord === undefined) return askInviteRole(ctx, unitId);
-  const role = ROLE_WORDS[folded(roleWord)];
-  if (!role) throw new AppError("bad_arguments", { usage });
-  if (roleNeedsUnit(role) && unitId === null) throw new AppError("role_needs_unit");
-  await issue(ctx, unitId, role);
-}
-
-async function inviteStart(ctx: Ctx, args: string): Promise<void> {
-  const actor = ctx.actor;
-  if (!actor) throw new AppError("not_linked");
-  if (args.trim()) return inviteWithArgs(ctx, args);
-  const units = await ctx.services.blocs.listUnits(actor.blocId);
-  ctx.reply({
-    text: ctx.t("membership:invite_pick_unit"),
-    choices: [
-      ...units.map((u) => ({ id: `u${u.id}`, label: u.name })),
-      { id: "bloc", label: ctx.t("membership:invite_whole_bloc") },
-    ],
-  });
-  ctx.flow.goto(INVITE_FLOW, "unit", {});
-}
-
-async function inviteUnit(ctx: Ctx, input: StepInput): Promise<void> {
-  if (input.type !== "choice") {
-    ctx.reply(ctx.t("common:pick_a_choice"));
-    return;
-  }
-  askInviteRole(ctx, input.choiceId === "bloc" ? null : Number(input.choiceId.slice(1)));
-}
-
-function askInviteRole(ctx: Ctx, unitId: number | null): void {
-  const roles: Role[] = unitId === null ? ["LEAD", "REVIEWER"] : ["FOCAL", "OFFICER", "LEAD"];
-  ctx.reply({
-    text: ctx.t("membership:invite_pick_role"),
-    choices: roles.map((role) => ({ id: role, label: ctx.t(`common:role.${role}`) })),
-  });
-  ctx.flow.goto(INVITE_FLOW, "role", { unitId });
-}
-
-async function inviteRole(ctx: Ctx, input: StepInput, data: unknown): Promise<void> {
-  const actor = ctx.actor;
-  const role = roleSchema.safeParse(input.type === "choice" ? input.choiceId : "");
-  if (!actor || !role.success) {
-    ctx.reply(ctx.t("common:pick_a_choice"));
-    return;
-  }
-  const { unitId } = data as { unitId: number | null };
-  await issue(ctx, unitId, role.data);
-}
-
-async function issue(ctx: Ctx, unitId: number | null, role: Role): Promise<void> {
-  const actor = ctx.actor;
-  if (!actor) throw new AppError("not_linked");
-  const invite = await ctx.services.membership.issueInvite({
-    blocId: actor.blocId,
-    unitId,
-    role,
-    issuer: memberActor(actor.memberId),
-  });
-  ctx.flow.end();
-  ctx.reply(
-    ctx.t("membership:invite_issued", {
-      code: displayInviteCode(invite.code),
-      plain: invite.code,
-      role: ctx.t(`common:role.${role}`),
-      unit: invite.unitName ?? invite.blocName,
-      expires: formatDateTime(invite.expiresAt, actor.timezone),
-      uses: invite.maxUses,
-    }),
-  );
-}
-
 /** /members: the bloc's people, each with the number that opens them (/members 12). */
 async function members(ctx: Ctx, args: string): Promise<void> {
   const actor = ctx.actor;
@@ -273,19 +163,34 @@ async function pickMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Promi
     return;
   }
   if (choice !== "remove" && !choice.startsWith("role:")) throw new AppError("pick_a_choice");
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
+  const codes =
+    choice === "remove" ? await ctx.services.roster.usedCodes(actor.blocId, data.memberId) : [];
   const question =
     choice === "remove"
-      ? ctx.t("membership:confirm_remove", { name: data.name })
+      ? [
+          ctx.t("membership:confirm_remove", { name: data.name }),
+          ...(codes.length
+            ? [ctx.t("membership:confirm_remove_codes", { codes: describeCodes(ctx, codes) })]
+            : []),
+        ].join("\n")
       : ctx.t("membership:confirm_role", {
           name: data.name,
           role: ctx.t(`common:role.${choice.slice(5)}`),
         });
   ctx.reply({
     text: question,
-    choices: [
-      { id: "yes", label: ctx.t("membership:confirm_yes") },
-      { id: "no", label: ctx.t("membership:leave_as_is") },
-    ],
+    choices: codes.length
+      ? [
+          { id: "revoke", label: ctx.t("membership:remove_and_revoke") },
+          { id: "yes", label: ctx.t("membership:remove_only") },
+          { id: "no", label: ctx.t("membership:leave_as_is") },
+        ]
+      : [
+          { id: "yes", label: ctx.t("membership:confirm_yes") },
+          { id: "no", label: ctx.t("membership:leave_as_is") },
+        ],
   });
   ctx.flow.goto(MEMBER_FLOW, "confirm", { ...data, action: choice });
 }
@@ -300,12 +205,20 @@ async function confirmMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Pr
     ctx.reply(ctx.t("membership:left_as_is"));
     return;
   }
-  if (choice !== "yes") throw new AppError("pick_a_choice");
+  if (choice !== "yes" && !(choice === "revoke" && data.action === "remove")) {
+    throw new AppError("pick_a_choice");
+  }
   ctx.flow.end();
   const by = memberActor(actor.memberId);
   if (data.action === "remove") {
-    await ctx.services.roster.remove(actor.blocId, data.memberId, by);
-    ctx.reply(ctx.t("membership:removed", { name: data.name }));
+    const { revokedCodes } = await ctx.services.roster.remove(actor.blocId, data.memberId, by, {
+      revokeCodes: choice === "revoke",
+    });
+    ctx.reply(
+      revokedCodes > 0
+        ? ctx.t("membership:removed_revoked", { name: data.name, count: revokedCodes })
+        : ctx.t("membership:removed", { name: data.name }),
+    );
     return;
   }
   const role = roleSchema.parse(data.action?.slice(5));
@@ -313,6 +226,24 @@ async function confirmMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Pr
   ctx.reply(
     ctx.t("membership:role_changed", { name: data.name, role: ctx.t(`common:role.${role}`) }),
   );
+}
+
+/** "#3 (Cán bộ, Phòng A, 4/20 lần)": enough for the lead to know which code it is. */
+export function describeCodes(
+  ctx: { t: Ctx["t"] },
+  codes: { id: number; role: string; unitName: string | null; uses: number; maxUses: number }[],
+): string {
+  return codes
+    .map((c) =>
+      ctx.t("membership:code_brief", {
+        id: c.id,
+        role: ctx.t(`common:role.${c.role}`),
+        unit: c.unitName ?? "—",
+        uses: c.uses,
+        max: c.maxUses,
+      }),
+    )
+    .join(", ");
 }
 
 /** /link: on one app, get a code; on the other, send /link CODE. */
@@ -429,7 +360,7 @@ export const membershipFeature: Feature<Services> = {
     },
   ],
   flows: [
-    { name: INVITE_FLOW, steps: { unit: inviteUnit, role: inviteRole } },
+    inviteFlow,
     { name: GROUP_MOVE_FLOW, steps: { confirm: groupMoveConfirm } },
     { name: MEMBER_FLOW, steps: { action: pickMemberAction, confirm: confirmMemberAction } },
     { name: NOTIFY_FLOW, steps: { pick: notifyPick } },
