@@ -57,7 +57,8 @@ export class RosterService {
       include: { unit: true },
       orderBy: { id: "asc" },
     });
-    return invites.map((i) => ({
+    // A used-up code lets nobody in: only those with a use left are worth revoking.
+    return invites.filter((i) => i.uses < i.maxUses).map((i) => ({
       id: i.id,
       role: i.role,
       unitName: i.unit?.name ?? null,

@@ -86,9 +86,10 @@ async function setReminders(ctx: Ctx, args: string): Promise<void> {
   }
   const [target = "", ...rest] = args.split(/\s+/);
   const offsets = parseOffsets(rest.join(" "));
-  if (!offsets || (offsets[0] ?? 0) > MAX_OFFSET_MINUTES)
-    throw new AppError("bad_arguments", { usage });
+  if (!offsets) throw new AppError("bad_arguments", { usage });
+  const beyondTick = (offsets[0] ?? 0) > MAX_OFFSET_MINUTES;
   if (target.toLowerCase() === "bloc" || target.toLowerCase() === "khoi") {
+    if (beyondTick) throw new AppError("bad_arguments", { usage });
     await ctx.services.reminders.setBlocOffsets(actor.blocId, offsets);
     ctx.reply(ctx.t("reminders:bloc_offsets_set", { offsets: formatOffsets(offsets) }));
     return;
@@ -105,6 +106,7 @@ async function setReminders(ctx: Ctx, args: string): Promise<void> {
       to: formatDate(campaign.endsAt, actor.timezone),
     });
   }
+  if (beyondTick) throw new AppError("bad_arguments", { usage });
   await ctx.services.reminders.setCampaignOffsets(actor.blocId, campaign.id, offsets);
   ctx.reply(ctx.t("reminders:offsets_set", { id: campaign.id, offsets: formatOffsets(offsets) }));
 }
