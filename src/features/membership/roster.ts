@@ -58,13 +58,15 @@ export class RosterService {
       orderBy: { id: "asc" },
     });
     // A used-up code lets nobody in: only those with a use left are worth revoking.
-    return invites.filter((i) => i.uses < i.maxUses).map((i) => ({
-      id: i.id,
-      role: i.role,
-      unitName: i.unit?.name ?? null,
-      uses: i.uses,
-      maxUses: i.maxUses,
-    }));
+    return invites
+      .filter((i) => i.uses < i.maxUses)
+      .map((i) => ({
+        id: i.id,
+        role: i.role,
+        unitName: i.unit?.name ?? null,
+        uses: i.uses,
+        maxUses: i.maxUses,
+      }));
   }
 
   async get(blocId: number, memberId: number) {

@@ -177,41 +177,35 @@ export function MembersPage(props: {
         ))}
       </ul>
       <h2>{t("web:members.list", { count: props.members.length })}</h2>
-      <div class="scroll">
-        <table>
-          <tbody>
-            {props.members.map((m) => (
-              <tr>
-                <td>
-                  #{m.id} {m.displayName}
-                </td>
-                <td>{t(`common:role.${m.role}`)}</td>
-                <td>{m.unit?.name ?? "—"}</td>
-                <td>{m.accounts.map((a) => a.platform).join(", ")}</td>
-                <td>
-                  <form method="post" action={`/web/members/${m.id}/role`} class="inline">
-                    <Csrf token={viewer.csrf} />
-                    <select
-                      id={`role-${m.id}`}
-                      name="role"
-                      aria-label={t("web:members.role_of", { name: m.displayName })}
-                    >
-                      {ROLES.filter((r) => r !== m.role).map((r) => (
-                        <option value={r}>{t(`common:role.${r}`)}</option>
-                      ))}
-                    </select>{" "}
-                    <button type="submit">{t("web:members.change_role")}</button>
-                  </form>{" "}
-                  <form method="post" action={`/web/members/${m.id}/remove`} class="inline">
-                    <Csrf token={viewer.csrf} />
-                    <button type="submit">{t("membership:remove_member")}</button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul class="people">
+        {props.members.map((m) => (
+          <li>
+            <strong>
+              #{m.id} {m.displayName}
+            </strong>{" "}
+            · {t(`common:role.${m.role}`)}
+            {m.unit ? ` · ${m.unit.name}` : ""}
+            {m.accounts.length ? ` · ${m.accounts.map((a) => a.platform).join(", ")}` : ""}
+            <form method="post" action={`/web/members/${m.id}/role`}>
+              <Csrf token={viewer.csrf} />
+              <select
+                id={`role-${m.id}`}
+                name="role"
+                aria-label={t("web:members.role_of", { name: m.displayName })}
+              >
+                {ROLES.filter((r) => r !== m.role).map((r) => (
+                  <option value={r}>{t(`common:role.${r}`)}</option>
+                ))}
+              </select>{" "}
+              <button type="submit">{t("web:members.change_role")}</button>
+            </form>
+            <form method="post" action={`/web/members/${m.id}/remove`}>
+              <Csrf token={viewer.csrf} />
+              <button type="submit">{t("membership:remove_member")}</button>
+            </form>
+          </li>
+        ))}
+      </ul>
       <UnitsSection viewer={viewer} units={props.units} retired={props.retiredUnits} />
     </Page>
   );

@@ -30,7 +30,7 @@ export function UnitsSection(props: {
                 maxlength={200}
                 aria-label={t("web:members.new_name_of", { name: u.name })}
               />{" "}
-              <button type="submit">{t("units:do_rename")}</button>
+              <button type="submit">{t("web:members.rename")}</button>
             </form>
             <form method="post" action={`/web/units/${u.id}/retire`} class="inline">
               <Csrf token={viewer.csrf} />
