@@ -105,6 +105,11 @@ describe("members, removed and changed", () => {
     const refused = await say("lan", `/join ${invites[3]?.code}`);
     expect(refused).toContain("Bạn đã được đưa ra khỏi khối");
     expect(await t.app.deps.db.account.count({ where: { platformUserId: "lan" } })).toBe(0);
+    expect(
+      await t.app.deps.db.auditEvent.count({
+        where: { action: "member.rejoin_refused", actor: `member:${id}` },
+      }),
+    ).toBe(1);
     await t.deliver();
     expect(t.transport.receivedBy(DEMO_LEAD).join("\n")).toContain(
       "lan (đã bị xóa khỏi khối) vừa thử vào lại",

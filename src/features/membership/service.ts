@@ -13,6 +13,7 @@ import {
   legacyInviteHash,
   normalizeInviteCode,
 } from "./inviteCode.ts";
+import { type RefusedRejoin, refuseRemoved } from "./rejoin.ts";
 
 const LINK_CODE_MINUTES = 15;
 
@@ -53,14 +54,6 @@ export interface MembershipLimits {
   onFlood?: (windowMinutes: number) => Promise<void>;
   /** A removed member tried a code issued before the removal: the bloc's leads hear of it. */
   onRejoinRefused?: (refused: RefusedRejoin) => Promise<void>;
-}
-
-export interface RefusedRejoin {
-  blocId: number;
-  memberId: number;
-  name: string;
-  inviteId: number;
-  removedAt: Date;
 }
 
 export interface IssueInviteInput {
@@ -227,7 +220,7 @@ export class MembershipService {
     }
 
     if (existing && existing.member.blocId !== invite.blocId) throw new AppError("forbidden");
-    if (!existing) await this.#refuseRemoved(chat, sender, invite);
+    if (!existing) await refuseRemoved(this.db, chat, sender, invite, this.limits.onRejoinRefused);
     if (chat.kind === "GROUP") {
       return this.#linkGroup(chat, existing?.member ?? null, invite, options.confirmMove ?? false);
     }
@@ -340,42 +333,6 @@ export class MembershipService {
       unitName: invite.unit?.name ?? null,
       linkedGroup: true,
     };
-  }
-
-  /**
-   * A removed member still holds the unit's shared code. It lets them back only if the
-   * lead issued it after the removal (the lead's word that they may return).
-   */
-  async #refuseRemoved(
-    chat: ChatRef,
-    sender: Sender,
-    invite: { id: number; blocId: number; createdAt: Date; bloc: { name: string } },
-  ): Promise<void> {
-    const former = await this.db.formerAccount.findFirst({
-      where: {
-        platform: chat.platform,
-        platformUserId: sender.platformUserId,
-        blocId: invite.blocId,
-        removedAt: { gte: invite.createdAt },
-      },
-      orderBy: { removedAt: "desc" },
-    });
-    if (!former) return;
-    const member = await this.db.member.findUnique({ where: { id: former.memberId } });
-    await recordAudit(this.db, {
-      actor: "operator",
-      action: "member.rejoin_refused",
-      blocId: invite.blocId,
-      details: { memberId: former.memberId, inviteId: invite.id, platform: chat.platform },
-    });
-    await this.limits.onRejoinRefused?.({
-      blocId: invite.blocId,
-      memberId: former.memberId,
-      name: member?.displayName ?? sender.displayName,
-      inviteId: invite.id,
-      removedAt: former.removedAt,
-    });
-    throw new AppError("rejoin_needs_lead", { bloc: invite.bloc.name });
   }
 
   /** A one-time code that links this member's account on another app (/link). */
