@@ -154,7 +154,7 @@ describe("the members page in Chromium", () => {
     );
     await page.screenshot({ path: join(ARTIFACTS, "members-phone.png"), fullPage: true });
     await page.getByLabel("Vai trò mới của lan").selectOption("OFFICER");
-    const row = page.locator(".people li", { hasText: "#" + String(await memberId("lan")) });
+    const row = page.locator(".people li", { hasText: `#${await memberId("lan")}` });
     await row.getByRole("button", { name: "Đổi vai trò" }).click();
     expect(
       await page.getByRole("heading", { name: "Đổi vai trò của lan thành Cán bộ?" }).count(),
