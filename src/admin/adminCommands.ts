@@ -51,8 +51,9 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
                              review state (reviewed|awaiting|returned|none), late count
   bloc thresholds <blocId> "Xuất sắc:90,Tốt:70,Hoàn thành:50,Không hoàn thành:0"
   reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)
-  inbox list                 messages the bot gave up on (the sender was asked to resend)
-  inbox retry <id|all>       handle them again (the running bot picks them up)
+  inbox list                 messages the bot gave up on (the sender was asked to resend),
+                             or answered only in part (the sender was told what is missing)
+  inbox retry <id|all>       handle them again, or send the missing parts (the running bot does)
   inbox drop <id|all>
   db copy --to postgresql://…  copy this SQLite database into a new PostgreSQL one (bot stopped)`;
 

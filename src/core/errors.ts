@@ -4,6 +4,7 @@
  */
 export const APP_ERROR_CODES = [
   "not_linked",
+  "not_member_in_group",
   "forbidden",
   "unknown_command",
   "bad_arguments",
@@ -18,6 +19,7 @@ export const APP_ERROR_CODES = [
   "name_taken",
   "bad_date",
   "not_an_image",
+  "image_damaged",
   "file_too_large",
   "file_over_limit",
   "role_unchanged",
@@ -61,6 +63,8 @@ export const APP_ERROR_CODES = [
   "invite_paused",
   "bad_timezone",
   "image_too_many_pixels",
+  "image_side_too_long",
+  "image_too_slow",
   "hashtag_taken",
   "notify_no_account",
   "link_invalid",

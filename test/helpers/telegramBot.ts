@@ -28,9 +28,12 @@ export async function startTelegramBot(
     dir?: string;
     seed?: boolean;
     env?: Record<string, string>;
+    /** Sets the fake up before the adapter first connects (faults on its start-up calls). */
+    prepare?: (fake: FakeTelegramApi) => void;
   } = {},
 ): Promise<TelegramHarness> {
   const fake = await new FakeTelegramApi().start();
+  options.prepare?.(fake);
   const env = {
     DELIVERY_BACKOFF_MS: "200",
     TELEGRAM_ALBUM_WAIT_MS: "500",

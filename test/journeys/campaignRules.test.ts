@@ -251,7 +251,7 @@ describe("/campaign rules on a campaign with scored reports", () => {
 
   it("says a campaign without scores has no rules to set", async () => {
     expect(await say("/campaign rules 1")).toContain("không chấm điểm theo tiêu chí");
-    expect(await say("/campaign rules")).toContain("/campaign rules 3");
+    expect(await say("/campaign rules")).toContain("/thidua quydinh 3");
   });
 });
 

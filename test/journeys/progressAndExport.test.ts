@@ -65,8 +65,10 @@ describe("the lead's /progress", () => {
     );
     await runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1"]);
     const answer = texts(await t.chat.as("lead").send("/progress"));
-    expect(answer).toContain("/progress 1 — Xây dựng cơ quan");
-    expect(answer).toContain("/progress 2 — Hội thi Văn Thể Mỹ");
+    expect(answer).toContain("1. Hội thi Văn Thể Mỹ");
+    expect(answer).toContain("2. Xây dựng cơ quan");
+    // The list is the question: its number answers it.
+    expect(texts(await t.chat.send("1"))).toContain("Hạn 17:00 20/04/2026: 0/7");
     expect(texts(await t.chat.send("/progress 2"))).toContain("Hạn 17:00 20/04/2026: 0/7");
   });
 });

@@ -33,7 +33,7 @@ async function units(ctx: Ctx, args: string): Promise<void> {
   }
   if (RENAME.includes(word) || RETIRE.includes(word)) {
     const id = Number((rest[0] ?? "").replace(/^#/, ""));
-    const usage = RENAME.includes(word) ? "/units rename 3 Phòng mới" : "/units retire 3";
+    const usage = ctx.t(RENAME.includes(word) ? "units:usage_rename" : "units:usage_retire");
     if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_arguments", { usage });
     const unit = await unitOf(ctx, id);
     if (RETIRE.includes(word)) return askRetire(ctx, unit);
@@ -41,7 +41,7 @@ async function units(ctx: Ctx, args: string): Promise<void> {
     if (!name) return askNewName(ctx, unit);
     return rename(ctx, unit, name);
   }
-  if (word) throw new AppError("bad_arguments", { usage: "/units · /units add Phòng Y tế" });
+  if (word) throw new AppError("bad_arguments", { usage: ctx.t("units:usage") });
   const [active, all] = await Promise.all([
     ctx.services.blocs.listUnits(actor.blocId),
     ctx.services.blocs.allUnits(actor.blocId),

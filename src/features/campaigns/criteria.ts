@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decimalAnswer } from "../../core/answerText.ts";
 import type { StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 
@@ -74,11 +75,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = [
   { label: "Không hoàn thành", min: 0 },
 ];
 
-/** "8", "8.5", "8,5", "8 điểm" → 8.5 …; null when it is not a number. */
-export function parseScore(text: string): number | null {
-  const match = /^\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:điểm|diem|đ|d)?\s*$/iu.exec(text);
-  return match ? Number((match[1] ?? "").replace(",", ".")) : null;
-}
+/** "8", "8.", "8,5", "8 điểm", "8,5 đ 👍" → the points; null when it is not a number. */
+export const parseScore = decimalAnswer;
 
 export const roundScore = (n: number) => Math.round(n * 10) / 10;
 export const formatScore = (n: number) => String(roundScore(n)).replace(".", ",");

@@ -1,6 +1,12 @@
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
-import { criterionLine, type LateRule, parseCriterionLine, type Thresholds } from "./criteria.ts";
+import {
+  criterionLine,
+  formatScore,
+  type LateRule,
+  parseCriterionLine,
+  type Thresholds,
+} from "./criteria.ts";
 import { describeLateRule, formatThresholds } from "./rules.ts";
 import type { CampaignSummary } from "./service.ts";
 
@@ -36,6 +42,17 @@ function rulesLines(t: Translate, data: FormData, blocThresholds?: Thresholds): 
   return lines;
 }
 
+/**
+ * A criterion as officers read it, "Trụ sở sạch đẹp (10 điểm, hệ số 2)", whatever
+ * syntax the lead typed it in ("| 10 | 2" is for typing, not for reading).
+ */
+function readableCriterion(t: Translate, line: string): string {
+  const c = parseCriterionLine(line);
+  if (c.maxScore === null) return c.title;
+  const points = { title: c.title, max: formatScore(c.maxScore), weight: formatScore(c.weight) };
+  return t(c.weight === 1 ? "campaigns:criterion_scored" : "campaigns:criterion_weighted", points);
+}
+
 /** The same description in any language (an announcement reaches each member in theirs). */
 export function describeDraftIn(
   t: Translate,
@@ -49,7 +66,7 @@ export function describeDraftIn(
     data.description ? data.description : null,
     t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
     data.criteria?.length
-      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
+      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${readableCriterion(t, c)}`).join("\n")}`
       : null,
     ...rulesLines(t, data, blocThresholds),
     `${t("campaigns:line_deadlines")} ${(data.deadlines ?? [])

@@ -267,18 +267,18 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "settings":
     case "quydinh":
     case "caidat":
-      return changeCampaignRules(ctx, requireId(id));
+      return changeCampaignRules(ctx, requireId(ctx, id));
     case "activate":
     case "mo":
     case "mở": {
-      const c = await ctx.services.campaigns.activate(actor.blocId, requireId(id), by);
+      const c = await ctx.services.campaigns.activate(actor.blocId, requireId(ctx, id), by);
       return offerAnnouncement(ctx, c, "campaigns:activated");
     }
     case "close":
     case "dong":
     case "đóng": {
       // Closing ends reporting for every unit: asked once more, and it can be undone.
-      const c = await ctx.services.campaigns.get(actor.blocId, requireId(id));
+      const c = await ctx.services.campaigns.get(actor.blocId, requireId(ctx, id));
       if (c.status !== "ACTIVE") throw new AppError("campaign_wrong_state", { status: c.status });
       ctx.reply({
         text: ctx.t("campaigns:close_confirm", { id: c.id, title: c.title }),
@@ -293,19 +293,16 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "reopen":
     case "molai":
     case "mở lại": {
-      const c = await ctx.services.campaigns.reopen(actor.blocId, requireId(id), by);
+      const c = await ctx.services.campaigns.reopen(actor.blocId, requireId(ctx, id), by);
       ctx.reply(ctx.t("campaigns:reopened", { id: c.id, title: c.title }));
       return;
     }
     default:
       if (!Number.isInteger(id) || id <= 0)
-        throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
+        throw new AppError("bad_arguments", { usage: ctx.t("campaigns:usage") });
       ctx.reply(await describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
   }
 }
-
-const CAMPAIGN_USAGE =
-  "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3 · /campaign reopen 3 · /campaign rules 3";
 
 const CLOSE_FLOW = "campaign_close";
 
@@ -322,9 +319,9 @@ async function closeConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<v
   ctx.reply(ctx.t("campaigns:closed", { id: c.id, title: c.title }));
 }
 
-function requireId(id: number): number {
+function requireId(ctx: Ctx, id: number): number {
   if (!Number.isInteger(id) || id <= 0)
-    throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
+    throw new AppError("bad_arguments", { usage: ctx.t("campaigns:usage") });
   return id;
 }
 

@@ -89,8 +89,8 @@ export interface CampaignRules {
 
 /** Campaigns of a bloc: draft → active → closed. Every lookup is scoped to one bloc. */
 export class CampaignService {
-  /** Per bloc: its active campaigns with a hashtag, and the campaigns version they were read at. */
-  readonly #tagged = new Map<number, { version: number; campaigns: CampaignSummary[] }>();
+  /** Per bloc: its active campaigns, and the campaigns version they were read at. */
+  readonly #active = new Map<number, { version: number; campaigns: CampaignSummary[] }>();
 
   constructor(
     private readonly db: Db,
@@ -294,8 +294,7 @@ export class CampaignService {
   /**
    * The active campaign a caption names: "#xanhsạchđẹp" and "#XanhSachDep" are one tag.
    * Given the bloc's campaigns version (read with the sender, at no cost), the bloc's
-   * tagged campaigns come from this process's copy while that version is the one the
-   * copy was read at: every quick photo report asks this, and campaigns change rarely.
+   * active campaigns come from this process's copy (`active`).
    */
   async findByHashtag(
     blocId: number,
@@ -306,21 +305,26 @@ export class CampaignService {
       (caption.normalize("NFC").match(/#[\p{L}\p{M}\p{N}_]+/gu) ?? []).map(normalizeHashtag),
     );
     if (tags.size === 0) return null;
-    const campaigns = await this.#taggedCampaigns(blocId, campaignsVersion);
+    const campaigns = await this.active(blocId, campaignsVersion);
     return campaigns.find((c) => c.hashtag && tags.has(normalizeHashtag(c.hashtag))) ?? null;
   }
 
-  async #taggedCampaigns(blocId: number, version?: number): Promise<CampaignSummary[]> {
-    const copy = this.#tagged.get(blocId);
+  /**
+   * The bloc's active campaigns, newest first, from this process's copy while the
+   * bloc's campaigns version is the one it was read at (/help and every quick photo
+   * report ask, campaigns change rarely); without a version, read now.
+   */
+  async active(blocId: number, version?: number): Promise<CampaignSummary[]> {
+    const copy = this.#active.get(blocId);
     if (version !== undefined && copy?.version === version) return copy.campaigns;
     // Read after the version was: at worst newer than it, so never kept past a change.
     const rows = await this.db.campaign.findMany({
-      where: { blocId, status: "ACTIVE", hashtag: { not: null } },
+      where: { blocId, status: "ACTIVE" },
       include: withParts,
       orderBy: { id: "desc" },
     });
     const campaigns = rows.map(summarize);
-    if (version !== undefined) this.#tagged.set(blocId, { version, campaigns });
+    if (version !== undefined) this.#active.set(blocId, { version, campaigns });
     return campaigns;
   }
 

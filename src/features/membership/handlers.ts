@@ -5,6 +5,7 @@ import { languageSchema, type Role, roleSchema } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
+import { evidenceGuide, mayReport, sendsEvidence } from "../reports/guide.ts";
 import { displayInviteCode } from "./inviteCode.ts";
 import { inviteFlow, inviteStart } from "./inviteHandlers.ts";
 import { NOTIFY_VIA, type NotifyVia } from "./service.ts";
@@ -16,7 +17,7 @@ const GROUP_MOVE_FLOW = "group_move";
 async function join(ctx: Ctx, args: string): Promise<void> {
   // "/join CODE@bot" is what Telegram's menu inserts in groups: the mention is not the code.
   const code = args.replace(/@\w+$/, "").trim();
-  if (!code) throw new AppError("bad_arguments", { usage: "/join K7QM-3XPA" });
+  if (!code) throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_join") });
   const { event, services } = ctx;
   const joined = await services.membership.join(event.chat, event.from, code, ctx.language);
   if (joined.moveFrom !== undefined) {
@@ -45,7 +46,17 @@ async function join(ctx: Ctx, args: string): Promise<void> {
       unit: joined.unitName ?? ctx.t("membership:no_unit"),
     }),
   );
-  ctx.reply(ctx.t("membership:after_join"));
+  // The newcomer's next step: what runs now, by when, and with which hashtag.
+  const guide = sendsEvidence(joined.role, joined.unitId)
+    ? evidenceGuide(
+        ctx.t,
+        await services.campaigns.active(joined.blocId),
+        joined.timezone,
+        ctx.clock.now(),
+        mayReport(services.commandList(), joined.role),
+      )
+    : [];
+  ctx.reply([...guide, ctx.t("membership:after_join")].join("\n"));
 }
 
 async function groupMoveConfirm(ctx: Ctx, input: StepInput, data: unknown): Promise<void> {
@@ -89,7 +100,8 @@ async function whoami(ctx: Ctx): Promise<void> {
 
 async function lang(ctx: Ctx, args: string): Promise<void> {
   const parsed = languageSchema.safeParse(args.toLowerCase());
-  if (!parsed.success) throw new AppError("bad_arguments", { usage: "/lang vi | /lang en" });
+  if (!parsed.success)
+    throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_lang") });
   if (!ctx.actor) throw new AppError("not_linked");
   await ctx.services.membership.setLanguage(ctx.actor.memberId, parsed.data);
   ctx.reply(ctx.services.translate(parsed.data)("membership:language_set"));
@@ -127,7 +139,7 @@ async function openMember(ctx: Ctx, args: string): Promise<void> {
   if (!actor) throw new AppError("not_linked");
   const id = Number(args.replace(/^#/, ""));
   if (!Number.isInteger(id) || id <= 0)
-    throw new AppError("bad_arguments", { usage: "/members 12" });
+    throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_members") });
   const member = await ctx.services.roster.get(actor.blocId, id);
   ctx.reply({
     text: ctx.t("membership:member_card", {
@@ -288,9 +300,7 @@ async function notify(ctx: Ctx, args: string): Promise<void> {
   }
   const chosen = NOTIFY_VIA.find((v) => v === via);
   if (!chosen) {
-    throw new AppError("bad_arguments", {
-      usage: "/notify telegram | /notify zalo | /notify both",
-    });
+    throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_notify") });
   }
   await setNotifyVia(ctx, chosen);
 }

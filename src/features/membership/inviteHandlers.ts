@@ -36,7 +36,7 @@ const folded = (word: string) =>
 async function inviteWithArgs(ctx: Ctx, args: string): Promise<void> {
   const actor = ctx.actor;
   if (!actor) throw new AppError("not_linked");
-  const usage = "/invite 2 OFFICER · /moi 2 canbo · /moi khoi thuongtruc";
+  const usage = ctx.t("membership:usage_invite");
   const [unitWord = "", roleWord, ...extra] = args.trim().split(/\s+/);
   if (extra.length > 0) throw new AppError("bad_arguments", { usage });
   const wholeBloc = ["khoi", "bloc"].includes(folded(unitWord));

@@ -3,6 +3,7 @@ import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
+import { whichCampaign } from "../campaigns/pick.ts";
 import type { Services } from "../registry.ts";
 import { formatOffsets, parseOffsets } from "./offsets.ts";
 import { MAX_OFFSET_MINUTES } from "./service.ts";
@@ -19,12 +20,7 @@ async function remind(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
   const resolved = await ctx.services.campaigns.resolve(actor.blocId, args);
   if (Array.isArray(resolved)) {
-    ctx.reply(
-      [
-        ctx.t("progress:which_campaign"),
-        ...resolved.map((c) => `/remind ${c.id} — ${c.title}`),
-      ].join("\n"),
-    );
+    ctx.reply(whichCampaign(ctx.t, "remind", resolved));
     return;
   }
   if (resolved.status !== "ACTIVE")
@@ -66,7 +62,7 @@ async function unmute(ctx: Ctx): Promise<void> {
  */
 async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
-  const usage = "/reminders 3 3d,1d,2h · /reminders 3 2 ngày · /reminders bloc 3d,1d,2h";
+  const usage = ctx.t("reminders:usage");
   if (args.trim() === "") {
     const schedule = await ctx.services.reminders.schedule(actor.blocId);
     ctx.reply(
