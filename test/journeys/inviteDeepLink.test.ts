@@ -21,7 +21,7 @@ describe("/invite on Telegram", () => {
     await h.say(900, lead, `/join ${invite.code}`, 2);
     const [issued = "", link = ""] = await h.say(900, lead, "/invite 4 focal", 2);
     expect(issued).toContain("Cán bộ đầu mối · Ban Tuyên giáo Tỉnh ủy");
-    const plain = /\/join ([A-Z0-9]+)/.exec(issued)?.[1] ?? "";
+    const plain = /\/(?:join|thamgia) ([A-Z0-9]+)/.exec(issued)?.[1] ?? "";
     expect(link).toContain(`https://t.me/thidua_test_bot?start=${plain}`);
     // Opening the link makes Telegram send "/start CODE" from the new person.
     const [joined = ""] = await h.say(701, hoa, `/start ${plain}`, 2);

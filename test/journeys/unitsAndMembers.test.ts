@@ -21,7 +21,7 @@ const lead = () => t.chat.as(DEMO_LEAD);
 const say = async (who: string, line: string) => texts(await t.chat.as(who).send(line));
 const unitNamed = (name: string) => t.app.deps.db.unit.findFirst({ where: { name } });
 /** The plain code in an "/join CODE" line the bot gave. */
-const codeIn = (text: string) => /\/join ([A-Z0-9]+)/.exec(text)?.[1] ?? "";
+const codeIn = (text: string) => /\/(?:join|thamgia) ([A-Z0-9]+)/.exec(text)?.[1] ?? "";
 
 describe("units from chat", () => {
   it("adds a unit step by step, invites its focal point with /moi N daumoi, and takes its report the same day", async () => {

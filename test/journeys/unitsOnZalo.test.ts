@@ -35,7 +35,7 @@ describe("units and members from a Zalo phone", () => {
     expect(issued).toContain("Cán bộ đầu mối · Ban Doi ngoai Tinh uy");
     // No Telegram here: no t.me link to offer.
     expect(issued).not.toContain("t.me");
-    const code = /\/join ([A-Z0-9]+)/.exec(issued)?.[1] ?? "";
+    const code = /\/(?:join|thamgia) ([A-Z0-9]+)/.exec(issued)?.[1] ?? "";
     expect((await h.say(HOA, `/thamgia ${code}`, 2))[0]).toContain("Ban Doi ngoai Tinh uy");
     h.fake.image(HOA, "Hoa", png(30, 30, 4), { caption: "#xanhsachdep" });
     await h.fake.until(() => h.fake.textsTo(HOA).some((m) => m.includes("✅")));
