@@ -57,6 +57,8 @@ export interface App {
   downloadRoute: { links: SignedLinks; dir: string; expiredText: string };
   /** Where this process's HTTP server listens, for links when PUBLIC_BASE_URL is unset. */
   useLocalAddress(url: string): void;
+  /** The Telegram adapter's username, known once it connected (invite deep links). */
+  useTelegramUsername(get: () => string): void;
   services: Services;
   translator: Translator;
   pipeline: InboundPipeline;
@@ -119,6 +121,7 @@ export function createApp(base: AppDeps): App {
     ? new SignedLinks(baseUrl, "media", config.MEDIA_LINK_TTL_SECONDS * 1000, clock, linkKey)
     : null;
   let commands: () => CommandSpec<Services>[] = () => [];
+  let telegramUsername: () => string = () => "";
   const services = buildServices(
     {
       db,
@@ -131,6 +134,7 @@ export function createApp(base: AppDeps): App {
       baseUrl,
       publicAddress,
       nudge: () => nudge(),
+      telegramUsername: () => telegramUsername(),
     },
     () => commands(),
   );
@@ -251,6 +255,9 @@ export function createApp(base: AppDeps): App {
     },
     useLocalAddress: (url) => {
       localAddress = url;
+    },
+    useTelegramUsername: (get) => {
+      telegramUsername = get;
     },
     router,
     services,

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   await reanchor();
 
   const { all: adapters, telegram } = await createAdapters(app);
+  app.useTelegramUsername(() => telegram?.username ?? "");
   const { sender, progress } = app.startDelivery([
     new ConsoleTransport(say),
     ...adapters.map((a) => a.transport),

@@ -38,7 +38,8 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   bloc list
   unit add <blocId> <name>
   unit rename <unitId> <new name>
-  unit list <blocId>
+  unit retire <unitId>       no longer reminded or addressed; its reports stay
+  unit list <blocId>         every unit, retired ones marked
   member list <blocId>
   invite create --bloc <id> --role LEAD|REVIEWER|FOCAL|OFFICER [--unit <id>] [--days 14] [--uses 20]
   invite list <blocId>
@@ -153,9 +154,22 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
         );
         return { json: unit, text: `unit ${unit.id}: ${unit.name}` };
       }
+      case "unit retire": {
+        const unit = await blocs.unitOf(undefined, id("unitId", rest[0]));
+        const retired = await blocs.retireUnit(unit.blocId, unit.id, "operator");
+        return {
+          json: retired,
+          text: `unit ${retired.id}: ${retired.name} retired (${retired.revokedCodes} codes revoked)`,
+        };
+      }
       case "unit list": {
-        const list = await blocs.listUnits((await blocs.getBloc(id("blocId", rest[0]))).id);
-        return { json: list, text: list.map((u) => `${u.id}\t${u.name}`).join("\n") || "no units" };
+        const list = await blocs.allUnits((await blocs.getBloc(id("blocId", rest[0]))).id);
+        return {
+          json: list,
+          text:
+            list.map((u) => `${u.id}\t${u.name}${u.retiredAt ? "\tretired" : ""}`).join("\n") ||
+            "no units",
+        };
       }
       case "member list": {
         const list = await blocs.listMembers((await blocs.getBloc(id("blocId", rest[0]))).id);

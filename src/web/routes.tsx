@@ -4,13 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type Clock, MINUTE } from "../core/clock.ts";
 import type { Actor } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
-import {
-  type Language,
-  languageSchema,
-  REVIEWERS,
-  roleNeedsUnit,
-  roleSchema,
-} from "../core/roles.ts";
+import { type Language, languageSchema, REVIEWERS } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
 import { parseScore } from "../features/campaigns/criteria.ts";
 import { checkLateRule, parseThresholdsText } from "../features/campaigns/rules.ts";
@@ -32,11 +26,10 @@ import {
   rulesFormValues,
 } from "./pages/campaignRules.tsx";
 import { GalleryPage, PhotoPage } from "./pages/gallery.tsx";
-import { type IssuedCode, MembersPage } from "./pages/members.tsx";
 import { type CampaignOverview, OverviewPage } from "./pages/overview.tsx";
 import { RankingPage } from "./pages/ranking.tsx";
 import { ReviewPage, ReviewQueuePage } from "./pages/reviews.tsx";
-import { UnitPage } from "./pages/unit.tsx";
+import { peopleRoutes } from "./peopleRoutes.tsx";
 import { STYLESHEET } from "./style.ts";
 import { Thumbnails } from "./thumbnails.ts";
 
@@ -59,7 +52,7 @@ const SESSION_COOKIE = "thidua_session";
 const GALLERY_PAGE = 120;
 const LANGUAGE_COOKIE = "thidua_lang";
 
-type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
+export type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
 
 /**
  * Private pages: never cached, no inline script or style, framed only by Telegram's
@@ -176,10 +169,6 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
     await next();
   };
 
-  /** A unit's page is for the bloc's lead and reviewers and that unit's own members. */
-  const mayOpenUnit = (viewer: PageViewer, unitId: number) =>
-    viewer.reviewer || viewer.actor.unitId === unitId;
-
   const idParam = (c: Context, name = "id") => {
     const id = Number(c.req.param(name));
     if (!Number.isInteger(id) || id <= 0) throw new AppError("not_found");
@@ -269,6 +258,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       "/web/announcements",
       "/web/announcements/*",
       "/web/members",
+      "/web/members/*",
       "/web/invites",
       "/web/invites/*",
     ]) {
@@ -456,18 +446,6 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
 
     campaignEditRoutes(app, services, clock, campaignPage, idParam);
 
-    app.get("/web/units/:id", async (c) => {
-      const viewer = c.get("viewer");
-      const unitId = idParam(c);
-      const unit = (await services.blocs.listUnits(viewer.actor.blocId)).find(
-        (u) => u.id === unitId,
-      );
-      if (!unit) throw new AppError("not_found");
-      if (!mayOpenUnit(viewer, unitId)) throw new AppError("forbidden");
-      const reports = await services.reports.unitReports(viewer.actor.blocId, unitId);
-      return c.html(<UnitPage viewer={viewer} unit={unit} reports={reports} />);
-    });
-
     app.get("/web/gallery", async (c) => {
       const viewer = c.get("viewer");
       const number = (name: string) => {
@@ -572,67 +550,11 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       return announcementsPage(c, id, viewer.t(said, { id, count }));
     });
 
-    const membersPage = async (c: Context<Env>, issued?: IssuedCode) => {
-      const viewer = c.get("viewer");
-      const blocId = viewer.actor.blocId;
-      const [members, invites, units] = await Promise.all([
-        services.blocs.listMembers(blocId),
-        services.membership.listInvites(blocId),
-        services.blocs.listUnits(blocId),
-      ]);
-      return c.html(
-        <MembersPage
-          viewer={viewer}
-          members={members}
-          invites={invites}
-          units={units}
-          issued={issued}
-          now={clock.now()}
-        />,
-      );
-    };
-    app.get("/web/members", (c) => membersPage(c));
-    app.post("/web/invites", async (c) => {
-      const viewer = c.get("viewer");
-      const body = await c.req.parseBody();
-      const role = roleSchema.safeParse(body.role);
-      const unitId = body.unit ? Number(body.unit) : null;
-      if (!role.success) throw new AppError("bad_arguments", { usage: "FOCAL | OFFICER | LEAD" });
-      const units = await services.blocs.listUnits(viewer.actor.blocId);
-      if (unitId !== null && !units.some((u) => u.id === unitId)) throw new AppError("not_found");
-      if (roleNeedsUnit(role.data) && unitId === null) throw new AppError("role_needs_unit");
-      const invite = await services.membership.issueInvite({
-        blocId: viewer.actor.blocId,
-        unitId,
-        role: role.data,
-        issuer: memberActor(viewer.actor.memberId),
-      });
-      const username = deps.telegramUsername();
-      const plain = invite.code.replace(/-/g, "");
-      const deepLink = username ? `https://t.me/${username}?start=${plain}` : null;
-      // Loaded on the first invite shown: one page of the dashboard needs it, the process's start does not.
-      const QRCode = (await import("qrcode")).default;
-      const qrSvg = await QRCode.toString(deepLink ?? `/join ${invite.code}`, {
-        type: "svg",
-        margin: 1,
-        width: 220,
-      });
-      return membersPage(c, {
-        code: invite.code,
-        role: invite.role,
-        unitName: invite.unitName,
-        deepLink,
-        qrSvg,
-      });
-    });
-    app.post("/web/invites/:id/revoke", async (c) => {
-      const viewer = c.get("viewer");
-      await services.membership.revokeInvite(
-        idParam(c),
-        memberActor(viewer.actor.memberId),
-        viewer.actor.blocId,
-      );
-      return c.redirect("/web/members", 303);
+    peopleRoutes(app, {
+      services,
+      clock,
+      telegramUsername: deps.telegramUsername,
+      idParam: (c) => idParam(c),
     });
 
     app.get("/web/ranking/:id", async (c) => {

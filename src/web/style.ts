@@ -37,6 +37,8 @@ th,td{border:1px solid #d8dce1;padding:.3rem .45rem;text-align:left;vertical-ali
 .gallery figcaption{padding:.3rem .45rem;font-size:.8rem}
 .viewer img{max-width:100%;height:auto;border-radius:6px}
 form.inline{display:inline}
+.people li{margin:.5rem 0}
+.people form{display:inline-block;margin:.25rem .5rem .25rem 0}
 button,select,input{font:inherit;padding:.35rem .6rem;border-radius:6px;border:1px solid #8c959f;background:#fff;color:#1b1f24}
 select,input{max-width:100%}
 .card a{overflow-wrap:anywhere}

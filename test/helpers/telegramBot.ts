@@ -69,6 +69,7 @@ export async function startTelegramBot(
     limits: options.limits ?? { perSecond: 1000, perChatIntervalMs: 0, perGroupPerMinute: 1000 },
   });
   adapters.push(adapter);
+  t.app.useTelegramUsername(() => adapter.username);
   t.app.pipeline.register(adapter);
   t.app.pipeline.start();
   await adapter.start();

@@ -219,6 +219,14 @@ describe("only reviewed results rank, one weighted figure everywhere", () => {
     expect(tc).toContain("bị trả lại.\nLý do: Thiếu ảnh phòng cháy");
   });
 
+  it("leaves a retired unit without a report out of the ranking", async () => {
+    await scenario();
+    await t.app.services.blocs.retireUnit(1, 7, "operator");
+    const ranking = texts(await lead().send("/xephang"));
+    expect(ranking).toContain("Chưa báo cáo (2):");
+    expect(ranking).not.toContain("Đảng ủy Khối các cơ quan tỉnh");
+  });
+
   it("breaks ties by one rule, the same for the campaign and the year", async () => {
     // Equal percentages, both on time: the earlier last submission goes first, in both views.
     await report("kt", 2, ["9", "9", "18"]);

@@ -14,6 +14,7 @@ import {
   legacyInviteHash,
   normalizeInviteCode,
 } from "./inviteCode.ts";
+import { type RefusedRejoin, refuseRemoved } from "./rejoin.ts";
 
 const LINK_CODE_MINUTES = 15;
 
@@ -52,6 +53,8 @@ export interface MembershipLimits {
   codeKey: Uint8Array;
   /** Told once when the overall limit trips (the leads hear of it). */
   onFlood?: (windowMinutes: number) => Promise<void>;
+  /** A removed member tried a code issued before the removal: the bloc's leads hear of it. */
+  onRejoinRefused?: (refused: RefusedRejoin) => Promise<void>;
 }
 
 export interface IssueInviteInput {
@@ -128,6 +131,8 @@ export class MembershipService {
         expiresAt,
         maxUses,
         createdBy: input.issuer,
+        // From the clock: a removal is compared with it (a code issued before it).
+        createdAt: this.clock.now(),
       },
     });
     await recordAudit(this.db, {
@@ -223,6 +228,7 @@ export class MembershipService {
     }
 
     if (existing && existing.member.blocId !== invite.blocId) throw new AppError("forbidden");
+    if (!existing) await refuseRemoved(this.db, chat, sender, invite, this.limits.onRejoinRefused);
     if (chat.kind === "GROUP") {
       return this.#linkGroup(chat, existing?.member ?? null, invite, options.confirmMove ?? false);
     }

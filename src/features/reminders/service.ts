@@ -9,6 +9,7 @@ import type { DeliveryKind, NewDelivery, Outbox } from "../../delivery/outbox.ts
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
+import { countedUnits } from "../../services/activeUnits.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
 import { type Recipient, reachUnits } from "../../services/recipients.ts";
 import { parseOffsets } from "./offsets.ts";
@@ -198,7 +199,7 @@ export class ReminderService {
   async #missingUnits(deadline: DeadlineRow) {
     const [units, reports] = await Promise.all([
       this.db.unit.findMany({
-        where: { blocId: deadline.campaign.blocId },
+        where: { blocId: deadline.campaign.blocId, retiredAt: null },
         orderBy: { id: "asc" },
       }),
       this.db.report.findMany({ where: { deadlineId: deadline.id }, select: { unitId: true } }),
@@ -311,7 +312,7 @@ export class ReminderService {
   /** The lead's one summary when a deadline passes, and the closing one after the last. */
   async #summarize(deadline: DeadlineRow): Promise<number> {
     const blocId = deadline.campaign.blocId;
-    const [units, reports, leads, lastDeadline] = await Promise.all([
+    const [allUnits, reports, leads, lastDeadline] = await Promise.all([
       this.db.unit.findMany({ where: { blocId }, orderBy: { id: "asc" } }),
       this.db.report.findMany({ where: { deadlineId: deadline.id } }),
       this.#leadRecipients(blocId),
@@ -321,6 +322,7 @@ export class ReminderService {
       }),
     ]);
     const reported = new Set(reports.map((r) => r.unitId));
+    const units = countedUnits(allUnits, reported);
     const tz = deadline.campaign.bloc.timezone;
     const summaryFor = (t: Translate) => {
       const missing = units.filter((u) => !reported.has(u.id)).map((u) => u.name);
