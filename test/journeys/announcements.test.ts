@@ -116,7 +116,9 @@ describe("a lead's announcement", () => {
     await t.chat.send("Cả khối (7 đơn vị)");
     expect(texts(await t.chat.send("Gửi"))).toContain("tới 5 cuộc trò chuyện");
     await t.deliver();
-    const received = t.transport.receivedBy("tg")[0] ?? "";
+    // The units heard first that the demo campaign closed, then the launch.
+    const [closed = "", received = ""] = t.transport.receivedBy("tg");
+    expect(closed).toContain("đã đóng: không nhận báo cáo mới nữa");
     expect(received).toContain("📣 Phát động đợt thi đua:");
     expect(received).toContain("Hội thi Văn Thể Mỹ");
     expect(received).toContain("Hạn báo cáo: 17:00 20/04/2026");
