@@ -91,6 +91,7 @@ function refuse(res: ServerResponse, answer: { status: number; body: string }) {
 }
 
 const BUSY = { status: 503, body: JSON.stringify({ ok: false, error: "busy" }) };
+const TOO_LARGE = WEBHOOK_TOO_LARGE;
 
 function reply(res: ServerResponse, status: number, body: string, type = "application/json") {
   res.writeHead(status, { "content-type": type });
@@ -202,7 +203,7 @@ function exportFile(dir: string, name: string) {
 
 /**
  * The bot's one HTTP server. Webhooks (/webhooks/<platform>) are answered by a
- * hand-written handler because they must refuse a stranger before reading a byte
+ * hand-written handler because they must refuse a stranger before keeping a byte
  * of the body and then close the socket (src/http/webhook.ts checks the secret and
  * stores the update); everything else goes to the Hono application, with its body
  * already read here under the path's limit. Everything is bounded before anyone is
@@ -242,7 +243,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const adapter =
           webhook && options.adapters.find((a) => a.platform === webhook[1] && a.webhook);
         if (req.method === "POST" && adapter?.webhook) {
-          // The secret is in the headers: a stranger's body is never read or kept in memory.
+          // The secret is in the headers: a stranger's body is never kept in memory.
           if (!webhookSecretOk(adapter, req.headers)) {
             forged.note(adapter.platform);
             return refuse(res, WEBHOOK_UNAUTHORIZED);
@@ -260,11 +261,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           reply(res, answer.status, answer.body);
           return;
         }
-        if (announcedTooLarge(req, limit)) return refuse(res, WEBHOOK_TOO_LARGE);
+        if (announcedTooLarge(req, limit)) return refuse(res, TOO_LARGE);
         if (announcesBody(req)) {
           const read = await readBody(req, limit);
           if (read === "aborted") return;
-          if (read === "too large") return refuse(res, WEBHOOK_TOO_LARGE);
+          if (read === "too large") return refuse(res, TOO_LARGE);
           // @hono/node-server takes a body already read from here (GET and HEAD have none).
           Object.assign(req, { rawBody: read.body });
         }
