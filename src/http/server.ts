@@ -58,34 +58,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How long, and how much, a refused client may go on sending before its connection is cut. */
+/** How long a refused client has to read the answer before its connection is cut. */
 const LINGER_MS = 1000;
-const LINGER_BYTES = 1024 * 1024;
 
 /**
- * Answers and closes the connection without keeping any more of the body. Closing
+ * Answers and closes the connection without reading any more of the body. Closing
  * with bytes unread resets the connection, and a client still sending (a browser
- * posting a file too large) would lose the answer; so the close lingers: what still
- * arrives is dropped unread for up to a second or a megabyte, then the connection goes.
+ * posting a file too large) would lose the answer; so the close lingers: the answer
+ * and the end of our side go out, nothing more is read (the client's sending stalls
+ * once the buffers are full), and after a second the connection goes.
  */
 function refuse(res: ServerResponse, answer: { status: number; body: string }) {
   const socket = res.socket;
+  const req = res.req;
   res.writeHead(answer.status, { "content-type": "application/json", connection: "close" });
   if (socket) {
-    const cut = () => socket.destroy();
-    const timer = setTimeout(cut, LINGER_MS);
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     socket.once("close", () => clearTimeout(timer));
-    let dropped = 0;
-    socket.on("data", (chunk: Buffer) => {
-      dropped += chunk.length;
-      if (dropped > LINGER_BYTES) cut();
-    });
-    // Node destroys a "connection: close" socket once the answer is written; here it
-    // only says it is done writing, and the timer above ends it.
+    // Node would destroy a "connection: close" socket once the answer is written; here
+    // it only says it is done writing, and the timer ends it.
     socket.destroySoon = () => {
       if (socket.writable) socket.end();
     };
-    res.req.resume();
+    // Paused and marked as read by us, so that Node does not drain the rest of the body
+    // once answered: at most a buffer's worth more is read, then the socket stops.
+    req.pause();
+    req.read(0);
   }
   res.end(answer.body);
 }
