@@ -14,6 +14,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/reminders.ts", []],
   ["scripts/bench/reminders.ts", ["5000"]],
   ["scripts/bench/export.ts", []],
+  ["scripts/bench/exportReplies.ts", []],
   ["scripts/bench/dashboard.ts", []],
   ["scripts/bench/progress.ts", []],
   ["scripts/bench/process.ts", []],

@@ -35,7 +35,13 @@ export async function buildDist(outdir = "dist") {
   rmSync(out, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ["src/main.ts", "scripts/admin.ts", "scripts/db-migrate.ts"],
+    // The image decoder runs in processes of its own (src/features/evidence/decoderPool.ts).
+    entryPoints: [
+      "src/main.ts",
+      "scripts/admin.ts",
+      "scripts/db-migrate.ts",
+      "src/features/evidence/decoder.ts",
+    ],
     outbase: ".",
     outdir: out,
     bundle: true,

@@ -16,6 +16,7 @@ import { type Db, openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/schemaEngine.ts";
 import { UnitOfWork } from "./db/unitOfWork.ts";
 import { Outbox } from "./delivery/outbox.ts";
+import { Pacing } from "./delivery/pacing.ts";
 import { Sender } from "./delivery/sender.ts";
 import { AnnouncementProgress } from "./features/announcements/progress.ts";
 import { identify } from "./features/membership/identity.ts";
@@ -56,6 +57,8 @@ export interface App {
   downloadRoute: { links: SignedLinks; dir: string; expiredText: string };
   /** Where this process's HTTP server listens, for links when PUBLIC_BASE_URL is unset. */
   useLocalAddress(url: string): void;
+  /** The Telegram adapter's username, known once it connected (invite deep links). */
+  useTelegramUsername(get: () => string): void;
   services: Services;
   translator: Translator;
   pipeline: InboundPipeline;
@@ -118,6 +121,7 @@ export function createApp(base: AppDeps): App {
     ? new SignedLinks(baseUrl, "media", config.MEDIA_LINK_TTL_SECONDS * 1000, clock, linkKey)
     : null;
   let commands: () => CommandSpec<Services>[] = () => [];
+  let telegramUsername: () => string = () => "";
   const services = buildServices(
     {
       db,
@@ -130,6 +134,7 @@ export function createApp(base: AppDeps): App {
       baseUrl,
       publicAddress,
       nudge: () => nudge(),
+      telegramUsername: () => telegramUsername(),
     },
     () => commands(),
   );
@@ -154,7 +159,10 @@ export function createApp(base: AppDeps): App {
     inbox: () => pipeline.backlog(),
     outbox: () => outbox.backlog(),
   });
+  // One limiter per platform for replies, deliveries and live progress alike.
+  const pacing = new Pacing(instances?.share, (platform) => metrics.rateLimited.inc({ platform }));
   const pipeline: InboundPipeline = new InboundPipeline({
+    pacing,
     ...(leases ? { chatLeases: new ChatLeases(leases, logger) } : {}),
     metrics,
     db,
@@ -172,7 +180,30 @@ export function createApp(base: AppDeps): App {
         .catch(config.DEFAULT_LANGUAGE)
         .parse(account?.member.language ?? hint ?? config.DEFAULT_LANGUAGE);
     },
-    text: (language, key) => translator.for(language)(key),
+    text: (language, key, options) => translator.for(language)(key, options),
+    tellLost: async (notice) => {
+      const chat = await db.chat.findUnique({
+        where: {
+          platform_platformChatId: {
+            platform: notice.chat.platform,
+            platformChatId: notice.chat.platformChatId,
+          },
+        },
+        select: { id: true, blocId: true },
+      });
+      await outbox.enqueueOnce({
+        kind: "ALERT",
+        dedupeKey: notice.key,
+        // A stranger's chat belongs to no bloc yet; the delivery is still the chat's.
+        blocId: chat?.blocId ?? 0,
+        platform: notice.platform,
+        platformChatId: notice.chat.platformChatId,
+        chatKind: notice.chat.kind,
+        chatId: chat?.id ?? null,
+        text: notice.text,
+      });
+      nudge();
+    },
     clock,
     logger,
     options: {
@@ -182,6 +213,7 @@ export function createApp(base: AppDeps): App {
       albumQuietMs: config.TELEGRAM_ALBUM_WAIT_MS,
       burstMaxMs: config.PHOTO_BURST_MAX_MS,
       downloadGiveUpMs: config.PHOTO_DOWNLOAD_GIVE_UP_MS,
+      outageWaitMs: config.DELIVERY_RETRY_HOURS * 60 * MINUTE,
       concurrency: 8,
       maxDownloadBytes: config.EVIDENCE_MAX_BYTES,
     },
@@ -224,6 +256,9 @@ export function createApp(base: AppDeps): App {
     useLocalAddress: (url) => {
       localAddress = url;
     },
+    useTelegramUsername: (get) => {
+      telegramUsername = get;
+    },
     router,
     services,
     translator,
@@ -245,6 +280,13 @@ export function createApp(base: AppDeps): App {
         .filter(([, a]) => a.failingForSeconds > config.HEALTH_FAILING_AFTER_SECONDS)
         .map(([platform]) => platform);
       const warnings = publicAddress.warnings();
+      if (config.ZALO_BOT_TOKEN && !config.ZALO_WEBHOOK_URL) {
+        // Zalo's getUpdates has no acknowledgement: what it handed to a process killed
+        // before storing it is gone. A webhook is answered only once the update is stored.
+        warnings.push(
+          "zalo polls (no ZALO_WEBHOOK_URL): an update handed over at the instant the bot is killed can be lost; webhook mode loses nothing",
+        );
+      }
       return {
         ok: database && failing.length === 0,
         database,
@@ -282,6 +324,7 @@ export function createApp(base: AppDeps): App {
         onSettled: (announcementId) => settled(announcementId),
         onTick: async () => progress?.recover(),
         ...(instances ? { share: instances.share } : {}),
+        pacing,
         metrics,
       });
       progress = new AnnouncementProgress(
@@ -289,7 +332,8 @@ export function createApp(base: AppDeps): App {
         transports,
         translator,
         logger,
-        (platform, chatId, isGroup) => sender.acquire(platform, chatId, isGroup),
+        (transport, target, send) =>
+          pacing.send(transport.platform, transport.limits, target, send),
         clock,
       );
       const live = progress;
@@ -334,6 +378,7 @@ export async function createAdapters(app: App): Promise<Adapters> {
       limits: {
         perSecond: config.TELEGRAM_RATE_PER_SECOND,
         perChatIntervalMs: config.TELEGRAM_PER_CHAT_INTERVAL_MS,
+        perChatBurst: config.TELEGRAM_PER_CHAT_BURST,
         perGroupPerMinute: config.TELEGRAM_GROUP_PER_MINUTE,
       },
     });
@@ -351,6 +396,7 @@ export async function createAdapters(app: App): Promise<Adapters> {
         limits: {
           perSecond: config.ZALO_RATE_PER_SECOND,
           perChatIntervalMs: config.ZALO_PER_CHAT_INTERVAL_MS,
+          perChatBurst: config.ZALO_PER_CHAT_BURST,
           perGroupPerMinute: 20,
         },
         mediaLinks: links,

@@ -11,7 +11,7 @@ import {
   loadConfig,
   secretsOf,
 } from "./config.ts";
-import { systemClock } from "./core/clock.ts";
+import { HOUR, MINUTE, systemClock } from "./core/clock.ts";
 import { acquireInstanceLock, InstanceLockError } from "./db/instanceLock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
 import { type HttpServerOptions, startHttpServer } from "./http/server.ts";
@@ -19,6 +19,7 @@ import { armCrashPoint } from "./inbound/crashPoints.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
 import { pruneExpired } from "./services/housekeeping.ts";
+import { reanchorStoredTimes } from "./services/timeAnchors.ts";
 import { dashboardRoutes } from "./web/routes.tsx";
 
 /* The process around the app: config, lock, migrations, adapters, HTTP, timers, signals. */
@@ -55,7 +56,21 @@ async function main(): Promise<void> {
   app.metrics.collectProcessMetrics();
   await seedOnFirstStart(app, config);
 
+  // Times stored before a backward step of the clock (a retry, a lease) are brought
+  // back within their bounds: at start (the clock may have moved while the bot was
+  // down) and after each step seen while it runs.
+  const reanchor = async () => {
+    const moved = await reanchorStoredTimes(app.deps.db, app.deps.clock.now(), {
+      deliveryMs: config.DELIVERY_BACKOFF_MAX_MS + 10 * MINUTE,
+      inboundMs: config.INBOX_RETRY_MAX_MS + MINUTE,
+      leaseMs: 5 * MINUTE,
+    });
+    if (Object.values(moved).some((n) => n > 0)) logger.warn({ moved }, "stored times re-anchored");
+  };
+  await reanchor();
+
   const { all: adapters, telegram } = await createAdapters(app);
+  app.useTelegramUsername(() => telegram?.username ?? "");
   const { sender, progress } = app.startDelivery([
     new ConsoleTransport(say),
     ...adapters.map((a) => a.transport),
@@ -64,12 +79,12 @@ async function main(): Promise<void> {
   app.pipeline.start();
   const schedulers = [
     startScheduler(
-      "* * * * *",
+      { name: "reminders", periodMs: MINUTE, onStep: reanchor },
       () => app.metrics.timeTick(() => app.services.reminders.tick()),
       logger,
     ),
     startScheduler(
-      "17 * * * *",
+      { name: "housekeeping", periodMs: HOUR, offsetMs: 17 * MINUTE },
       () => pruneExpired(app.deps.db, app.deps.clock.now(), join(config.DATA_DIR, "exports")),
       logger,
     ),
@@ -126,6 +141,9 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      // First: a photo being decoded would hold its chat's handling, and the exit, until
+      // libvips is done; killed, it is handled again after the restart.
+      app.services.imageDecoders.stop();
       for (const scheduler of schedulers) scheduler.stop();
       await Promise.all(adapters.map((a) => a.stop()));
       await app.pipeline.stop();

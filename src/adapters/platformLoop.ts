@@ -26,6 +26,11 @@ export async function runPlatformLoop(
     webhook: boolean;
     /** Several instances: wait for this one's turn to poll (AdapterPort.pollTurn). */
     pollTurn: (signal: AbortSignal) => Promise<AbortSignal>;
+    /**
+     * A call still unanswered after this long is reported as failing while it hangs
+     * (/healthz sees silence, not only errors); it is the call's own timeout that ends it.
+     */
+    hangMs?: number;
   },
 ): Promise<void> {
   const { status, signal } = options;
@@ -34,12 +39,20 @@ export async function runPlatformLoop(
     call: (signal: AbortSignal) => Promise<void>,
     within: AbortSignal = signal,
   ): Promise<boolean> => {
+    const hangMs = options.hangMs ?? 90_000;
+    const watchdog = setTimeout(
+      () => status.failing(new Error(`no answer from the platform for ${hangMs / 1000} s`)),
+      hangMs,
+    );
+    watchdog.unref?.();
     try {
       await call(within);
+      clearTimeout(watchdog);
       status.ok();
       backoffMs = 1000;
       return true;
     } catch (error) {
+      clearTimeout(watchdog);
       if (within.aborted) return false;
       status.failing(loop.explain ? loop.explain(error) : error);
       await sleepUnless(backoffMs, within);

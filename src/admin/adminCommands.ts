@@ -38,7 +38,8 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   bloc list
   unit add <blocId> <name>
   unit rename <unitId> <new name>
-  unit list <blocId>
+  unit retire <unitId>       no longer reminded or addressed; its reports stay
+  unit list <blocId>         every unit, retired ones marked
   member list <blocId>
   invite create --bloc <id> --role LEAD|REVIEWER|FOCAL|OFFICER [--unit <id>] [--days 14] [--uses 20]
   invite list <blocId>
@@ -50,8 +51,9 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
                              review state (reviewed|awaiting|returned|none), late count
   bloc thresholds <blocId> "Xuất sắc:90,Tốt:70,Hoàn thành:50,Không hoàn thành:0"
   reminders set <3d,1d,2h> (--bloc <id> | --deadline <id>)
-  inbox list                 messages the bot gave up on (the sender was asked to resend)
-  inbox retry <id|all>       handle them again (the running bot picks them up)
+  inbox list                 messages the bot gave up on (the sender was asked to resend),
+                             or answered only in part (the sender was told what is missing)
+  inbox retry <id|all>       handle them again, or send the missing parts (the running bot does)
   inbox drop <id|all>
   db copy --to postgresql://…  copy this SQLite database into a new PostgreSQL one (bot stopped)`;
 
@@ -152,9 +154,22 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
         );
         return { json: unit, text: `unit ${unit.id}: ${unit.name}` };
       }
+      case "unit retire": {
+        const unit = await blocs.unitOf(undefined, id("unitId", rest[0]));
+        const retired = await blocs.retireUnit(unit.blocId, unit.id, "operator");
+        return {
+          json: retired,
+          text: `unit ${retired.id}: ${retired.name} retired (${retired.revokedCodes} codes revoked)`,
+        };
+      }
       case "unit list": {
-        const list = await blocs.listUnits((await blocs.getBloc(id("blocId", rest[0]))).id);
-        return { json: list, text: list.map((u) => `${u.id}\t${u.name}`).join("\n") || "no units" };
+        const list = await blocs.allUnits((await blocs.getBloc(id("blocId", rest[0]))).id);
+        return {
+          json: list,
+          text:
+            list.map((u) => `${u.id}\t${u.name}${u.retiredAt ? "\tretired" : ""}`).join("\n") ||
+            "no units",
+        };
       }
       case "member list": {
         const list = await blocs.listMembers((await blocs.getBloc(id("blocId", rest[0]))).id);

@@ -1,11 +1,14 @@
 import type { CommandHandler, HandlerContext, StepHandler } from "./context.ts";
-import type { Role } from "./roles.ts";
+import type { Language, Role } from "./roles.ts";
 
 /** Who may run a command: anyone (even an unlinked chat), any member, or some roles. */
 export type Audience = "anyone" | "member" | readonly Role[];
 
 export interface CommandSpec<S> {
-  /** Names without the slash; the first is the one /help shows, the others are aliases. */
+  /**
+   * Names without the slash: the English one first, then the Vietnamese one when there
+   * is one (`shownNames` puts each language's first); any is accepted.
+   */
   names: readonly string[];
   audience: Audience;
   /** Key of the one-line description in the `help` namespace. */
@@ -37,4 +40,11 @@ export function audienceAllows(audience: Audience, role: Role | null): boolean {
   if (role === null) return false;
   if (audience === "member") return true;
   return audience.includes(role);
+}
+
+/** A command's names as /help shows them in a language: its own name first. */
+export function shownNames(names: readonly string[], language: Language): readonly string[] {
+  if (language !== "vi" || names.length < 2) return names;
+  const [english = "", vietnamese = "", ...rest] = names;
+  return [vietnamese, english, ...rest];
 }

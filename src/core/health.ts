@@ -8,6 +8,8 @@ export interface AdapterHealth {
   lastError: string | null;
   /** Seconds the platform has been failing without a success in between. */
   failingForSeconds: number;
+  /** Optional calls the platform refused, retried later (the bot works without them). */
+  optionalFailing?: Record<string, string>;
 }
 
 // A token in a URL or a message never reaches /healthz.
@@ -22,6 +24,7 @@ export class HealthBoard {
       lastOkAt: number | null;
       lastError: string | null;
       failingSince: number | null;
+      optional?: Map<string, string>;
     }
   >();
 
@@ -33,11 +36,18 @@ export class HealthBoard {
   ) {}
 
   status(platform: Platform): AdapterStatus {
-    const entry = { state: "starting", lastOkAt: null, lastError: null, failingSince: null } as {
+    const entry = {
+      state: "starting",
+      lastOkAt: null,
+      lastError: null,
+      failingSince: null,
+      optional: new Map<string, string>(),
+    } as {
       state: string;
       lastOkAt: number | null;
       lastError: string | null;
       failingSince: number | null;
+      optional: Map<string, string>;
     };
     this.#entries.set(platform, entry);
     return {
@@ -63,6 +73,21 @@ export class HealthBoard {
         entry.lastError = message;
         entry.failingSince ??= this.now();
       },
+      optional: (call, error) => {
+        if (error === null) {
+          if (entry.optional.delete(call))
+            this.logger?.info({ platform, call }, "optional call done");
+          return;
+        }
+        const message = scrub(error instanceof Error ? error.message : String(error));
+        if (entry.optional.get(call) !== message) {
+          this.logger?.warn(
+            { platform, call, err: error },
+            "optional platform call failed; the bot works without it and tries again later",
+          );
+        }
+        entry.optional.set(call, message);
+      },
     };
   }
 
@@ -78,6 +103,7 @@ export class HealthBoard {
           lastError: e.lastError,
           failingForSeconds:
             e.failingSince === null ? 0 : Math.round((now - e.failingSince) / 1000),
+          ...(e.optional?.size ? { optionalFailing: Object.fromEntries(e.optional) } : {}),
         },
       ]),
     );

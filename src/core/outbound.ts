@@ -21,6 +21,8 @@ export interface OutboundDocument {
   fileName: string;
   mimeType: string;
   path: string;
+  /** Where the person can download it instead: given again when the document cannot be sent. */
+  url?: string;
 }
 
 /** Everything a handler can say. Each adapter renders it its own way. */

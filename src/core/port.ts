@@ -2,6 +2,7 @@ import type { Capabilities } from "./capabilities.ts";
 import type { ChatRef, InboundEvent } from "./inbound.ts";
 import type { OutboundMessage } from "./outbound.ts";
 import type { Language, Platform } from "./roles.ts";
+import type { RateLimits } from "./transport.ts";
 
 /*
  * The narrow port between a platform adapter and the rest of the bot. An adapter
@@ -42,6 +43,8 @@ export type Translated =
 export interface InboundSource {
   platform: Platform;
   capabilities: Capabilities;
+  /** The platform's sending limits: replies keep them too, in the limiter every send shares. */
+  limits: RateLimits;
   /** Null when the raw body is not an update worth keeping. */
   describe(raw: unknown): UpdateRef | null;
   /** Turns a stored update into an event; downloads may happen here, and a throw is retried. */
@@ -65,6 +68,11 @@ export interface AdapterStatus {
   ok(): void;
   /** A call to the platform failed; the adapter keeps trying. */
   failing(error: unknown): void;
+  /**
+   * An optional call (the command menu, say) failed or succeeded: the bot receives and
+   * answers all the same, and the adapter tries it again later; null when it went through.
+   */
+  optional(call: string, error: unknown | null): void;
 }
 
 export interface CommandMenuItem {

@@ -3,6 +3,7 @@ import { commandName, matchChoice } from "./answerText.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { withNumberedChoices } from "./choiceText.ts";
 import type { Clock } from "./clock.ts";
+import { commandOfChoice, isCommandList } from "./commandChoice.ts";
 import { audienceAllows, type CommandSpec, type Feature, type FlowSpec } from "./commands.ts";
 import type { Actor, FlowControl, HandlerContext, KnownChat, StepInput } from "./context.ts";
 import type { ConversationState } from "./conversation.ts";
@@ -46,6 +47,8 @@ export interface RouterDeps<S> {
 }
 
 const LEAVE_FORM_FLOW = "_leave_form";
+/** The last list of commands the bot sent this person: a soft question, not a form. */
+const LIST_FLOW = "_list";
 
 export const conversationKey = (event: InboundEvent) =>
   `${event.chat.platform}:${event.chat.platformChatId}:${event.from.platformUserId}`;
@@ -101,10 +104,11 @@ export class Router<S> {
       end: () => {
         next = null;
       },
+      // A list is no form: a handler asking "is a form open?" hears no.
       get current() {
-        return next ? { flow: next.flow, step: next.step } : null;
+        return next && next.flow !== LIST_FLOW ? { flow: next.flow, step: next.step } : null;
       },
-      offered: state?.choices ?? [],
+      offered: state && state.flow !== LIST_FLOW ? state.choices : [],
     };
     const ctx: HandlerContext<S> = {
       event,
@@ -143,7 +147,15 @@ export class Router<S> {
     return capabilities.buttons ? replies : replies.map((r) => withNumberedChoices(r, ctx.t));
   }
 
-  async #route(ctx: HandlerContext<S>, state: ConversationState | null): Promise<void> {
+  async #route(routed: HandlerContext<S>, stored: ConversationState | null): Promise<void> {
+    // An answer to a list ("2", or its button) is the command that line names; the
+    // list itself is not a form, so everything else is handled as if it were not there
+    // (and it stays the last list until something else replaces it).
+    const listed = commandFromList(routed.event.payload, stored);
+    const ctx = listed
+      ? { ...routed, event: { ...routed.event, payload: { type: "command" as const, ...listed } } }
+      : routed;
+    const state = stored?.flow === LIST_FLOW ? null : stored;
     const { payload } = ctx.event;
     const inGroup = ctx.event.chat.kind === "GROUP";
 
@@ -275,22 +287,37 @@ export class Router<S> {
   }
 
   #describeError(ctx: HandlerContext<S>, error: unknown): string {
-    if (error instanceof AppError) return ctx.t(`errors:${error.code}`, error.params);
-    throw error;
+    if (!(error instanceof AppError)) throw error;
+    // In a group that is linked, "not linked" is about the person, not the group:
+    // they are told how to join.
+    const linkedGroup = ctx.event.chat.kind === "GROUP" && ctx.chat?.blocId != null;
+    const code = error.code === "not_linked" && linkedGroup ? "not_member_in_group" : error.code;
+    return ctx.t(`errors:${code}`, error.params);
   }
 
   async #saveFlow(
     key: string,
     before: ConversationState | null,
-    after: ConversationState | null,
+    next: ConversationState | null,
     replies: OutboundMessage[],
     now: Date,
   ): Promise<void> {
+    const lastList = replies.findLast((r) => r.choices && r.choices.length > 0)?.choices;
+    // A list of commands sent outside a form is kept, so that "2" answers it.
+    const after: ConversationState | null =
+      next ??
+      (lastList && isCommandList(lastList)
+        ? { flow: LIST_FLOW, step: "pick", data: null, choices: [] }
+        : null);
     if (!after) {
       if (before) await this.deps.conversations.clear(key);
       return;
     }
-    const offered = replies.findLast((r) => r.choices && r.choices.length > 0)?.choices;
+    // A form keeps its own question; a list shown in the middle of it is not its answer.
+    const offered =
+      after.flow === LIST_FLOW
+        ? lastList
+        : replies.findLast((r) => r.choices?.length && !isCommandList(r.choices))?.choices;
     const sameStep = before && before.flow === after.flow && before.step === after.step;
     const choices =
       offered ?? (sameStep && after.choices.length === 0 ? before.choices : after.choices);
@@ -300,6 +327,17 @@ export class Router<S> {
       new Date(now.getTime() + this.deps.conversationTtlMs),
     );
   }
+}
+
+/** The command a list's answer names: its button, or a typed answer to the last list. */
+function commandFromList(
+  payload: InboundEvent["payload"],
+  state: ConversationState | null,
+): { command: string; args: string } | null {
+  if (payload.type === "choice") return commandOfChoice(payload.choiceId);
+  if (payload.type !== "text" || state?.flow !== LIST_FLOW) return null;
+  const picked = matchChoice(payload.text, state.choices);
+  return picked ? commandOfChoice(picked.id) : null;
 }
 
 const isNotYourButton = (error: unknown) =>

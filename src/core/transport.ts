@@ -12,8 +12,13 @@ export interface SendTarget {
 export interface RateLimits {
   /** Messages per second across all chats. */
   perSecond: number;
-  /** Smallest gap between two messages to the same chat. */
+  /** Smallest gap between two messages to the same chat, on average. */
   perChatIntervalMs: number;
+  /**
+   * Messages one chat may get at once before the interval applies (Telegram allows
+   * short bursts): a reply of a few messages is not spread over seconds. Default 1.
+   */
+  perChatBurst?: number;
   /** Messages per minute to one group. */
   perGroupPerMinute: number;
 }

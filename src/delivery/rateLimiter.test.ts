@@ -48,3 +48,35 @@ describe("a 429 from the platform", () => {
     expect(second - first).toBeCloseTo(1000 / (100 * 0.95 * 0.25), 5);
   });
 });
+
+describe("one chat's pace", () => {
+  const bursty = { ...limits, perChatBurst: 3 };
+
+  it("lets a short burst go at once, then one message per interval", () => {
+    const now = 0;
+    const limiter = new RateLimiter(bursty, () => now);
+    const slots = Array.from({ length: 5 }, () => limiter.reserve("a", false));
+    expect(slots.slice(0, 3).every((at) => at < 100)).toBe(true);
+    expect(slots[3]).toBeGreaterThanOrEqual(1000);
+    expect((slots[4] ?? 0) - (slots[3] ?? 0)).toBe(1000);
+  });
+
+  it("fills the burst again as the chat stays quiet", () => {
+    let now = 0;
+    const limiter = new RateLimiter(bursty, () => now);
+    for (let i = 0; i < 3; i++) limiter.reserve("a", false);
+    now = 10_000;
+    expect(limiter.reserve("a", false)).toBe(10_000);
+    expect(limiter.reserve("a", false)).toBeLessThan(10_100);
+  });
+
+  it("after a 429 waits as told, then keeps one per interval (no burst)", () => {
+    let now = 0;
+    const limiter = new RateLimiter(bursty, () => now);
+    limiter.reserve("a", false);
+    now = 10;
+    limiter.tooManyRequests("a", 2_000);
+    expect(limiter.reserve("a", false)).toBe(2_000);
+    expect(limiter.reserve("a", false)).toBe(3_000);
+  });
+});

@@ -1,3 +1,4 @@
+import { sleepUnless } from "../core/sleep.ts";
 import type { RateLimits } from "../core/transport.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,13 +19,19 @@ const PACE = 0.97;
 const PACE_SHARED = 0.95;
 
 /**
- * Reserves a send slot that respects the overall rate, the per-chat gap and the
- * per-group minute window, then waits for it. Reservations are made before waiting,
- * so concurrent senders in one process never share a slot.
+ * Reserves a send slot that respects the overall rate, the per-chat pace (a short
+ * burst, then one per interval) and the per-group minute window, then waits for it.
+ * Reservations are made before waiting, so concurrent senders in one process never
+ * share a slot.
  */
 export class RateLimiter {
   #nextOverall = 0;
   #pausedUntil = 0;
+  /**
+   * Per chat, when its next send would be due if every send kept the interval (the
+   * "theoretical arrival time" of a token bucket): a send may come up to burst − 1
+   * intervals before it, so a reply of three messages goes at once and a fourth waits.
+   */
   readonly #nextPerChat = new Map<string, number>();
   readonly #groupSends = new Map<string, number[]>();
   #recent429: { at: number; chatKey: string }[] = [];
@@ -50,7 +57,9 @@ export class RateLimiter {
    */
   tooManyRequests(chatKey: string, until: number): void {
     const now = this.now();
-    this.#nextPerChat.set(chatKey, Math.max(this.#nextPerChat.get(chatKey) ?? 0, until));
+    // No burst right after a 429: the chat's next send is at `until`, then one per interval.
+    const due = until + this.#burstAhead();
+    this.#nextPerChat.set(chatKey, Math.max(this.#nextPerChat.get(chatKey) ?? 0, due));
     this.#recent429 = this.#recent429.filter((r) => r.at > now - 1000 && r.chatKey !== chatKey);
     this.#recent429.push({ at: now, chatKey });
     if (this.#recent429.length >= 2) this.pause(until);
@@ -60,22 +69,37 @@ export class RateLimiter {
     return this.#pausedUntil;
   }
 
-  async acquire(chatKey: string, isGroup: boolean): Promise<void> {
+  /**
+   * Waits for the slot. A `signal` that aborts (a stop) ends the wait early: answers
+   * false then, and the slot must not be used.
+   */
+  async acquire(chatKey: string, isGroup: boolean, signal?: AbortSignal): Promise<boolean> {
     const at = this.reserve(chatKey, isGroup);
     const wait = at - this.now();
-    if (wait > 0) await sleep(wait);
+    if (wait <= 0) return true;
+    if (!signal) {
+      await sleep(wait);
+      return true;
+    }
+    await sleepUnless(wait, signal);
+    return !signal.aborted;
+  }
+
+  #interval(): number {
+    return this.limits.perChatIntervalMs / Math.min(1, Math.max(0.01, this.share()));
+  }
+
+  /** How far ahead of its pace a chat may send: burst − 1 intervals. */
+  #burstAhead(): number {
+    return Math.max(0, (this.limits.perChatBurst ?? 1) - 1) * this.#interval();
   }
 
   reserve(chatKey: string, isGroup: boolean): number {
     const now = this.now();
     const share = Math.min(1, Math.max(0.01, this.share()));
     const perGroupPerMinute = Math.max(1, Math.floor(this.limits.perGroupPerMinute * share));
-    let at = Math.max(
-      now,
-      this.#nextOverall,
-      this.#pausedUntil,
-      this.#nextPerChat.get(chatKey) ?? 0,
-    );
+    const chatDue = this.#nextPerChat.get(chatKey) ?? 0;
+    let at = Math.max(now, this.#nextOverall, this.#pausedUntil, chatDue - this.#burstAhead());
     if (isGroup) {
       const recent = (this.#groupSends.get(chatKey) ?? []).filter((t) => t > at - 60_000);
       if (recent.length >= perGroupPerMinute) {
@@ -87,7 +111,7 @@ export class RateLimiter {
     // Several instances' jitters add up: they pace a little further under.
     const pace = share < 1 ? PACE_SHARED : PACE;
     this.#nextOverall = at + 1000 / (this.limits.perSecond * pace * share);
-    this.#nextPerChat.set(chatKey, at + this.limits.perChatIntervalMs / share);
+    this.#nextPerChat.set(chatKey, Math.max(chatDue, at) + this.#interval());
     return at;
   }
 }

@@ -8,7 +8,8 @@ import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import type { Outbox } from "./outbox.ts";
-import { RateLimiter } from "./rateLimiter.ts";
+import { Pacing } from "./pacing.ts";
+import type { RateLimiter } from "./rateLimiter.ts";
 
 export interface SenderOptions {
   /** Sends in flight at once per platform. */
@@ -30,6 +31,8 @@ export interface SenderOptions {
   onTick?: () => Promise<void>;
   /** The part of each platform limit this process may use (several instances: 1/N). */
   share?: () => number;
+  /** The limiters shared with everything else the bot sends (replies, live progress). */
+  pacing?: Pacing;
   metrics?: BotMetrics;
 }
 
@@ -66,9 +69,9 @@ export class Sender {
     private readonly logger: Logger,
     private readonly options: SenderOptions,
   ) {
-    for (const t of transports) {
-      this.#limiters.set(t.platform, new RateLimiter(t.limits, undefined, options.share));
-    }
+    const pacing = options.pacing ?? new Pacing(options.share);
+    for (const t of transports)
+      this.#limiters.set(t.platform, pacing.limiter(t.platform, t.limits));
   }
 
   start(): void {
@@ -99,14 +102,6 @@ export class Sender {
       await this.options.onTick();
     }
     return this.drainOnce();
-  }
-
-  /**
-   * Waits for a send slot on a platform, for messages sent around the outbox (the
-   * lead's live progress), so that one set of limits covers everything.
-   */
-  async acquire(platform: string, platformChatId: string, isGroup: boolean): Promise<void> {
-    await this.#limiters.get(platform)?.acquire(platformChatId, isGroup);
   }
 
   /** Wakes an idle sender: something was just enqueued. */

@@ -43,6 +43,8 @@ export interface ServiceDeps {
   publicAddress: PublicAddress;
   /** Wakes the outbox's sender after something was enqueued. */
   nudge(): void;
+  /** The Telegram bot's username once connected ("" without Telegram): invite deep links. */
+  telegramUsername(): string;
 }
 
 /** What every handler may use besides the features' services. */
@@ -56,6 +58,8 @@ export interface CoreServices {
   publicAddress: PublicAddress;
   /** Commands in the order features declared them, once each (for /help and menus). */
   commandList(): CommandSpec<Services>[];
+  /** The Telegram bot's username once connected ("" without Telegram): invite deep links. */
+  telegramUsername(): string;
 }
 
 export type Services = CoreServices &
@@ -102,6 +106,7 @@ export function buildServices(deps: ServiceDeps, commandList: () => CommandSpec<
     evidenceStore: deps.evidenceStore,
     publicAddress: deps.publicAddress,
     commandList,
+    telegramUsername: () => deps.telegramUsername(),
   };
   return Object.assign(core, ...FEATURES.map((f) => f.provides?.(deps) ?? {})) as Services;
 }

@@ -1,7 +1,6 @@
 import type { Capabilities } from "../core/capabilities.ts";
 import type { Clock } from "../core/clock.ts";
-import { PlatformError } from "../core/errors.ts";
-import type { ChatRef, InboundEvent, InboundFile } from "../core/inbound.ts";
+import type { InboundEvent, InboundFile } from "../core/inbound.ts";
 import type { OutboundMessage } from "../core/outbound.ts";
 import {
   type InboundSource,
@@ -14,11 +13,15 @@ import { sleepUnless } from "../core/sleep.ts";
 import { type Db, Prisma, sqlFragment } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { UnitOfWork } from "../db/unitOfWork.ts";
+import type { Pacing } from "../delivery/pacing.ts";
 import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
 import { type Burst, Bursts } from "./bursts.ts";
 import { crashPoint } from "./crashPoints.ts";
-import { decodeReplies, encodeReplies } from "./replyCodec.ts";
+import { isOutage } from "./outage.ts";
+import { Replies } from "./replies.ts";
+import { decodeReplies, encodeReplies, type StoredPart } from "./replyCodec.ts";
+import { replyParts } from "./replyParts.ts";
 
 export interface PipelineOptions {
   /** Tries before an update is given up and the user asked to send it again. */
@@ -32,6 +35,11 @@ export interface PipelineOptions {
   burstMaxMs: number;
   /** A photo whose download keeps failing is given up once its next try would come later than this after it arrived. */
   downloadGiveUpMs: number;
+  /**
+   * How long an update that failed because the platform or the network did not answer
+   * is tried again (DELIVERY_RETRY_HOURS: inbound waits out an outage as delivery does).
+   */
+  outageWaitMs: number;
   /** Chats handled at once. */
   concurrency: number;
   /** Files larger than this are not fetched (the evidence check refuses them by size). */
@@ -45,8 +53,20 @@ export interface PipelineDeps {
   handle(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]>;
   /** The language to tell someone that their message was lost, in their words. */
   languageOf(ref: UpdateRef): Promise<Language>;
-  text(language: Language, key: string): string;
+  text(language: Language, key: string, options?: Record<string, unknown>): string;
   clock: Clock;
+  /** The limiters every send to a chat shares: replies keep the platform's pace too. */
+  pacing?: Pacing;
+  /**
+   * Queues the notice that someone's message was lost, when sending it at once failed:
+   * a delivery (the outbox) is retried until it arrives.
+   */
+  tellLost?: (notice: {
+    platform: string;
+    chat: UpdateRef["chat"];
+    text: string;
+    key: string;
+  }) => Promise<void>;
   logger: Logger;
   options: PipelineOptions;
   /**
@@ -159,9 +179,20 @@ export class InboundPipeline {
   #scanDeferred = false;
   #nextDone: DoneBatch | null = null;
   #writingDone = false;
+  /** Aborted by stop(): a reply waiting for its slot leaves the rest for the next start. */
+  #stopping = new AbortController();
+  /** Sends what the handling decided, part by part (replies.ts). */
+  readonly #replies: Replies;
 
   constructor(private readonly deps: PipelineDeps) {
     this.#bursts = new Bursts(deps.clock, (burst) => this.#runBurst(burst));
+    this.#replies = new Replies({
+      ...deps,
+      maxAttempts: deps.options.maxAttempts,
+      delay: (attempts) => this.#delay(attempts),
+      finish: (ids) => this.#finish(ids),
+      stopping: () => this.#stopping.signal,
+    });
   }
 
   register(source: InboundSource): void {
@@ -216,6 +247,7 @@ export class InboundPipeline {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    if (this.#stopping.signal.aborted) this.#stopping = new AbortController();
     this.#loop = this.#run();
   }
 
@@ -226,6 +258,7 @@ export class InboundPipeline {
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake.abort();
+    this.#stopping.abort();
     this.#bursts.clear();
     this.#fresh.clear();
     await this.#loop;
@@ -412,8 +445,9 @@ export class InboundPipeline {
     const raw: unknown = JSON.parse(row.payload);
     const ref = source.describe(raw);
     if (row.status === "HANDLED") {
-      if (ref) await this.#answer(source, row, ref.chat, decodeReplies(row.replies));
-      else await this.#markDone([row.id]);
+      if (ref) {
+        await this.#replies.answer(source, row, ref.chat, ref, decodeReplies(row.replies), true);
+      } else await this.#markDone([row.id]);
       return false;
     }
     crashPoint("inbound:before-handle");
@@ -495,24 +529,26 @@ export class InboundPipeline {
     }
     const [lead, ...rest] = rows;
     if (!lead) return;
-    let replies: OutboundMessage[];
+    let replies: StoredPart[];
     let wrote = false;
     try {
       replies = await this.deps.unitOfWork.run(async () => {
         const decided = await this.deps.handle(event, source.capabilities);
+        const parts = replyParts(decided, source.capabilities).map((message) => ({ message }));
         crashPoint("inbound:before-commit");
         // Nothing was written, so there is nothing to commit and no transaction is
         // open: handled again after a crash, it answers the same.
         wrote = this.deps.unitOfWork.wrote;
-        if (!wrote) return decided;
+        if (!wrote) return parts;
         // The mark is conditional: if another pass (or instance) handled it, roll back.
         const marked = await this.deps.db.$executeRaw`
           UPDATE "InboundUpdate"
-          SET "status" = 'HANDLED', "replies" = ${encodeReplies(decided)}, "repliesSent" = 0
+          SET "status" = 'HANDLED', "replies" = ${encodeReplies(parts)}, "repliesSent" = 0,
+              "attempts" = 0
           WHERE "id" = ${lead.id} AND "status" = 'PENDING'`;
         if (marked !== 1) throw new AlreadyHandled();
         if (rest.length > 0) await this.#markDone(rest.map((r) => r.id));
-        return decided;
+        return parts;
       });
     } catch (error) {
       if (error instanceof AlreadyHandled) return;
@@ -524,7 +560,14 @@ export class InboundPipeline {
       { platform: source.platform, outcome: "handled" },
       rows.length,
     );
-    await this.#answer(source, { ...lead, repliesSent: 0 }, event.chat, replies);
+    await this.#replies.answer(
+      source,
+      { ...lead, repliesSent: 0, attempts: 0 },
+      event.chat,
+      ref,
+      replies,
+      wrote,
+    );
     // An album that wrote nothing (every photo refused): its other updates end here.
     if (!wrote && rest.length > 0) await this.#finish(rest.map((r) => r.id));
   }
@@ -540,49 +583,6 @@ export class InboundPipeline {
         return { ...file, download: async () => bytes };
       }),
     );
-  }
-
-  /** Sends the stored replies from where the last try stopped; passing failures wait and retry. */
-  async #answer(source: InboundSource, row: Row, chat: ChatRef, replies: OutboundMessage[]) {
-    for (let i = row.repliesSent; i < replies.length; i++) {
-      try {
-        await source.reply(chat, replies[i] as OutboundMessage);
-      } catch (error) {
-        const passing =
-          error instanceof PlatformError &&
-          (error.kind === "transient" || error.kind === "rate_limited");
-        if (passing && row.attempts + 1 < this.deps.options.maxAttempts) {
-          await this.deps.db.inboundUpdate.update({
-            where: { id: row.id },
-            data: {
-              repliesSent: i,
-              attempts: { increment: 1 },
-              lastError: String((error as Error).message).slice(0, 500),
-              nextAttemptAt: new Date(
-                this.deps.clock.now().getTime() +
-                  Math.max(this.#delay(row.attempts), error.retryAfterMs ?? 0),
-              ),
-            },
-          });
-          this.deps.logger.warn(
-            { platform: row.platform, updateKey: row.updateKey, reason: (error as Error).message },
-            "reply will be retried",
-          );
-          return;
-        }
-        this.deps.logger.error(
-          { platform: row.platform, updateKey: row.updateKey, reason: (error as Error).message },
-          "reply failed",
-        );
-      }
-      if (i < replies.length - 1) {
-        await this.deps.db.inboundUpdate.update({
-          where: { id: row.id },
-          data: { repliesSent: i + 1 },
-        });
-      }
-    }
-    await this.#finish([row.id]);
   }
 
   /**
@@ -652,10 +652,15 @@ export class InboundPipeline {
     const log = { platform: source.platform, updates: rows.map((r) => r.updateKey), attempts };
     const metrics = this.deps.metrics;
     metrics?.handlerErrors.inc({ platform: source.platform });
-    const retry =
-      attempts < this.deps.options.maxAttempts &&
-      !isPermanent(error) &&
-      !this.#downloadTooLate(rows, error, attempts);
+    // The platform or the network did not answer: wait it out (as long as deliveries
+    // do); the update's own failures give up after their tries.
+    const outage = isOutage(error);
+    const arrived = Math.min(...rows.map((r) => r.receivedAt.getTime()));
+    const retry = outage
+      ? this.deps.clock.now().getTime() - arrived < this.deps.options.outageWaitMs
+      : attempts < this.deps.options.maxAttempts &&
+        !isPermanent(error) &&
+        !this.#downloadTooLate(rows, error, attempts);
     metrics?.updatesHandled.inc(
       { platform: source.platform, outcome: retry ? "retry" : "failed" },
       rows.length,
@@ -666,7 +671,10 @@ export class InboundPipeline {
         where: { id: { in: ids } },
         data: { status: "PENDING", attempts, lastError: reason, nextAttemptAt: at },
       });
-      this.deps.logger.warn({ ...log, reason, retryAt: at }, "update failed, will retry");
+      this.deps.logger.warn(
+        { ...log, reason, retryAt: at, outage },
+        outage ? "platform or network unreachable, will retry" : "update failed, will retry",
+      );
       return;
     }
     await this.deps.db.inboundUpdate.updateMany({
@@ -677,14 +685,20 @@ export class InboundPipeline {
     if (!ref) return;
     const language = await this.deps.languageOf(ref).catch(() => "vi" as const);
     const key = error instanceof DownloadFailed ? "errors:photo_not_received" : "errors:resend";
-    await source
-      .reply(ref.chat, { text: this.deps.text(language, key) })
-      .catch((sendError: unknown) =>
-        this.deps.logger.warn(
-          { platform: source.platform, reason: String(sendError) },
-          "could not tell the user",
-        ),
-      );
+    const text = this.deps.text(language, key);
+    const sent = await this.#replies.send(source, ref.chat, { text });
+    if (sent === "sent" || sent === "stopped") return;
+    this.deps.logger.warn(
+      { platform: source.platform, reason: String(sent.error) },
+      "could not tell the user now: the notice is queued as a delivery",
+    );
+    // A delivery like any other from here: retried until it arrives, through an outage.
+    await this.deps.tellLost?.({
+      platform: source.platform,
+      chat: ref.chat,
+      text,
+      key: `lost:${source.platform}:${rows.map((r) => r.updateKey).join(",")}`.slice(0, 190),
+    });
   }
 }
 

@@ -4,9 +4,20 @@ import type { OutboundMessage } from "../core/outbound.ts";
 /*
  * Replies are decided inside the handler's transaction and stored with the update,
  * so a crash between "committed" and "answered" answers after restart without
- * handling again. A photo's bytes travel as base64; documents (exports) by their path,
- * kept photos (evidence) by their storage key.
+ * handling again. They are stored as the parts they are sent in (replyParts.ts),
+ * so that `repliesSent` counts parts that arrived, and a part given up keeps why
+ * (told to the person at the end). A photo's bytes travel as base64; documents
+ * (exports) by their path, kept photos (evidence) by their storage key.
  */
+
+/** One send of a stored reply, and what became of it when it was given up. */
+export interface StoredPart {
+  message: OutboundMessage;
+  /** Why it did not arrive after its last try. */
+  missed?: string;
+  /** The message telling the person what did not arrive (added once, at the end). */
+  notice?: boolean;
+}
 
 const fileSchema = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() });
 const storedSchema = z.array(
@@ -16,13 +27,22 @@ const storedSchema = z.array(
     photo: fileSchema.optional(),
     album: z.array(z.object({ storageKey: z.string(), caption: z.string().optional() })).optional(),
     documents: z
-      .array(z.object({ fileName: z.string(), mimeType: z.string(), path: z.string() }))
+      .array(
+        z.object({
+          fileName: z.string(),
+          mimeType: z.string(),
+          path: z.string(),
+          url: z.string().optional(),
+        }),
+      )
       .optional(),
     replaces: z.string().optional(),
     webApp: z.object({ label: z.string(), url: z.string() }).optional(),
     noLinkPreview: z.boolean().optional(),
     toast: z.string().optional(),
     clearChoicesOf: z.string().optional(),
+    missed: z.string().optional(),
+    notice: z.literal(true).optional(),
   }),
 );
 
@@ -37,9 +57,9 @@ const decodeFile = (f: z.infer<typeof fileSchema>) => ({
   bytes: new Uint8Array(Buffer.from(f.base64, "base64")),
 });
 
-export function encodeReplies(replies: OutboundMessage[]): string {
+export function encodeReplies(parts: StoredPart[]): string {
   return JSON.stringify(
-    replies.map((r) => ({
+    parts.map(({ message: r, missed, notice }) => ({
       text: r.text,
       ...(r.choices ? { choices: r.choices } : {}),
       ...(r.photo ? { photo: encodeFile(r.photo) } : {}),
@@ -48,25 +68,30 @@ export function encodeReplies(replies: OutboundMessage[]): string {
       ...(r.replaces ? { replaces: r.replaces } : {}),
       ...(r.webApp ? { webApp: r.webApp } : {}),
       ...(r.noLinkPreview ? { noLinkPreview: true } : {}),
-      ...(r.noLinkPreview ? { noLinkPreview: true } : {}),
       ...(r.toast !== undefined ? { toast: r.toast } : {}),
       ...(r.clearChoicesOf ? { clearChoicesOf: r.clearChoicesOf } : {}),
+      ...(missed !== undefined ? { missed } : {}),
+      ...(notice ? { notice } : {}),
     })),
   );
 }
 
-export function decodeReplies(stored: string | null): OutboundMessage[] {
+export function decodeReplies(stored: string | null): StoredPart[] {
   if (!stored) return [];
   return storedSchema.parse(JSON.parse(stored)).map((r) => ({
-    text: r.text,
-    ...(r.choices ? { choices: r.choices } : {}),
-    ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
-    ...(r.album ? { album: r.album } : {}),
-    ...(r.documents ? { documents: r.documents } : {}),
-    ...(r.replaces ? { replaces: r.replaces } : {}),
-    ...(r.webApp ? { webApp: r.webApp } : {}),
-    ...(r.noLinkPreview ? { noLinkPreview: true } : {}),
-    ...(r.toast !== undefined ? { toast: r.toast } : {}),
-    ...(r.clearChoicesOf ? { clearChoicesOf: r.clearChoicesOf } : {}),
+    message: {
+      text: r.text,
+      ...(r.choices ? { choices: r.choices } : {}),
+      ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
+      ...(r.album ? { album: r.album } : {}),
+      ...(r.documents ? { documents: r.documents } : {}),
+      ...(r.replaces ? { replaces: r.replaces } : {}),
+      ...(r.webApp ? { webApp: r.webApp } : {}),
+      ...(r.noLinkPreview ? { noLinkPreview: true } : {}),
+      ...(r.toast !== undefined ? { toast: r.toast } : {}),
+      ...(r.clearChoicesOf ? { clearChoicesOf: r.clearChoicesOf } : {}),
+    },
+    ...(r.missed !== undefined ? { missed: r.missed } : {}),
+    ...(r.notice ? { notice: true } : {}),
   }));
 }

@@ -14,6 +14,7 @@ export class BotMetrics {
   readonly deliveries: Counter<"platform" | "state">;
   readonly sendSeconds: Histogram<"platform">;
   readonly rateLimited: Counter<"platform">;
+  readonly replyParts: Counter<"platform" | "outcome">;
   readonly reminderTicks: Counter<"outcome">;
   readonly reminderTickSeconds: Histogram;
 
@@ -57,6 +58,12 @@ export class BotMetrics {
       name: "thidua_platform_429_total",
       help: "Sends the platform answered with 429 Too Many Requests",
       labelNames: ["platform"],
+      registers,
+    });
+    this.replyParts = new Counter({
+      name: "thidua_reply_parts_total",
+      help: "Parts of direct replies (a text, a document), by outcome (sent, retry, missed)",
+      labelNames: ["platform", "outcome"],
       registers,
     });
     this.reminderTicks = new Counter({

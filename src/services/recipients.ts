@@ -44,7 +44,7 @@ export async function reachUnits(
   const [allUnits, chats, members] = await Promise.all([
     db.unit.findMany({
       where: { blocId },
-      select: { id: true, name: true },
+      select: { id: true, name: true, retiredAt: true },
       orderBy: { id: "asc" },
     }),
     db.chat.findMany({ where: { blocId, active: true }, orderBy: { id: "asc" } }),
@@ -62,19 +62,25 @@ export async function reachUnits(
       },
     }),
   ]);
-  const wanted = units === "all" ? null : new Set(units);
-  const unitRows = wanted ? allUnits.filter((u) => wanted.has(u.id)) : allUnits;
+  // A retired unit hears nothing more: not its groups, not its members, even if named.
+  const retired = new Set(allUnits.filter((u) => u.retiredAt !== null).map((u) => u.id));
+  const wanted = new Set(
+    (units === "all" ? allUnits.map((u) => u.id) : units).filter((id) => !retired.has(id)),
+  );
+  const unitRows = allUnits.filter((u) => wanted.has(u.id)).map(({ id, name }) => ({ id, name }));
+  const everyone = units === "all";
   const recipients: Recipient[] = [];
   for (const chat of chats) {
     if (chat.kind !== "GROUP" || chat.unitId === null) continue;
-    if (wanted && !wanted.has(chat.unitId)) continue;
+    if (!wanted.has(chat.unitId)) continue;
     recipients.push({ ...address(chat), chatKind: "GROUP", language: fallbackLanguage });
   }
   const privateChats = new Map(
     chats.filter((c) => c.kind === "PRIVATE").map((c) => [`${c.platform}:${c.platformChatId}`, c]),
   );
   for (const member of members) {
-    if (wanted && (member.unitId === null || !wanted.has(member.unitId))) continue;
+    // "all" also reaches members with no unit (the leads); a retired unit's members never.
+    if (member.unitId === null ? !everyone : !wanted.has(member.unitId)) continue;
     for (const account of member.accounts) {
       if (member.notifyVia !== "both" && member.notifyVia !== account.platform) continue;
       const chat = privateChats.get(`${account.platform}:${account.platformUserId}`);

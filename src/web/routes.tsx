@@ -4,30 +4,31 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type Clock, MINUTE } from "../core/clock.ts";
 import type { Actor } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
-import {
-  type Language,
-  languageSchema,
-  REVIEWERS,
-  roleNeedsUnit,
-  roleSchema,
-} from "../core/roles.ts";
+import { type Language, languageSchema, REVIEWERS } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
 import { parseScore } from "../features/campaigns/criteria.ts";
+import { checkLateRule, parseThresholdsText } from "../features/campaigns/rules.ts";
 import { actorById } from "../features/membership/identity.ts";
 import type { Services } from "../features/registry.ts";
 import { describeTotal } from "../features/review/score.ts";
 import type { WebViewer } from "../features/web/service.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { memberActor } from "../services/auditLog.ts";
+import { campaignEditRoutes, campaignEditSection } from "./campaignEditRoutes.tsx";
 import { Message, type PageViewer } from "./layout.tsx";
 import { AnnouncementsPage } from "./pages/announcements.tsx";
 import { CampaignPage } from "./pages/campaign.tsx";
+import type { EditState } from "./pages/campaignEdit.tsx";
+import {
+  CampaignRulesForm,
+  type RulesFormValues,
+  rulesFormValues,
+} from "./pages/campaignRules.tsx";
 import { GalleryPage, PhotoPage } from "./pages/gallery.tsx";
-import { type IssuedCode, MembersPage } from "./pages/members.tsx";
 import { type CampaignOverview, OverviewPage } from "./pages/overview.tsx";
 import { RankingPage } from "./pages/ranking.tsx";
 import { ReviewPage, ReviewQueuePage } from "./pages/reviews.tsx";
-import { UnitPage } from "./pages/unit.tsx";
+import { peopleRoutes } from "./peopleRoutes.tsx";
 import {
   fromAnotherSite,
   SESSION_COOKIE,
@@ -55,7 +56,7 @@ export interface DashboardDeps {
 const GALLERY_PAGE = 120;
 const LANGUAGE_COOKIE = "thidua_lang";
 
-type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
+export type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
 
 /**
  * Private pages: never cached, no inline script or style, framed only by Telegram's
@@ -72,6 +73,10 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
   c.header("referrer-policy", "same-origin");
   if (!c.res.headers.has("cache-control")) c.header("cache-control", "private, no-store");
 };
+
+/** A late rule or classes the rules form refuses: answered on the form itself. */
+const isRulesRefusal = (code: string) =>
+  code === "late_points_invalid" || code === "rules_published" || code.startsWith("thresholds_");
 
 const STATUS_OF: Partial<Record<string, 400 | 403 | 404>> = {
   forbidden: 403,
@@ -132,10 +137,6 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
     await next();
   };
 
-  /** A unit's page is for the bloc's lead and reviewers and that unit's own members. */
-  const mayOpenUnit = (viewer: PageViewer, unitId: number) =>
-    viewer.reviewer || viewer.actor.unitId === unitId;
-
   const idParam = (c: Context, name = "id") => {
     const id = Number(c.req.param(name));
     if (!Number.isInteger(id) || id <= 0) throw new AppError("not_found");
@@ -173,6 +174,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       "/web/announcements",
       "/web/announcements/*",
       "/web/members",
+      "/web/members/*",
       "/web/invites",
       "/web/invites/*",
     ]) {
@@ -216,20 +218,48 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
 
     const campaignPage = async (
       c: Context<Env>,
-      extra: { notice?: string; downloads?: { name: string; url: string }[] } = {},
+      extra: {
+        notice?: string;
+        downloads?: { name: string; url: string }[];
+        /** A refused rules form: the message, and the fields as they were sent. */
+        rulesRefused?: { errors: string[]; values: RulesFormValues };
+        /** The edit section's refusal or pending confirmation. */
+        edit?: EditState;
+      } = {},
     ) => {
       const viewer = c.get("viewer");
       const campaign = await services.campaigns.get(viewer.actor.blocId, idParam(c));
       const grid = await services.progress.grid(campaign, viewer.actor.timezone);
       const current = campaign.deadlines.length ? services.reports.currentDeadline(campaign) : null;
+      const { rulesRefused, edit, ...shown } = extra;
+      const scored = campaign.criteriaScale.some((cr) => cr.maxScore !== null);
+      const blocThresholds = scored
+        ? await services.campaigns.blocThresholds(viewer.actor.blocId)
+        : null;
+      const locked = blocThresholds
+        ? await services.campaigns.rulesLocked(viewer.actor.blocId, campaign.id)
+        : false;
+      const rules = blocThresholds ? (
+        <CampaignRulesForm
+          viewer={viewer}
+          campaignId={campaign.id}
+          locked={locked}
+          blocThresholds={blocThresholds}
+          values={rulesRefused?.values ?? rulesFormValues(campaign, blocThresholds)}
+          errors={rulesRefused?.errors ?? []}
+        />
+      ) : null;
       return c.html(
         <CampaignPage
           viewer={viewer}
           campaign={campaign}
           grid={grid}
           current={current}
-          {...extra}
+          rules={rules}
+          edit={await campaignEditSection(services, viewer, campaign, edit)}
+          {...shown}
         />,
+        rulesRefused || edit?.errors ? 400 : 200,
       );
     };
 
@@ -275,17 +305,62 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       });
     });
 
-    app.get("/web/units/:id", async (c) => {
+    app.post("/web/campaigns/:id/rules", async (c) => {
       const viewer = c.get("viewer");
-      const unitId = idParam(c);
-      const unit = (await services.blocs.listUnits(viewer.actor.blocId)).find(
-        (u) => u.id === unitId,
+      const body = await c.req.parseBody();
+      const field = (name: string) => (typeof body[name] === "string" ? String(body[name]) : "");
+      const values: RulesFormValues = {
+        late: field("late"),
+        points: field("points"),
+        classes: field("classes") === "own" ? "own" : "bloc",
+        thresholds: field("thresholds"),
+      };
+      // Both halves are checked before anything is saved, so that one answer names every
+      // wrong value; the fields come back as they were typed, to be corrected.
+      const problems: string[] = [];
+      const refuse = (error: unknown): undefined => {
+        if (!(error instanceof AppError) || !isRulesRefusal(error.code)) throw error;
+        problems.push(viewer.t(`errors:${error.code}`, error.params));
+      };
+      const checked = <T,>(read: () => T): T | undefined => {
+        try {
+          return read();
+        } catch (error) {
+          return refuse(error);
+        }
+      };
+      const lateRule = checked(() =>
+        checkLateRule(values.late === "deduct" ? `deduct:${values.points.trim()}` : values.late),
       );
-      if (!unit) throw new AppError("not_found");
-      if (!mayOpenUnit(viewer, unitId)) throw new AppError("forbidden");
-      const reports = await services.reports.unitReports(viewer.actor.blocId, unitId);
-      return c.html(<UnitPage viewer={viewer} unit={unit} reports={reports} />);
+      const thresholds =
+        values.classes === "own" ? checked(() => parseThresholdsText(values.thresholds)) : null;
+      const saved =
+        lateRule === undefined || thresholds === undefined
+          ? undefined
+          : await services.campaigns
+              .setRules(
+                viewer.actor.blocId,
+                idParam(c),
+                { lateRule, thresholds },
+                memberActor(viewer.actor.memberId),
+              )
+              .catch(refuse);
+      if (!saved) return campaignPage(c, { rulesRefused: { errors: problems, values } });
+      const { id, title } = saved.campaign;
+      const notice = saved.changed
+        ? [
+            viewer.t("campaigns:rules_saved", { id, title }),
+            saved.scoredReports > 0
+              ? viewer.t("web:campaign.rules_reranked", { count: saved.scoredReports })
+              : "",
+          ]
+            .filter(Boolean)
+            .join(" ")
+        : viewer.t("campaigns:rules_unchanged", { id });
+      return campaignPage(c, { notice });
     });
+
+    campaignEditRoutes(app, services, clock, campaignPage, idParam);
 
     app.get("/web/gallery", async (c) => {
       const viewer = c.get("viewer");
@@ -391,67 +466,11 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       return announcementsPage(c, id, viewer.t(said, { id, count }));
     });
 
-    const membersPage = async (c: Context<Env>, issued?: IssuedCode) => {
-      const viewer = c.get("viewer");
-      const blocId = viewer.actor.blocId;
-      const [members, invites, units] = await Promise.all([
-        services.blocs.listMembers(blocId),
-        services.membership.listInvites(blocId),
-        services.blocs.listUnits(blocId),
-      ]);
-      return c.html(
-        <MembersPage
-          viewer={viewer}
-          members={members}
-          invites={invites}
-          units={units}
-          issued={issued}
-          now={clock.now()}
-        />,
-      );
-    };
-    app.get("/web/members", (c) => membersPage(c));
-    app.post("/web/invites", async (c) => {
-      const viewer = c.get("viewer");
-      const body = await c.req.parseBody();
-      const role = roleSchema.safeParse(body.role);
-      const unitId = body.unit ? Number(body.unit) : null;
-      if (!role.success) throw new AppError("bad_arguments", { usage: "FOCAL | OFFICER | LEAD" });
-      const units = await services.blocs.listUnits(viewer.actor.blocId);
-      if (unitId !== null && !units.some((u) => u.id === unitId)) throw new AppError("not_found");
-      if (roleNeedsUnit(role.data) && unitId === null) throw new AppError("role_needs_unit");
-      const invite = await services.membership.issueInvite({
-        blocId: viewer.actor.blocId,
-        unitId,
-        role: role.data,
-        issuer: memberActor(viewer.actor.memberId),
-      });
-      const username = deps.telegramUsername();
-      const plain = invite.code.replace(/-/g, "");
-      const deepLink = username ? `https://t.me/${username}?start=${plain}` : null;
-      // Loaded on the first invite shown: one page of the dashboard needs it, the process's start does not.
-      const QRCode = (await import("qrcode")).default;
-      const qrSvg = await QRCode.toString(deepLink ?? `/join ${invite.code}`, {
-        type: "svg",
-        margin: 1,
-        width: 220,
-      });
-      return membersPage(c, {
-        code: invite.code,
-        role: invite.role,
-        unitName: invite.unitName,
-        deepLink,
-        qrSvg,
-      });
-    });
-    app.post("/web/invites/:id/revoke", async (c) => {
-      const viewer = c.get("viewer");
-      await services.membership.revokeInvite(
-        idParam(c),
-        memberActor(viewer.actor.memberId),
-        viewer.actor.blocId,
-      );
-      return c.redirect("/web/members", 303);
+    peopleRoutes(app, {
+      services,
+      clock,
+      telegramUsername: deps.telegramUsername,
+      idParam: (c) => idParam(c),
     });
 
     app.get("/web/ranking/:id", async (c) => {

@@ -37,6 +37,8 @@ th,td{border:1px solid #d8dce1;padding:.3rem .45rem;text-align:left;vertical-ali
 .gallery figcaption{padding:.3rem .45rem;font-size:.8rem}
 .viewer img{max-width:100%;height:auto;border-radius:6px}
 form.inline{display:inline}
+.people li{margin:.5rem 0}
+.people form{display:inline-block;margin:.25rem .5rem .25rem 0}
 button,select,input{font:inherit;padding:.35rem .6rem;border-radius:6px;border:1px solid #8c959f;background:#fff;color:#1b1f24}
 select,input{max-width:100%}
 .card a{overflow-wrap:anywhere}
@@ -44,6 +46,13 @@ button{cursor:pointer}
 button.primary{background:#0b57d0;border-color:#0b57d0;color:#fff}
 header button{background:transparent;border-color:#fff}
 label{display:block;margin:.4rem 0 .15rem}
+fieldset{border:1px solid #d8dce1;border-radius:6px;margin:.5rem 0 .75rem;padding:.25rem .75rem .6rem;min-width:0}
+input[type=radio]{padding:0;margin:0 .35rem 0 0;width:1.1rem;height:1.1rem;vertical-align:-.15rem}
+.sub{margin-left:1.5rem}
+.plain{list-style:none;padding-left:0}
+.plain>li{margin:.6rem 0;overflow-wrap:anywhere}
+.plain form{margin:.2rem 0}
+input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:-.15rem}
 .bars{max-width:520px;height:auto;display:block}
 .bars rect,.rank-bars rect{fill:#0b57d0}
 .rank-bars{max-width:480px;height:auto;display:block;margin:.5rem 0 1rem}

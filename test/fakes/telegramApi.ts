@@ -25,6 +25,12 @@ export interface FakeLimits {
   perSecond: number;
   perChatIntervalMs: number;
   perGroupPerMinute: number;
+  /**
+   * Telegram's own rule for one chat: a short burst of this many, then one message
+   * per interval (a token bucket), 429 with the seconds until the next one is allowed.
+   * Unset: ten messages in any ten intervals.
+   */
+  perChatBurst?: number;
 }
 
 interface Fault {
@@ -34,6 +40,8 @@ interface Fault {
   status: number;
   description: string;
   retryAfter?: number;
+  /** Matching calls that go through before the fault starts (a middle part of a reply). */
+  skip?: number;
 }
 
 export interface FakeUser {
@@ -106,6 +114,7 @@ export class FakeTelegramApi {
   #faults: Fault[] = [];
   #sendTimes: number[] = [];
   #chatTimes = new Map<string, number[]>();
+  #chatBuckets = new Map<string, { tokens: number; at: number }>();
   #groupTimes = new Map<string, number[]>();
   url = "";
 
@@ -319,6 +328,11 @@ export class FakeTelegramApi {
         this.downloadsHeld++;
         await this.#downloadGate;
         this.downloadsHeld--;
+        // Telegram went away while the download waited: the connection is cut.
+        if (this.down) {
+          req.socket.destroy();
+          return;
+        }
       }
       const bytes =
         file[1] === this.token ? this.#files.get(decodeURIComponent(file[2] ?? "")) : undefined;
@@ -561,9 +575,18 @@ export class FakeTelegramApi {
         Math.max(1, Math.ceil(((oldest ?? t) + span - t) / 1000));
       // The overall limit is exact: never more than perSecond in any second.
       if (this.#sendTimes.length >= perSecond) return 1;
-      if (chat.length >= 10) return secondsUntil(chat[0], window);
+      const burst = this.limits.perChatBurst;
+      // Refilled 10 % faster than the interval, for timer jitter (as the window above).
+      const refillMs = perChatIntervalMs * 0.9;
+      const bucket = this.#chatBuckets.get(chatId) ?? { tokens: burst ?? 0, at: t };
+      const tokens = burst
+        ? Math.min(burst, bucket.tokens + (refillMs > 0 ? (t - bucket.at) / refillMs : burst))
+        : 0;
+      if (burst && tokens < 1) return Math.max(1, Math.ceil(((1 - tokens) * refillMs) / 1000));
+      if (!burst && chat.length >= 10) return secondsUntil(chat[0], window);
       if (chatId.startsWith("-") && group.length >= perGroupPerMinute)
         return secondsUntil(group[0], 60_000);
+      if (burst) this.#chatBuckets.set(chatId, { tokens: tokens - 1, at: t });
       this.#groupTimes.set(chatId, [...group, t]);
       this.#chatTimes.set(chatId, [...chat, t]);
     }
@@ -572,12 +595,17 @@ export class FakeTelegramApi {
   }
 
   #takeFault(method: string, chatId: string): Fault | null {
-    const fault = this.#faults.find(
-      (f) => f.method === method && (!f.chatId || f.chatId === chatId) && f.times > 0,
-    );
-    if (!fault) return null;
-    fault.times--;
-    return fault;
+    for (const fault of this.#faults) {
+      if (fault.method !== method || (fault.chatId && fault.chatId !== chatId)) continue;
+      if (fault.times <= 0) continue;
+      if (fault.skip) {
+        fault.skip--;
+        continue;
+      }
+      fault.times--;
+      return fault;
+    }
+    return null;
   }
 
   #message(chatId: number, from: FakeUser, chatType: string, content: Json): Json {

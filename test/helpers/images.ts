@@ -108,3 +108,26 @@ export function jpegHeaderOnly(width: number, height: number, seed = 0): Uint8Ar
 }
 
 export const pdf = () => Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
+
+let tall: { height: number; bytes: Uint8Array } | undefined;
+/**
+ * A PNG one pixel wide and `height` tall, all black: tiny on disk (95 KB for 49 M rows)
+ * and very slow to decode (libvips pays per row). Made once per test file.
+ */
+export function tallPng(height = 49_000_000): Uint8Array {
+  if (tall?.height === height) return tall.bytes;
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(1, 0);
+  header.writeUInt32BE(height, 4);
+  header.writeUInt8(8, 8); // bit depth
+  header.writeUInt8(0, 9); // grey
+  // Each row: a filter byte and one pixel, both zero.
+  const bytes = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(Buffer.alloc(2 * height), { level: 9 })),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+  tall = { height, bytes };
+  return bytes;
+}

@@ -28,9 +28,12 @@ export async function startTelegramBot(
     dir?: string;
     seed?: boolean;
     env?: Record<string, string>;
+    /** Sets the fake up before the adapter first connects (faults on its start-up calls). */
+    prepare?: (fake: FakeTelegramApi) => void;
   } = {},
 ): Promise<TelegramHarness> {
   const fake = await new FakeTelegramApi().start();
+  options.prepare?.(fake);
   const env = {
     DELIVERY_BACKOFF_MS: "200",
     TELEGRAM_ALBUM_WAIT_MS: "500",
@@ -66,6 +69,7 @@ export async function startTelegramBot(
     limits: options.limits ?? { perSecond: 1000, perChatIntervalMs: 0, perGroupPerMinute: 1000 },
   });
   adapters.push(adapter);
+  t.app.useTelegramUsername(() => adapter.username);
   t.app.pipeline.register(adapter);
   t.app.pipeline.start();
   await adapter.start();

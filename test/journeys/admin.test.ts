@@ -23,6 +23,12 @@ describe("bootstrapping a real bloc from the terminal", () => {
       name: string;
     }[];
     expect(units.map((u) => u.name)).toEqual(["Sở Nội vụ", "Sở Tư pháp"]);
+    expect((await admin(["unit", "retire", "1"])).text).toBe(
+      "unit 1: Sở Nội vụ retired (0 codes revoked)",
+    );
+    expect((await admin(["unit", "list", String(bloc.id)])).text).toBe(
+      "1\tSở Nội vụ\tretired\n2\tSở Tư pháp",
+    );
 
     const invite = (await admin(["invite", "create", "--bloc", "1", "--role", "lead", "--json"]))
       .json as { code: string; maxUses: number };

@@ -71,11 +71,12 @@ describe("a lead's announcement", () => {
     await t.chat.send("/announce Gửi ảnh tổng vệ sinh trước 17h thứ Sáu");
     await t.chat.sendFiles([{ bytes: png(30, 20, 3), fileName: "mau.png" }]);
     await t.chat.send("Chọn đơn vị");
-    const ticked = texts(await t.chat.send("2"));
-    expect(ticked).toContain("☑ Ban Tổ chức Tỉnh ủy");
+    expect(texts(await t.chat.send("2"))).toContain("Đã chọn 1 đơn vị: Ban Tổ chức Tỉnh ủy.");
     await t.chat.send("4");
     await t.chat.send("3");
-    expect(texts(await t.chat.send("3"))).toContain("☐ Ủy ban Kiểm tra Tỉnh ủy");
+    expect(texts(await t.chat.send("3"))).toBe(
+      "Đã chọn 2 đơn vị: Ban Tổ chức Tỉnh ủy, Ban Tuyên giáo Tỉnh ủy.\nTrả lời thêm số hoặc tên đơn vị để chọn hay bỏ chọn, hoặc 8 (Xong) để xem trước.",
+    );
     const preview = texts(await t.chat.send("Xong"));
     expect(preview).toContain("gửi tới 2 cuộc trò chuyện");
     expect(preview).toContain("(kèm 1 ảnh)");

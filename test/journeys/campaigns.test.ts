@@ -121,8 +121,8 @@ describe("a lead creating a campaign in chat", () => {
   });
 
   it("answers a malformed /campaign with its usage", async () => {
-    expect(texts(await t.chat.send("/campaign"))).toContain("/campaign new · /campaign 3");
-    expect(texts(await t.chat.send("/campaign activate"))).toContain("/campaign activate 3");
+    expect(texts(await t.chat.send("/campaign"))).toContain("/taothidua · /thidua 3");
+    expect(texts(await t.chat.send("/campaign activate"))).toContain("/thidua mo 3");
     expect(texts(await t.chat.send("/campaign 99"))).toContain("Không tìm thấy");
   });
 });

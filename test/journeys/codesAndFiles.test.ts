@@ -40,9 +40,11 @@ describe("invite codes", () => {
     expect(texts(await t.chat.as("minh").send("/join K7QM-3XPA"))).toContain("Chào mừng");
   });
 
-  it("pause for everyone when too many wrong codes come from many chats, and the leads hear it once", async () => {
+  it("pause for newcomers when too many wrong codes come from many chats; members still link their groups", async () => {
     t = await createTestApp({ env: { INVITE_MAX_FAILED_TRIES_OVERALL: "10" } });
     const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+    const unit2 = invites[1]?.code ?? "";
+    expect(texts(await t.chat.as("lan").send(`/join ${unit2}`))).toContain("Chào mừng");
     for (let i = 0; i < 10; i++) {
       expect(texts(await t.chat.as(`guesser-${i}`).send("/join AAAA-AAAA"))).toContain(
         "không đúng",
@@ -50,12 +52,49 @@ describe("invite codes", () => {
     }
     const paused = texts(await t.chat.as("guesser-11").send("/join AAAA-AAAA"));
     expect(paused).toContain("tạm dừng");
-    // A real code waits too, for the window: the guesser cannot tell a hit from a miss.
-    expect(texts(await t.chat.as("lan").send(`/join ${invites[1]?.code}`))).toContain("tạm dừng");
+    // A newcomer's real code waits too, for the window: a guesser cannot tell a hit from a miss.
+    expect(texts(await t.chat.as("minh").send(`/join ${unit2}`))).toContain("tạm dừng");
+    expect(await t.app.deps.db.account.count({ where: { platformUserId: "minh" } })).toBe(0);
+    // Lan, a member, links her unit's group with the code the lead gave her, and the lead his.
+    expect(texts(await t.chat.as("lan", "to-2").send(`/join ${unit2}`))).toContain(
+      "Đã liên kết nhóm",
+    );
+    expect(
+      texts(await t.chat.as(DEMO_LEAD, "khoi").send(`/join ${invites[0]?.code ?? ""}`)),
+    ).toContain("Đã liên kết nhóm");
+    const linked = await t.app.deps.db.chat.findMany({
+      where: { kind: "GROUP" },
+      orderBy: { platformChatId: "asc" },
+    });
+    expect(linked.map((c) => [c.platformChatId, c.unitId])).toEqual([
+      ["group:khoi", 1],
+      ["group:to-2", 2],
+    ]);
     await t.chat.as("guesser-12").send("/join AAAA-AAAA");
     await t.deliver();
     const alerts = t.transport.receivedBy(DEMO_LEAD).filter((m) => m.includes("dò mã"));
     expect(alerts).toHaveLength(1);
+  });
+
+  it("count per person as well as per chat: five wrong codes in five groups use up the person's tries", async () => {
+    t = await createTestApp();
+    const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
+    const unit2 = invites[1]?.code ?? "";
+    await t.chat.as("lan").send(`/join ${unit2}`);
+    for (let i = 1; i <= 5; i++) {
+      expect(texts(await t.chat.as("lan", `nhom-${i}`).send("/join AAAA-AAAA"))).toContain(
+        "không đúng",
+      );
+    }
+    expect(texts(await t.chat.as("lan", "nhom-6").send(`/join ${unit2}`))).toContain(
+      "quá nhiều lần",
+    );
+    expect(await t.app.deps.db.chat.count({ where: { kind: "GROUP" } })).toBe(0);
+    // Another member in a fresh group is not held by Lan's tries.
+    await t.chat.as("minh").send(`/join ${unit2}`);
+    expect(texts(await t.chat.as("minh", "nhom-6").send(`/join ${unit2}`))).toContain(
+      "Đã liên kết nhóm",
+    );
   });
 });
 

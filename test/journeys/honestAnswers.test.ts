@@ -70,7 +70,7 @@ describe("/notify and /link", () => {
     expect(offered).toContain("đang gửi qua cả Telegram và Zalo");
     expect(offered).toContain("1. Zalo\n2. Telegram\n3. cả Telegram và Zalo");
     expect(texts(await t.chat.send("Telegram"))).toContain("Bạn chưa liên kết tài khoản Telegram");
-    expect(texts(await t.chat.send("/notify 5"))).toContain("/notify telegram");
+    expect(texts(await t.chat.send("/notify 5"))).toContain("/nhantin telegram");
     const lead = await t.app.deps.db.member.findFirstOrThrow({ where: { role: "LEAD" } });
     expect(lead.notifyVia).toBe("both");
   });

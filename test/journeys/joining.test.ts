@@ -28,7 +28,7 @@ const focalCode = () => invites[3]?.code ?? "";
 describe("joining a bloc with an invite code", () => {
   it("welcomes a stranger and tells them how to join", async () => {
     const replies = texts(await t.chat.as("lan").send("/start"));
-    expect(replies).toContain("/join");
+    expect(replies).toContain("/thamgia MÃ-MỜI");
     expect(await snapshot()).toMatchObject({ members: 1 });
   });
 
@@ -56,7 +56,7 @@ describe("joining a bloc with an invite code", () => {
   });
 
   it("asks for the code when /join has none", async () => {
-    expect(texts(await t.chat.as("lan").send("/join"))).toContain("Ví dụ: /join K7QM-3XPA");
+    expect(texts(await t.chat.as("lan").send("/join"))).toContain("Ví dụ: /thamgia K7QM-3XPA");
   });
 
   it("refuses an expired code", async () => {
@@ -131,7 +131,7 @@ describe("language and help", () => {
 
   it("refuses an unsupported language with an example", async () => {
     await t.chat.as("lan").send(`/join ${focalCode()}`);
-    expect(texts(await t.chat.send("/lang fr"))).toContain("/lang vi | /lang en");
+    expect(texts(await t.chat.send("/lang fr"))).toContain("/ngonngu vi | /ngonngu en");
   });
 
   it("lists only what the member's role may do", async () => {
@@ -179,7 +179,7 @@ describe("roles", () => {
     const roleQuestion = texts(await t.chat.send("2"));
     expect(roleQuestion).toContain("Cán bộ đầu mối");
     const issued = texts(await t.chat.send("cán bộ"));
-    const code = /\/join ([A-Z0-9]{8})/.exec(issued)?.[1] ?? "";
+    const code = /\/thamgia ([A-Z0-9]{8})/.exec(issued)?.[1] ?? "";
     expect(issued).toContain("Ban Tổ chức Tỉnh ủy");
     // The role the code gives, in words (it once read "role.[object Object]").
     expect(issued).toContain("Vai trò: Cán bộ · Ban Tổ chức Tỉnh ủy");

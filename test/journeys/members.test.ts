@@ -80,7 +80,7 @@ describe("/members", () => {
     expect(texts(await lead().send("ko"))).toContain("Đã để nguyên");
     expect(texts(await t.chat.as("lan").send("/status"))).toContain("Ban Tuyên giáo Tỉnh ủy");
     expect(texts(await lead().send("/members 999"))).toContain("Không tìm thấy");
-    expect(texts(await lead().send("/members abc"))).toContain("/members 12");
+    expect(texts(await lead().send("/members abc"))).toContain("/thanhvien 12");
     expect(texts(await t.chat.as("lan").send(`/members ${id}`))).toContain("không có quyền");
   });
 

@@ -66,8 +66,10 @@ describe("the lead's /progress", () => {
     );
     await runAdminCommand(t.app, ["campaign", "import", file, "--bloc", "1"]);
     const answer = texts(await t.chat.as("lead").send("/progress"));
-    expect(answer).toContain("/progress 1 — Xây dựng cơ quan");
-    expect(answer).toContain("/progress 2 — Hội thi Văn Thể Mỹ");
+    expect(answer).toContain("1. Hội thi Văn Thể Mỹ");
+    expect(answer).toContain("2. Xây dựng cơ quan");
+    // The list is the question: its number answers it.
+    expect(texts(await t.chat.send("1"))).toContain("Hạn 17:00 20/04/2026: 0/7");
     expect(texts(await t.chat.send("/progress 2"))).toContain("Hạn 17:00 20/04/2026: 0/7");
   });
 });
@@ -93,6 +95,7 @@ describe("the export for the review", () => {
       "Thời điểm báo cáo",
       "Trễ hạn",
       "Số ảnh",
+      "Thẩm định",
     ]);
     expect(rows).toHaveLength(1 + 7 * 3);
     expect(rows[1]).toEqual([
@@ -104,6 +107,7 @@ describe("the export for the review", () => {
       "09:00 02/03/2026",
       "Không",
       "0",
+      "Chờ xét",
     ]);
     expect(rows[4]).toEqual([
       "Ban Tổ chức Tỉnh ủy",
@@ -114,6 +118,7 @@ describe("the export for the review", () => {
       "09:00 02/03/2026",
       "Không",
       "2",
+      "Chờ xét",
     ]);
     expect(rows[10]?.slice(2, 7)).toEqual([
       "Đã hoàn thành",

@@ -1,4 +1,5 @@
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeTelegramApi, type FakeUser } from "../fakes/telegramApi.ts";
 import {
@@ -202,4 +203,54 @@ describe("a bot killed in the middle of a 300-chat announcement and started agai
       `300-chat kill: ${beforeRestart} sent before the kill, missed ${missed}, duplicated ${duplicated}, settled ${settledMs} ms after restart`,
     );
   }, 90_000);
+});
+
+describe("a bot killed with SIGKILL between two parts of a reply", () => {
+  it("sends after the restart only the parts that had not arrived: the export's documents once each", async () => {
+    fake = await new FakeTelegramApi().start();
+    // Telegram's rule for one chat: a burst of three, then one a second.
+    fake.limits = {
+      perSecond: 30,
+      perChatIntervalMs: 1000,
+      perChatBurst: 3,
+      perGroupPerMinute: 20,
+    };
+    const dir = await prepare();
+    const t = await createTestApp({ dir });
+    const invite = await t.app.services.membership.issueInvite({
+      blocId: 1,
+      unitId: null,
+      role: "LEAD",
+      issuer: "operator",
+    });
+    await t.app.services.membership.join(
+      { platform: "telegram", platformChatId: "900", kind: "PRIVATE" },
+      { platformUserId: "502", displayName: "Minh" },
+      invite.code,
+      "vi",
+    );
+    await t.app.deps.db.$disconnect();
+    const minh: FakeUser = { id: 502, first_name: "Minh", language_code: "vi" };
+    const documents = () =>
+      fake.sent.filter((m) => m.chatId === "900" && m.method === "sendDocument");
+    const base = "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s";
+
+    // The reply: the links, the spreadsheet, the CSV. Killed once the spreadsheet is marked sent.
+    const first = await bot(dir, { TEST_CRASH_AT: "inbound:between-parts#2" });
+    fake.text(900, minh, "/export");
+    await killedAt(first);
+    expect(documents().map((d) => d.document?.name)).toEqual([`${base}.xlsx`]);
+
+    await bot(dir, {});
+    await fake.until(() => documents().length >= 2, 10_000, "the rest of the reply");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(documents().map((d) => d.document?.name)).toEqual([`${base}.xlsx`, `${base}.csv`]);
+    expect(fake.textsIn(900).filter((m) => m.includes("/downloads/"))).toHaveLength(1);
+    expect(fake.rateLimitedChats).toEqual([]);
+    // Built once: the restart sent the stored reply, it did not export again.
+    expect(readdirSync(join(dir, "exports"))).toHaveLength(1);
+    const db = await openDb(dir);
+    expect(await db.inboundUpdate.count({ where: { status: { not: "DONE" } } })).toBe(0);
+    await db.$disconnect();
+  });
 });

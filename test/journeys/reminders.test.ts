@@ -72,6 +72,24 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       expect(reminders("tc")).toHaveLength(0);
     });
 
+    it("keeps its plan when the clock is stepped back 2 h and forward 3 h", async () => {
+      await tickAt("2026-03-06T17:00:00");
+      expect(reminders("vp")).toHaveLength(1);
+      // Back 2 h: Friday's reminder is not sent again, nothing else comes early.
+      for (const minute of ["15:00", "15:30", "16:59", "17:00", "17:05"]) {
+        await tickAt(`2026-03-06T${minute}:00`);
+      }
+      expect(reminders("vp")).toHaveLength(1);
+      // Forward past Monday 07:00: the next reminder once, then the 2 h one at its time.
+      await tickAt("2026-03-09T10:00:00");
+      await tickAt("2026-03-09T10:01:00");
+      expect(reminders("vp")).toHaveLength(2);
+      await tickAt("2026-03-09T13:00:00");
+      expect(reminders("vp")).toHaveLength(2);
+      await tickAt("2026-03-09T15:00:00");
+      expect(reminders("vp")).toHaveLength(3);
+    });
+
     it("stops reminding a unit once it has reported", async () => {
       await tickAt("2026-03-06T17:00:00");
       await t.chat.as("vp").sendFiles([], "");
@@ -99,7 +117,7 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       await tickAt("2026-03-10T09:00:00");
       const overdue = t.transport.receivedBy("vp").filter((m) => m.startsWith("⚠️"));
       expect(overdue).toEqual([
-        "⚠️ Đã quá hạn 17:00 09/03/2026: Văn phòng Tỉnh ủy chưa báo cáo cho Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn. Báo cáo muộn vẫn được nhận: /report",
+        "⚠️ Đã quá hạn 17:00 09/03/2026: Văn phòng Tỉnh ủy chưa báo cáo cho Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn. Báo cáo muộn vẫn được nhận: /baocao",
       ]);
       expect(t.transport.receivedBy("tc").filter((m) => m.startsWith("⚠️"))).toEqual([]);
       const summaries = t.transport.receivedBy("lead").filter((m) => m.startsWith("📊"));
@@ -178,7 +196,7 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       await tickAt("2026-05-08T17:00:00");
       const lead = t.transport.receivedBy("lead");
       expect(lead.filter((m) => m.startsWith("🏁"))).toEqual([
-        "🏁 Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn đã qua hạn báo cáo cuối cùng. Xem tổng hợp: /progress 1 · xuất báo cáo: /export 1",
+        "🏁 Xây dựng cơ quan, công sở văn minh, xanh, sạch, đẹp và an toàn đã qua hạn báo cáo cuối cùng. Xem tổng hợp: /tiendo 1 · xuất báo cáo: /xuat 1",
       ]);
       expect(lead.filter((m) => m.startsWith("📊"))).toHaveLength(3);
     });
@@ -249,13 +267,13 @@ for (const serverTz of ["UTC", "America/Los_Angeles"]) {
       expect(texts(await t.chat.as("lead").send("/reminders 1 5d,6h"))).toContain(
         "nhắc trước hạn: 5d,6h",
       );
-      expect(texts(await t.chat.send("/reminders 1 sớm"))).toContain("/reminders 3 3d,1d,2h");
+      expect(texts(await t.chat.send("/reminders 1 sớm"))).toContain("/lichnhac 3 3d,1d,2h");
       expect(texts(await t.chat.send("/reminders 99 1d"))).toContain("Không tìm thấy");
       // Asked alone, the command shows the schedule as it stands and how to change it.
       const shown = texts(await t.chat.send("/reminders"));
       expect(shown).toContain("Lịch nhắc mặc định của khối: 3d,1d,2h trước mỗi hạn");
       expect(shown).toMatch(/Đợt #1 .*: 5d,6h/);
-      expect(shown).toContain("Đổi lịch: /reminders 3 3d,1d,2h");
+      expect(shown).toContain("Đổi lịch: /lichnhac 3 3d,1d,2h");
       await tickAt("2026-03-04T17:00:00");
       expect(reminders("vp")[0]).toContain("còn 5 ngày");
     });

@@ -219,6 +219,14 @@ describe("only reviewed results rank, one weighted figure everywhere", () => {
     expect(tc).toContain("bị trả lại.\nLý do: Thiếu ảnh phòng cháy");
   });
 
+  it("leaves a retired unit without a report out of the ranking", async () => {
+    await scenario();
+    await t.app.services.blocs.retireUnit(1, 7, "operator");
+    const ranking = texts(await lead().send("/xephang"));
+    expect(ranking).toContain("Chưa báo cáo (2):");
+    expect(ranking).not.toContain("Đảng ủy Khối các cơ quan tỉnh");
+  });
+
   it("breaks ties by one rule, the same for the campaign and the year", async () => {
     // Equal percentages, both on time: the earlier last submission goes first, in both views.
     await report("kt", 2, ["9", "9", "18"]);
@@ -273,11 +281,11 @@ describe("approving needs scores", () => {
     expect(refused).toContain(
       "Báo cáo này chưa tự chấm tiêu chí: Trụ sở sạch đẹp, Cây xanh, An toàn PCCC. Không thể duyệt khi thiếu điểm",
     );
-    expect(refused).toContain("1. Chấm điểm");
-    expect(refused).toContain("2. Trả lại");
+    expect(refused).toContain("1. Trả lại");
+    expect(refused).toContain("2. Chấm điểm");
     expect(await t.app.deps.db.reviewDecision.count()).toBe(0);
     expect((await t.app.deps.db.report.findFirstOrThrow()).reviewState).toBe("AWAITING");
-    expect(texts(await lead().send("1"))).toContain("Chấm tiêu chí 1/3");
+    expect(texts(await lead().send("2"))).toContain("Chấm tiêu chí 1/3");
     for (const p of ["5", "5"]) await lead().send(p);
     expect(texts(await lead().send("10"))).toContain("50 % (30/60 điểm, đã tính hệ số)");
     // The service refuses it too, whatever calls it.

@@ -279,7 +279,7 @@ describe("one person, two apps", () => {
     h = await startZaloBot();
     await h.t.chat.as("lan").send(`/join ${code(3)}`);
     const issued = (await h.t.chat.send("/link")).map((r) => r.text).join("\n");
-    const linkCode = /\/link ([A-Z0-9]{8})/.exec(issued)?.[1] ?? "";
+    const linkCode = /\/lienket ([A-Z0-9]{8})/.exec(issued)?.[1] ?? "";
     expect(linkCode).toHaveLength(8);
     expect((await h.say(LAN, `/link ${linkCode}`))[0]).toContain(
       "Đã liên kết tài khoản zalo này với lan",

@@ -172,8 +172,11 @@ describe("issuing an invite in Chromium at phone width", () => {
     expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
       PHONE.width,
     );
-    await page.getByLabel("Đơn vị").selectOption({ label: "Ban Nội chính Tỉnh ủy" });
-    await page.getByLabel("Vai trò").selectOption({ label: "Cán bộ" });
+    // Exact: the page also names each member's role and the bloc's units.
+    await page
+      .getByLabel("Đơn vị", { exact: true })
+      .selectOption({ label: "Ban Nội chính Tỉnh ủy" });
+    await page.getByLabel("Vai trò", { exact: true }).selectOption({ label: "Cán bộ" });
     await page.getByRole("button", { name: "Cấp mã", exact: true }).click();
     const code = await page.locator("[data-code]").getAttribute("data-code");
     expect(code).toMatch(/^[A-Z2-9-]{8,9}$/);

@@ -11,6 +11,9 @@ import { registerCommands } from "./commands.ts";
 import { TelegramTransport } from "./transport.ts";
 import { chatOf, senderOf, toInboundEvent, webhookUpdateSchema } from "./updates.ts";
 
+/** How long an optional call that failed waits before it is tried again. */
+const OPTIONAL_RETRY_MS = 10 * 60_000;
+
 // grammY types its AbortSignal with a shim's type; Node's own is the same at run time.
 type GrammySignal = Parameters<Api["getMe"]>[0];
 const forGrammy = (signal: AbortSignal) => signal as unknown as GrammySignal;
@@ -89,6 +92,8 @@ export class TelegramAdapter implements ChatAdapter {
         capMs: this.options.backoffCapMs,
         webhook: Boolean(this.options.webhookUrl),
         pollTurn: (signal) => this.port.pollTurn("telegram", signal),
+        // A long poll may take its whole timeout; past that and a margin, it hangs.
+        hangMs: (this.options.pollTimeoutSeconds + 30) * 1000,
       },
     );
   }
@@ -102,7 +107,9 @@ export class TelegramAdapter implements ChatAdapter {
   async #connect(signal: AbortSignal): Promise<void> {
     const me = await this.#api.getMe(forGrammy(signal));
     this.#username = me.username;
-    await registerCommands(this.#api, this.port);
+    // The command menu is a convenience: a Telegram-compatible server without it must
+    // not leave the bot deaf, so it is tried once here and again later until it works.
+    await this.#optional("setMyCommands", () => registerCommands(this.#api, this.port));
     if (this.options.webhookUrl) {
       await this.#api.setWebhook(
         this.options.webhookUrl,
@@ -112,6 +119,20 @@ export class TelegramAdapter implements ChatAdapter {
     } else {
       // A webhook left from an earlier deployment would make every poll fail.
       await this.#api.deleteWebhook({}, forGrammy(signal));
+    }
+  }
+
+  /** Runs an optional call; on failure, tries it again every OPTIONAL_RETRY_MS until stopped. */
+  async #optional(call: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+      this.#status.optional(call, null);
+    } catch (error) {
+      if (this.#stop.signal.aborted) return;
+      this.#status.optional(call, error);
+      const retry = setTimeout(() => void this.#optional(call, run), OPTIONAL_RETRY_MS);
+      retry.unref();
+      this.#stop.signal.addEventListener("abort", () => clearTimeout(retry), { once: true });
     }
   }
 
@@ -182,6 +203,10 @@ export class TelegramAdapter implements ChatAdapter {
       };
     }
     return { type: "event", event };
+  }
+
+  get limits(): RateLimits {
+    return this.transport.limits;
   }
 
   async reply(chat: ChatRef, message: OutboundMessage): Promise<void> {

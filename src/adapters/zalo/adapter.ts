@@ -82,6 +82,8 @@ export class ZaloAdapter implements ChatAdapter {
         capMs: this.options.backoffCapMs,
         webhook: Boolean(this.options.webhookUrl),
         pollTurn: (signal) => this.port.pollTurn("zalo", signal),
+        // A long poll may take its whole timeout; past that and a margin, it hangs.
+        hangMs: (this.options.pollTimeoutSeconds + 30) * 1000,
       },
     );
   }
@@ -158,6 +160,10 @@ export class ZaloAdapter implements ChatAdapter {
       };
     }
     return { type: "event", event };
+  }
+
+  get limits(): RateLimits {
+    return this.transport.limits;
   }
 
   async reply(chat: ChatRef, message: OutboundMessage): Promise<void> {

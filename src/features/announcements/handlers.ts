@@ -1,3 +1,4 @@
+import { matchChoices } from "../../core/answerText.ts";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
@@ -78,9 +79,41 @@ async function readAudience(ctx: Ctx, input: StepInput, raw: unknown): Promise<v
   throw new AppError("pick_a_choice");
 }
 
+/**
+ * The unit picker. With buttons, each unit is a tick box and each press updates the
+ * list. Typed on a phone, one answer may name several units ("1, 2, 5", "1-3", names);
+ * the list is shown once and each answer is acknowledged with what is ticked so far.
+ */
 async function askUnits(ctx: Ctx, data: AnnounceData, ticked = false): Promise<void> {
   const units = await ctx.services.blocs.listUnits(lead(ctx).blocId);
   const picked = new Set(data.picked ?? []);
+  ctx.flow.goto(ANNOUNCE_FLOW, "units", data);
+  if (!ctx.capabilities.buttons) {
+    if (!ticked) {
+      ctx.reply({
+        text: ctx.t("announcements:ask_units_typed"),
+        choices: [
+          ...units.map((u) => ({ id: `u${u.id}`, label: u.name })),
+          { id: "done", label: ctx.t("announcements:units_done") },
+        ],
+      });
+      return;
+    }
+    // The numbered list stays the question (kept with the step); this only says where it stands.
+    const names = units.filter((u) => picked.has(u.id)).map((u) => u.name);
+    ctx.reply(
+      [
+        names.length
+          ? ctx.t("announcements:units_ticked", { count: names.length, units: names.join(", ") })
+          : ctx.t("announcements:units_ticked_none"),
+        ctx.t("announcements:units_more", {
+          done: units.length + 1,
+          label: ctx.t("announcements:units_done"),
+        }),
+      ].join("\n"),
+    );
+    return;
+  }
   // Each tick updates the same list, where the platform can edit (pressed, not typed).
   const pressed = ticked ? ctx.event.pressedMessageId : undefined;
   ctx.reply({
@@ -91,20 +124,33 @@ async function askUnits(ctx: Ctx, data: AnnounceData, ticked = false): Promise<v
     ],
     ...(pressed ? { replaces: pressed } : {}),
   });
-  ctx.flow.goto(ANNOUNCE_FLOW, "units", data);
 }
 
 async function readUnits(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
   const data = raw as AnnounceData;
-  if (input.type !== "choice") throw new AppError("pick_a_choice");
+  const named =
+    input.type === "choice"
+      ? [input.choiceId]
+      : input.type === "text"
+        ? matchChoices(input.text, ctx.flow.offered)?.map((c) => c.id)
+        : undefined;
+  if (!named) throw new AppError("pick_a_choice");
+  const units = named.filter((id) => id.startsWith("u")).map((id) => Number(id.slice(1)));
   const picked = new Set(data.picked ?? []);
-  if (input.choiceId === "done") {
+  if (units.length === 1) {
+    const [unitId = 0] = units;
+    if (picked.has(unitId)) picked.delete(unitId);
+    else picked.add(unitId);
+  } else if (units.every((id) => picked.has(id))) {
+    // Naming ticked units again unticks them, as a second press on one does.
+    for (const id of units) picked.delete(id);
+  } else {
+    for (const id of units) picked.add(id);
+  }
+  if (named.includes("done")) {
     if (picked.size === 0) throw new AppError("no_audience");
     return preview(ctx, { ...data, audience: { units: [...picked] } });
   }
-  const unitId = Number(input.choiceId.slice(1));
-  if (picked.has(unitId)) picked.delete(unitId);
-  else picked.add(unitId);
   return askUnits(ctx, { ...data, picked: [...picked] }, true);
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from "../../core/clock.ts";
 import { DAY } from "../../core/clock.ts";
 import type { Language } from "../../core/roles.ts";
-import type { Transport } from "../../core/transport.ts";
+import type { SendTarget, Transport } from "../../core/transport.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { Logger } from "../../logger.ts";
 import type { AnnouncementService } from "./service.ts";
@@ -22,8 +22,12 @@ export class AnnouncementProgress {
     private readonly transports: Transport[],
     private readonly translator: Translator,
     private readonly logger: Logger,
-    /** Waits for the platform's rate limiter before each send or edit. */
-    private readonly acquire: (platform: string, chatId: string, isGroup: boolean) => Promise<void>,
+    /** Sends or edits within the platform's limits (the limiter every other send uses). */
+    private readonly paced: <T>(
+      transport: Transport,
+      target: SendTarget,
+      send: () => Promise<T>,
+    ) => Promise<T>,
     private readonly clock: Clock,
     private readonly throttleMs = 2000,
   ) {}
@@ -88,10 +92,10 @@ export class AnnouncementProgress {
       failed: counts.failed + counts.blocked,
     });
     const messageId = lead.announcement.progressMessageId;
-    await this.acquire(transport.platform, target.platformChatId, target.kind === "GROUP");
-    if (messageId) await transport.edit(target, messageId, text);
+    const edit = transport.edit.bind(transport);
+    if (messageId) await this.paced(transport, target, () => edit(target, messageId, text));
     else {
-      const sent = await transport.send(target, { text });
+      const sent = await this.paced(transport, target, () => transport.send(target, { text }));
       await this.announcements.setProgressMessage(announcementId, sent.messageId);
     }
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import { isTimeZone } from "../../core/timeZone.ts";
 import type { Db } from "../../db/client.ts";
@@ -16,7 +17,10 @@ export function validName(input: string): string {
 
 /** Blocs and their units: what the operator sets up and the lead reads. */
 export class BlocService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async createBloc(name: string, timezone: string, actor: AuditActor) {
     if (!isTimeZone(timezone)) throw new AppError("bad_timezone", { timezone });
@@ -47,9 +51,10 @@ export class BlocService {
 
   async addUnit(blocId: number, name: string, actor: AuditActor) {
     await this.getBloc(blocId);
-    const unit = await this.#unique(() =>
-      this.db.unit.create({ data: { blocId, name: validName(name) } }),
-    );
+    const wanted = validName(name);
+    const taken = await this.db.unit.findFirst({ where: { blocId, name: wanted } });
+    if (taken) throw new AppError("unit_name_taken", { name: wanted });
+    const unit = await this.#unique(() => this.db.unit.create({ data: { blocId, name: wanted } }));
     await recordAudit(this.db, {
       actor,
       action: "unit.add",
@@ -59,9 +64,16 @@ export class BlocService {
     return unit;
   }
 
-  async renameUnit(unitId: number, name: string, actor: AuditActor) {
-    const unit = await this.db.unit.findUnique({ where: { id: unitId } });
-    if (!unit) throw new AppError("not_found");
+  /** `blocId` given: the unit must be that bloc's (a lead's request), else not_found. */
+  async renameUnit(unitId: number, name: string, actor: AuditActor, blocId?: number) {
+    const unit = await this.unitOf(blocId, unitId);
+    const wanted = validName(name);
+    if (wanted === unit.name) throw new AppError("unit_name_unchanged", { name: wanted });
+    // Told by name, not by a database error: "Phòng A" already in the bloc, even retired.
+    const taken = await this.db.unit.findFirst({
+      where: { blocId: unit.blocId, name: wanted, id: { not: unitId } },
+    });
+    if (taken) throw new AppError("unit_name_taken", { name: wanted });
     const renamed = await this.#unique(() =>
       this.db.unit.update({ where: { id: unitId }, data: { name: validName(name) } }),
     );
@@ -74,8 +86,50 @@ export class BlocService {
     return renamed;
   }
 
+  /**
+   * Retires a unit: its reports stay (history, exports), reminders and announcements
+   * leave it, and its live invite codes are revoked so nobody joins a unit that is gone.
+   */
+  async retireUnit(blocId: number, unitId: number, actor: AuditActor) {
+    const unit = await this.unitOf(blocId, unitId);
+    if (unit.retiredAt) throw new AppError("unit_already_retired", { name: unit.name });
+    return this.db.$transaction(async (tx) => {
+      // Conditional: two leads retiring at once write one audit line.
+      const now = this.clock.now();
+      const changed = await tx.unit.updateMany({
+        where: { id: unitId, retiredAt: null },
+        data: { retiredAt: now },
+      });
+      if (changed.count !== 1) throw new AppError("unit_already_retired", { name: unit.name });
+      const revoked = await tx.inviteCode.updateMany({
+        where: { unitId, revokedAt: null },
+        data: { revokedAt: now },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "unit.retire",
+        blocId: unit.blocId,
+        details: { unitId, name: unit.name, revokedCodes: revoked.count },
+      });
+      return { ...unit, retiredAt: now, revokedCodes: revoked.count };
+    });
+  }
+
+  /** The units still taking part: what reminders, invites and audiences offer. */
   listUnits(blocId: number) {
+    return this.db.unit.findMany({ where: { blocId, retiredAt: null }, orderBy: { id: "asc" } });
+  }
+
+  /** Every unit ever in the bloc, retired ones too (history, the operator's list). */
+  allUnits(blocId: number) {
     return this.db.unit.findMany({ where: { blocId }, orderBy: { id: "asc" } });
+  }
+
+  /** The unit, when it is this bloc's (`blocId` given) or any (the operator). */
+  async unitOf(blocId: number | undefined, unitId: number) {
+    const unit = await this.db.unit.findUnique({ where: { id: unitId } });
+    if (!unit || (blocId !== undefined && unit.blocId !== blocId)) throw new AppError("not_found");
+    return unit;
   }
 
   listMembers(blocId: number) {

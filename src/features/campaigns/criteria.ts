@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { decimalAnswer } from "../../core/answerText.ts";
 import type { StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import type { Translate } from "../../i18n/translator.ts";
 
 /** tiêu chí with its thang điểm: the most points it gives (null: not scored) and its weight. */
 export interface CriterionInput {
@@ -74,11 +76,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = [
   { label: "Không hoàn thành", min: 0 },
 ];
 
-/** "8", "8.5", "8,5", "8 điểm" → 8.5 …; null when it is not a number. */
-export function parseScore(text: string): number | null {
-  const match = /^\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:điểm|diem|đ|d)?\s*$/iu.exec(text);
-  return match ? Number((match[1] ?? "").replace(",", ".")) : null;
-}
+/** "8", "8.", "8,5", "8 điểm", "8,5 đ 👍" → the points; null when it is not a number. */
+export const parseScore = decimalAnswer;
 
 export const roundScore = (n: number) => Math.round(n * 10) / 10;
 export const formatScore = (n: number) => String(roundScore(n)).replace(".", ",");
@@ -113,4 +112,19 @@ export const valueChoice = (points: number) => ({
 /** The usual points offered as buttons: the most, three quarters, half, none (and `also`). */
 export function commonScores(max: number, also: number[] = []): number[] {
   return [...new Set([max, ...also, roundScore(max * 0.75), roundScore(max / 2), 0])];
+}
+
+/** "Cây xanh (10 điểm, hệ số 2)" in the reader's language. */
+export function describeCriterion(
+  t: Translate,
+  c: { title: string; maxScore: number | null; weight: number },
+): string {
+  if (c.maxScore === null) return c.title;
+  return c.weight === 1
+    ? t("campaigns:criterion_scored", { title: c.title, max: formatScore(c.maxScore) })
+    : t("campaigns:criterion_weighted", {
+        title: c.title,
+        max: formatScore(c.maxScore),
+        weight: formatScore(c.weight),
+      });
 }

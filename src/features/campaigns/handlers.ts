@@ -4,45 +4,56 @@ import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Choice } from "../../core/outbound.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
-import { LANGUAGES, type Translate } from "../../i18n/translator.ts";
+import { LANGUAGES } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
 import type { Services } from "../registry.ts";
-import { criterionLine } from "./criteria.ts";
+import type { Thresholds } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
+import { describeDraftIn, draftOf, type FormData, isScored } from "./draftText.ts";
+import { campaignEditFlow, EDIT_FLOW, extendCommand, startEdit } from "./editCommand.ts";
+import { CAMPAIGN_RULES_FLOW, campaignRulesFlow, changeCampaignRules } from "./rulesCommand.ts";
+import { askLateRule, askThresholds, rulesSteps } from "./rulesSteps.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
-import type { CampaignSummary } from "./service.ts";
+import { type CampaignSummary, normalizeHashtag } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
 
 /* /campaign new: a guided form. Nothing is saved until the lead confirms. */
 
 const FLOW = "campaign";
-const STEPS = ["title", "description", "start", "end", "criteria", "deadlines", "hashtag"] as const;
+const STEPS = [
+  "title",
+  "description",
+  "start",
+  "end",
+  "criteria",
+  "late",
+  "thresholds",
+  "deadlines",
+  "hashtag",
+] as const;
 type FieldStep = (typeof STEPS)[number];
 const OPTIONAL: readonly FieldStep[] = ["description", "criteria", "hashtag"];
-
-interface FormData {
-  title?: string;
-  description?: string;
-  startsAt?: string;
-  endsAt?: string;
-  criteria?: string[];
-  deadlines?: string[];
-  hashtag?: string | null;
-  /** Set when the lead came from the summary to change one field. */
-  editing?: boolean;
-}
+/** Asked only when a criterion is scored: without scores there is no ranking to rule. */
+const RANKING_STEPS: readonly FieldStep[] = ["late", "thresholds"];
 
 const actorOf = (ctx: Ctx) => {
   if (!ctx.actor) throw new AppError("not_linked");
   return ctx.actor;
 };
 
-function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): void {
+/** The fields of this draft, in order: the ranking's rules only when something is scored. */
+const stepsOf = (data: FormData) =>
+  STEPS.filter((step) => isScored(data) || !RANKING_STEPS.includes(step));
+
+async function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): Promise<void> {
+  if (step === "late") return askLateRule(ctx, FLOW, data);
+  if (step === "thresholds") return askThresholds(ctx, FLOW, data);
   if (step === "confirm") {
+    const bloc = await ctx.services.campaigns.blocThresholds(actorOf(ctx).blocId);
     ctx.reply({
-      text: `${ctx.t("campaigns:summary_title")}\n\n${describeDraft(ctx, data)}`,
+      text: `${ctx.t("campaigns:summary_title")}\n\n${describeDraft(ctx, data, bloc)}`,
       choices: [
         { id: "activate", label: ctx.t("campaigns:save_activate") },
         { id: "draft", label: ctx.t("campaigns:save_draft") },
@@ -61,29 +72,12 @@ function ask(ctx: Ctx, step: FieldStep | "confirm", data: FormData): void {
 
 function nextStep(step: FieldStep, data: FormData): FieldStep | "confirm" {
   if (data.editing) return "confirm";
-  return STEPS[STEPS.indexOf(step) + 1] ?? "confirm";
+  const after = STEPS.slice(STEPS.indexOf(step) + 1);
+  return after.find((next) => stepsOf(data).includes(next)) ?? "confirm";
 }
 
-function describeDraft(ctx: Ctx, data: FormData): string {
-  return describeDraftIn(ctx.t, actorOf(ctx).timezone, data);
-}
-
-/** The same description in any language (an announcement reaches each member in theirs). */
-function describeDraftIn(t: Translate, tz: string, data: FormData): string {
-  const date = (iso?: string) => (iso ? formatDate(new Date(iso), tz) : "—");
-  const lines = [
-    `📌 ${data.title ?? "—"}`,
-    data.description ? data.description : null,
-    t("campaigns:line_period", { start: date(data.startsAt), end: date(data.endsAt) }),
-    data.criteria?.length
-      ? `${t("campaigns:line_criteria")}\n${data.criteria.map((c, i) => `  ${i + 1}. ${c}`).join("\n")}`
-      : null,
-    `${t("campaigns:line_deadlines")} ${(data.deadlines ?? [])
-      .map((d) => formatDateTime(new Date(d), tz))
-      .join("; ")}`,
-    data.hashtag ? t("campaigns:line_hashtag", { hashtag: data.hashtag }) : null,
-  ];
-  return lines.filter((l) => l !== null).join("\n");
+function describeDraft(ctx: Ctx, data: FormData, blocThresholds?: Thresholds): string {
+  return describeDraftIn(ctx.t, actorOf(ctx).timezone, data, blocThresholds);
 }
 
 const isSkip = (input: StepInput) =>
@@ -109,7 +103,7 @@ function fieldStep(
   return async (ctx: Ctx, input: StepInput, raw: unknown) => {
     const data = raw as FormData;
     const updated = read(ctx, input, data);
-    ask(ctx, nextStep(step, updated), updated);
+    await ask(ctx, nextStep(step, updated), updated);
   };
 }
 
@@ -172,12 +166,15 @@ const readDeadlines = fieldStep("deadlines", (ctx, input, data) => {
   return { ...data, deadlines: [...new Set(deadlines)].sort() };
 });
 
-const readHashtag = fieldStep("hashtag", (_ctx, input, data) => {
-  if (isSkip(input)) return { ...data, hashtag: null };
+/** Checked against the bloc's open campaigns here, not only when the form is saved. */
+async function readHashtag(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+  const data = raw as FormData;
+  if (isSkip(input)) return ask(ctx, nextStep("hashtag", data), { ...data, hashtag: null });
   const text = textOf(input).replace(/^#?/, "#").toLowerCase();
   if (!hashtagSchema.safeParse(text).success) throw new AppError("bad_hashtag");
-  return { ...data, hashtag: text };
-});
+  await ctx.services.campaigns.checkHashtagFree(actorOf(ctx).blocId, normalizeHashtag(text), null);
+  await ask(ctx, nextStep("hashtag", data), { ...data, hashtag: text });
+}
 
 async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
   const data = raw as FormData;
@@ -190,18 +187,25 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
   if (choice === "edit") {
     ctx.reply({
       text: ctx.t("campaigns:edit_which"),
-      choices: STEPS.map((step) => ({ id: step, label: ctx.t(`campaigns:field_${step}`) })),
+      choices: stepsOf(data).map((step) => ({
+        id: step,
+        label: ctx.t(`campaigns:field_${step}`),
+      })),
     });
     ctx.flow.goto(FLOW, "edit", data);
     return;
   }
   if (choice !== "activate" && choice !== "draft") throw new AppError("pick_a_choice");
   const actor = actorOf(ctx);
+  const scored = isScored(data);
   const draft: CampaignDraft = campaignDraftSchema.parse({
     ...data,
     deadlines: data.deadlines ?? [],
     criteria: data.criteria ?? [],
     hashtag: data.hashtag ?? null,
+    // Criteria edited to no scores leave no ranking for earlier answers to rule.
+    lateRule: scored ? (data.lateRule ?? "none") : "none",
+    thresholds: scored ? (data.thresholds ?? null) : null,
   });
   const by = memberActor(actor.memberId);
   let campaign = await ctx.services.campaigns.create(actor.blocId, draft, by);
@@ -213,7 +217,8 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
 }
 
 /** A campaign just opened: offer to broadcast its summary and deadlines to the units. */
-function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): void {
+async function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): Promise<void> {
+  const bloc = await ctx.services.campaigns.blocThresholds(campaign.blocId);
   ctx.reply({
     text: `${ctx.t(key, { id: campaign.id, title: campaign.title })}\n${ctx.t("campaigns:offer_announce")}`,
     choices: [
@@ -224,7 +229,7 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
   const texts = Object.fromEntries(
     LANGUAGES.map((language) => {
       const t = ctx.services.translate(language);
-      const body = describeDraftIn(t, actorOf(ctx).timezone, draftOf(campaign));
+      const body = describeDraftIn(t, actorOf(ctx).timezone, draftOf(campaign), bloc);
       return [language, `${t("campaigns:announcement_header")}\n${body}`];
     }),
   );
@@ -233,32 +238,23 @@ function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: string): vo
 }
 
 async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const step = STEPS.find((s) => input.type === "choice" && input.choiceId === s);
+  const data = raw as FormData;
+  const step = stepsOf(data).find((s) => input.type === "choice" && input.choiceId === s);
   if (!step) throw new AppError("pick_a_choice");
-  ask(ctx, step, { ...(raw as FormData), editing: true });
+  await ask(ctx, step, { ...data, editing: true });
 }
+
+/** After the late rule, the classes; after those, the deadlines (or the summary when editing). */
+const rulesInForm = rulesSteps<FormData>(FLOW, (ctx, question, data) =>
+  ask(ctx, nextStep(question, data), data),
+);
 
 /* Commands */
 
-function describeCampaign(ctx: Ctx, c: CampaignSummary, withStatus = true): string {
-  const status = withStatus ? ` (${ctx.t(`campaigns:status.${c.status}`)})` : "";
-  const draft = draftOf(c);
-  return describeDraft(ctx, {
-    ...draft,
-    title: withStatus ? `#${c.id} ${c.title}${status}` : c.title,
-  });
-}
-
-function draftOf(c: CampaignSummary): FormData {
-  return {
-    title: c.title,
-    description: c.description,
-    startsAt: c.startsAt.toISOString(),
-    endsAt: c.endsAt.toISOString(),
-    criteria: c.criteriaScale.map(criterionLine),
-    deadlines: c.deadlines.map((d) => d.dueAt.toISOString()),
-    hashtag: c.hashtag,
-  };
+async function describeCampaign(ctx: Ctx, c: CampaignSummary): Promise<string> {
+  const status = ` (${ctx.t(`campaigns:status.${c.status}`)})`;
+  const bloc = await ctx.services.campaigns.blocThresholds(c.blocId);
+  return describeDraft(ctx, { ...draftOf(c), title: `#${c.id} ${c.title}${status}` }, bloc);
 }
 
 async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
@@ -271,17 +267,26 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "moi":
     case "mới":
       return ask(ctx, "title", {});
+    case "edit":
+    case "sua":
+    case "sửa":
+      return startEdit(ctx, requireId(ctx, id));
+    case "rules":
+    case "settings":
+    case "quydinh":
+    case "caidat":
+      return changeCampaignRules(ctx, requireId(ctx, id));
     case "activate":
     case "mo":
     case "mở": {
-      const c = await ctx.services.campaigns.activate(actor.blocId, requireId(id), by);
+      const c = await ctx.services.campaigns.activate(actor.blocId, requireId(ctx, id), by);
       return offerAnnouncement(ctx, c, "campaigns:activated");
     }
     case "close":
     case "dong":
     case "đóng": {
       // Closing ends reporting for every unit: asked once more, and it can be undone.
-      const c = await ctx.services.campaigns.get(actor.blocId, requireId(id));
+      const c = await ctx.services.campaigns.get(actor.blocId, requireId(ctx, id));
       if (c.status !== "ACTIVE") throw new AppError("campaign_wrong_state", { status: c.status });
       ctx.reply({
         text: ctx.t("campaigns:close_confirm", { id: c.id, title: c.title }),
@@ -296,19 +301,16 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
     case "reopen":
     case "molai":
     case "mở lại": {
-      const c = await ctx.services.campaigns.reopen(actor.blocId, requireId(id), by);
+      const c = await ctx.services.campaigns.reopen(actor.blocId, requireId(ctx, id), by);
       ctx.reply(ctx.t("campaigns:reopened", { id: c.id, title: c.title }));
       return;
     }
     default:
       if (!Number.isInteger(id) || id <= 0)
-        throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
-      ctx.reply(describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
+        throw new AppError("bad_arguments", { usage: ctx.t("campaigns:usage") });
+      ctx.reply(await describeCampaign(ctx, await ctx.services.campaigns.get(actor.blocId, id)));
   }
 }
-
-const CAMPAIGN_USAGE =
-  "/campaign new · /campaign 3 · /campaign activate 3 · /campaign close 3 · /campaign reopen 3";
 
 const CLOSE_FLOW = "campaign_close";
 
@@ -325,9 +327,9 @@ async function closeConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<v
   ctx.reply(ctx.t("campaigns:closed", { id: c.id, title: c.title }));
 }
 
-function requireId(id: number): number {
+function requireId(ctx: Ctx, id: number): number {
   if (!Number.isInteger(id) || id <= 0)
-    throw new AppError("bad_arguments", { usage: CAMPAIGN_USAGE });
+    throw new AppError("bad_arguments", { usage: ctx.t("campaigns:usage") });
   return id;
 }
 
@@ -378,15 +380,24 @@ export const campaignsFeature: Feature<Services> = {
       run: campaignCommand,
     },
     {
+      names: ["extend", "giahan"],
+      startsForm: true,
+      audience: ["LEAD"],
+      helpKey: "extend",
+      run: extendCommand,
+    },
+    {
       names: ["newcampaign", "taothidua"],
       startsForm: true,
       audience: ["LEAD"],
       helpKey: "newcampaign",
-      run: async (ctx) => ask(ctx, "title", {}),
+      run: (ctx) => ask(ctx, "title", {}),
     },
   ],
   flows: [
     { name: CLOSE_FLOW, steps: { confirm: closeConfirm } },
+    { name: CAMPAIGN_RULES_FLOW, steps: campaignRulesFlow },
+    { name: EDIT_FLOW, steps: campaignEditFlow },
     {
       name: FLOW,
       steps: {
@@ -395,6 +406,7 @@ export const campaignsFeature: Feature<Services> = {
         start: fieldStep("start", readDate("startsAt")),
         end: fieldStep("end", readDate("endsAt")),
         criteria: readCriteria,
+        ...rulesInForm,
         deadlines: readDeadlines,
         hashtag: readHashtag,
         confirm,

@@ -1,8 +1,21 @@
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import { CampaignEditService } from "./edit.ts";
 import { campaignsFeature } from "./handlers.ts";
+import { CampaignNotices } from "./notices.ts";
 import { CampaignService } from "./service.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  campaigns: new CampaignService(deps.db, deps.clock),
-});
+export const provides = (deps: ServiceDeps) => {
+  const notices = new CampaignNotices(
+    deps.outbox,
+    deps.translator,
+    deps.clock,
+    deps.config.DEFAULT_LANGUAGE,
+    () => deps.nudge(),
+  );
+  const campaigns = new CampaignService(deps.db, deps.clock, notices);
+  return {
+    campaigns,
+    campaignEdits: new CampaignEditService(deps.db, deps.clock, campaigns, notices),
+  };
+};
 export const feature: FeatureModule = { name: "campaigns", provides, chat: campaignsFeature };

@@ -3,7 +3,15 @@ import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import { type LateRule, lateRuleSchema, type Thresholds, thresholdsSchema } from "./criteria.ts";
+import {
+  DEFAULT_THRESHOLDS,
+  type LateRule,
+  lateRuleSchema,
+  type Thresholds,
+  thresholdsSchema,
+} from "./criteria.ts";
+import type { CampaignNotices } from "./notices.ts";
+import { checkLateRule, checkThresholds, sameThresholds } from "./rules.ts";
 import {
   type CampaignDraft,
   type CampaignDraftInput,
@@ -74,14 +82,22 @@ async function campaignsChanged(tx: Pick<Db, "bloc">, blocId: number): Promise<v
   await tx.bloc.update({ where: { id: blocId }, data: { campaignsVersion: { increment: 1 } } });
 }
 
+/** What a lead sets for a scored campaign's ranking; thresholds null: the bloc's. */
+export interface CampaignRules {
+  lateRule: string;
+  thresholds: { label: string; min: number }[] | null;
+}
+
 /** Campaigns of a bloc: draft → active → closed. Every lookup is scoped to one bloc. */
 export class CampaignService {
-  /** Per bloc: its active campaigns with a hashtag, and the campaigns version they were read at. */
-  readonly #tagged = new Map<number, { version: number; campaigns: CampaignSummary[] }>();
+  /** Per bloc: its active campaigns, and the campaigns version they were read at. */
+  readonly #active = new Map<number, { version: number; campaigns: CampaignSummary[] }>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Units hear of a close or a reopen; unset, nobody is told (tools that only read). */
+    private readonly notices?: CampaignNotices,
   ) {}
 
   async create(
@@ -93,7 +109,7 @@ export class CampaignService {
     if (!parsed.success) throw new AppError("bad_arguments", { usage: parsed.error.message });
     const draft: CampaignDraft = parsed.data;
     const hashtag = draft.hashtag ? normalizeHashtag(draft.hashtag) : null;
-    if (hashtag) await this.#checkHashtagFree(blocId, hashtag, null);
+    if (hashtag) await this.checkHashtagFree(blocId, hashtag, null);
     const row = await this.db.$transaction(async (tx) => {
       const campaign = await tx.campaign.create({
         data: {
@@ -162,17 +178,87 @@ export class CampaignService {
     return rows.map(summarize);
   }
 
+  /** The classes a campaign without its own uses: the bloc's, else the defaults. */
+  async blocThresholds(blocId: number): Promise<Thresholds> {
+    const bloc = await this.db.bloc.findUnique({
+      where: { id: blocId },
+      select: { thresholds: true },
+    });
+    if (!bloc) throw new AppError("not_found");
+    return bloc.thresholds
+      ? thresholdsSchema.catch(DEFAULT_THRESHOLDS).parse(JSON.parse(bloc.thresholds))
+      : DEFAULT_THRESHOLDS;
+  }
+
+  /** Published results stand: their late rule and classes are no longer the lead's to change. */
+  async rulesLocked(blocId: number, campaignId: number): Promise<boolean> {
+    const row = await this.db.campaign.findFirst({
+      where: { id: campaignId, blocId },
+      select: { publishedAt: true },
+    });
+    if (!row) throw new AppError("not_found");
+    return row.publishedAt !== null;
+  }
+
+  /**
+   * Changes a scored campaign's late rule and thresholds, checked as typed (a negative
+   * or wordy late rule, classes out of order or above 100 % change nothing). The ranking
+   * is computed when read, so the next one follows the new rule; the change is audited
+   * with what it replaced. `scoredReports`: how many reports the change re-ranks. Once
+   * the results are published they are refused: a published ranking changes only through
+   * a correction with its reason, unit by unit.
+   */
+  async setRules(
+    blocId: number,
+    campaignId: number,
+    rules: CampaignRules,
+    actor: AuditActor,
+  ): Promise<{ campaign: CampaignSummary; changed: boolean; scoredReports: number }> {
+    const lateRule = checkLateRule(rules.lateRule);
+    const thresholds = rules.thresholds === null ? null : checkThresholds(rules.thresholds);
+    const campaign = await this.get(blocId, campaignId);
+    if (!campaign.criteriaScale.some((c) => c.maxScore !== null)) throw new AppError("not_scored");
+    if (await this.rulesLocked(blocId, campaignId)) throw new AppError("rules_published");
+    const scoredReports = await this.db.report.count({
+      where: { deadline: { campaignId }, scores: { some: {} } },
+    });
+    if (campaign.lateRule === lateRule && sameThresholds(campaign.thresholds, thresholds)) {
+      return { campaign, changed: false, scoredReports };
+    }
+    await this.db.$transaction(async (tx) => {
+      // Published meanwhile: the results stand as published.
+      const changed = await tx.campaign.updateMany({
+        where: { id: campaignId, blocId, publishedAt: null },
+        data: { lateRule, thresholds: thresholds ? JSON.stringify(thresholds) : null },
+      });
+      if (changed.count !== 1) throw new AppError("rules_published");
+      await campaignsChanged(tx, blocId);
+      await recordAudit(tx, {
+        actor,
+        action: "campaign.rules",
+        blocId,
+        details: {
+          campaignId,
+          before: { lateRule: campaign.lateRule, thresholds: campaign.thresholds },
+          after: { lateRule, thresholds },
+          scoredReports,
+        },
+      });
+    });
+    return { campaign: { ...campaign, lateRule, thresholds }, changed: true, scoredReports };
+  }
+
   /** Opens a draft for reports. */
   async activate(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
     const campaign = await this.get(blocId, campaignId);
     if (campaign.hashtag) {
-      await this.#checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
+      await this.checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
     }
     return this.#transition(blocId, campaignId, "DRAFT", "ACTIVE", actor);
   }
 
   /** Two open campaigns with one hashtag would split the photos between them silently. */
-  async #checkHashtagFree(blocId: number, hashtag: string, except: number | null) {
+  async checkHashtagFree(blocId: number, hashtag: string, except: number | null) {
     const open = await this.db.campaign.findMany({
       where: { blocId, status: { in: ["DRAFT", "ACTIVE"] }, hashtag: { not: null } },
       select: { id: true, hashtag: true, title: true },
@@ -191,7 +277,7 @@ export class CampaignService {
   async reopen(blocId: number, campaignId: number, actor: AuditActor): Promise<CampaignSummary> {
     const campaign = await this.get(blocId, campaignId);
     if (campaign.hashtag) {
-      await this.#checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
+      await this.checkHashtagFree(blocId, normalizeHashtag(campaign.hashtag), campaignId);
     }
     return this.#transition(blocId, campaignId, "CLOSED", "ACTIVE", actor, "campaign.reopen");
   }
@@ -211,8 +297,7 @@ export class CampaignService {
   /**
    * The active campaign a caption names: "#xanhsạchđẹp" and "#XanhSachDep" are one tag.
    * Given the bloc's campaigns version (read with the sender, at no cost), the bloc's
-   * tagged campaigns come from this process's copy while that version is the one the
-   * copy was read at: every quick photo report asks this, and campaigns change rarely.
+   * active campaigns come from this process's copy (`active`).
    */
   async findByHashtag(
     blocId: number,
@@ -223,21 +308,26 @@ export class CampaignService {
       (caption.normalize("NFC").match(/#[\p{L}\p{M}\p{N}_]+/gu) ?? []).map(normalizeHashtag),
     );
     if (tags.size === 0) return null;
-    const campaigns = await this.#taggedCampaigns(blocId, campaignsVersion);
+    const campaigns = await this.active(blocId, campaignsVersion);
     return campaigns.find((c) => c.hashtag && tags.has(normalizeHashtag(c.hashtag))) ?? null;
   }
 
-  async #taggedCampaigns(blocId: number, version?: number): Promise<CampaignSummary[]> {
-    const copy = this.#tagged.get(blocId);
+  /**
+   * The bloc's active campaigns, newest first, from this process's copy while the
+   * bloc's campaigns version is the one it was read at (/help and every quick photo
+   * report ask, campaigns change rarely); without a version, read now.
+   */
+  async active(blocId: number, version?: number): Promise<CampaignSummary[]> {
+    const copy = this.#active.get(blocId);
     if (version !== undefined && copy?.version === version) return copy.campaigns;
     // Read after the version was: at worst newer than it, so never kept past a change.
     const rows = await this.db.campaign.findMany({
-      where: { blocId, status: "ACTIVE", hashtag: { not: null } },
+      where: { blocId, status: "ACTIVE" },
       include: withParts,
       orderBy: { id: "desc" },
     });
     const campaigns = rows.map(summarize);
-    if (version !== undefined) this.#tagged.set(blocId, { version, campaigns });
+    if (version !== undefined) this.#active.set(blocId, { version, campaigns });
     return campaigns;
   }
 
@@ -263,6 +353,14 @@ export class CampaignService {
       });
       await campaignsChanged(tx, blocId);
       await recordAudit(tx, { actor, action, blocId, details: { campaignId } });
+      // Reporting ends or starts again for every unit: each hears it. (A draft's opening
+      // is announced by the lead's own announcement, offered right after.)
+      if (from !== "DRAFT") {
+        const key = to === "CLOSED" ? "closed" : "reopened";
+        await this.notices?.tell(tx, campaign, key, (t) =>
+          t(`campaigns:notice.${key}`, { id: campaign.id, title: campaign.title }),
+        );
+      }
     });
     return { ...campaign, status: to };
   }

@@ -1,6 +1,7 @@
 /*
  * What a file really is, read from its first bytes (never its name): only JPEG,
- * PNG and WebP photos are evidence. Dimensions are read when the header has them.
+ * PNG and WebP photos are evidence. Dimensions are read from the header (PNG IHDR,
+ * JPEG SOF, WebP VP8/VP8L/VP8X) so a hostile size is refused before any decoding.
  */
 
 export type ImageMime = "image/jpeg" | "image/png" | "image/webp";
@@ -15,6 +16,9 @@ export interface ImageInfo {
 const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) =>
   signature.every((b, i) => bytes[offset + i] === b);
 
+const ascii = (bytes: Uint8Array, from: number, to: number) =>
+  String.fromCharCode(...bytes.subarray(from, to));
+
 const u16be = (b: Uint8Array, i: number) => ((b[i] ?? 0) << 8) | (b[i + 1] ?? 0);
 const u16le = (b: Uint8Array, i: number) => (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8);
 const u24le = (b: Uint8Array, i: number) => u16le(b, i) | ((b[i + 2] ?? 0) << 16);
@@ -22,6 +26,10 @@ const u32be = (b: Uint8Array, i: number) => ((u16be(b, i) << 16) >>> 0) + u16be(
 
 export function detectImage(bytes: Uint8Array): ImageInfo | null {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
+    // IHDR must come first; without it the size is unknown and the file is refused.
+    if (bytes.length < 24 || ascii(bytes, 12, 16) !== "IHDR") {
+      return { mimeType: "image/png", extension: "png" };
+    }
     return {
       mimeType: "image/png",
       extension: "png",
@@ -41,26 +49,47 @@ export function detectImage(bytes: Uint8Array): ImageInfo | null {
   return null;
 }
 
+/** Markers that stand alone, without a length: TEM and RST0–RST7. */
+const standalone = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+
 function jpegSize(bytes: Uint8Array): { width?: number; height?: number } {
   let i = 2;
-  while (i + 9 < bytes.length) {
+  while (i + 8 < bytes.length) {
     if (bytes[i] !== 0xff) return {};
     const marker = bytes[i + 1] ?? 0;
+    // Any number of 0xFF may pad before a marker.
+    if (marker === 0xff) {
+      i += 1;
+      continue;
+    }
+    if (standalone(marker)) {
+      i += 2;
+      continue;
+    }
+    // The scan starts: no frame header came before it.
+    if (marker === 0xda || marker === 0xd9) return {};
     // SOF0–SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
       return { height: u16be(bytes, i + 5), width: u16be(bytes, i + 7) };
     }
-    i += 2 + u16be(bytes, i + 2);
+    const length = u16be(bytes, i + 2);
+    if (length < 2) return {};
+    i += 2 + length;
   }
   return {};
 }
 
 function webpSize(bytes: Uint8Array): { width?: number; height?: number } {
-  const chunk = String.fromCharCode(...bytes.subarray(12, 16));
-  if (chunk === "VP8X") return { width: u24le(bytes, 24) + 1, height: u24le(bytes, 27) + 1 };
-  if (chunk === "VP8 ")
+  const chunk = ascii(bytes, 12, 16);
+  if (chunk === "VP8X" && bytes.length >= 30) {
+    return { width: u24le(bytes, 24) + 1, height: u24le(bytes, 27) + 1 };
+  }
+  // A lossy key frame: its start code, then 14-bit width and height.
+  if (chunk === "VP8 " && bytes.length >= 30 && startsWith(bytes, [0x9d, 0x01, 0x2a], 23)) {
     return { width: u16le(bytes, 26) & 0x3fff, height: u16le(bytes, 28) & 0x3fff };
-  if (chunk === "VP8L") {
+  }
+  // Lossless: a signature byte, then 14-bit width − 1 and height − 1.
+  if (chunk === "VP8L" && bytes.length >= 25 && bytes[20] === 0x2f) {
     const b = (i: number) => bytes[21 + i] ?? 0;
     return {
       width: 1 + (((b(1) & 0x3f) << 8) | b(0)),

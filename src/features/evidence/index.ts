@@ -1,13 +1,24 @@
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import { ImageDecoders } from "./decoderPool.ts";
 import { GalleryService } from "./gallery.ts";
 import { EvidenceService } from "./service.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  gallery: new GalleryService(deps.db),
-  evidence: new EvidenceService(
-    deps.evidenceStore,
-    deps.config.EVIDENCE_MAX_BYTES,
-    deps.config.EVIDENCE_MAX_PIXELS,
-  ),
-});
+export const provides = (deps: ServiceDeps) => {
+  const { config } = deps;
+  const imageDecoders = new ImageDecoders({
+    ...(config.EVIDENCE_DECODERS ? { size: config.EVIDENCE_DECODERS } : {}),
+    timeoutMs: config.EVIDENCE_DECODE_TIMEOUT_SECONDS * 1000,
+  });
+  return {
+    gallery: new GalleryService(deps.db),
+    /** Stopped first when the bot stops: a decode in progress never delays the exit. */
+    imageDecoders,
+    evidence: new EvidenceService(
+      deps.evidenceStore,
+      config.EVIDENCE_MAX_BYTES,
+      { maxPixels: config.EVIDENCE_MAX_PIXELS, maxSide: config.EVIDENCE_MAX_SIDE },
+      imageDecoders,
+    ),
+  };
+};
 export const feature: FeatureModule = { name: "evidence", provides };

@@ -1,7 +1,8 @@
 import { AppError } from "../../core/errors.ts";
 import type { InboundFile } from "../../core/inbound.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
-import { checkImage } from "./imageCheck.ts";
+import type { ImageDecoders } from "./decoderPool.ts";
+import { checkImage, type ImageLimits, type ImageRefusal } from "./imageCheck.ts";
 
 /** A photo checked and stored, not yet attached to a report. */
 export interface StoredPhoto {
@@ -22,13 +23,14 @@ export class EvidenceService {
   constructor(
     private readonly store: EvidenceStore,
     private readonly maxBytes: number,
-    private readonly maxPixels: number,
+    private readonly limits: ImageLimits,
+    private readonly decoders: ImageDecoders,
   ) {}
 
   /**
    * Downloads, checks and stores one file. Refuses (and stores nothing) when it is
    * too large, announced or real, or when its bytes are not a JPEG, PNG or WebP
-   * that decodes, or when it has more pixels than allowed.
+   * that decodes in time, or when it has more pixels or a longer side than allowed.
    */
   async accept(file: InboundFile): Promise<StoredPhoto> {
     const limit = formatBytes(this.maxBytes);
@@ -40,15 +42,8 @@ export class EvidenceService {
       // Downloads stop just past the cap, so what was read is not the file's size.
       throw new AppError("file_over_limit", { limit });
     }
-    const checked = await checkImage(bytes, this.maxPixels);
-    if ("refused" in checked) {
-      if (checked.refused === "too_many_pixels") {
-        throw new AppError("image_too_many_pixels", {
-          megapixels: Math.round(this.maxPixels / 1_000_000),
-        });
-      }
-      throw new AppError("not_an_image");
-    }
+    const checked = await checkImage(bytes, this.limits, this.decoders);
+    if ("refused" in checked) throw this.#refusal(checked.refused);
     const image = checked.ok;
     const { key, sha256 } = await this.store.put(bytes, image.extension);
     return {
@@ -77,6 +72,23 @@ export class EvidenceService {
       }
     }
     return { stored, refused };
+  }
+
+  #refusal(reason: ImageRefusal): AppError {
+    switch (reason) {
+      case "too_many_pixels":
+        return new AppError("image_too_many_pixels", {
+          megapixels: Math.round(this.limits.maxPixels / 1_000_000),
+        });
+      case "side_too_long":
+        return new AppError("image_side_too_long", { side: this.limits.maxSide });
+      case "too_slow":
+        return new AppError("image_too_slow");
+      case "damaged":
+        return new AppError("image_damaged");
+      default:
+        return new AppError("not_an_image");
+    }
   }
 
   read(storageKey: string): Promise<Uint8Array> {

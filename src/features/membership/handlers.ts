@@ -5,7 +5,9 @@ import { languageSchema, type Role, roleSchema } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../registry.ts";
+import { evidenceGuide, mayReport, sendsEvidence } from "../reports/guide.ts";
 import { displayInviteCode } from "./inviteCode.ts";
+import { inviteFlow, inviteStart } from "./inviteHandlers.ts";
 import { NOTIFY_VIA, type NotifyVia } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
@@ -15,7 +17,7 @@ const GROUP_MOVE_FLOW = "group_move";
 async function join(ctx: Ctx, args: string): Promise<void> {
   // "/join CODE@bot" is what Telegram's menu inserts in groups: the mention is not the code.
   const code = args.replace(/@\w+$/, "").trim();
-  if (!code) throw new AppError("bad_arguments", { usage: "/join K7QM-3XPA" });
+  if (!code) throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_join") });
   const { event, services } = ctx;
   const joined = await services.membership.join(event.chat, event.from, code, ctx.language);
   if (joined.moveFrom !== undefined) {
@@ -44,7 +46,17 @@ async function join(ctx: Ctx, args: string): Promise<void> {
       unit: joined.unitName ?? ctx.t("membership:no_unit"),
     }),
   );
-  ctx.reply(ctx.t("membership:after_join"));
+  // The newcomer's next step: what runs now, by when, and with which hashtag.
+  const guide = sendsEvidence(joined.role, joined.unitId)
+    ? evidenceGuide(
+        ctx.t,
+        await services.campaigns.active(joined.blocId),
+        joined.timezone,
+        ctx.clock.now(),
+        mayReport(services.commandList(), joined.role),
+      )
+    : [];
+  ctx.reply([...guide, ctx.t("membership:after_join")].join("\n"));
 }
 
 async function groupMoveConfirm(ctx: Ctx, input: StepInput, data: unknown): Promise<void> {
@@ -88,7 +100,8 @@ async function whoami(ctx: Ctx): Promise<void> {
 
 async function lang(ctx: Ctx, args: string): Promise<void> {
   const parsed = languageSchema.safeParse(args.toLowerCase());
-  if (!parsed.success) throw new AppError("bad_arguments", { usage: "/lang vi | /lang en" });
+  if (!parsed.success)
+    throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_lang") });
   if (!ctx.actor) throw new AppError("not_linked");
   await ctx.services.membership.setLanguage(ctx.actor.memberId, parsed.data);
   ctx.reply(ctx.services.translate(parsed.data)("membership:language_set"));
@@ -96,65 +109,6 @@ async function lang(ctx: Ctx, args: string): Promise<void> {
 
 async function cancel(ctx: Ctx): Promise<void> {
   ctx.reply(ctx.t("common:cancelled"));
-}
-
-/* /invite: a lead picks a unit, then a role, and gets a code to pass on. */
-
-const INVITE_FLOW = "invite";
-
-async function inviteStart(ctx: Ctx): Promise<void> {
-  const actor = ctx.actor;
-  if (!actor) throw new AppError("not_linked");
-  const units = await ctx.services.blocs.listUnits(actor.blocId);
-  ctx.reply({
-    text: ctx.t("membership:invite_pick_unit"),
-    choices: [
-      ...units.map((u) => ({ id: `u${u.id}`, label: u.name })),
-      { id: "bloc", label: ctx.t("membership:invite_whole_bloc") },
-    ],
-  });
-  ctx.flow.goto(INVITE_FLOW, "unit", {});
-}
-
-async function inviteUnit(ctx: Ctx, input: StepInput): Promise<void> {
-  if (input.type !== "choice") {
-    ctx.reply(ctx.t("common:pick_a_choice"));
-    return;
-  }
-  const unitId = input.choiceId === "bloc" ? null : Number(input.choiceId.slice(1));
-  const roles: Role[] = unitId === null ? ["LEAD", "REVIEWER"] : ["FOCAL", "OFFICER", "LEAD"];
-  ctx.reply({
-    text: ctx.t("membership:invite_pick_role"),
-    choices: roles.map((role) => ({ id: role, label: ctx.t(`common:role.${role}`) })),
-  });
-  ctx.flow.goto(INVITE_FLOW, "role", { unitId });
-}
-
-async function inviteRole(ctx: Ctx, input: StepInput, data: unknown): Promise<void> {
-  const actor = ctx.actor;
-  const role = roleSchema.safeParse(input.type === "choice" ? input.choiceId : "");
-  if (!actor || !role.success) {
-    ctx.reply(ctx.t("common:pick_a_choice"));
-    return;
-  }
-  const { unitId } = data as { unitId: number | null };
-  const invite = await ctx.services.membership.issueInvite({
-    blocId: actor.blocId,
-    unitId,
-    role: role.data,
-    issuer: memberActor(actor.memberId),
-  });
-  ctx.flow.end();
-  ctx.reply(
-    ctx.t("membership:invite_issued", {
-      code: displayInviteCode(invite.code),
-      plain: invite.code,
-      role: ctx.t(`common:role.${role.data}`),
-      unit: invite.unitName ?? invite.blocName,
-      expires: formatDateTime(invite.expiresAt, actor.timezone),
-      uses: invite.maxUses,
-    }),
-  );
 }
 
 /** /members: the bloc's people, each with the number that opens them (/members 12). */
@@ -185,7 +139,7 @@ async function openMember(ctx: Ctx, args: string): Promise<void> {
   if (!actor) throw new AppError("not_linked");
   const id = Number(args.replace(/^#/, ""));
   if (!Number.isInteger(id) || id <= 0)
-    throw new AppError("bad_arguments", { usage: "/members 12" });
+    throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_members") });
   const member = await ctx.services.roster.get(actor.blocId, id);
   ctx.reply({
     text: ctx.t("membership:member_card", {
@@ -221,19 +175,34 @@ async function pickMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Promi
     return;
   }
   if (choice !== "remove" && !choice.startsWith("role:")) throw new AppError("pick_a_choice");
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("not_linked");
+  const codes =
+    choice === "remove" ? await ctx.services.roster.usedCodes(actor.blocId, data.memberId) : [];
   const question =
     choice === "remove"
-      ? ctx.t("membership:confirm_remove", { name: data.name })
+      ? [
+          ctx.t("membership:confirm_remove", { name: data.name }),
+          ...(codes.length
+            ? [ctx.t("membership:confirm_remove_codes", { codes: describeCodes(ctx, codes) })]
+            : []),
+        ].join("\n")
       : ctx.t("membership:confirm_role", {
           name: data.name,
           role: ctx.t(`common:role.${choice.slice(5)}`),
         });
   ctx.reply({
     text: question,
-    choices: [
-      { id: "yes", label: ctx.t("membership:confirm_yes") },
-      { id: "no", label: ctx.t("membership:leave_as_is") },
-    ],
+    choices: codes.length
+      ? [
+          { id: "revoke", label: ctx.t("membership:remove_and_revoke") },
+          { id: "yes", label: ctx.t("membership:remove_only") },
+          { id: "no", label: ctx.t("membership:leave_as_is") },
+        ]
+      : [
+          { id: "yes", label: ctx.t("membership:confirm_yes") },
+          { id: "no", label: ctx.t("membership:leave_as_is") },
+        ],
   });
   ctx.flow.goto(MEMBER_FLOW, "confirm", { ...data, action: choice });
 }
@@ -248,12 +217,20 @@ async function confirmMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Pr
     ctx.reply(ctx.t("membership:left_as_is"));
     return;
   }
-  if (choice !== "yes") throw new AppError("pick_a_choice");
+  if (choice !== "yes" && !(choice === "revoke" && data.action === "remove")) {
+    throw new AppError("pick_a_choice");
+  }
   ctx.flow.end();
   const by = memberActor(actor.memberId);
   if (data.action === "remove") {
-    await ctx.services.roster.remove(actor.blocId, data.memberId, by);
-    ctx.reply(ctx.t("membership:removed", { name: data.name }));
+    const { revokedCodes } = await ctx.services.roster.remove(actor.blocId, data.memberId, by, {
+      revokeCodes: choice === "revoke",
+    });
+    ctx.reply(
+      revokedCodes > 0
+        ? ctx.t("membership:removed_revoked", { name: data.name, count: revokedCodes })
+        : ctx.t("membership:removed", { name: data.name }),
+    );
     return;
   }
   const role = roleSchema.parse(data.action?.slice(5));
@@ -261,6 +238,24 @@ async function confirmMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Pr
   ctx.reply(
     ctx.t("membership:role_changed", { name: data.name, role: ctx.t(`common:role.${role}`) }),
   );
+}
+
+/** "#3 (Cán bộ, Phòng A, 4/20 lần)": enough for the lead to know which code it is. */
+export function describeCodes(
+  ctx: { t: Ctx["t"] },
+  codes: { id: number; role: string; unitName: string | null; uses: number; maxUses: number }[],
+): string {
+  return codes
+    .map((c) =>
+      ctx.t("membership:code_brief", {
+        id: c.id,
+        role: ctx.t(`common:role.${c.role}`),
+        unit: c.unitName ?? "—",
+        uses: c.uses,
+        max: c.maxUses,
+      }),
+    )
+    .join(", ");
 }
 
 /** /link: on one app, get a code; on the other, send /link CODE. */
@@ -305,9 +300,7 @@ async function notify(ctx: Ctx, args: string): Promise<void> {
   }
   const chosen = NOTIFY_VIA.find((v) => v === via);
   if (!chosen) {
-    throw new AppError("bad_arguments", {
-      usage: "/notify telegram | /notify zalo | /notify both",
-    });
+    throw new AppError("bad_arguments", { usage: ctx.t("membership:usage_notify") });
   }
   await setNotifyVia(ctx, chosen);
 }
@@ -377,7 +370,7 @@ export const membershipFeature: Feature<Services> = {
     },
   ],
   flows: [
-    { name: INVITE_FLOW, steps: { unit: inviteUnit, role: inviteRole } },
+    inviteFlow,
     { name: GROUP_MOVE_FLOW, steps: { confirm: groupMoveConfirm } },
     { name: MEMBER_FLOW, steps: { action: pickMemberAction, confirm: confirmMemberAction } },
     { name: NOTIFY_FLOW, steps: { pick: notifyPick } },

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Language } from "../../core/roles.ts";
+import { leadPrivateChats } from "../../services/leadChats.ts";
 import { loadOrCreateKey } from "../../storage/serverKey.ts";
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
 import { membershipFeature } from "./handlers.ts";
@@ -45,7 +46,38 @@ export const provides = (deps: ServiceDeps) => {
       );
       if (added > 0) deps.nudge();
     },
+    // The lead decides: a new code from them is their word that the person may return.
+    onRejoinRefused: async (refused) => {
+      const targets = await leadPrivateChats(deps.db, refused.blocId);
+      const added = await deps.outbox.enqueue(
+        targets.flatMap(({ chat, lead }) => {
+          if (!lead || lead.removedAt) return [];
+          const t = deps.translator.for(lead.language as Language);
+          return [
+            {
+              kind: "ALERT" as const,
+              dedupeKey: `rejoin:${refused.memberId}:${refused.inviteId}:${deps.clock.now().getTime()}:chat:${chat.id}`,
+              blocId: refused.blocId,
+              platform: chat.platform,
+              platformChatId: chat.platformChatId,
+              chatKind: "PRIVATE" as const,
+              chatId: chat.id,
+              text: t("membership:rejoin_refused_alert", {
+                name: refused.name,
+                invite: refused.inviteId,
+              }),
+            },
+          ];
+        }),
+      );
+      if (added > 0) deps.nudge();
+    },
   });
-  return { membership, roster: new RosterService(deps.db, deps.clock) };
+  const roster = new RosterService(deps.db, deps.clock, {
+    outbox: deps.outbox,
+    translate: (language) => deps.translator.for(language),
+    nudge: deps.nudge,
+  });
+  return { membership, roster };
 };
 export const feature: FeatureModule = { name: "membership", provides, chat: membershipFeature };

@@ -7,12 +7,14 @@ import { roleNeedsUnit } from "../../core/roles.ts";
 import type { Db, Prisma } from "../../db/client.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
+import { CodeTries } from "./codeTries.ts";
 import {
   generateInviteCode,
   hashInviteCode,
   legacyInviteHash,
   normalizeInviteCode,
 } from "./inviteCode.ts";
+import { type RefusedRejoin, refuseRemoved } from "./rejoin.ts";
 
 const LINK_CODE_MINUTES = 15;
 
@@ -51,6 +53,8 @@ export interface MembershipLimits {
   codeKey: Uint8Array;
   /** Told once when the overall limit trips (the leads hear of it). */
   onFlood?: (windowMinutes: number) => Promise<void>;
+  /** A removed member tried a code issued before the removal: the bloc's leads hear of it. */
+  onRejoinRefused?: (refused: RefusedRejoin) => Promise<void>;
 }
 
 export interface IssueInviteInput {
@@ -76,7 +80,11 @@ export interface IssuedInvite {
 export interface JoinResult {
   memberId: number;
   role: Role;
+  blocId: number;
   blocName: string;
+  /** The bloc's time zone, to show its deadlines to the newcomer. */
+  timezone: string;
+  unitId: number | null;
   unitName: string | null;
   /** True when an existing member linked a group chat rather than joining. */
   linkedGroup: boolean;
@@ -85,11 +93,15 @@ export interface JoinResult {
 }
 
 export class MembershipService {
+  readonly #tries: CodeTries;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly limits: MembershipLimits,
-  ) {}
+  ) {
+    this.#tries = new CodeTries(db, limits);
+  }
 
   async issueInvite(input: IssueInviteInput): Promise<IssuedInvite> {
     const bloc = await this.db.bloc.findUnique({ where: { id: input.blocId } });
@@ -119,6 +131,8 @@ export class MembershipService {
         expiresAt,
         maxUses,
         createdBy: input.issuer,
+        // From the clock: a removal is compared with it (a code issued before it).
+        createdAt: this.clock.now(),
       },
     });
     await recordAudit(this.db, {
@@ -189,7 +203,8 @@ export class MembershipService {
         unit: existing.member.unit?.name ?? existing.member.role,
       });
     }
-    await this.#checkTries(chat, now);
+    // Members (linking a group with the lead's code) are never held by the bot-wide pause.
+    await this.#tries.check(chat, sender, now, { member: existing !== null });
 
     const normalized = normalizeInviteCode(input);
     const invite = normalized
@@ -208,13 +223,12 @@ export class MembershipService {
             ? "invite_used_up"
             : null;
     if (refusal || !invite) {
-      await this.db.joinAttempt.create({
-        data: { platform: chat.platform, platformChatId: chat.platformChatId, at: now },
-      });
+      await this.#tries.failed(chat, sender, now);
       throw new AppError(refusal ?? "invite_invalid");
     }
 
     if (existing && existing.member.blocId !== invite.blocId) throw new AppError("forbidden");
+    if (!existing) await refuseRemoved(this.db, chat, sender, invite, this.limits.onRejoinRefused);
     if (chat.kind === "GROUP") {
       return this.#linkGroup(chat, existing?.member ?? null, invite, options.confirmMove ?? false);
     }
@@ -253,7 +267,10 @@ export class MembershipService {
     return {
       memberId,
       role: existing ? (existing.member.role as Role) : role,
+      blocId: invite.blocId,
       blocName: invite.bloc.name,
+      timezone: invite.bloc.timezone,
+      unitId: invite.unitId,
       unitName: invite.unit?.name ?? null,
       linkedGroup: existing !== null,
     };
@@ -271,7 +288,7 @@ export class MembershipService {
       id: number;
       blocId: number;
       unitId: number | null;
-      bloc: { name: string };
+      bloc: { name: string; timezone: string };
       unit: { name: string } | null;
     },
     confirmMove: boolean,
@@ -299,7 +316,10 @@ export class MembershipService {
         return {
           memberId: member.id,
           role: member.role as Role,
+          blocId: invite.blocId,
           blocName: invite.bloc.name,
+          timezone: invite.bloc.timezone,
+          unitId: invite.unitId,
           unitName: invite.unit?.name ?? null,
           linkedGroup: false,
           moveFrom: current.unit?.name ?? current.bloc?.name ?? "",
@@ -323,7 +343,10 @@ export class MembershipService {
     return {
       memberId: member.id,
       role: member.role as Role,
+      blocId: invite.blocId,
       blocName: invite.bloc.name,
+      timezone: invite.bloc.timezone,
+      unitId: invite.unitId,
       unitName: invite.unit?.name ?? null,
       linkedGroup: true,
     };
@@ -363,7 +386,7 @@ export class MembershipService {
         unit: existing.member.unit?.name ?? existing.member.role,
       });
     }
-    await this.#checkTries(chat, now);
+    await this.#tries.check(chat, sender, now, { member: false });
     const normalized = normalizeInviteCode(input);
     const link = normalized
       ? await this.db.linkCode.findFirst({ where: { codeHash: { in: this.#hashes(normalized) } } })
@@ -371,9 +394,7 @@ export class MembershipService {
     const refusal =
       !link || link.usedAt ? "link_invalid" : link.expiresAt <= now ? "link_expired" : null;
     if (refusal || !link) {
-      await this.db.joinAttempt.create({
-        data: { platform: chat.platform, platformChatId: chat.platformChatId, at: now },
-      });
+      await this.#tries.failed(chat, sender, now);
       throw new AppError(refusal ?? "link_invalid");
     }
     return this.db.$transaction(async (tx) => {
@@ -441,24 +462,6 @@ export class MembershipService {
 
   #hashes(normalized: string): string[] {
     return [hashInviteCode(normalized, this.limits.codeKey), legacyInviteHash(normalized)];
-  }
-
-  /** Per chat, and across the bot: guessing from many chats at once trips the second. */
-  async #checkTries(chat: ChatRef, now: Date): Promise<void> {
-    const since = new Date(now.getTime() - this.limits.tryWindowMinutes * MINUTE);
-    const [tries, overall] = await Promise.all([
-      this.db.joinAttempt.count({
-        where: { platform: chat.platform, platformChatId: chat.platformChatId, at: { gt: since } },
-      }),
-      this.db.joinAttempt.count({ where: { at: { gt: since } } }),
-    ]);
-    if (tries >= this.limits.maxFailedTries) {
-      throw new AppError("invite_too_many_tries", { minutes: this.limits.tryWindowMinutes });
-    }
-    if (overall >= this.limits.maxFailedTriesOverall) {
-      await this.limits.onFlood?.(this.limits.tryWindowMinutes);
-      throw new AppError("invite_paused", { minutes: this.limits.tryWindowMinutes });
-    }
   }
 
   /** The private chats of every bloc's leads, with their language (for alerts). */

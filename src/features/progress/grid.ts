@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { wallClockIn } from "../../i18n/datetime.ts";
+import { countedUnits } from "../../services/activeUnits.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { ReportStatus } from "../reports/schema.ts";
 
@@ -31,10 +32,10 @@ export async function campaignGrid(
   timezone: string,
   now: Date,
 ): Promise<CampaignGrid> {
-  const [units, reports] = await Promise.all([
+  const [allUnits, reports] = await Promise.all([
     db.unit.findMany({
       where: { blocId: campaign.blocId },
-      select: { id: true, name: true },
+      select: { id: true, name: true, retiredAt: true },
       orderBy: { id: "asc" },
     }),
     db.report.findMany({
@@ -50,6 +51,7 @@ export async function campaignGrid(
       },
     }),
   ]);
+  const units = countedUnits(allUnits, new Set(reports.map((r) => r.unitId)));
   const cells = new Map<string, GridCell>();
   const days = new Map<number, Map<string, number>>();
   for (const r of reports) {

@@ -2,6 +2,7 @@ import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
+import { whichCampaign } from "../campaigns/pick.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { Services } from "../registry.ts";
 
@@ -17,12 +18,7 @@ async function campaignFromArgs(
   if (!actor) throw new AppError("not_linked");
   const resolved = await ctx.services.campaigns.resolve(actor.blocId, args);
   if (!Array.isArray(resolved)) return resolved;
-  ctx.reply(
-    [
-      ctx.t("progress:which_campaign"),
-      ...resolved.map((c) => `/${command} ${c.id} — ${c.title}`),
-    ].join("\n"),
-  );
+  ctx.reply(whichCampaign(ctx.t, command, resolved));
   return null;
 }
 
@@ -81,9 +77,8 @@ async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
   const result = await ctx.services.exports.build(campaign, ctx.actor.timezone, ctx.t);
   // Every platform gets links (a phone opens them in its browser); where the app
   // carries documents, the files come too.
-  const links = ctx.services.exports
-    .downloadLinks(result.files)
-    .map(({ file, url }) => `• ${file.fileName}\n${url}`);
+  const files = ctx.services.exports.downloadLinks(result.files);
+  const links = files.map(({ file, url }) => `• ${file.fileName}\n${url}`);
   ctx.reply({
     text: [
       ctx.t("progress:export_ready", {
@@ -100,7 +95,10 @@ async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
         ? []
         : ["", ctx.t("common:links_local_only")]),
     ].join("\n"),
-    ...(ctx.capabilities.documents ? { documents: result.files } : {}),
+    // Each with its link, given again should the document not arrive.
+    ...(ctx.capabilities.documents
+      ? { documents: files.map(({ file, url }) => ({ ...file, url })) }
+      : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock.ts";
 import type { Db } from "../../db/client.ts";
+import { countedUnits } from "../../services/activeUnits.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { ReportStatus } from "../reports/schema.ts";
 import { type CampaignGrid, campaignGrid } from "./grid.ts";
@@ -33,7 +34,7 @@ export class ProgressService {
     campaign: CampaignSummary,
     only: { id: number; dueAt: Date }[] = campaign.deadlines,
   ): Promise<DeadlineProgress[]> {
-    const [units, reports] = await Promise.all([
+    const [allUnits, reports] = await Promise.all([
       this.db.unit.findMany({ where: { blocId: campaign.blocId }, orderBy: { id: "asc" } }),
       this.db.report.findMany({
         where:
@@ -52,6 +53,7 @@ export class ProgressService {
     }
     return only.map((deadline) => {
       const byUnit = new Map((byDeadline.get(deadline.id) ?? []).map((r) => [r.unitId, r]));
+      const units = countedUnits(allUnits, new Set(byUnit.keys()));
       const count = (status: ReportStatus) =>
         [...byUnit.values()].filter((r) => r.status === status).length;
       const missingUnits = units.filter((u) => !byUnit.has(u.id)).map((u) => u.name);

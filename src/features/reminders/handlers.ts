@@ -1,7 +1,9 @@
+import { MINUTE } from "../../core/clock.ts";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
-import { formatDateTime } from "../../i18n/datetime.ts";
+import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
+import { whichCampaign } from "../campaigns/pick.ts";
 import type { Services } from "../registry.ts";
 import { formatOffsets, parseOffsets } from "./offsets.ts";
 import { MAX_OFFSET_MINUTES } from "./service.ts";
@@ -18,12 +20,7 @@ async function remind(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
   const resolved = await ctx.services.campaigns.resolve(actor.blocId, args);
   if (Array.isArray(resolved)) {
-    ctx.reply(
-      [
-        ctx.t("progress:which_campaign"),
-        ...resolved.map((c) => `/remind ${c.id} — ${c.title}`),
-      ].join("\n"),
-    );
+    ctx.reply(whichCampaign(ctx.t, "remind", resolved));
     return;
   }
   if (resolved.status !== "ACTIVE")
@@ -65,7 +62,7 @@ async function unmute(ctx: Ctx): Promise<void> {
  */
 async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const actor = actorOf(ctx);
-  const usage = "/reminders 3 3d,1d,2h · /reminders bloc 3d,1d,2h";
+  const usage = ctx.t("reminders:usage");
   if (args.trim() === "") {
     const schedule = await ctx.services.reminders.schedule(actor.blocId);
     ctx.reply(
@@ -84,10 +81,11 @@ async function setReminders(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const [target = "", ...rest] = args.split(/\s+/);
-  const offsets = parseOffsets(rest.join(","));
-  if (!offsets || (offsets[0] ?? 0) > MAX_OFFSET_MINUTES)
-    throw new AppError("bad_arguments", { usage });
+  const offsets = parseOffsets(rest.join(" "));
+  if (!offsets) throw new AppError("bad_arguments", { usage });
+  const beyondTick = (offsets[0] ?? 0) > MAX_OFFSET_MINUTES;
   if (target.toLowerCase() === "bloc" || target.toLowerCase() === "khoi") {
+    if (beyondTick) throw new AppError("bad_arguments", { usage });
     await ctx.services.reminders.setBlocOffsets(actor.blocId, offsets);
     ctx.reply(ctx.t("reminders:bloc_offsets_set", { offsets: formatOffsets(offsets) }));
     return;
@@ -95,6 +93,16 @@ async function setReminders(ctx: Ctx, args: string): Promise<void> {
   const id = Number(target);
   if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_arguments", { usage });
   const campaign = await ctx.services.campaigns.get(actor.blocId, id);
+  // A reminder further ahead than the campaign is long would come before it began.
+  const longest = offsets[0] ?? 0;
+  if (longest * MINUTE > campaign.endsAt.getTime() - campaign.startsAt.getTime()) {
+    throw new AppError("reminder_offset_too_long", {
+      offset: formatOffsets([longest]),
+      from: formatDate(campaign.startsAt, actor.timezone),
+      to: formatDate(campaign.endsAt, actor.timezone),
+    });
+  }
+  if (beyondTick) throw new AppError("bad_arguments", { usage });
   await ctx.services.reminders.setCampaignOffsets(actor.blocId, campaign.id, offsets);
   ctx.reply(ctx.t("reminders:offsets_set", { id: campaign.id, offsets: formatOffsets(offsets) }));
 }

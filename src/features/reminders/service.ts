@@ -9,6 +9,7 @@ import type { DeliveryKind, NewDelivery, Outbox } from "../../delivery/outbox.ts
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { formatDuration } from "../../i18n/duration.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
+import { countedUnits } from "../../services/activeUnits.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
 import { type Recipient, reachUnits } from "../../services/recipients.ts";
 import { parseOffsets } from "./offsets.ts";
@@ -91,7 +92,7 @@ export class ReminderService {
         continue;
       const reminded = await this.#remindMissing(
         deadline,
-        `before:${slot}`,
+        `before:${slot}${dueTag(deadline)}`,
         "REMINDER",
         (t, unit) =>
           t("reminders:before", {
@@ -118,12 +119,16 @@ export class ReminderService {
     for (const deadline of passed) {
       const working = this.workingTime(deadline.campaign.bloc.timezone);
       if (!isDueNow(scheduleReminder(deadline.dueAt, null, working), now, null, working)) continue;
-      const overdue = await this.#remindMissing(deadline, "overdue", "OVERDUE", (t, unit) =>
-        t("reminders:overdue", {
-          campaign: deadline.campaign.title,
-          unit,
-          date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
-        }),
+      const overdue = await this.#remindMissing(
+        deadline,
+        `overdue${dueTag(deadline)}`,
+        "OVERDUE",
+        (t, unit) =>
+          t("reminders:overdue", {
+            campaign: deadline.campaign.title,
+            unit,
+            date: formatDateTime(deadline.dueAt, deadline.campaign.bloc.timezone),
+          }),
       );
       result.overdueUnits += overdue.units;
       result.summaries += await this.#summarize(deadline);
@@ -194,7 +199,7 @@ export class ReminderService {
   async #missingUnits(deadline: DeadlineRow) {
     const [units, reports] = await Promise.all([
       this.db.unit.findMany({
-        where: { blocId: deadline.campaign.blocId },
+        where: { blocId: deadline.campaign.blocId, retiredAt: null },
         orderBy: { id: "asc" },
       }),
       this.db.report.findMany({ where: { deadlineId: deadline.id }, select: { unitId: true } }),
@@ -307,7 +312,7 @@ export class ReminderService {
   /** The lead's one summary when a deadline passes, and the closing one after the last. */
   async #summarize(deadline: DeadlineRow): Promise<number> {
     const blocId = deadline.campaign.blocId;
-    const [units, reports, leads, lastDeadline] = await Promise.all([
+    const [allUnits, reports, leads, lastDeadline] = await Promise.all([
       this.db.unit.findMany({ where: { blocId }, orderBy: { id: "asc" } }),
       this.db.report.findMany({ where: { deadlineId: deadline.id } }),
       this.#leadRecipients(blocId),
@@ -317,6 +322,7 @@ export class ReminderService {
       }),
     ]);
     const reported = new Set(reports.map((r) => r.unitId));
+    const units = countedUnits(allUnits, reported);
     const tz = deadline.campaign.bloc.timezone;
     const summaryFor = (t: Translate) => {
       const missing = units.filter((u) => !reported.has(u.id)).map((u) => u.name);
@@ -334,7 +340,7 @@ export class ReminderService {
           : t("reminders:summary_all"),
       ].join("\n");
     };
-    const items = [{ key: `s:${deadline.id}`, text: summaryFor }];
+    const items = [{ key: `s:${deadline.id}${dueTag(deadline)}`, text: summaryFor }];
     if (lastDeadline?.id === deadline.id) {
       items.push({
         key: `c:${deadline.campaignId}`,
@@ -428,6 +434,12 @@ export class ReminderService {
     await this.db.deadline.updateMany({ where: { campaignId }, data: { lastReminderSlot: null } });
   }
 }
+
+/**
+ * A deadline's marks name its time: moved (gia hạn), its reminders, overdue notice and
+ * summary are decided again for the new time, not taken as already sent.
+ */
+const dueTag = (deadline: { dueAt: Date }) => `@${deadline.dueAt.getTime()}`;
 
 const pick = (chat: { platform: string; platformChatId: string; id: number }) => ({
   platform: chat.platform,

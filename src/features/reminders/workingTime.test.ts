@@ -104,6 +104,10 @@ describe("reminder offsets", () => {
     expect(parseOffsets("2h, 3d,1d")).toEqual([4320, 1440, 120]);
     expect(parseOffsets("4320,1440,120")).toEqual([4320, 1440, 120]);
     expect(parseOffsets("1ngày,30phút")).toEqual([1440, 30]);
+    expect(parseOffsets("2 ngày")).toEqual([2880]);
+    expect(parseOffsets("2 ngay, 3 Giờ")).toEqual([2880, 180]);
+    expect(parseOffsets("1 day 3 hours")).toEqual([1440, 180]);
+    expect(parseOffsets("2 tuần")).toBeNull();
     expect(parseOffsets("soon")).toBeNull();
     expect(parseOffsets("0h")).toBeNull();
   });

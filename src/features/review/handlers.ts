@@ -78,18 +78,23 @@ async function offer(ctx: Ctx, item: ReviewItem | null, before?: string): Promis
   }
   await replyWithEvidence(ctx, item, before, {
     text: describe(ctx, item),
-    choices: [
-      { id: "approve", label: ctx.t("review:approve") },
-      { id: "return", label: ctx.t("review:return") },
-      ...(item.criteria.length ? [{ id: "score", label: ctx.t("review:score") }] : []),
-      { id: "next", label: ctx.t("review:skip") },
-      { id: "stop", label: ctx.t("review:stop") },
-    ],
+    choices: actions(ctx, item, true),
   });
   ctx.flow.goto(FLOW, "action", {
     reportId: item.reportId,
     version: item.version,
   } satisfies ReviewData);
+}
+
+/** What a reviewer can do with a report; approving is left out where it cannot be done. */
+function actions(ctx: Ctx, item: ReviewItem, approvable: boolean) {
+  return [
+    ...(approvable ? [{ id: "approve", label: ctx.t("review:approve") }] : []),
+    { id: "return", label: ctx.t("review:return") },
+    ...(item.criteria.length ? [{ id: "score", label: ctx.t("review:score") }] : []),
+    { id: "next", label: ctx.t("review:skip") },
+    { id: "stop", label: ctx.t("review:stop") },
+  ];
 }
 
 async function start(ctx: Ctx, args: string): Promise<void> {
@@ -106,15 +111,7 @@ async function start(ctx: Ctx, args: string): Promise<void> {
 
 /** The choices of the action step again, after a word on why nothing was done. */
 function offerAgain(ctx: Ctx, item: ReviewItem, data: ReviewData, text: string): void {
-  ctx.reply({
-    text,
-    choices: [
-      { id: "score", label: ctx.t("review:score") },
-      { id: "return", label: ctx.t("review:return") },
-      { id: "next", label: ctx.t("review:skip") },
-      { id: "stop", label: ctx.t("review:stop") },
-    ],
-  });
+  ctx.reply({ text, choices: actions(ctx, item, false) });
   ctx.flow.goto(FLOW, "action", {
     reportId: item.reportId,
     version: data.version,

@@ -1,6 +1,7 @@
 import { type Clock, DAY } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../db/client.ts";
+import { countedUnits } from "../../services/activeUnits.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
 import {
   DEFAULT_THRESHOLDS,
@@ -198,41 +199,44 @@ export class RankingService {
     if (scale.length === 0) throw new AppError("not_scored");
     const now = this.clock.now();
     const due = campaign.deadlines.filter((d) => d.dueAt <= now);
-    const [units, reports, thresholds, rankSelfScores, published, corrections] = await Promise.all([
-      this.db.unit.findMany({
-        where: { blocId },
-        select: { id: true, name: true },
-        orderBy: { id: "asc" },
-      }),
-      this.db.report.findMany({
-        where: { deadline: { campaignId } },
-        select: {
-          unitId: true,
-          deadlineId: true,
-          late: true,
-          updatedAt: true,
-          reviewState: true,
-          scores: { select: { criterionId: true, self: true, reviewed: true } },
-        },
-      }),
-      this.thresholdsOf(blocId, campaign),
-      this.rankSelfScores(blocId),
-      this.db.campaign.findUniqueOrThrow({
-        where: { id: campaignId },
-        select: { publishedAt: true },
-      }),
-      this.db.reviewDecision.findMany({
-        where: { correction: true, report: { deadline: { campaignId } } },
-        orderBy: { id: "asc" },
-        select: {
-          at: true,
-          reason: true,
-          action: true,
-          member: { select: { displayName: true } },
-          report: { select: { unit: { select: { name: true } } } },
-        },
-      }),
-    ]);
+    const [allUnits, reports, thresholds, rankSelfScores, published, corrections] =
+      await Promise.all([
+        this.db.unit.findMany({
+          where: { blocId },
+          select: { id: true, name: true, retiredAt: true },
+          orderBy: { id: "asc" },
+        }),
+        this.db.report.findMany({
+          where: { deadline: { campaignId } },
+          select: {
+            unitId: true,
+            deadlineId: true,
+            late: true,
+            updatedAt: true,
+            reviewState: true,
+            scores: { select: { criterionId: true, self: true, reviewed: true } },
+          },
+        }),
+        this.thresholdsOf(blocId, campaign),
+        this.rankSelfScores(blocId),
+        this.db.campaign.findUniqueOrThrow({
+          where: { id: campaignId },
+          select: { publishedAt: true },
+        }),
+        this.db.reviewDecision.findMany({
+          where: { correction: true, report: { deadline: { campaignId } } },
+          orderBy: { id: "asc" },
+          select: {
+            at: true,
+            reason: true,
+            action: true,
+            member: { select: { displayName: true } },
+            report: { select: { unit: { select: { name: true } } } },
+          },
+        }),
+      ]);
+    // A retired unit is ranked only where it reported; its silence is not news.
+    const units = countedUnits(allUnits, new Set(reports.map((r) => r.unitId)));
     const counted = new Set(
       (due.length > 0
         ? due

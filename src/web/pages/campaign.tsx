@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { CampaignSummary } from "../../features/campaigns/service.ts";
 import type { CampaignGrid, GridCell } from "../../features/progress/grid.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
@@ -24,6 +25,10 @@ export function CampaignPage(props: {
   current: { id: number; dueAt: Date } | null;
   notice?: string | undefined;
   downloads?: { name: string; url: string }[] | undefined;
+  /** The scoring rules' form, for a scored campaign. */
+  rules?: Child;
+  /** The campaign's edit forms and history. */
+  edit?: Child;
 }) {
   const { viewer, campaign, grid, current } = props;
   const { t } = viewer;
@@ -198,6 +203,8 @@ export function CampaignPage(props: {
           </p>
         ) : null}
       </section>
+      {props.rules ?? null}
+      {props.edit ?? null}
     </Page>
   );
 }

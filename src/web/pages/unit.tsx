@@ -1,6 +1,7 @@
 import type { ReportService } from "../../features/reports/service.ts";
 import { describeCriteria, describeTotal, weightedTotal } from "../../features/review/score.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
+import { formatDuration } from "../../i18n/duration.ts";
 import { Page, type PageViewer } from "../layout.tsx";
 
 type UnitReports = Awaited<ReturnType<ReportService["unitReports"]>>;
@@ -72,17 +73,82 @@ function ReviewHistory(props: { viewer: PageViewer; report: UnitReport }) {
   );
 }
 
-/** A unit's reports: every version with who sent it, and the photos. */
+/** An active campaign as the unit's page lists it: its deadlines, soonest first. */
+export interface ActiveCampaign {
+  id: number;
+  title: string;
+  deadlines: { id: number; dueAt: Date }[];
+}
+
+/**
+ * Every deadline of every active campaign, reported or not, with its state and the
+ * time left: what the focal point must still do, not only what is done.
+ */
+function Deadlines(props: {
+  viewer: PageViewer;
+  campaigns: ActiveCampaign[];
+  reports: UnitReports;
+  now: Date;
+}) {
+  const { viewer, now } = props;
+  const { t } = viewer;
+  const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
+  const byDeadline = new Map(props.reports.map((r) => [r.deadlineId, r]));
+  return (
+    <section class="card" aria-labelledby="deadlines">
+      <h2 id="deadlines">{t("web:unit.deadlines")}</h2>
+      {props.campaigns.length === 0 ? <p>{t("web:unit.no_active")}</p> : null}
+      {props.campaigns.map((campaign) => (
+        <div>
+          <h3>{campaign.title}</h3>
+          <ul class="deadlines">
+            {campaign.deadlines.map((d) => {
+              const report = byDeadline.get(d.id);
+              const state = report
+                ? `${t(`reports:status.${report.status}`)}${report.late ? ` · ${t("web:campaign.late")}` : ""}`
+                : t(d.dueAt > now ? "web:unit.not_reported" : "web:unit.overdue");
+              const when =
+                d.dueAt > now
+                  ? t("web:unit.time_left", {
+                      left: formatDuration(d.dueAt.getTime() - now.getTime(), t),
+                    })
+                  : t("web:unit.passed");
+              return (
+                <li data-deadline={String(d.id)}>
+                  {date(d.dueAt)} · <strong>{state}</strong> · {when}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** A unit's deadlines, then its reports: every version with who sent it, and the photos. */
 export function UnitPage(props: {
   viewer: PageViewer;
-  unit: { id: number; name: string };
+  unit: { id: number; name: string; retiredAt?: Date | null };
   reports: UnitReports;
+  campaigns: ActiveCampaign[];
+  now: Date;
 }) {
   const { viewer, unit } = props;
   const { t } = viewer;
   const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
   return (
     <Page viewer={viewer} title={unit.name} path={`/web/units/${unit.id}`}>
+      {unit.retiredAt ? (
+        <p class="notice">{t("web:unit.retired", { date: date(unit.retiredAt) })}</p>
+      ) : (
+        <Deadlines
+          viewer={viewer}
+          campaigns={props.campaigns}
+          reports={props.reports}
+          now={props.now}
+        />
+      )}
       {props.reports.length === 0 ? <p>{t("web:unit.none")}</p> : null}
       {props.reports.map((report) => (
         <section class="card">
