@@ -1,3 +1,4 @@
+import type { Page } from "playwright-core";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { type RunningServer, startHttpServer } from "../../src/http/server.ts";
 import { dashboardRoutes } from "../../src/web/routes.tsx";
@@ -111,4 +112,11 @@ export async function startWebBot(): Promise<WebHarness> {
       await t.close();
     },
   };
+}
+
+/** Opens a /web link in a browser's page and presses its sign-in button, as the person does. */
+export async function signInWithLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole("button", { name: /^(Đăng nhập|Sign in)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/web/login/"));
 }

@@ -6,7 +6,7 @@ import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { texts } from "../helpers/testApp.ts";
-import { startWebBot, type WebHarness } from "../helpers/webBot.ts";
+import { signInWithLink, startWebBot, type WebHarness } from "../helpers/webBot.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
 /*
@@ -62,9 +62,7 @@ async function open(link: string, viewport = PHONE): Promise<Page> {
   // A step that cannot happen fails in seconds, with what it waited for.
   context.setDefaultTimeout(5000);
   const page = await context.newPage();
-  await page.goto(link);
-  await page.getByRole("button", { name: /^(Đăng nhập|Sign in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/web/login/"));
+  await signInWithLink(page, link);
   return page;
 }
 
