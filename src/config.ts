@@ -102,6 +102,10 @@ export const configSchema = z
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     /** Default: 0.0.0.0 with a platform (webhooks), 127.0.0.1 in console mode. */
     HTTP_HOST: z.string().optional(),
+    /** Lowered at start to fit under the open-file limit. */
+    HTTP_MAX_CONNECTIONS: positiveInt(1000),
+    /** 0: no cap per address (behind a proxy on this machine, every client is the proxy). */
+    HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(128),
     TELEGRAM_BOT_TOKEN: z
       .string()
       .regex(/^\d+:[A-Za-z0-9_-]+$/, {

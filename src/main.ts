@@ -110,6 +110,10 @@ async function main(): Promise<void> {
       ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
     },
     health: () => app.healthReport(),
+    connections: {
+      total: config.HTTP_MAX_CONNECTIONS,
+      perAddress: config.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    },
     routes: dashboardRoutes({
       services: app.services,
       db,

@@ -42,6 +42,11 @@ export interface OutboundMessage {
    * where the platform can edit, sent as a new message elsewhere.
    */
   replaces?: string;
+  /**
+   * Its links work once (a sign-in link): apps that open links to show a preview must
+   * not open these, where the platform lets the bot say so.
+   */
+  noLinkPreview?: boolean;
   /** A button that opens this https page inside the app (where the app has them). */
   webApp?: { label: string; url: string };
   /**

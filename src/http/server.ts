@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { basename, extname, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
@@ -9,6 +9,8 @@ import { Hono } from "hono";
 import type { ChatAdapter } from "../core/adapter.ts";
 import type { ReceiveResult } from "../core/port.ts";
 import type { Logger } from "../logger.ts";
+import { ConnectionGuard, connectionLimits, openFileLimit } from "./connectionGuard.ts";
+import { announcedTooLarge, announcesBody, bodyLimitFor, readBody } from "./requestBody.ts";
 import type { SignedLinks } from "./signedLinks.ts";
 import {
   ForgedRequestLog,
@@ -18,7 +20,12 @@ import {
   webhookSecretOk,
 } from "./webhook.ts";
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** A request's headers must be in within this; a connection that says nothing goes then. */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request, body included. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** A kept-alive connection with no next request. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export interface HttpServerOptions {
   port: number;
@@ -39,41 +46,50 @@ export interface HttpServerOptions {
   metrics?: { render(): Promise<string>; contentType: string; token?: string };
   /** More routes on the same application (the dashboard). */
   routes?: (web: Hono) => void;
+  /** Connections held at once, in all and per client address (0: no per-address cap). */
+  connections?: { total: number; perAddress: number };
   logger: Logger;
 }
+
+export const DEFAULT_CONNECTIONS = { total: 1000, perAddress: 128 };
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** The body, or null once it grows past the cap (the caller answers 413 and closes). */
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        tooLarge = true;
-        chunks.length = 0;
-        resolve(null);
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (!tooLarge) resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", reject);
-  });
+/** How long a refused client has to read the answer before its connection is cut. */
+const LINGER_MS = 1000;
+
+/**
+ * Answers and closes the connection without reading any more of the body. Closing
+ * with bytes unread resets the connection, and a client still sending (a browser
+ * posting a file too large) would lose the answer; so the close lingers: the answer
+ * and the end of our side go out, nothing more is read (the client's sending stalls
+ * once the buffers are full), and after a second the connection goes.
+ */
+function refuse(res: ServerResponse, answer: { status: number; body: string }) {
+  const socket = res.socket;
+  const req = res.req;
+  res.writeHead(answer.status, { "content-type": "application/json", connection: "close" });
+  if (socket) {
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    socket.once("close", () => clearTimeout(timer));
+    // Node would destroy a "connection: close" socket once the answer is written; here
+    // it only says it is done writing, and the timer ends it.
+    socket.destroySoon = () => {
+      if (socket.writable) socket.end();
+    };
+    // Paused and marked as read by us, so that Node does not drain the rest of the body
+    // once answered: at most a buffer's worth more is read, then the socket stops.
+    req.pause();
+    req.read(0);
+  }
+  res.end(answer.body);
 }
 
-/** Answers and closes the connection, without reading (more of) the body. */
-function refuse(res: ServerResponse, answer: { status: number; body: string }) {
-  res.writeHead(answer.status, { "content-type": "application/json", connection: "close" });
-  res.end(answer.body, () => res.req.destroy());
-}
+const BUSY = { status: 503, body: JSON.stringify({ ok: false, error: "busy" }) };
+const TOO_LARGE = WEBHOOK_TOO_LARGE;
 
 function reply(res: ServerResponse, status: number, body: string, type = "application/json") {
   res.writeHead(status, { "content-type": type });
@@ -185,44 +201,85 @@ function exportFile(dir: string, name: string) {
 
 /**
  * The bot's one HTTP server. Webhooks (/webhooks/<platform>) are answered by a
- * hand-written handler because they must refuse a stranger before reading a byte
+ * hand-written handler because they must refuse a stranger before keeping a byte
  * of the body and then close the socket (src/http/webhook.ts checks the secret and
- * stores the update); everything else goes to the Hono application.
+ * stores the update); everything else goes to the Hono application, with its body
+ * already read here under the path's limit. Everything is bounded before anyone is
+ * known: bodies while they are read, headers and whole requests in time, connections
+ * in number (src/http/connectionGuard.ts), so that nobody can use up the memory or
+ * the connections that webhooks, /healthz and the dashboard need.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const forged = new ForgedRequestLog(options.logger);
   const web = getRequestListener(webApplication(options).fetch);
-  const server: Server = createServer(async (req, res) => {
-    try {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      const webhook = /^\/webhooks\/([a-z]+)$/.exec(path);
-      const adapter =
-        webhook && options.adapters.find((a) => a.platform === webhook[1] && a.webhook);
-      if (req.method === "POST" && adapter?.webhook) {
-        // The secret is in the headers: a stranger's body is never read or kept in memory.
-        if (!webhookSecretOk(adapter, req.headers)) {
-          forged.note(adapter.platform);
-          return refuse(res, WEBHOOK_UNAUTHORIZED);
+  const fileLimit = openFileLimit();
+  const limits = connectionLimits(options.connections ?? DEFAULT_CONNECTIONS, fileLimit);
+  if (limits.cappedByFiles) {
+    options.logger.warn(
+      { connections: limits.total, fileLimit },
+      "http: fewer connections than asked, to stay under the open-file limit",
+    );
+  }
+  const guard = new ConnectionGuard(limits, options.logger);
+  const server: Server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Node looks for overdue requests this often (30 s by default, which let a
+      // connection that said nothing stay up to 40 s).
+      connectionsCheckingInterval: 1000,
+    },
+    async (req, res) => {
+      const socket = req.socket;
+      res.once("finish", () => guard.waiting(socket));
+      try {
+        const path = new URL(req.url ?? "/", "http://localhost").pathname;
+        if (!guard.receiving(socket, path)) return refuse(res, BUSY);
+        const limit = bodyLimitFor(path);
+        const webhook = /^\/webhooks\/([a-z]+)$/.exec(path);
+        const adapter =
+          webhook && options.adapters.find((a) => a.platform === webhook[1] && a.webhook);
+        if (req.method === "POST" && adapter?.webhook) {
+          // The secret is in the headers: a stranger's body is never kept in memory.
+          if (!webhookSecretOk(adapter, req.headers)) {
+            forged.note(adapter.platform);
+            return refuse(res, WEBHOOK_UNAUTHORIZED);
+          }
+          if (announcedTooLarge(req, limit)) return refuse(res, WEBHOOK_TOO_LARGE);
+          const read = await readBody(req, limit);
+          if (read === "aborted") return;
+          if (read === "too large") return refuse(res, WEBHOOK_TOO_LARGE);
+          guard.busy(socket);
+          const answer = await storeWebhookBody(
+            adapter,
+            read.body.toString("utf8"),
+            options.receive,
+          );
+          reply(res, answer.status, answer.body);
+          return;
         }
-        if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
-          return refuse(res, WEBHOOK_TOO_LARGE);
+        if (announcedTooLarge(req, limit)) return refuse(res, TOO_LARGE);
+        if (announcesBody(req)) {
+          const read = await readBody(req, limit);
+          if (read === "aborted") return;
+          if (read === "too large") return refuse(res, TOO_LARGE);
+          // @hono/node-server takes a body already read from here (GET and HEAD have none).
+          Object.assign(req, { rawBody: read.body });
         }
-        const body = await readBody(req);
-        if (body === null) return refuse(res, WEBHOOK_TOO_LARGE);
-        const answer = await storeWebhookBody(adapter, body, options.receive);
-        reply(res, answer.status, answer.body);
-        return;
+        guard.busy(socket);
+        await web(req, res);
+      } catch (error) {
+        options.logger.error({ err: error }, "http request failed");
+        if (!res.headersSent) reply(res, 500, JSON.stringify({ ok: false }));
       }
-      await web(req, res);
-    } catch (error) {
-      options.logger.error({ err: error }, "http request failed");
-      if (!res.headersSent) reply(res, 500, JSON.stringify({ ok: false }));
-    }
+    },
+  );
+  server.on("connection", (socket: Socket) => {
+    if (!guard.admit(socket)) socket.destroy();
   });
-  // Slow senders cannot hold connections open: headers within 10 s, a whole request in 30 s.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.maxConnections = 1024;
+  // A backstop behind the guard, which refuses at total + reserve itself.
+  server.maxConnections = limits.total + limits.reserve + 16;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
@@ -231,7 +288,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     });
   });
   const { port } = server.address() as AddressInfo;
-  options.logger.info({ port }, "http server listening");
+  options.logger.info({ port, connections: limits }, "http server listening");
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

@@ -12,7 +12,6 @@ import { actorById } from "../features/membership/identity.ts";
 import type { Services } from "../features/registry.ts";
 import { describeTotal } from "../features/review/score.ts";
 import type { WebViewer } from "../features/web/service.ts";
-import { verifyInitData } from "../features/web/telegramInitData.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { memberActor } from "../services/auditLog.ts";
 import { campaignEditRoutes, campaignEditSection } from "./campaignEditRoutes.tsx";
@@ -30,6 +29,12 @@ import { type CampaignOverview, OverviewPage } from "./pages/overview.tsx";
 import { RankingPage } from "./pages/ranking.tsx";
 import { ReviewPage, ReviewQueuePage } from "./pages/reviews.tsx";
 import { peopleRoutes } from "./peopleRoutes.tsx";
+import {
+  fromAnotherSite,
+  SESSION_COOKIE,
+  signedOut as signedOutPage,
+  signInRoutes,
+} from "./signIn.tsx";
 import { STYLESHEET } from "./style.ts";
 import { Thumbnails } from "./thumbnails.ts";
 
@@ -47,7 +52,6 @@ export interface DashboardDeps {
   telegramToken?: string | undefined;
 }
 
-const SESSION_COOKIE = "thidua_session";
 /** Photos per gallery page: a phone scrolls them; the server sends a few dozen KB. */
 const GALLERY_PAGE = 120;
 const LANGUAGE_COOKIE = "thidua_lang";
@@ -69,30 +73,6 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
   c.header("referrer-policy", "same-origin");
   if (!c.res.headers.has("cache-control")) c.header("cache-control", "private, no-store");
 };
-
-/** The Mini App's page: Telegram's script hands over initData, ours trades it for a session. */
-const MINI_APP_SCRIPT = `(function () {
-  var app = window.Telegram && window.Telegram.WebApp;
-  var status = document.getElementById("status");
-  function fail() { status.textContent = status.getAttribute("data-failed"); }
-  if (!app || !app.initData) return fail();
-  app.ready();
-  fetch("/web/telegram/login", {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "initData=" + encodeURIComponent(app.initData)
-  }).then(function (r) { if (r.ok) location.replace("/web"); else fail(); }, fail);
-})();`;
-
-/** The host an Origin header names; null for "null" or anything unreadable. */
-function originHost(origin: string): string | null {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return null;
-  }
-}
 
 /** A late rule or classes the rules form refuses: answered on the form itself. */
 const isRulesRefusal = (code: string) =>
@@ -119,17 +99,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
   const languageOf = (c: Context, actor: Actor | null): Language =>
     languageSchema.catch(actor?.language ?? "vi").parse(getCookie(c, LANGUAGE_COOKIE));
 
-  const signedOut = (c: Context, status: 401 | 410 = 401) => {
-    const vi = translator.for("vi");
-    const en = translator.for("en");
-    return c.html(
-      <Message
-        title={`${vi("web:signed_out.title")} · ${en("web:signed_out.title")}`}
-        lines={[vi("web:signed_out.body"), en("web:signed_out.body")]}
-      />,
-      status,
-    );
-  };
+  const signedOut = (c: Context) => signedOutPage(c, translator);
 
   const authenticate: MiddlewareHandler<Env> = async (c, next) => {
     const session = await services.webAccess.viewer(getCookie(c, SESSION_COOKIE));
@@ -151,9 +121,7 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
     if (c.req.method === "POST") {
       // A form of ours carries the session's token; another site's cannot.
       const body = await c.req.parseBody();
-      const origin = c.req.header("origin");
-      const crossSite = origin !== undefined && originHost(origin) !== c.req.header("host");
-      if (body._csrf !== session.csrfToken || crossSite) {
+      if (body._csrf !== session.csrfToken || fromAnotherSite(c)) {
         throw new AppError("forbidden");
       }
     }
@@ -184,66 +152,14 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       }),
     );
 
-    app.get("/web/login/:token", async (c) => {
-      const opened = await services.webAccess.redeem(c.req.param("token"));
-      if (!opened) return signedOut(c, 410);
-      setCookie(c, SESSION_COOKIE, opened.sessionToken, {
-        httpOnly: true,
-        sameSite: "Lax",
-        secure: deps.secureCookies,
-        path: "/",
-      });
-      return c.redirect("/web", 303);
-    });
-
-    app.get("/web/telegram.js", (c) =>
-      c.body(MINI_APP_SCRIPT, 200, {
-        "content-type": "text/javascript; charset=utf-8",
-        "cache-control": "public, max-age=3600",
-      }),
-    );
-    app.get("/web/telegram", (c) => {
-      const t = translator.for(languageOf(c, null));
-      c.header(
-        "content-security-policy",
-        `${CSP}; script-src 'self' https://telegram.org; connect-src 'self'`,
-      );
-      return c.html(
-        <html lang="vi">
-          <head>
-            <meta charset="utf-8" />
-            <meta name="viewport" content="width=device-width, initial-scale=1" />
-            <title>{t("web:mini_app.title")}</title>
-            <link rel="stylesheet" href="/web/app.css" />
-            <script src="https://telegram.org/js/telegram-web-app.js" />
-            <script src="/web/telegram.js" defer />
-          </head>
-          <body>
-            <main>
-              <p id="status" role="status" data-failed={t("web:mini_app.failed")}>
-                {t("web:mini_app.title")}
-              </p>
-            </main>
-          </body>
-        </html>,
-      );
-    });
-    app.post("/web/telegram/login", async (c) => {
-      const body = await c.req.parseBody();
-      const initData = typeof body.initData === "string" ? body.initData : "";
-      const checked = deps.telegramToken
-        ? verifyInitData(initData, deps.telegramToken, clock.now(), 24 * 60 * MINUTE)
-        : null;
-      const opened = checked ? await services.webAccess.openForTelegramUser(checked.userId) : null;
-      if (!opened) return c.json({ ok: false }, 401);
-      // Telegram's web client shows the Mini App in a frame: the cookie must cross it.
-      setCookie(c, SESSION_COOKIE, opened.sessionToken, {
-        httpOnly: true,
-        sameSite: deps.secureCookies ? "None" : "Lax",
-        secure: deps.secureCookies,
-        path: "/",
-      });
-      return c.json({ ok: true });
+    signInRoutes(app, {
+      services,
+      translator,
+      clock,
+      secureCookies: deps.secureCookies,
+      telegramToken: deps.telegramToken,
+      csp: CSP,
+      language: (c) => languageOf(c, null),
     });
 
     // Every page below needs a session: the routes above (stylesheet, login link, Mini

@@ -80,10 +80,15 @@ export function runScript(
 export async function startBotProcess(
   dir: string,
   env: Record<string, string>,
-  options: { port?: number; waitForHealth?: boolean } = {},
+  options: { port?: number; waitForHealth?: boolean; fileLimit?: number } = {},
 ): Promise<BotProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [inject("builtBot")], {
+  const node = [process.execPath, inject("builtBot")];
+  // prlimit sets the limit on open files of the process it starts (as systemd's LimitNOFILE).
+  const command = options.fileLimit
+    ? ["prlimit", `--nofile=${options.fileLimit}:${options.fileLimit}`, ...node]
+    : node;
+  const child = spawn(command[0] ?? "", command.slice(1), {
     cwd: PROJECT_ROOT,
     env: botEnv(dir, port, env),
   });

@@ -1,3 +1,4 @@
+import type { Page } from "playwright-core";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { type RunningServer, startHttpServer } from "../../src/http/server.ts";
 import { dashboardRoutes } from "../../src/web/routes.tsx";
@@ -24,7 +25,10 @@ export interface WebClient {
     form: Record<string, string>,
     headers?: Record<string, string>,
   ): Promise<Response>;
-  /** Opens a login link; answers the response (303 to /web when it worked). */
+  /**
+   * Opens a login link and presses its sign-in button; answers the button's response
+   * (303 to /web when it worked), or the page's when it showed no button.
+   */
   open(link: string): Promise<Response>;
   /** The CSRF token of the last page read. */
   csrf(html: string): string;
@@ -71,7 +75,19 @@ export async function startWebBot(): Promise<WebHarness> {
           redirect: "manual",
         }),
       open: async (link) => {
-        const response = await fetch(link, { redirect: "manual" });
+        const page = await fetch(link, { redirect: "manual" });
+        if (page.status !== 200) return page;
+        const button = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+        const response = await fetch(link, {
+          method: "POST",
+          headers: {
+            cookie: button,
+            origin: new URL(link).origin,
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          body: new URLSearchParams({ _csrf: client.csrf(await page.text()) }).toString(),
+          redirect: "manual",
+        });
         const set = response.headers.get("set-cookie");
         if (set) client.cookie = set.split(";")[0] ?? "";
         return response;
@@ -96,4 +112,11 @@ export async function startWebBot(): Promise<WebHarness> {
       await t.close();
     },
   };
+}
+
+/** Opens a /web link in a browser's page and presses its sign-in button, as the person does. */
+export async function signInWithLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole("button", { name: /^(Đăng nhập|Sign in)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/web/login/"));
 }

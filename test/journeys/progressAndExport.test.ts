@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
@@ -163,6 +164,40 @@ describe("the export for the review", () => {
     };
     expect(result.rows).toBe(21);
     expect(readXlsx(readFileSync(result.files[0] ?? ""))).toHaveLength(22);
+  });
+
+  it("keeps every file to the bot's own user: XLSX, CSV, results and ZIP 0600, their folders 0700", async () => {
+    // The usual umask, which leaves files readable by every account unless the bot says otherwise.
+    const umask = process.umask(0o022);
+    try {
+      await mixOfReports();
+      await openScoredCampaign(t.app, t.clock.now(), { closeDemo: false });
+      const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+      const written: string[] = [];
+      for (const command of ["/export 1", "/export 2"]) {
+        const files = (await t.chat.as("lead").send(command))[0]?.documents ?? [];
+        const folder = dirname(files[0]?.path ?? "");
+        // Every file the export wrote, not only those it announced.
+        const inFolder = readdirSync(folder).map((name) => join(folder, name));
+        expect(inFolder.sort()).toEqual(files.map((f) => f.path).sort());
+        expect(mode(folder)).toBe("700");
+        expect(mode(dirname(folder))).toBe("700");
+        written.push(...inFolder);
+      }
+      expect(written.map((f) => f.split(".").pop()).sort()).toEqual(
+        ["csv", "csv", "xlsx", "xlsx", "xlsx", "zip"].sort(),
+      );
+      expect(written.filter((f) => f.endsWith("ket-qua-cham-diem.xlsx"))).toHaveLength(1);
+      expect(written.map(mode)).toEqual(written.map(() => "600"));
+
+      const out = mkdtempSync(join(tmpdir(), "thidua-export-"));
+      const copied = (await runAdminCommand(t.app, ["export", "1", "--out", out])).json as {
+        files: string[];
+      };
+      expect(copied.files.map(mode)).toEqual(copied.files.map(() => "600"));
+    } finally {
+      process.umask(umask);
+    }
   });
 
   it("refuses a campaign number that is not in the lead's bloc", async () => {

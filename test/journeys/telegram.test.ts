@@ -147,6 +147,10 @@ describe("/web on Telegram", () => {
     expect(h.fake.sent.at(-1)?.buttons).toEqual([
       { text: "Mở trong Telegram", data: "", webApp: "https://thidua.example.vn/web/telegram" },
     ]);
+    // Telegram's preview robot must not open the one-time link; other answers keep previews.
+    const sends = h.fake.calls.filter((c) => c.method === "sendMessage");
+    expect(sends.at(-1)?.payload.link_preview_options).toEqual({ is_disabled: true });
+    expect(sends.at(-2)?.payload.link_preview_options).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { texts } from "../helpers/testApp.ts";
-import { startWebBot, type WebHarness } from "../helpers/webBot.ts";
+import { signInWithLink, startWebBot, type WebHarness } from "../helpers/webBot.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
 
 /*
@@ -56,12 +56,13 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Opens a /web link and presses its sign-in button, as the person does. */
 async function open(link: string, viewport = PHONE): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   // A step that cannot happen fails in seconds, with what it waited for.
   context.setDefaultTimeout(5000);
   const page = await context.newPage();
-  await page.goto(link);
+  await signInWithLink(page, link);
   return page;
 }
 
@@ -113,6 +114,25 @@ describe("the dashboard in Chromium", () => {
       await h.t.app.deps.db.delivery.count({ where: { platformChatId: "lan", status: "PENDING" } }),
     ).toBe(1);
     await page.context().close();
+  });
+
+  it("signs in with a link a preview robot fetched first (GET, then HEAD)", async () => {
+    const link = await h.linkFor(DEMO_LEAD);
+    expect((await fetch(link)).status).toBe(200);
+    expect((await fetch(link, { method: "HEAD" })).status).toBe(200);
+    const context = await browser.newContext({ viewport: PHONE });
+    context.setDefaultTimeout(5000);
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.screenshot({ path: join(ARTIFACTS, "sign-in-phone.png") });
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await page.waitForURL(/\/web$/);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Tổng quan khối");
+    // The link is used now: opening it again shows how to get a new one.
+    const again = await context.newPage();
+    const response = await again.goto(link);
+    expect(response?.status()).toBe(410);
+    await context.close();
   });
 
   it("shows an officer their unit only, readable on a phone", async () => {

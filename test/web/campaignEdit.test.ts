@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
-import { startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
+import { signInWithLink, startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
 
 /*
  * The campaign page's edit forms over HTTP and in a phone's Chromium: the same service
@@ -177,7 +177,7 @@ describe("the edit forms in a phone's browser", () => {
         javaScriptEnabled: false,
       });
       const page = await context.newPage();
-      await page.goto(await h.linkFor(DEMO_LEAD));
+      await signInWithLink(page, await h.linkFor(DEMO_LEAD));
       await page.goto(`${h.http.url}/web/campaigns/1`);
       const first = page.locator("#due-1");
       await first.fill("1/3/2026");

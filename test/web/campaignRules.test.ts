@@ -4,7 +4,7 @@ import { chromium } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
-import { startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
+import { signInWithLink, startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
 
 /*
  * The campaign page's scoring rules over HTTP: the lead sees the late rule and the
@@ -211,7 +211,7 @@ describe("the scoring rules in a phone's browser", () => {
         javaScriptEnabled: false,
       });
       const page = await context.newPage();
-      await page.goto(await h.linkFor(DEMO_LEAD));
+      await signInWithLink(page, await h.linkFor(DEMO_LEAD));
       await page.goto(`${h.http.url}/web/campaigns/${campaignId}`);
       await page.getByRole("radio", { name: "Trừ điểm mỗi ngày trễ" }).check();
       await page.getByLabel("Số điểm trừ mỗi ngày trễ").fill("-1");

@@ -73,6 +73,54 @@ describe("signing in from the chat", () => {
     expect((await h.browser().open(late)).status).toBe(410);
   });
 
+  it("lets a preview robot GET and HEAD the link without using it; the person then signs in with the button", async () => {
+    const link = await h.linkFor(DEMO_LEAD);
+    const robot = await fetch(link, { headers: { "user-agent": "TelegramBot (like TwitterBot)" } });
+    expect(robot.status).toBe(200);
+    const page = await robot.text();
+    expect(page).toContain("Đăng nhập bảng điều khiển");
+    expect(page).toMatch(/<button type="submit" class="primary">\s*Đăng nhập\s*<\/button>/);
+    expect(robot.headers.get("set-cookie") ?? "").not.toContain("thidua_session");
+    expect(robot.headers.get("cache-control")).toBe("private, no-store");
+    const head = await fetch(link, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await h.t.app.deps.db.webSession.count()).toBe(0);
+    expect((await h.t.app.deps.db.webLoginToken.findFirstOrThrow()).usedAt).toBeNull();
+
+    const person = h.browser();
+    expect((await person.open(link)).status).toBe(303);
+    expect((await person.get("/web")).status).toBe(200);
+    // Used now: a robot coming back finds nothing to press.
+    expect((await fetch(link)).status).toBe(410);
+  });
+
+  it("signs in only from the button of our own page in the same browser", async () => {
+    const link = await h.linkFor(DEMO_LEAD);
+    const page = await fetch(link);
+    const button = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    expect(page.headers.get("set-cookie")).toContain("SameSite=Strict");
+    const csrf = h.browser().csrf(await page.text());
+    const press = (cookie: string, token: string, origin = new URL(link).origin) =>
+      fetch(link, {
+        method: "POST",
+        headers: { cookie, origin, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: token }).toString(),
+        redirect: "manual",
+      });
+    // Another site's form, another browser (no cookie), a forged token: refused, link kept.
+    const refused = await press(button, csrf, "https://evil.example");
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Mở lại liên kết trong tin nhắn của bot");
+    expect((await press("", csrf)).status).toBe(403);
+    expect((await press(button, "x".repeat(43))).status).toBe(403);
+    expect(await h.t.app.deps.db.webSession.count()).toBe(0);
+    expect((await h.t.app.deps.db.webLoginToken.findFirstOrThrow()).usedAt).toBeNull();
+    const pressed = await press(button, csrf);
+    expect(pressed.status).toBe(303);
+    expect(pressed.headers.get("location")).toBe("/web");
+    expect(await h.t.app.deps.db.webSession.count()).toBe(1);
+  });
+
   it("ends the session at logout, after 8 idle hours, and when the member is removed", async () => {
     const browser = await signedIn(DEMO_LEAD);
     const csrf = browser.csrf(await (await browser.get("/web")).text());
@@ -297,8 +345,10 @@ describe("the Telegram Mini App", () => {
     );
   });
 
-  it("signs a member in from initData signed with the bot's token", async () => {
-    const response = await miniAppLogin(initDataFor(501, h.t.clock.now()));
+  it("signs a member in from initData signed with the bot's token within the hour", async () => {
+    const response = await miniAppLogin(
+      initDataFor(501, new Date(h.t.clock.now().getTime() - 59 * MINUTE)),
+    );
     expect(response.status).toBe(200);
     const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const page = await fetch(new URL("/web", h.http.url), {
@@ -308,11 +358,13 @@ describe("the Telegram Mini App", () => {
     expect(page.headers.get("location")).toBe("/web/units/4");
   });
 
-  it("refuses initData signed with another token, too old, or for a stranger", async () => {
+  it("refuses initData signed with another token, over an hour old, dated ahead, or for a stranger", async () => {
     const now = h.t.clock.now();
     expect((await miniAppLogin(initDataFor(501, now, "999:other"))).status).toBe(401);
-    const old = new Date(now.getTime() - 25 * 60 * MINUTE);
+    const old = new Date(now.getTime() - 61 * MINUTE);
     expect((await miniAppLogin(initDataFor(501, old))).status).toBe(401);
+    const ahead = new Date(now.getTime() + 10 * MINUTE);
+    expect((await miniAppLogin(initDataFor(501, ahead))).status).toBe(401);
     expect((await miniAppLogin(initDataFor(777, now))).status).toBe(401);
     const tampered = initDataFor(501, now).replace("Lan", "Minh");
     expect((await miniAppLogin(tampered)).status).toBe(401);

@@ -4,7 +4,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
-import { startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
+import { signInWithLink, startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
 
 /*
  * The lead's members page: roles and removals asked once more as in /members, units
@@ -146,7 +146,7 @@ describe("the members page in Chromium", () => {
     const context = await browser.newContext({ viewport: PHONE });
     context.setDefaultTimeout(5000);
     const page = await context.newPage();
-    await page.goto(await h.linkFor(DEMO_LEAD));
+    await signInWithLink(page, await h.linkFor(DEMO_LEAD));
     await page.getByRole("link", { name: "Thành viên" }).click();
     await page.waitForURL(/\/web\/members$/);
     expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(

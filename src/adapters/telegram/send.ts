@@ -158,14 +158,15 @@ export async function sendTelegramMessage(
     const sent = await api.sendDocument(chatId, new InputFile(doc.path, doc.fileName));
     lastId = String(sent.message_id);
   }
+  // Telegram's preview fetcher would open a one-time link before the person does.
+  const preview = message.noLinkPreview ? { link_preview_options: { is_disabled: true } } : {};
   const parts = text ? splitText(text, TEXT_LIMIT) : [];
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
-    const sent = await api.sendMessage(
-      chatId,
-      part,
-      last && markup ? { reply_markup: markup } : {},
-    );
+    const sent = await api.sendMessage(chatId, part, {
+      ...preview,
+      ...(last && markup ? { reply_markup: markup } : {}),
+    });
     lastId = String(sent.message_id);
   }
   return lastId;

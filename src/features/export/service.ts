@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { chmodSync, createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join, relative } from "node:path";
 import { Zip, ZipPassThrough } from "fflate";
 import type { OutboundDocument } from "../../core/outbound.ts";
@@ -53,6 +53,12 @@ export interface ExportOptions {
 const TELEGRAM_SAFE_PART = 45 * 1024 * 1024;
 const UNITS_PER_SLICE = 500;
 
+/**
+ * A new file only the bot's user may read (0600; a umask can only take more away): exceljs
+ * given a file name would create it 0644, readable by every account on the machine.
+ */
+const privateFile = (path: string) => createWriteStream(path, { mode: 0o600, flags: "wx" });
+
 /** A ZIP written to a file as it goes: the photos never sit in memory together. */
 class ZipFile {
   readonly #zip: Zip;
@@ -63,7 +69,7 @@ class ZipFile {
   bytes = 22;
 
   constructor(readonly path: string) {
-    this.#out = createWriteStream(path, { mode: 0o600 });
+    this.#out = privateFile(path);
     this.#zip = new Zip((error, chunk, final) => {
       if (error) {
         this.#out.destroy(error);
@@ -148,7 +154,10 @@ export class ExportService {
   ): Promise<CampaignExport> {
     const maxPart = options.maxPartBytes ?? TELEGRAM_SAFE_PART;
     const dir = join(this.exportsDir, `${Date.now()}-${randomUUID().slice(0, 8)}`);
+    // Exports hold every unit's reports and photos: the bot's own user alone reads them
+    // (the folder may be left from a version that made it open to everyone).
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.exportsDir, 0o700);
     const base = `thidua-${campaign.id}-${slug(campaign.title).slice(0, 40)}`;
 
     const [units, members] = await Promise.all([
@@ -175,7 +184,7 @@ export class ExportService {
     const csvPath = join(dir, `${base}.csv`);
     const ExcelJS = await loadExcel();
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-      filename: xlsxPath,
+      stream: privateFile(xlsxPath),
       useSharedStrings: false,
       useStyles: true,
     });
@@ -183,7 +192,7 @@ export class ExportService {
     const headerRow = sheet.addRow(header.map((c) => (typeof c === "string" ? cleanText(c) : c)));
     headerRow.font = { bold: true };
     headerRow.commit();
-    const csv = createWriteStream(csvPath, { mode: 0o600 });
+    const csv = privateFile(csvPath);
     // A BOM, so that Excel opens Vietnamese text as UTF-8.
     csv.write(`\uFEFF${csvLine(header)}`);
 
@@ -266,7 +275,10 @@ export class ExportService {
     const fileName = `${base}-ket-qua-cham-diem.xlsx`;
     const path = join(dir, fileName);
     const ExcelJS = await loadExcel();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true });
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: privateFile(path),
+      useStyles: true,
+    });
     const sheet = workbook.addWorksheet(cleanText(t("export:results_sheet")).slice(0, 31));
     const criteria = ranking.units[0]?.criteria ?? [];
     const scale = (c: (typeof criteria)[number]) =>

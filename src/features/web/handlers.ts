@@ -22,6 +22,8 @@ async function web(ctx: Ctx): Promise<void> {
     text: ctx.services.publicAddress.linksReach(ctx.capabilities)
       ? text
       : `${text}\n\n${ctx.t("common:links_local_only")}`,
+    // The link is one person's: no app's robot opens it for a preview where we can say so.
+    noLinkPreview: true,
     ...(ctx.capabilities.webApps && miniApp.protocol === "https:"
       ? { webApp: { label: ctx.t("web:open_in_app"), url: miniApp.href } }
       : {}),

@@ -69,6 +69,24 @@ export class WebAccessService {
     return `${this.baseUrl().replace(/\/$/, "")}${path}`;
   }
 
+  /**
+   * Who a login link is for, without using it (opening it shows a sign-in button; a
+   * link preview's robot opens it too); null when it is unknown, used or expired.
+   */
+  async linkHolder(token: string): Promise<{ language: string } | null> {
+    const row = await this.db.webLoginToken.findUnique({
+      where: { tokenHash: hash(token) },
+      select: {
+        usedAt: true,
+        expiresAt: true,
+        member: { select: { language: true, removedAt: true } },
+      },
+    });
+    if (!row || row.usedAt || row.expiresAt <= this.clock.now() || row.member.removedAt)
+      return null;
+    return { language: row.member.language };
+  }
+
   /** Trades a login link for a session; null when the link is unknown, used or expired. */
   async redeem(token: string): Promise<{ sessionToken: string; memberId: number } | null> {
     const now = this.clock.now();
