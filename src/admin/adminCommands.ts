@@ -7,6 +7,7 @@ import { AppError } from "../core/errors.ts";
 import { roleSchema } from "../core/roles.ts";
 import { CampaignFileError, parseCampaignFile } from "../features/campaigns/campaignFile.ts";
 import { thresholdsSchema } from "../features/campaigns/criteria.ts";
+import { type Verdict, verifyExport } from "../features/export/seal.ts";
 import { displayInviteCode } from "../features/membership/inviteCode.ts";
 import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
@@ -47,6 +48,7 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   campaign import <file.yaml|file.json> --bloc <id>
   campaign list <blocId>
   export <campaignId> [--out <folder>]
+  export verify <folder>     intact, or which file changed, is missing or was added
   ranking <campaignId>       units in order (reviewed first): total, per-criterion scores, class,
                              review state (reviewed|awaiting|returned|none), late count
   bloc thresholds <blocId> "Xuất sắc:90,Tốt:70,Hoàn thành:50,Không hoàn thành:0"
@@ -322,6 +324,7 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
         };
       }
       default:
+        if (noun === "export" && verb === "verify") return verifyFolder(text("folder", rest));
         if (noun === "export") return exportCampaign(app, id("campaignId", verb), values.out);
         throw new AdminError(`unknown command "${positionals.join(" ")}"\n${ADMIN_USAGE}`, 2);
     }
@@ -397,6 +400,30 @@ async function exportCampaign(app: App, campaignId: number, out = "."): Promise<
     json: { campaignId, rows: built.rows, photos: built.photos, files: paths },
     text: [`${built.rows} rows, ${built.photos} photos`, ...paths].join("\n"),
   };
+}
+
+/** Exits 1 unless the folder is the export it was: scripts can rely on the code. */
+async function verifyFolder(folder: string): Promise<AdminResult> {
+  let verdict: Verdict;
+  try {
+    verdict = await verifyExport(resolve(folder));
+  } catch (error) {
+    throw new AdminError(error instanceof Error ? error.message : String(error));
+  }
+  if (verdict.intact) {
+    return { json: verdict, text: `intact: every file as exported (seal ${verdict.seal})` };
+  }
+  throw new AdminError(
+    [
+      "NOT intact:",
+      ...verdict.changed.map((name) => `changed: ${name}`),
+      ...verdict.missing.map((name) => `missing: ${name}`),
+      ...verdict.unlisted.map((name) => `not in the export: ${name}`),
+      ...(verdict.manifestChanged
+        ? ["changed: manifest.sha256 (its lines no longer match the seal the XLSX prints)"]
+        : []),
+    ].join("\n"),
+  );
 }
 
 export function wantsJson(argv: string[]): boolean {

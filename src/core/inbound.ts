@@ -27,6 +27,8 @@ export interface InboundFile {
   width?: number;
   height?: number;
   fileName?: string;
+  /** The platform marks it forwarded from elsewhere; absent where the platform does not say. */
+  forwarded?: boolean;
   download(): Promise<Uint8Array>;
 }
 

@@ -171,7 +171,13 @@ export class FakeTelegramApi {
     chatId: number,
     from: FakeUser,
     bytes: Uint8Array,
-    options: { caption?: string; album?: string; replyTo?: number } = {},
+    options: {
+      caption?: string;
+      album?: string;
+      replyTo?: number;
+      /** Forwarded from another chat's user, as Telegram marks it (Bot API 7.0). */
+      forwardedFrom?: FakeUser;
+    } = {},
   ) {
     const fileId = `photo-${this.#files.size + 1}`;
     this.#files.set(fileId, bytes);
@@ -197,6 +203,15 @@ export class FakeTelegramApi {
         photo: sizes,
         ...(options.caption ? { caption: options.caption } : {}),
         ...(options.album ? { media_group_id: options.album } : {}),
+        ...(options.forwardedFrom
+          ? {
+              forward_origin: {
+                type: "user",
+                date: now() - 86_400,
+                sender_user: { is_bot: false, ...options.forwardedFrom },
+              },
+            }
+          : {}),
         ...(options.replyTo
           ? {
               reply_to_message: {

@@ -84,6 +84,7 @@ describe("the export for the review", () => {
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.xlsx",
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s-minh-chung.zip",
+      "manifest.sha256",
     ]);
     const rows = readXlsx(readFileSync(files[0]?.path ?? ""));
     expect(rows[0]).toEqual([
@@ -97,7 +98,9 @@ describe("the export for the review", () => {
       "Số ảnh",
       "Thẩm định",
     ]);
-    expect(rows).toHaveLength(1 + 7 * 3);
+    // The rows, then the seal of the export's other files (manifest.sha256) and how to check it.
+    expect(rows).toHaveLength(1 + 7 * 3 + 2);
+    expect(rows.at(-2)?.[1]).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[1]).toEqual([
       "Văn phòng Tỉnh ủy",
       "17:00 09/03/2026",
@@ -149,9 +152,11 @@ describe("the export for the review", () => {
     expect([...(zip["manifest.csv"] ?? new Uint8Array()).subarray(0, 3)]).toEqual([
       0xef, 0xbb, 0xbf,
     ]);
-    expect(manifest[0]).toBe("Tệp,Đơn vị,Hạn báo cáo,Người báo cáo,Thời điểm nhận,SHA-256");
+    expect(manifest[0]).toBe(
+      "Tệp,Đơn vị,Hạn báo cáo,Người báo cáo,Thời điểm nhận,SHA-256,Gửi qua,Chuyển tiếp,Gửi dạng tệp,Chụp lúc (EXIF),Vị trí (EXIF),Kích thước",
+    );
     expect(manifest[1]).toMatch(
-      /^ban-to-chuc-tinh-uy\/2026-03-09_1700\/1\.png,Ban Tổ chức Tỉnh ủy,17:00 09\/03\/2026,tc,[\d: /]+,[0-9a-f]{64}$/,
+      /^ban-to-chuc-tinh-uy\/2026-03-09_1700\/1\.png,Ban Tổ chức Tỉnh ủy,17:00 09\/03\/2026,tc,[\d: /]+,[0-9a-f]{64},máy chạy bot,/,
     );
   });
 
@@ -163,7 +168,7 @@ describe("the export for the review", () => {
       rows: number;
     };
     expect(result.rows).toBe(21);
-    expect(readXlsx(readFileSync(result.files[0] ?? ""))).toHaveLength(22);
+    expect(readXlsx(readFileSync(result.files[0] ?? ""))).toHaveLength(22 + 2);
   });
 
   it("keeps every file to the bot's own user: XLSX, CSV, results and ZIP 0600, their folders 0700", async () => {
@@ -185,7 +190,7 @@ describe("the export for the review", () => {
         written.push(...inFolder);
       }
       expect(written.map((f) => f.split(".").pop()).sort()).toEqual(
-        ["csv", "csv", "xlsx", "xlsx", "xlsx", "zip"].sort(),
+        ["csv", "csv", "sha256", "sha256", "xlsx", "xlsx", "xlsx", "zip"].sort(),
       );
       expect(written.filter((f) => f.endsWith("ket-qua-cham-diem.xlsx"))).toHaveLength(1);
       expect(written.map(mode)).toEqual(written.map(() => "600"));

@@ -28,6 +28,7 @@ const FILES = [
   "thidua-2-cong-so-van-minh-2026.csv",
   "thidua-2-cong-so-van-minh-2026-ket-qua-cham-diem.xlsx",
   "thidua-2-cong-so-van-minh-2026-minh-chung.zip",
+  "manifest.sha256",
 ];
 
 let h: TelegramHarness;
@@ -87,7 +88,7 @@ describe("a lead's /export under Telegram's limit for one chat", () => {
     await leadWithAnExport();
     const took = await exportAndSettle();
 
-    const [text, ...rest] = toLead().slice(-5);
+    const [text, ...rest] = toLead().slice(-6);
     expect(text?.method).toBe("sendMessage");
     expect(text?.text).toContain("Công sở văn minh 2026: 7 dòng, 1 ảnh minh chứng");
     for (const file of FILES) expect(text?.text).toContain(`• ${file}\nhttp`);
@@ -149,9 +150,9 @@ describe("a reply part refused on the way", () => {
     await settled();
 
     const zip = FILES[3] as string;
-    expect(documentsToLead()).toEqual(FILES.slice(0, 3));
+    expect(documentsToLead()).toEqual(FILES.filter((f) => f !== zip));
     const received = toLead().slice(before);
-    expect(received).toHaveLength(5);
+    expect(received).toHaveLength(6);
     const notice = received.at(-1)?.text ?? "";
     expect(notice).toContain("Part of my answer did not reach you");
     expect(notice).toContain(`File ${zip}: download it from this link`);
@@ -165,7 +166,7 @@ describe("a reply part refused on the way", () => {
     // The operator sees the update as given up: admin inbox list, /healthz, /metrics.
     const list = await runAdminCommand(h.t.app, ["inbox", "list"]);
     expect(list.text).toContain("1 given up");
-    expect(list.text).toContain("reply incomplete: 1 of 5 parts did not arrive");
+    expect(list.text).toContain("reply incomplete: 1 of 6 parts did not arrive");
     const health = (await (await fetch(`${h.http.url}/healthz`)).json()) as {
       adapters: Record<string, { inbox: { failed: number } }>;
     };
@@ -177,10 +178,10 @@ describe("a reply part refused on the way", () => {
     // Retried by the operator once Telegram takes it: only the missing document is sent.
     const [failed] = (list.json as { failed: { id: number }[] }).failed;
     await runAdminCommand(h.t.app, ["inbox", "retry", String(failed?.id)]);
-    await h.fake.until(() => documentsToLead().length === 4, 10_000, "the missing document");
+    await h.fake.until(() => documentsToLead().length === 5, 10_000, "the missing document");
     await settled();
-    expect(documentsToLead()).toEqual(FILES);
-    expect(toLead().slice(before)).toHaveLength(6);
+    expect(documentsToLead()).toEqual([...FILES.filter((f) => f !== zip), zip]);
+    expect(toLead().slice(before)).toHaveLength(7);
     expect(await h.t.app.deps.db.inboundUpdate.count({ where: { status: "FAILED" } })).toBe(0);
     expect(exportFolders()).toBe(1);
   });

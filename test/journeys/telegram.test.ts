@@ -32,8 +32,10 @@ describe("a lead on Telegram", () => {
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.xlsx",
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s-minh-chung.zip",
+      "manifest.sha256",
     ]);
-    expect(readXlsx(documents[0]?.document?.bytes ?? new Uint8Array())).toHaveLength(1 + 7 * 3);
+    // The rows, then the export's seal and how to check it.
+    expect(readXlsx(documents[0]?.document?.bytes ?? new Uint8Array())).toHaveLength(1 + 7 * 3 + 2);
   });
 
   it("sends a photo with its caption, and a long text after a caption split at 1024", async () => {

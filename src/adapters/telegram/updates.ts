@@ -32,6 +32,7 @@ export function chatOf(message: Pick<Message, "chat">): ChatRef {
 
 /** The photo (largest size) or document a message carries, as a lazily fetched file. */
 export function fileOf(message: Message, fetchFile: FileFetcher): InboundFile | null {
+  const forwarded = message.forward_origin !== undefined;
   const photo = message.photo?.at(-1);
   if (photo) {
     return {
@@ -39,6 +40,7 @@ export function fileOf(message: Message, fetchFile: FileFetcher): InboundFile | 
       platformFileId: photo.file_id,
       width: photo.width,
       height: photo.height,
+      forwarded,
       ...(photo.file_size ? { declaredSize: photo.file_size } : {}),
       download: () => fetchFile(photo.file_id),
     };
@@ -48,6 +50,7 @@ export function fileOf(message: Message, fetchFile: FileFetcher): InboundFile | 
     return {
       kind: "document",
       platformFileId: document.file_id,
+      forwarded,
       ...(document.file_size ? { declaredSize: document.file_size } : {}),
       ...(document.file_name ? { fileName: document.file_name } : {}),
       download: () => fetchFile(document.file_id),

@@ -1,4 +1,5 @@
 import type { Db, Prisma } from "../../db/client.ts";
+import { PROOF_FIELDS, type ProofFacts } from "./proof.ts";
 
 export interface GalleryFilter {
   campaignId?: number;
@@ -16,14 +17,12 @@ export interface GalleryPhoto {
   caption: string;
   width: number | null;
   height: number | null;
+  proof: ProofFacts;
 }
 
 const PHOTO_FIELDS = {
-  sha256: true,
+  ...PROOF_FIELDS,
   caption: true,
-  width: true,
-  height: true,
-  receivedAt: true,
   unit: { select: { name: true } },
   member: { select: { displayName: true } },
   report: {
@@ -43,6 +42,20 @@ const toPhoto = (r: PhotoRow): GalleryPhoto => ({
   caption: r.caption,
   width: r.width,
   height: r.height,
+  proof: {
+    receivedAt: r.receivedAt,
+    sender: r.member.displayName,
+    unitName: r.unit.name,
+    platform: r.platform,
+    forwarded: r.forwarded,
+    sentAsFile: r.sentAsFile,
+    exifTakenAt: r.exifTakenAt,
+    exifLat: r.exifLat,
+    exifLon: r.exifLon,
+    width: r.width,
+    height: r.height,
+    sha256: r.sha256,
+  },
 });
 
 /**

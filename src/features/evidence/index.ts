@@ -1,6 +1,7 @@
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
 import { ImageDecoders } from "./decoderPool.ts";
 import { GalleryService } from "./gallery.ts";
+import { ProofService } from "./proof.ts";
 import { EvidenceService } from "./service.ts";
 
 export const provides = (deps: ServiceDeps) => {
@@ -11,6 +12,7 @@ export const provides = (deps: ServiceDeps) => {
   });
   return {
     gallery: new GalleryService(deps.db),
+    proofs: new ProofService(deps.db),
     /** Stopped first when the bot stops: a decode in progress never delays the exit. */
     imageDecoders,
     evidence: new EvidenceService(

@@ -2,6 +2,7 @@ import { AppError } from "../../core/errors.ts";
 import type { InboundFile } from "../../core/inbound.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import type { ImageDecoders } from "./decoderPool.ts";
+import { readExif } from "./exif.ts";
 import { checkImage, type ImageLimits, type ImageRefusal } from "./imageCheck.ts";
 
 /** A photo checked and stored, not yet attached to a report. */
@@ -13,6 +14,13 @@ export interface StoredPhoto {
   mimeType: string;
   width: number | null;
   height: number | null;
+  /** The proof card's part known at intake (proof.ts); null where nothing says. */
+  forwarded: boolean | null;
+  sentAsFile: boolean;
+  /** ISO text, not a Date: a photo waits in the form's JSON state before it is saved. */
+  exifTakenAt: string | null;
+  exifLat: number | null;
+  exifLon: number | null;
 }
 
 export const formatBytes = (n: number) =>
@@ -54,6 +62,7 @@ export class EvidenceService {
       mimeType: image.mimeType,
       width: image.width ?? file.width ?? null,
       height: image.height ?? file.height ?? null,
+      ...this.#proofOf(file, bytes),
     };
   }
 
@@ -72,6 +81,17 @@ export class EvidenceService {
       }
     }
     return { stored, refused };
+  }
+
+  #proofOf(file: InboundFile, bytes: Uint8Array) {
+    const exif = readExif(bytes);
+    return {
+      forwarded: file.forwarded ?? null,
+      sentAsFile: file.kind === "document",
+      exifTakenAt: exif.takenAt,
+      exifLat: exif.lat,
+      exifLon: exif.lon,
+    };
   }
 
   #refusal(reason: ImageRefusal): AppError {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { chmodSync, createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { chmodSync, createWriteStream, mkdirSync, renameSync, type WriteStream } from "node:fs";
 import { join, relative } from "node:path";
 import { Zip, ZipPassThrough } from "fflate";
 import type { OutboundDocument } from "../../core/outbound.ts";
@@ -9,8 +9,10 @@ import { formatDateTime, wallClockIn } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
+import { PROOF_FIELDS, proofValues } from "../evidence/proof.ts";
 import type { CampaignRanking } from "../review/ranking.ts";
 import { type Cell, cleanText, csvLine } from "./cells.ts";
+import { MANIFEST_NAME, sealFiles, writeManifest } from "./seal.ts";
 
 /** A file-name-safe slug: "Ban Tuyên giáo Tỉnh ủy" → "ban-tuyen-giao-tinh-uy". */
 export function slug(text: string): string {
@@ -239,8 +241,6 @@ export class ExportService {
         }
       }
     }
-    sheet.commit();
-    await workbook.commit();
     await new Promise<void>((resolve, reject) => {
       csv.on("error", reject);
       csv.end(() => resolve());
@@ -248,15 +248,28 @@ export class ExportService {
 
     const zips = await this.#photos(campaign, units, memberName, timezone, dir, base, maxPart, t);
     const ranking = await this.rankingOf(campaign);
-    const files: OutboundDocument[] = [
-      {
-        fileName: `${base}.xlsx`,
-        mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        path: xlsxPath,
-      },
+    const xlsx: OutboundDocument = {
+      fileName: `${base}.xlsx`,
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      path: xlsxPath,
+    };
+    const others: OutboundDocument[] = [
       { fileName: `${base}.csv`, mimeType: "text/csv", path: csvPath },
       ...(ranking ? [await this.#results(ranking, dir, base, t, timezone)] : []),
       ...zips.files,
+    ];
+    // The first sheet is finished last: it prints the seal of every other file (seal.ts).
+    const sealed = await sealFiles(others);
+    sheet.addRow([]).commit();
+    sheet.addRow([cleanText(t("proof:seal")), sealed.seal]).commit();
+    sheet.addRow([cleanText(t("proof:seal_hint"))]).commit();
+    sheet.commit();
+    await workbook.commit();
+    const manifest = await writeManifest(dir, sealed, xlsx);
+    const files: OutboundDocument[] = [
+      xlsx,
+      ...others,
+      { fileName: MANIFEST_NAME, mimeType: "text/plain", path: manifest },
     ];
     return { rows, photos: zips.photos, files };
   }
@@ -402,6 +415,12 @@ export class ExportService {
       t("export:reporter"),
       t("export:received_at"),
       "SHA-256",
+      t("proof:column_platform"),
+      t("proof:column_forwarded"),
+      t("proof:column_sent_as_file"),
+      t("proof:column_taken"),
+      t("proof:column_gps"),
+      t("proof:column_size"),
     ]);
     let photos = 0;
     // One buffer carries every photo from the store to the ZIP.
@@ -417,13 +436,12 @@ export class ExportService {
         where: { report: { deadlineId: deadline.id } },
         orderBy: { id: "asc" },
         select: {
+          ...PROOF_FIELDS,
           unitId: true,
           reportId: true,
           memberId: true,
           storageKey: true,
           size: true,
-          sha256: true,
-          receivedAt: true,
         },
       });
       const counters = new Map<number, number>();
@@ -435,24 +453,32 @@ export class ExportService {
         const extension = item.storageKey.split(".").pop() ?? "jpg";
         const path = `${unitFolder.get(unit)}/${deadlineFolder.get(deadline)}/${n}.${extension}`;
         let part = current() ?? openPart();
-        // Room is kept for the manifest (about 200 bytes a photo).
-        const manifestBytes = part.manifest.length * 200 + 1024;
+        // Room is kept for the manifest (about 350 bytes a photo with its proof card).
+        const manifestBytes = part.manifest.length * 350 + 1024;
         if (
           part.manifest.length > 1 &&
-          part.zip.bytes + item.size + 200 + manifestBytes > maxPart
+          part.zip.bytes + item.size + 350 + manifestBytes > maxPart
         ) {
           await this.#closePart(part);
           part = openPart();
         }
         await part.zip.add(path, this.store.chunks(item.storageKey, copyBuffer));
+        const sender = memberName.get(item.memberId) ?? "";
+        const proof = proofValues(t, { ...item, sender, unitName: unit.name }, timezone);
         part.manifest.push(
           csvLine([
             path,
             unit.name,
             formatDateTime(deadline.dueAt, timezone),
-            memberName.get(item.memberId) ?? "",
-            formatDateTime(item.receivedAt, timezone),
+            sender,
+            proof.received,
             item.sha256,
+            proof.app,
+            proof.forwarded,
+            proof.sentAsFile,
+            proof.taken,
+            proof.gps,
+            proof.size,
           ]),
         );
         photos++;
@@ -460,11 +486,14 @@ export class ExportService {
     }
     const last = current();
     if (last) await this.#closePart(last);
-    const files = parts.map(({ zip }, i) => ({
-      fileName: parts.length === 1 ? `${base}-minh-chung.zip` : `${base}-minh-chung-${i + 1}.zip`,
-      mimeType: "application/zip",
-      path: zip.path,
-    }));
+    const files = parts.map(({ zip }, i) => {
+      const fileName =
+        parts.length === 1 ? `${base}-minh-chung.zip` : `${base}-minh-chung-${i + 1}.zip`;
+      // Named on disk as delivered, so the folder itself checks against its manifest.
+      const path = join(dir, fileName);
+      renameSync(zip.path, path);
+      return { fileName, mimeType: "application/zip", path };
+    });
     return { photos, files };
   }
 

@@ -90,6 +90,11 @@ const EVIDENCE_COLUMNS = [
   "caption",
   "criterionId",
   "receivedAt",
+  "forwarded",
+  "sentAsFile",
+  "exifTakenAt",
+  "exifLat",
+  "exifLon",
 ] as const;
 
 /**
@@ -261,6 +266,11 @@ export class ReportService {
         caption: input.caption ?? "",
         criterionId: photo.criterionId ?? null,
         receivedAt: now,
+        forwarded: photo.forwarded ?? null,
+        sentAsFile: photo.sentAsFile ?? false,
+        exifTakenAt: photo.exifTakenAt ? new Date(photo.exifTakenAt) : null,
+        exifLat: photo.exifLat ?? null,
+        exifLon: photo.exifLon ?? null,
       })),
       { skipConflictsOn: ["reportId", "sha256"] },
     );

@@ -1,6 +1,7 @@
 import type { HandlerContext } from "../../core/context.ts";
 import type { KeptPhoto, OutboundMessage } from "../../core/outbound.ts";
 import type { Services } from "../registry.ts";
+import { proofLinesOf } from "./proofLines.ts";
 import type { ReviewItem } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
@@ -55,10 +56,11 @@ export async function replyWithEvidence(
   card: OutboundMessage,
 ): Promise<void> {
   const { album, line } = await evidenceOf(ctx, item);
+  const proofs = await proofLinesOf(ctx, item, PHOTOS_IN_CHAT);
   if (before && album.length > 0) ctx.reply(before);
   ctx.reply({
     ...card,
-    text: [album.length > 0 ? null : before, card.text, line].filter(Boolean).join("\n\n"),
+    text: [album.length > 0 ? null : before, card.text, proofs, line].filter(Boolean).join("\n\n"),
     ...(album.length > 0 ? { album } : {}),
   });
 }

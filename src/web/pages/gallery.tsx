@@ -1,4 +1,5 @@
 import type { GalleryFilter, GalleryPhoto } from "../../features/evidence/gallery.ts";
+import { proofCardLines } from "../../features/evidence/proof.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { Page, type PageViewer } from "../layout.tsx";
 
@@ -115,6 +116,14 @@ export function PhotoPage(props: { viewer: PageViewer; photo: GalleryPhoto }) {
           </>
         ) : null}
       </p>
+      <section class="card" aria-labelledby="proof-title">
+        <h2 id="proof-title">{t("proof:title")}</h2>
+        <ul class="proof">
+          {proofCardLines(t, photo.proof, viewer.actor.timezone).map((line) => (
+            <li>{line}</li>
+          ))}
+        </ul>
+      </section>
     </Page>
   );
 }

@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "Evidence" ADD COLUMN     "exifLat" DOUBLE PRECISION,
+ADD COLUMN     "exifLon" DOUBLE PRECISION,
+ADD COLUMN     "exifTakenAt" TIMESTAMP(3),
+ADD COLUMN     "forwarded" BOOLEAN,
+ADD COLUMN     "sentAsFile" BOOLEAN NOT NULL DEFAULT false;
