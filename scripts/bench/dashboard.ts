@@ -99,7 +99,20 @@ const http = await startHttpServer({
 });
 app.useLocalAddress(http.url);
 const link = await app.services.webAccess.issueLoginLink(lead.id);
-const login = await fetch(link.url, { redirect: "manual" });
+// The link's page shows a button; pressing it (a POST with the page's token) signs in.
+const signInPage = await fetch(link.url, { redirect: "manual" });
+const buttonCookie = (signInPage.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+const token = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())?.[1] ?? "";
+const login = await fetch(link.url, {
+  method: "POST",
+  headers: {
+    cookie: buttonCookie,
+    origin: new URL(link.url).origin,
+    "content-type": "application/x-www-form-urlencoded",
+  },
+  body: new URLSearchParams({ _csrf: token }).toString(),
+  redirect: "manual",
+});
 const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 
 async function timed(
