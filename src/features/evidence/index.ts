@@ -1,6 +1,8 @@
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
 import { ImageDecoders } from "./decoderPool.ts";
+import { fingerprintIndex } from "./fingerprintIndex.ts";
 import { GalleryService } from "./gallery.ts";
+import { RecycledPhotos } from "./recycled.ts";
 import { EvidenceService } from "./service.ts";
 
 export const provides = (deps: ServiceDeps) => {
@@ -11,6 +13,7 @@ export const provides = (deps: ServiceDeps) => {
   });
   return {
     gallery: new GalleryService(deps.db),
+    recycled: new RecycledPhotos(deps.db),
     /** Stopped first when the bot stops: a decode in progress never delays the exit. */
     imageDecoders,
     evidence: new EvidenceService(
@@ -18,6 +21,7 @@ export const provides = (deps: ServiceDeps) => {
       config.EVIDENCE_MAX_BYTES,
       { maxPixels: config.EVIDENCE_MAX_PIXELS, maxSide: config.EVIDENCE_MAX_SIDE },
       imageDecoders,
+      fingerprintIndex(deps.db),
     ),
   };
 };

@@ -2,6 +2,8 @@ import { AppError } from "../../core/errors.ts";
 import type { InboundFile } from "../../core/inbound.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import type { ImageDecoders } from "./decoderPool.ts";
+import type { Fingerprint } from "./fingerprint.ts";
+import type { FingerprintIndex } from "./fingerprintIndex.ts";
 import { checkImage, type ImageLimits, type ImageRefusal } from "./imageCheck.ts";
 
 /** A photo checked and stored, not yet attached to a report. */
@@ -13,6 +15,8 @@ export interface StoredPhoto {
   mimeType: string;
   width: number | null;
   height: number | null;
+  /** Absent on a photo kept in a form from before fingerprints (the background step does it). */
+  fingerprint?: Fingerprint;
 }
 
 export const formatBytes = (n: number) =>
@@ -25,6 +29,7 @@ export class EvidenceService {
     private readonly maxBytes: number,
     private readonly limits: ImageLimits,
     private readonly decoders: ImageDecoders,
+    private readonly fingerprints?: FingerprintIndex,
   ) {}
 
   /**
@@ -46,6 +51,9 @@ export class EvidenceService {
     if ("refused" in checked) throw this.#refusal(checked.refused);
     const image = checked.ok;
     const { key, sha256 } = await this.store.put(bytes, image.extension);
+    // The bloc's photos are read here, before the report's transaction, which then
+    // compares this photo with them in memory (recycled.ts).
+    await this.fingerprints?.refresh();
     return {
       platformFileId: file.platformFileId,
       sha256,
@@ -54,6 +62,7 @@ export class EvidenceService {
       mimeType: image.mimeType,
       width: image.width ?? file.width ?? null,
       height: image.height ?? file.height ?? null,
+      fingerprint: image.fingerprint,
     };
   }
 

@@ -6,6 +6,8 @@ import { insertRows } from "../../db/insertRows.ts";
 import { dateOf, idOrNull } from "../../db/rawValues.ts";
 import { memberActor, recordAudit } from "../../services/auditLog.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
+import { fingerprintIndex } from "../evidence/fingerprintIndex.ts";
+import { flagRecycled } from "../evidence/recycled.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
 import type { ReportStatus } from "./schema.ts";
 
@@ -90,6 +92,9 @@ const EVIDENCE_COLUMNS = [
   "caption",
   "criterionId",
   "receivedAt",
+  "phash",
+  "phashMirror",
+  "phashFlat",
 ] as const;
 
 /**
@@ -261,9 +266,21 @@ export class ReportService {
         caption: input.caption ?? "",
         criterionId: photo.criterionId ?? null,
         receivedAt: now,
+        phash: photo.fingerprint?.phash ?? null,
+        phashMirror: photo.fingerprint?.phashMirror ?? null,
+        phashFlat: photo.fingerprint?.flat ?? null,
       })),
       { skipConflictsOn: ["reportId", "sha256"] },
     );
+    if (added > 0) {
+      await flagRecycled(tx, fingerprintIndex(this.db), {
+        blocId: target.blocId,
+        unitId: input.unitId,
+        reportId: report.id,
+        now,
+        photos: unique,
+      });
+    }
     await recordAudit(tx, {
       actor: memberActor(input.memberId),
       action: mode === "replace" ? "report.submit" : "report.evidence",

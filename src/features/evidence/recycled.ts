@@ -1,0 +1,218 @@
+import type { Db, Prisma } from "../../db/client.ts";
+import { insertRows } from "../../db/insertRows.ts";
+import { type Band, bandOf, distance, type Fingerprint } from "./fingerprint.ts";
+import type { FingerprintIndex } from "./fingerprintIndex.ts";
+
+/*
+ * Recycled photos: a photo filed that resembles one already filed in the bloc (any
+ * unit, campaign or period) is flagged at intake, one row per pair, the later photo
+ * first. A flag never refuses a photo; reviewers see it where they judge.
+ */
+
+type Tx = Prisma.TransactionClient | Db;
+
+const MATCH_COLUMNS = [
+  "evidenceId",
+  "matchId",
+  "distance",
+  "band",
+  "mirrored",
+  "sameUnit",
+  "createdAt",
+] as const;
+
+interface Pair {
+  later: number;
+  earlier: number;
+  distance: number;
+  mirrored: boolean;
+  sameUnit: boolean;
+}
+
+async function savePairs(tx: Tx, pairs: Pair[], now: Date): Promise<number> {
+  const rows = pairs.flatMap((pair) => {
+    const band = bandOf(pair.distance);
+    if (!band || pair.later === pair.earlier) return [];
+    return [
+      {
+        evidenceId: pair.later,
+        matchId: pair.earlier,
+        distance: pair.distance,
+        band,
+        mirrored: pair.mirrored,
+        sameUnit: pair.sameUnit,
+        createdAt: now,
+      },
+    ];
+  });
+  if (rows.length === 0) return 0;
+  return insertRows(tx, "EvidenceMatch", MATCH_COLUMNS, rows, {
+    skipConflictsOn: ["evidenceId", "matchId"],
+  });
+}
+
+/** The smaller of direct and mirrored distance between two photos. */
+function between(a: Fingerprint, b: Fingerprint): { distance: number; mirrored: boolean } {
+  const direct = distance(a.phash, b.phash);
+  const mirror = distance(a.phashMirror, b.phash);
+  return { distance: Math.min(direct, mirror), mirrored: mirror < direct };
+}
+
+/**
+ * Flags the photos just written to a report against the bloc's (the index, read before
+ * the transaction) and against each other. Runs in the report's transaction, after the
+ * photos' insert; answers the pairs flagged.
+ */
+export async function flagRecycled(
+  tx: Tx,
+  index: FingerprintIndex,
+  input: {
+    blocId: number;
+    unitId: number;
+    reportId: number;
+    now: Date;
+    photos: { sha256: string; fingerprint?: Fingerprint | undefined }[];
+  },
+): Promise<number> {
+  const printed = input.photos.filter(
+    (p): p is { sha256: string; fingerprint: Fingerprint } =>
+      !!p.fingerprint && !p.fingerprint.flat,
+  );
+  if (printed.length === 0) return 0;
+  const rows = await tx.$queryRaw<{ id: number | bigint; sha256: string }[]>`
+    SELECT "id", "sha256" FROM "Evidence" WHERE "reportId" = ${input.reportId}`;
+  const idOf = new Map(rows.map((row) => [row.sha256, Number(row.id)]));
+  const pairs: Pair[] = [];
+  const batch: { id: number; print: Fingerprint }[] = [];
+  for (const photo of printed) {
+    const id = idOf.get(photo.sha256);
+    if (id === undefined) continue;
+    for (const found of index.similar(input.blocId, photo.fingerprint, id)) {
+      pairs.push({
+        later: Math.max(id, found.evidenceId),
+        earlier: Math.min(id, found.evidenceId),
+        distance: found.distance,
+        mirrored: found.mirrored,
+        sameUnit: found.unitId === input.unitId,
+      });
+    }
+    // Photos of one album are not in the index yet: compared with each other here.
+    for (const other of batch) {
+      pairs.push({
+        later: id,
+        earlier: other.id,
+        ...between(photo.fingerprint, other.print),
+        sameUnit: true,
+      });
+    }
+    batch.push({ id, print: photo.fingerprint });
+  }
+  return savePairs(tx, pairs, input.now);
+}
+
+/** One side of a flagged pair, as reviewers and operators see it. */
+export interface FlaggedPhoto {
+  evidenceId: number;
+  unitId: number;
+  unitName: string;
+  sha256: string;
+  storageKey: string;
+  receivedAt: Date;
+  reportId: number;
+  campaignId: number;
+  campaignTitle: string;
+  dueAt: Date;
+}
+
+export interface FlaggedPair {
+  photo: FlaggedPhoto;
+  /** The earlier photo it resembles. */
+  earlier: FlaggedPhoto;
+  distance: number;
+  band: Band;
+  mirrored: boolean;
+  sameUnit: boolean;
+}
+
+const SIDE = {
+  id: true,
+  unitId: true,
+  sha256: true,
+  storageKey: true,
+  receivedAt: true,
+  reportId: true,
+  unit: { select: { name: true, blocId: true } },
+  report: {
+    select: {
+      deadline: { select: { dueAt: true, campaign: { select: { id: true, title: true } } } },
+    },
+  },
+} as const;
+
+type SideRow = Prisma.EvidenceGetPayload<{ select: typeof SIDE }>;
+
+const sideOf = (row: SideRow): FlaggedPhoto => ({
+  evidenceId: row.id,
+  unitId: row.unitId,
+  unitName: row.unit.name,
+  sha256: row.sha256,
+  storageKey: row.storageKey,
+  receivedAt: row.receivedAt,
+  reportId: row.reportId,
+  campaignId: row.report.deadline.campaign.id,
+  campaignTitle: row.report.deadline.campaign.title,
+  dueAt: row.report.deadline.dueAt,
+});
+
+/** Reads flagged pairs; the bloc is checked on both sides (a reviewer sees only their bloc). */
+export class RecycledPhotos {
+  constructor(private readonly db: Db) {}
+
+  async #pairs(blocId: number, where: Prisma.EvidenceMatchWhereInput): Promise<FlaggedPair[]> {
+    const rows = await this.db.evidenceMatch.findMany({
+      where: {
+        ...where,
+        evidence: { ...(where.evidence as object), unit: { blocId } },
+        match: { unit: { blocId } },
+      },
+      select: {
+        distance: true,
+        band: true,
+        mirrored: true,
+        sameUnit: true,
+        evidence: { select: SIDE },
+        match: { select: SIDE },
+      },
+      orderBy: [{ evidenceId: "asc" }, { distance: "asc" }],
+    });
+    return rows.map((row) => ({
+      photo: sideOf(row.evidence),
+      earlier: sideOf(row.match),
+      distance: row.distance,
+      band: row.band as Band,
+      mirrored: row.mirrored,
+      sameUnit: row.sameUnit,
+    }));
+  }
+
+  /** The report's photos that resemble earlier photos of the bloc. */
+  ofReport(blocId: number, reportId: number): Promise<FlaggedPair[]> {
+    return this.#pairs(blocId, { evidence: { reportId } });
+  }
+
+  /** Every flagged photo filed for a campaign, with the earlier photo each resembles. */
+  ofCampaign(blocId: number, campaignId: number): Promise<FlaggedPair[]> {
+    return this.#pairs(blocId, { evidence: { report: { deadline: { campaignId } } } });
+  }
+
+  /** Flagged photos (each counted once) of a campaign, by unit id. */
+  async countsByUnit(campaignId: number): Promise<Map<number, number>> {
+    const rows = await this.db.evidence.findMany({
+      where: { report: { deadline: { campaignId } }, matches: { some: {} } },
+      select: { unitId: true },
+    });
+    const counts = new Map<number, number>();
+    for (const row of rows) counts.set(row.unitId, (counts.get(row.unitId) ?? 0) + 1);
+    return counts;
+  }
+}
