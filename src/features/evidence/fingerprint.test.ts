@@ -47,13 +47,14 @@ describe("a photo's fingerprint", () => {
       note("unrelated", apart(original, await printOf(await scenePhoto(seed + 100))));
     }
     // The band table for the issue's note (figures, not assertions, beyond the bands).
-    console.log(
+    process.stdout.write(
       Object.entries(table)
         .map(
           ([edit, ds]) =>
             `${edit.padEnd(26)} ${Math.min(...ds)}–${Math.max(...ds)}  [${ds.join(", ")}]`,
         )
-        .join("\n"),
+        .join("\n")
+        .concat("\n"),
     );
     const worst = (edit: string) => Math.max(...(table[edit] as number[]));
     const best = (edit: string) => Math.min(...(table[edit] as number[]));
