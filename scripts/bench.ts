@@ -19,6 +19,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/progress.ts", []],
   ["scripts/bench/process.ts", []],
   ["scripts/bench/queryCost.ts", []],
+  ["scripts/bench/recycled.ts", []],
 ];
 
 // `npm run bench -- --json` also writes every figure to bench-results.json: one object

@@ -28,6 +28,7 @@ interface Row {
 /** An id skipped by a read may be a transaction still open elsewhere: looked for again this long. */
 const GAP_MS = 60_000;
 const MAX_GAPS = 1_000;
+const PAGE = 10_000;
 
 /**
  * Every fingerprinted photo of each bloc, in this process's memory: 16 bytes a photo
@@ -64,14 +65,28 @@ export class FingerprintIndex {
   async #read(): Promise<void> {
     const now = Date.now();
     this.#gaps = this.#gaps.filter((gap) => gap.until > now);
-    const from = Math.min(this.#high, ...this.#gaps.map((gap) => gap.id - 1));
-    const rows = await this.db.$queryRaw<Row[]>`
-      SELECT e."id" AS "id", e."unitId" AS "unitId", u."blocId" AS "blocId",
-             e."phash" AS "phash", e."phashFlat" AS "phashFlat"
-      FROM "Evidence" e JOIN "Unit" u ON u."id" = e."unitId"
-      WHERE e."id" > ${from}
-      ORDER BY e."id"`;
+    let from = Math.min(this.#high, ...this.#gaps.map((gap) => gap.id - 1));
     const initial = this.#high === 0;
+    // A page at a time: the first read of a large bloc holds one page of rows, not all.
+    for (;;) {
+      const rows = await this.db.$queryRaw<Row[]>`
+        SELECT e."id" AS "id", e."unitId" AS "unitId",
+               (SELECT u."blocId" FROM "Unit" u WHERE u."id" = e."unitId") AS "blocId",
+               e."phash" AS "phash", e."phashFlat" AS "phashFlat"
+        FROM "Evidence" e
+        WHERE e."id" > ${from}
+        ORDER BY e."id"
+        LIMIT ${PAGE}`;
+      // (The bloc by a subquery, not a join: PostgreSQL planned the join as a scan of
+      // every photo, 20 ms per refresh at 100,000, where the id range is a few rows.)
+      this.#take(rows, initial, now);
+      const last = rows.at(-1);
+      if (rows.length < PAGE || !last) return;
+      from = Number(last.id);
+    }
+  }
+
+  #take(rows: Row[], initial: boolean, now: number): void {
     let expected = this.#high + 1;
     for (const row of rows) {
       const id = Number(row.id);
@@ -92,6 +107,15 @@ export class FingerprintIndex {
         this.add(Number(row.blocId), id, Number(row.unitId), row.phash);
       }
     }
+  }
+
+  /** Bytes the index holds (its arrays). */
+  bytes(): number {
+    let total = 0;
+    for (const b of this.#blocs.values()) {
+      total += b.ids.byteLength + b.units.byteLength + b.hi.byteLength + b.lo.byteLength;
+    }
+    return total;
   }
 
   /** A photo fingerprinted by this process (the background step), known at once. */

@@ -29,8 +29,28 @@ interface Pair {
   sameUnit: boolean;
 }
 
+/**
+ * Flags kept per photo: every "same photo" up to 10, then the 5 closest "same scene".
+ * By chance alone two unrelated 64-bit hashes are within 20 bits about once in 700
+ * (directly or mirrored), so a bloc of 100,000 photos holds ~150 such strangers for
+ * any new photo (scripts/bench/recycled.ts); within 10 bits, one in ~10⁸.
+ */
+const MAX_SAME_PHOTO = 10;
+const MAX_SAME_SCENE = 5;
+
+function keep(pairs: Pair[]): Pair[] {
+  const byPhoto = new Map<number, Pair[]>();
+  for (const pair of pairs) byPhoto.set(pair.later, [...(byPhoto.get(pair.later) ?? []), pair]);
+  return [...byPhoto.values()].flatMap((list) => {
+    list.sort((a, b) => a.distance - b.distance);
+    const same = list.filter((p) => bandOf(p.distance) === "SAME_PHOTO").slice(0, MAX_SAME_PHOTO);
+    const scene = list.filter((p) => bandOf(p.distance) === "SAME_SCENE").slice(0, MAX_SAME_SCENE);
+    return [...same, ...scene];
+  });
+}
+
 async function savePairs(tx: Tx, pairs: Pair[], now: Date): Promise<number> {
-  const rows = pairs.flatMap((pair) => {
+  const rows = keep(pairs).flatMap((pair) => {
     const band = bandOf(pair.distance);
     if (!band || pair.later === pair.earlier) return [];
     return [
