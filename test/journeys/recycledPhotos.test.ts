@@ -131,6 +131,47 @@ describe("recycled photos across the bloc", () => {
     expect(similar.every((p) => p.distance <= 20)).toBe(true);
   }, 60_000);
 
+  it("fingerprints photos filed before fingerprints in the background, and flags them as at intake", async () => {
+    await join("to", TO_CHUC);
+    await join("tuyen", TUYEN_GIAO);
+    const original = await scenePhoto(31);
+    await file("to", original, "a.jpg");
+    await file("tuyen", await edits.recompressed(original), "b.jpg");
+    await file("tuyen", await scenePhoto(32), "c.jpg");
+    const db = () => t.app.deps.db;
+    const flagged = await db().evidenceMatch.findMany({
+      select: { evidenceId: true, matchId: true, band: true },
+    });
+    expect(flagged).toHaveLength(1);
+    const prints = await db().evidence.findMany({ orderBy: { id: "asc" } });
+    // As the migration leaves them: no fingerprints, no flags; and one file gone missing.
+    await db().evidenceMatch.deleteMany();
+    await db().evidence.updateMany({ data: { phash: null, phashMirror: null, phashFlat: null } });
+    await file("to", await scenePhoto(33), "d.jpg");
+    const lost = await db().evidence.findFirstOrThrow({ where: { id: { gt: prints.at(-1)?.id } } });
+    await db().evidence.update({
+      where: { id: lost.id },
+      data: { phash: null, storageKey: "gone/missing.jpg" },
+    });
+
+    t = await t.restart();
+    expect(await t.app.services.fingerprintBackfill.run()).toEqual({ fingerprinted: 3, failed: 1 });
+    const after = await t.app.deps.db.evidence.findMany({ orderBy: { id: "asc" }, take: 3 });
+    expect(after.map((e) => [e.phash, e.phashMirror])).toEqual(
+      prints.map((e) => [e.phash, e.phashMirror]),
+    );
+    expect(
+      await t.app.deps.db.evidenceMatch.findMany({
+        select: { evidenceId: true, matchId: true, band: true },
+      }),
+    ).toEqual(flagged);
+    // A second run finds nothing left to do.
+    expect(await t.app.services.fingerprintBackfill.run()).toEqual({ fingerprinted: 0, failed: 0 });
+    const card = texts(await t.chat.as("lead").send("/xet"));
+    const next = texts(await t.chat.as("lead").send("Để sau"));
+    expect(`${card}\n${next}`).toContain(`giống ảnh #${prints[0]?.id} của Ban Tổ chức Tỉnh ủy`);
+  }, 60_000);
+
   it("never calls two different flat photos the same photo", async () => {
     await join("to", TO_CHUC);
     await join("tuyen", TUYEN_GIAO);

@@ -1,4 +1,5 @@
 import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import { FingerprintBackfill } from "./backfill.ts";
 import { ImageDecoders } from "./decoderPool.ts";
 import { fingerprintIndex } from "./fingerprintIndex.ts";
 import { GalleryService } from "./gallery.ts";
@@ -11,6 +12,8 @@ export const provides = (deps: ServiceDeps) => {
     ...(config.EVIDENCE_DECODERS ? { size: config.EVIDENCE_DECODERS } : {}),
     timeoutMs: config.EVIDENCE_DECODE_TIMEOUT_SECONDS * 1000,
   });
+  const limits = { maxPixels: config.EVIDENCE_MAX_PIXELS, maxSide: config.EVIDENCE_MAX_SIDE };
+  const fingerprints = fingerprintIndex(deps.db);
   return {
     gallery: new GalleryService(deps.db),
     recycled: new RecycledPhotos(deps.db),
@@ -19,9 +22,18 @@ export const provides = (deps: ServiceDeps) => {
     evidence: new EvidenceService(
       deps.evidenceStore,
       config.EVIDENCE_MAX_BYTES,
-      { maxPixels: config.EVIDENCE_MAX_PIXELS, maxSide: config.EVIDENCE_MAX_SIDE },
+      limits,
       imageDecoders,
-      fingerprintIndex(deps.db),
+      fingerprints,
+    ),
+    /** Photos filed before fingerprints: fingerprinted in the background (main.ts). */
+    fingerprintBackfill: new FingerprintBackfill(
+      deps.db,
+      deps.evidenceStore,
+      imageDecoders,
+      limits,
+      fingerprints,
+      deps.clock,
     ),
   };
 };

@@ -107,15 +107,7 @@ export async function flagRecycled(
   for (const photo of printed) {
     const id = idOf.get(photo.sha256);
     if (id === undefined) continue;
-    for (const found of index.similar(input.blocId, photo.fingerprint, id)) {
-      pairs.push({
-        later: Math.max(id, found.evidenceId),
-        earlier: Math.min(id, found.evidenceId),
-        distance: found.distance,
-        mirrored: found.mirrored,
-        sameUnit: found.unitId === input.unitId,
-      });
-    }
+    pairs.push(...resemblances(index, input.blocId, input.unitId, id, photo.fingerprint));
     // Photos of one album are not in the index yet: compared with each other here.
     for (const other of batch) {
       pairs.push({
@@ -128,6 +120,37 @@ export async function flagRecycled(
     batch.push({ id, print: photo.fingerprint });
   }
   return savePairs(tx, pairs, input.now);
+}
+
+/** The bloc's photos like this one, each pair the later photo first. */
+function resemblances(
+  index: FingerprintIndex,
+  blocId: number,
+  unitId: number,
+  id: number,
+  print: Fingerprint,
+): Pair[] {
+  return index.similar(blocId, print, id).map((found) => ({
+    later: Math.max(id, found.evidenceId),
+    earlier: Math.min(id, found.evidenceId),
+    distance: found.distance,
+    mirrored: found.mirrored,
+    sameUnit: found.unitId === unitId,
+  }));
+}
+
+/**
+ * Flags one older photo fingerprinted by the background step, against every photo of
+ * the bloc (later ones included: they were filed before it had a fingerprint).
+ */
+export function flagFingerprinted(
+  tx: Tx,
+  index: FingerprintIndex,
+  photo: { id: number; blocId: number; unitId: number; fingerprint: Fingerprint; now: Date },
+): Promise<number> {
+  if (photo.fingerprint.flat) return Promise.resolve(0);
+  const pairs = resemblances(index, photo.blocId, photo.unitId, photo.id, photo.fingerprint);
+  return savePairs(tx, pairs, photo.now);
 }
 
 /** One side of a flagged pair, as reviewers and operators see it. */
