@@ -107,6 +107,11 @@ describe("recycled photos across the bloc", () => {
     expect(cardOf("Ban Dân vận", 1)).toContain("cùng cảnh, cần xem lại");
     expect(cardOf("Ban Tuyên giáo", 1)).not.toContain("⚠️");
 
+    // The lead's /progress counts them, by unit.
+    expect(texts(await t.chat.as("lead").send("/progress 1"))).toContain(
+      "⚠️ 4 ảnh giống ảnh đã nộp trước đó (Ban Dân vận Tỉnh ủy: 2, Ban Tổ chức Tỉnh ủy: 1, Ban Tuyên giáo Tỉnh ủy: 1): xem lại khi duyệt (/xet).",
+    );
+
     const similar = (await runAdminCommand(t.app, ["evidence", "similar", "1", "--json"]))
       .json as Pair[];
     const pairs = similar.map((p) => [p.photo.evidenceId, p.earlier.evidenceId, p.band]);

@@ -248,14 +248,23 @@ export class RecycledPhotos {
     return this.#pairs(blocId, { evidence: { report: { deadline: { campaignId } } } });
   }
 
-  /** Flagged photos (each counted once) of a campaign, by unit id. */
-  async countsByUnit(campaignId: number): Promise<Map<number, number>> {
+  /** Flagged photos of a campaign (each counted once), by unit, most first. */
+  async countsByUnit(
+    blocId: number,
+    campaignId: number,
+  ): Promise<{ unitName: string; count: number }[]> {
     const rows = await this.db.evidence.findMany({
-      where: { report: { deadline: { campaignId } }, matches: { some: {} } },
-      select: { unitId: true },
+      where: {
+        unit: { blocId },
+        report: { deadline: { campaignId } },
+        matches: { some: {} },
+      },
+      select: { unit: { select: { name: true } } },
     });
-    const counts = new Map<number, number>();
-    for (const row of rows) counts.set(row.unitId, (counts.get(row.unitId) ?? 0) + 1);
-    return counts;
+    const counts = new Map<string, number>();
+    for (const row of rows) counts.set(row.unit.name, (counts.get(row.unit.name) ?? 0) + 1);
+    return [...counts.entries()]
+      .map(([unitName, count]) => ({ unitName, count }))
+      .sort((a, b) => b.count - a.count || a.unitName.localeCompare(b.unitName));
   }
 }

@@ -28,3 +28,16 @@ export function recycledLines(t: Translate, timezone: string, pairs: FlaggedPair
     return pair.mirrored ? `${line} ${t("recycled:mirrored")}` : line;
   });
 }
+
+/** The lead's /progress: how many photos of the campaign resemble earlier ones, by unit. */
+export function recycledCountLine(
+  t: Translate,
+  counts: { unitName: string; count: number }[],
+): string | null {
+  const total = counts.reduce((sum, c) => sum + c.count, 0);
+  if (total === 0) return null;
+  return t("recycled:progress_count", {
+    count: total,
+    units: counts.map((c) => `${c.unitName}: ${c.count}`).join(", "),
+  });
+}
