@@ -243,6 +243,13 @@ export class RecycledPhotos {
     return this.#pairs(blocId, { evidence: { reportId } });
   }
 
+  /** Pairs a photo (by its bytes) belongs to, on either side: the gallery's viewer. */
+  ofPhoto(blocId: number, sha256: string): Promise<FlaggedPair[]> {
+    return this.#pairs(blocId, {
+      OR: [{ evidence: { sha256 } }, { match: { sha256 } }],
+    });
+  }
+
   /** Every flagged photo filed for a campaign, with the earlier photo each resembles. */
   ofCampaign(blocId: number, campaignId: number): Promise<FlaggedPair[]> {
     return this.#pairs(blocId, { evidence: { report: { deadline: { campaignId } } } });

@@ -1,6 +1,8 @@
 import type { GalleryFilter, GalleryPhoto } from "../../features/evidence/gallery.ts";
+import type { FlaggedPair } from "../../features/evidence/recycled.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { Page, type PageViewer } from "../layout.tsx";
+import { RecycledPairs } from "./recycled.tsx";
 
 interface Option {
   id: number;
@@ -93,7 +95,11 @@ function pageHref(query: URLSearchParams, page: number): string {
 }
 
 /** One photo at full size, with where it belongs and who sent it. */
-export function PhotoPage(props: { viewer: PageViewer; photo: GalleryPhoto }) {
+export function PhotoPage(props: {
+  viewer: PageViewer;
+  photo: GalleryPhoto;
+  recycled?: FlaggedPair[];
+}) {
   const { viewer, photo } = props;
   const { t } = viewer;
   const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
@@ -115,6 +121,7 @@ export function PhotoPage(props: { viewer: PageViewer; photo: GalleryPhoto }) {
           </>
         ) : null}
       </p>
+      <RecycledPairs viewer={viewer} pairs={props.recycled ?? []} />
     </Page>
   );
 }
