@@ -80,6 +80,7 @@ async function run(provider: string, env: Record<string, string>) {
       mimeType: "image/jpeg",
       phash: hex(),
       phashMirror: hex(),
+      dhash: hex(),
       phashFlat: false,
       receivedAt: new Date(now - DAY),
     };
@@ -104,7 +105,13 @@ async function run(provider: string, env: Record<string, string>) {
     // Every fourth photo is a copy of a stored one: the flags are written too.
     const copy = i % 4 === 0 ? rows[(i * 7919) % rows.length] : null;
     const print = copy
-      ? { phash: copy.phash, phashMirror: copy.phashMirror, flat: false }
+      ? {
+          phash: copy.phash,
+          phashMirror: copy.phashMirror,
+          dhash: copy.dhash,
+          dhashMirror: hex(),
+          flat: false,
+        }
       : randomPrint();
     const started = performance.now();
     await index.refresh();
@@ -149,7 +156,7 @@ async function run(provider: string, env: Record<string, string>) {
     refreshAndLookupP99Ms: round(percentile(flagging, 99)),
     quickReportWithFlagsP50Ms: round(percentile(filing, 50)),
     quickReportWithFlagsP99Ms: round(percentile(filing, 99)),
-    within20BitsPerPhoto: Math.round(flags / NEW_PHOTOS),
+    flaggedPerPhoto: Math.round((flags / NEW_PHOTOS) * 100) / 100,
     flagsWritten: await db.evidenceMatch.count(),
   });
   await db.$disconnect();

@@ -86,6 +86,7 @@ export class FingerprintBackfill {
         data: {
           phash: fingerprint.phash,
           phashMirror: fingerprint.phashMirror,
+          dhash: fingerprint.dhash,
           phashFlat: fingerprint.flat,
         },
       });
@@ -98,7 +99,9 @@ export class FingerprintBackfill {
         now: this.clock.now(),
       });
     });
-    if (!fingerprint.flat) this.index.add(blocId, photo.id, photo.unitId, fingerprint.phash);
+    if (!fingerprint.flat) {
+      this.index.add(blocId, photo.id, photo.unitId, fingerprint.phash, fingerprint.dhash);
+    }
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { halves, popcount32, SAME_SCENE_MAX } from "./fingerprint.ts";
+import { halves, popcount32, resembles } from "./fingerprint.ts";
 
 /** A stored photo that resembles the one being filed. */
 export interface Resemblance {
@@ -14,6 +14,9 @@ interface BlocHashes {
   units: Int32Array;
   hi: Uint32Array;
   lo: Uint32Array;
+  /** The dHash's halves: the "same scene" band's second opinion. */
+  dhi: Uint32Array;
+  dlo: Uint32Array;
   count: number;
 }
 
@@ -22,6 +25,7 @@ interface Row {
   unitId: number | bigint;
   blocId: number | bigint;
   phash: string | null;
+  dhash: string | null;
   phashFlat: boolean | number | null;
 }
 
@@ -72,7 +76,7 @@ export class FingerprintIndex {
       const rows = await this.db.$queryRaw<Row[]>`
         SELECT e."id" AS "id", e."unitId" AS "unitId",
                (SELECT u."blocId" FROM "Unit" u WHERE u."id" = e."unitId") AS "blocId",
-               e."phash" AS "phash", e."phashFlat" AS "phashFlat"
+               e."phash" AS "phash", e."dhash" AS "dhash", e."phashFlat" AS "phashFlat"
         FROM "Evidence" e
         WHERE e."id" > ${from}
         ORDER BY e."id"
@@ -103,8 +107,8 @@ export class FingerprintIndex {
         expected = id + 1;
         this.#high = id;
       }
-      if (row.phash && !row.phashFlat) {
-        this.add(Number(row.blocId), id, Number(row.unitId), row.phash);
+      if (row.phash && row.dhash && !row.phashFlat) {
+        this.add(Number(row.blocId), id, Number(row.unitId), row.phash, row.dhash);
       }
     }
   }
@@ -114,12 +118,13 @@ export class FingerprintIndex {
     let total = 0;
     for (const b of this.#blocs.values()) {
       total += b.ids.byteLength + b.units.byteLength + b.hi.byteLength + b.lo.byteLength;
+      total += b.dhi.byteLength + b.dlo.byteLength;
     }
     return total;
   }
 
   /** A photo fingerprinted by this process (the background step), known at once. */
-  add(blocId: number, evidenceId: number, unitId: number, phash: string): void {
+  add(blocId: number, evidenceId: number, unitId: number, phash: string, dhash: string): void {
     let bloc = this.#blocs.get(blocId);
     if (!bloc) {
       bloc = {
@@ -127,6 +132,8 @@ export class FingerprintIndex {
         units: new Int32Array(64),
         hi: new Uint32Array(64),
         lo: new Uint32Array(64),
+        dhi: new Uint32Array(64),
+        dlo: new Uint32Array(64),
         count: 0,
       };
       this.#blocs.set(blocId, bloc);
@@ -141,8 +148,13 @@ export class FingerprintIndex {
       bloc.units = grow(bloc.units);
       bloc.hi = grow(bloc.hi);
       bloc.lo = grow(bloc.lo);
+      bloc.dhi = grow(bloc.dhi);
+      bloc.dlo = grow(bloc.dlo);
     }
     const [hi, lo] = halves(phash);
+    const [dhi, dlo] = halves(dhash);
+    bloc.dhi[bloc.count] = dhi;
+    bloc.dlo[bloc.count] = dlo;
     bloc.ids[bloc.count] = evidenceId;
     bloc.units[bloc.count] = unitId;
     bloc.hi[bloc.count] = hi;
@@ -156,27 +168,35 @@ export class FingerprintIndex {
    */
   similar(
     blocId: number,
-    print: { phash: string; phashMirror: string },
+    print: { phash: string; phashMirror: string; dhash: string; dhashMirror: string },
     except?: number,
   ): Resemblance[] {
     const bloc = this.#blocs.get(blocId);
     if (!bloc) return [];
     const [ah, al] = halves(print.phash);
     const [mh, ml] = halves(print.phashMirror);
+    const [dh, dl] = halves(print.dhash);
+    const [eh, el] = halves(print.dhashMirror);
     const found: Resemblance[] = [];
-    const { ids, units, hi, lo, count } = bloc;
+    const { ids, units, hi, lo, dhi, dlo, count } = bloc;
     for (let i = 0; i < count; i++) {
       const h = hi[i] as number;
       const l = lo[i] as number;
       const direct = popcount32(ah ^ h) + popcount32(al ^ l);
       const mirror = popcount32(mh ^ h) + popcount32(ml ^ l);
-      const distance = Math.min(direct, mirror);
-      if (distance > SAME_SCENE_MAX || ids[i] === except) continue;
+      // Most photos are far on both: the dHash is read only for the few within the band.
+      if (Math.min(direct, mirror) > 20 || ids[i] === except) continue;
+      const x = dhi[i] as number;
+      const y = dlo[i] as number;
+      const directOk = resembles(direct, popcount32(dh ^ x) + popcount32(dl ^ y));
+      const mirrorOk = resembles(mirror, popcount32(eh ^ x) + popcount32(el ^ y));
+      if (!directOk && !mirrorOk) continue;
+      const mirrored = mirrorOk && (!directOk || mirror < direct);
       found.push({
         evidenceId: ids[i] as number,
         unitId: units[i] as number,
-        distance,
-        mirrored: mirror < direct,
+        distance: mirrored ? mirror : direct,
+        mirrored,
       });
     }
     return found.sort((a, b) => a.distance - b.distance || a.evidenceId - b.evidenceId);

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db/client.ts";
 import { insertRows } from "../../db/insertRows.ts";
-import { type Band, bandOf, distance, type Fingerprint } from "./fingerprint.ts";
+import { type Band, bandOf, distance, type Fingerprint, resembles } from "./fingerprint.ts";
 import type { FingerprintIndex } from "./fingerprintIndex.ts";
 
 /*
@@ -71,11 +71,15 @@ async function savePairs(tx: Tx, pairs: Pair[], now: Date): Promise<number> {
   });
 }
 
-/** The smaller of direct and mirrored distance between two photos. */
-function between(a: Fingerprint, b: Fingerprint): { distance: number; mirrored: boolean } {
+/** How two photos of one album resemble, directly or mirrored; null when they do not. */
+function between(a: Fingerprint, b: Fingerprint): { distance: number; mirrored: boolean } | null {
   const direct = distance(a.phash, b.phash);
   const mirror = distance(a.phashMirror, b.phash);
-  return { distance: Math.min(direct, mirror), mirrored: mirror < direct };
+  const directOk = resembles(direct, distance(a.dhash, b.dhash));
+  const mirrorOk = resembles(mirror, distance(a.dhashMirror, b.dhash));
+  if (!directOk && !mirrorOk) return null;
+  const mirrored = mirrorOk && (!directOk || mirror < direct);
+  return { distance: mirrored ? mirror : direct, mirrored };
 }
 
 /**
@@ -110,12 +114,8 @@ export async function flagRecycled(
     pairs.push(...resemblances(index, input.blocId, input.unitId, id, photo.fingerprint));
     // Photos of one album are not in the index yet: compared with each other here.
     for (const other of batch) {
-      pairs.push({
-        later: id,
-        earlier: other.id,
-        ...between(photo.fingerprint, other.print),
-        sameUnit: true,
-      });
+      const near = between(photo.fingerprint, other.print);
+      if (near) pairs.push({ later: id, earlier: other.id, ...near, sameUnit: true });
     }
     batch.push({ id, print: photo.fingerprint });
   }

@@ -94,6 +94,7 @@ const EVIDENCE_COLUMNS = [
   "receivedAt",
   "phash",
   "phashMirror",
+  "dhash",
   "phashFlat",
 ] as const;
 
@@ -268,6 +269,7 @@ export class ReportService {
         receivedAt: now,
         phash: photo.fingerprint?.phash ?? null,
         phashMirror: photo.fingerprint?.phashMirror ?? null,
+        dhash: photo.fingerprint?.dhash ?? null,
         phashFlat: photo.fingerprint?.flat ?? null,
       })),
       { skipConflictsOn: ["reportId", "sha256"] },

@@ -1,4 +1,5 @@
 -- AlterTable
+ALTER TABLE "Evidence" ADD COLUMN "dhash" TEXT;
 ALTER TABLE "Evidence" ADD COLUMN "phash" TEXT;
 ALTER TABLE "Evidence" ADD COLUMN "phashFlat" BOOLEAN;
 ALTER TABLE "Evidence" ADD COLUMN "phashMirror" TEXT;

@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "Evidence" ADD COLUMN     "phash" TEXT,
+ALTER TABLE "Evidence" ADD COLUMN     "dhash" TEXT,
+ADD COLUMN     "phash" TEXT,
 ADD COLUMN     "phashFlat" BOOLEAN,
 ADD COLUMN     "phashMirror" TEXT;
 
