@@ -23,6 +23,10 @@ async function printOf(bytes: Uint8Array): Promise<Fingerprint> {
 const apart = (stored: Fingerprint, filed: Fingerprint) =>
   Math.min(distance(filed.phash, stored.phash), distance(filed.phashMirror, stored.phash));
 
+/** Both hashes' distances together (of 128 bits), directly. */
+const both = (stored: Fingerprint, filed: Fingerprint) =>
+  distance(filed.phash, stored.phash) + distance(filed.dhash, stored.dhash);
+
 /** Whether the pair is flagged at all (the scene band asks the dHash too). */
 const flagged = (stored: Fingerprint, filed: Fingerprint) =>
   resembles(distance(filed.phash, stored.phash), distance(filed.dhash, stored.dhash)) ||
@@ -48,11 +52,15 @@ describe("a photo's fingerprint", () => {
       note("mirrored (direct hash)", distance(original.phash, mirrored.phash));
       note("mirrored", apart(original, mirrored));
       note("brightened 25 %", apart(original, await printOf(await edits.brightened(photo))));
-      note(
-        "same scene, another shot",
-        apart(original, await printOf(await scenePhoto(seed, { shot: 1 }))),
-      );
-      note("unrelated", apart(original, await printOf(await scenePhoto(seed + 100))));
+      const shot = await printOf(await scenePhoto(seed, { shot: 1 }));
+      note("same scene, another shot", apart(original, shot));
+      note("another shot, pHash+dHash", both(original, shot));
+      const other = await printOf(await scenePhoto(seed + 100));
+      note("unrelated", apart(original, other));
+      note("unrelated, pHash+dHash", both(original, other));
+      if (!flagged(original, shot)) missed.push(`shot ${seed}`);
+      if (!flagged(original, cropped)) missed.push(`crop ${seed}`);
+      if (flagged(original, other)) strangers.push(seed);
     }
     // The band table for the issue's note (figures, not assertions, beyond the bands).
     process.stdout.write(
