@@ -20,6 +20,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/process.ts", []],
   ["scripts/bench/queryCost.ts", []],
   ["scripts/bench/hostileHttp.ts", []],
+  ["scripts/bench/recycled.ts", []],
 ];
 
 // `npm run bench -- --json` also writes every figure to bench-results.json: one object

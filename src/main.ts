@@ -88,6 +88,12 @@ async function main(): Promise<void> {
       () => pruneExpired(app.deps.db, app.deps.clock.now(), join(config.DATA_DIR, "exports")),
       logger,
     ),
+    // Photos filed before fingerprints existed; once done, a run is one short query.
+    startScheduler(
+      { name: "fingerprints", periodMs: 10 * MINUTE, offsetMs: 3 * MINUTE },
+      () => app.services.fingerprintBackfill.run(),
+      logger,
+    ),
   ];
   // Also in console mode, where it is bound to this machine only (HTTP_HOST's default).
   const httpOptions: HttpServerOptions = {
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       // First: a photo being decoded would hold its chat's handling, and the exit, until
       // libvips is done; killed, it is handled again after the restart.
+      app.services.fingerprintBackfill.stop();
       app.services.imageDecoders.stop();
       for (const scheduler of schedulers) scheduler.stop();
       await Promise.all(adapters.map((a) => a.stop()));

@@ -13,6 +13,7 @@ import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 import { FailedUpdates } from "../inbound/failedUpdates.ts";
 import { dbCopy } from "./dbCopy.ts";
+import { evidenceSimilar } from "./evidenceSimilar.ts";
 
 /*
  * The operator's terminal commands (npm run admin -- …). Each returns a value for
@@ -49,6 +50,8 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   campaign list <blocId>
   export <campaignId> [--out <folder>]
   export verify <folder>     intact, or which file changed, is missing or was added
+  evidence similar <campaignId>  photos that resemble earlier photos of the bloc: both photos'
+                             units, evidence ids, SHA-256, the distance (of 64 bits) and the band
   ranking <campaignId>       units in order (reviewed first): total, per-criterion scores, class,
                              review state (reviewed|awaiting|returned|none), late count
   bloc thresholds <blocId> "Xuất sắc:90,Tốt:70,Hoàn thành:50,Không hoàn thành:0"
@@ -97,6 +100,8 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
   try {
     if (noun === "ranking") return await rankingOf(app, id("campaignId", verb));
     switch (`${noun} ${verb}`) {
+      case "evidence similar":
+        return await evidenceSimilar(app, id("campaignId", rest[0]));
       case "db copy":
         return await dbCopy(app, values.to);
       case "bloc thresholds": {

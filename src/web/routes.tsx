@@ -417,9 +417,14 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       if (!found) throw new AppError("not_found");
       return found;
     };
-    app.get("/web/photos/:sha", async (c) =>
-      c.html(<PhotoPage viewer={c.get("viewer")} photo={await photo(c)} />),
-    );
+    app.get("/web/photos/:sha", async (c) => {
+      const viewer = c.get("viewer");
+      const found = await photo(c);
+      const recycled = viewer.reviewer
+        ? await services.recycled.ofPhoto(viewer.actor.blocId, found.sha256)
+        : [];
+      return c.html(<PhotoPage viewer={viewer} photo={found} recycled={recycled} />);
+    });
     app.get("/web/photos/:sha/thumb", async (c) => {
       const found = await photo(c);
       const bytes = await thumbnails.get(found.sha256, found.storageKey);
@@ -525,7 +530,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const id = idParam(c);
       const item = await services.review.get(viewer.actor.blocId, id);
       const photos = await services.review.photos(viewer.actor.blocId, id);
-      return c.html(<ReviewPage viewer={viewer} item={item} photos={photos} />);
+      const recycled = await services.recycled.ofReport(viewer.actor.blocId, id);
+      return c.html(<ReviewPage viewer={viewer} item={item} photos={photos} recycled={recycled} />);
     });
     const decision = (c: Context<Env>) => {
       const viewer = c.get("viewer");

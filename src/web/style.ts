@@ -35,6 +35,7 @@ th,td{border:1px solid #d8dce1;padding:.3rem .45rem;text-align:left;vertical-ali
 .gallery figure{margin:0;background:#fff;border:1px solid #d8dce1;border-radius:6px;overflow:hidden}
 .gallery img{width:100%;height:140px;object-fit:cover;display:block}
 .gallery figcaption{padding:.3rem .45rem;font-size:.8rem}
+.pair .gallery{grid-template-columns:1fr 1fr}
 .viewer img{max-width:100%;height:auto;border-radius:6px}
 form.inline{display:inline}
 .people li{margin:.5rem 0}

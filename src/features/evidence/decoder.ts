@@ -6,6 +6,7 @@
  * decode costs its own process, never the bot's replies or its stop.
  */
 import sharp from "sharp";
+import { type Fingerprint, fingerprintOf, HASH_SIDE } from "./fingerprint.ts";
 import type { ImageMime } from "./imageType.ts";
 
 export interface DecodeRequest {
@@ -15,7 +16,7 @@ export interface DecodeRequest {
 }
 
 export type DecodeAnswer =
-  | { ok: { width: number; height: number } }
+  | { ok: { width: number; height: number; fingerprint: Fingerprint } }
   | { refused: "not_an_image" | "too_many_pixels" };
 
 const FORMATS: Record<string, ImageMime> = {
@@ -41,17 +42,30 @@ async function decode({ bytes, mimeType, maxPixels }: DecodeRequest): Promise<De
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (width * height > maxPixels) return { refused: "too_many_pixels" };
+  let grey: Buffer;
   try {
-    // Decoding to a thumbnail reads every pixel (a truncated or corrupt file fails here)
-    // without holding the full-size bitmap in memory.
-    await sharp(bytes, { ...options, sequentialRead: true })
-      .resize(64, 64, { fit: "inside" })
+    // Decoding to a small greyscale copy reads every pixel (a truncated or corrupt file
+    // fails here) without holding the full-size bitmap in memory: one decode both checks
+    // the photo and fingerprints it. An animated WebP is its first frame. Two steps,
+    // because libvips refuses to squash a very long side (1 × 49 M) to 32 in one.
+    const small = await sharp(bytes, { ...options, sequentialRead: true })
+      .flatten({ background: "#ffffff" })
+      .greyscale()
+      .resize(256, 256, { fit: "inside" })
       .raw()
-      .toBuffer();
+      .toBuffer({ resolveWithObject: true });
+    const { width: w, height: h, channels } = small.info;
+    const { data, info } = await sharp(small.data, { raw: { width: w, height: h, channels } })
+      .resize(HASH_SIDE, HASH_SIDE, { fit: "fill" })
+      .toColourspace("b-w")
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1) throw new Error(`expected one channel, got ${info.channels}`);
+    grey = data;
   } catch {
     return { refused: "not_an_image" };
   }
-  return { ok: { width, height } };
+  return { ok: { width, height, fingerprint: fingerprintOf(grey) } };
 }
 
 process.on("message", (request: DecodeRequest) => {

@@ -25,7 +25,7 @@ describe("the image decoders", () => {
     const next = pool.decode(quick(1));
     expect(await slowOne).toEqual({ refused: "too_slow" });
     expect(await next).toEqual({ refused: "too_slow" });
-    expect(await pool.decode(quick(2))).toEqual({ ok: { width: 40, height: 30 } });
+    expect(await pool.decode(quick(2))).toMatchObject({ ok: { width: 40, height: 30 } });
     expect(pool.busy()).toBe(0);
   });
 
@@ -39,7 +39,7 @@ describe("the image decoders", () => {
       })
       .catch((error: unknown) => error);
     for (let seed = 1; seed <= 5; seed++) {
-      expect(await pool.decode(quick(seed))).toEqual({ ok: { width: 40, height: 30 } });
+      expect(await pool.decode(quick(seed))).toMatchObject({ ok: { width: 40, height: 30 } });
     }
     expect(slowDone).toBe(false);
     expect(pool.busy()).toBe(1);

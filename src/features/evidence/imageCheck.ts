@@ -1,5 +1,6 @@
 import type { default as Sharp } from "sharp";
 import type { ImageDecoders } from "./decoderPool.ts";
+import type { Fingerprint } from "./fingerprint.ts";
 import { detectImage, type ImageInfo } from "./imageType.ts";
 
 /**
@@ -56,7 +57,7 @@ export async function checkImage(
   bytes: Uint8Array,
   limits: ImageLimits,
   decoders: ImageDecoders,
-): Promise<{ ok: ImageInfo } | { refused: ImageRefusal }> {
+): Promise<{ ok: ImageInfo & { fingerprint: Fingerprint } } | { refused: ImageRefusal }> {
   const header = checkHeader(bytes, limits);
   if ("refused" in header) return header;
   const decoded = await decoders.decode({
@@ -68,8 +69,8 @@ export async function checkImage(
   if ("refused" in decoded) {
     return { refused: decoded.refused === "not_an_image" ? "damaged" : decoded.refused };
   }
-  const { width, height } = decoded.ok;
+  const { width, height, fingerprint } = decoded.ok;
   // libvips read the same header: a file whose size changes between the two is damaged.
   if (width !== header.ok.width || height !== header.ok.height) return { refused: "damaged" };
-  return header;
+  return { ok: { ...header.ok, fingerprint } };
 }

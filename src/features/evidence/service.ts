@@ -3,6 +3,8 @@ import type { InboundFile } from "../../core/inbound.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import type { ImageDecoders } from "./decoderPool.ts";
 import { readExif } from "./exif.ts";
+import type { Fingerprint } from "./fingerprint.ts";
+import type { FingerprintIndex } from "./fingerprintIndex.ts";
 import { checkImage, type ImageLimits, type ImageRefusal } from "./imageCheck.ts";
 
 /** A photo checked and stored, not yet attached to a report. */
@@ -21,6 +23,8 @@ export interface StoredPhoto {
   exifTakenAt: string | null;
   exifLat: number | null;
   exifLon: number | null;
+  /** Absent on a photo kept in a form from before fingerprints (the background step does it). */
+  fingerprint?: Fingerprint;
 }
 
 export const formatBytes = (n: number) =>
@@ -33,6 +37,7 @@ export class EvidenceService {
     private readonly maxBytes: number,
     private readonly limits: ImageLimits,
     private readonly decoders: ImageDecoders,
+    private readonly fingerprints?: FingerprintIndex,
   ) {}
 
   /**
@@ -54,6 +59,9 @@ export class EvidenceService {
     if ("refused" in checked) throw this.#refusal(checked.refused);
     const image = checked.ok;
     const { key, sha256 } = await this.store.put(bytes, image.extension);
+    // The bloc's photos are read here, before the report's transaction, which then
+    // compares this photo with them in memory (recycled.ts).
+    await this.fingerprints?.refresh();
     return {
       platformFileId: file.platformFileId,
       sha256,
@@ -63,6 +71,7 @@ export class EvidenceService {
       width: image.width ?? file.width ?? null,
       height: image.height ?? file.height ?? null,
       ...this.#proofOf(file, bytes),
+      fingerprint: image.fingerprint,
     };
   }
 

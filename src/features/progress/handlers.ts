@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { whichCampaign } from "../campaigns/pick.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
+import { recycledCountLine } from "../evidence/recycledLines.ts";
 import type { Services } from "../registry.ts";
 
 type Ctx = HandlerContext<Services>;
@@ -57,6 +58,11 @@ async function progress(ctx: Ctx, args: string): Promise<void> {
       ctx.t("progress:more_deadlines", { count: campaign.deadlines.length - shown.length }),
     );
   }
+  const recycled = recycledCountLine(
+    ctx.t,
+    await ctx.services.recycled.countsByUnit(ctx.actor.blocId, campaign.id),
+  );
+  if (recycled) lines.push("", recycled);
   ctx.reply(lines.join("\n"));
 }
 

@@ -6,6 +6,8 @@ import { insertRows } from "../../db/insertRows.ts";
 import { dateOf, idOrNull } from "../../db/rawValues.ts";
 import { memberActor, recordAudit } from "../../services/auditLog.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
+import { fingerprintIndex } from "../evidence/fingerprintIndex.ts";
+import { flagRecycled } from "../evidence/recycled.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
 import type { ReportStatus } from "./schema.ts";
 
@@ -95,6 +97,10 @@ const EVIDENCE_COLUMNS = [
   "exifTakenAt",
   "exifLat",
   "exifLon",
+  "phash",
+  "phashMirror",
+  "dhash",
+  "phashFlat",
 ] as const;
 
 /**
@@ -271,9 +277,22 @@ export class ReportService {
         exifTakenAt: photo.exifTakenAt ? new Date(photo.exifTakenAt) : null,
         exifLat: photo.exifLat ?? null,
         exifLon: photo.exifLon ?? null,
+        phash: photo.fingerprint?.phash ?? null,
+        phashMirror: photo.fingerprint?.phashMirror ?? null,
+        dhash: photo.fingerprint?.dhash ?? null,
+        phashFlat: photo.fingerprint?.flat ?? null,
       })),
       { skipConflictsOn: ["reportId", "sha256"] },
     );
+    if (added > 0) {
+      await flagRecycled(tx, fingerprintIndex(this.db), {
+        blocId: target.blocId,
+        unitId: input.unitId,
+        reportId: report.id,
+        now,
+        photos: unique,
+      });
+    }
     await recordAudit(tx, {
       actor: memberActor(input.memberId),
       action: mode === "replace" ? "report.submit" : "report.evidence",

@@ -1,5 +1,6 @@
 import type { HandlerContext } from "../../core/context.ts";
 import type { KeptPhoto, OutboundMessage } from "../../core/outbound.ts";
+import { recycledLines } from "../evidence/recycledLines.ts";
 import type { Services } from "../registry.ts";
 import { proofLinesOf } from "./proofLines.ts";
 import type { ReviewItem } from "./service.ts";
@@ -57,10 +58,20 @@ export async function replyWithEvidence(
 ): Promise<void> {
   const { album, line } = await evidenceOf(ctx, item);
   const proofs = await proofLinesOf(ctx, item, PHOTOS_IN_CHAT);
+  // Recycled photos: a line each, under the card, where the decision is made.
+  const recycled = ctx.actor
+    ? recycledLines(
+        ctx.t,
+        ctx.actor.timezone,
+        await ctx.services.recycled.ofReport(ctx.actor.blocId, item.reportId),
+      ).join("\n")
+    : "";
   if (before && album.length > 0) ctx.reply(before);
   ctx.reply({
     ...card,
-    text: [album.length > 0 ? null : before, card.text, proofs, line].filter(Boolean).join("\n\n"),
+    text: [album.length > 0 ? null : before, card.text, proofs, recycled, line]
+      .filter(Boolean)
+      .join("\n\n"),
     ...(album.length > 0 ? { album } : {}),
   });
 }

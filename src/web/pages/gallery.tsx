@@ -1,7 +1,9 @@
 import type { GalleryFilter, GalleryPhoto } from "../../features/evidence/gallery.ts";
 import { proofCardLines } from "../../features/evidence/proof.ts";
+import type { FlaggedPair } from "../../features/evidence/recycled.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { Page, type PageViewer } from "../layout.tsx";
+import { RecycledPairs } from "./recycled.tsx";
 
 interface Option {
   id: number;
@@ -94,7 +96,11 @@ function pageHref(query: URLSearchParams, page: number): string {
 }
 
 /** One photo at full size, with where it belongs and who sent it. */
-export function PhotoPage(props: { viewer: PageViewer; photo: GalleryPhoto }) {
+export function PhotoPage(props: {
+  viewer: PageViewer;
+  photo: GalleryPhoto;
+  recycled?: FlaggedPair[];
+}) {
   const { viewer, photo } = props;
   const { t } = viewer;
   const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
@@ -124,6 +130,7 @@ export function PhotoPage(props: { viewer: PageViewer; photo: GalleryPhoto }) {
           ))}
         </ul>
       </section>
+      <RecycledPairs viewer={viewer} pairs={props.recycled ?? []} />
     </Page>
   );
 }

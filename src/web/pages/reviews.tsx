@@ -1,4 +1,5 @@
 import { formatScore } from "../../features/campaigns/criteria.ts";
+import type { FlaggedPair } from "../../features/evidence/recycled.ts";
 import { describeTotal } from "../../features/review/score.ts";
 import {
   isCorrection,
@@ -8,6 +9,7 @@ import {
 } from "../../features/review/service.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { Csrf, Page, type PageViewer } from "../layout.tsx";
+import { RecycledPairs } from "./recycled.tsx";
 
 /** The reports waiting for review, oldest first. */
 export function ReviewQueuePage(props: {
@@ -55,7 +57,12 @@ function CorrectionReason(props: { viewer: PageViewer; item: ReviewItem; id: str
 }
 
 /** One report: what the unit sent, its photos, and the three decisions. */
-export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos: string[] }) {
+export function ReviewPage(props: {
+  viewer: PageViewer;
+  item: ReviewItem;
+  photos: string[];
+  recycled?: FlaggedPair[];
+}) {
   const { viewer, item } = props;
   const { t } = viewer;
   const action = `/web/reviews/${item.reportId}`;
@@ -100,6 +107,7 @@ export function ReviewPage(props: { viewer: PageViewer; item: ReviewItem; photos
           ))}
         </div>
       ) : null}
+      <RecycledPairs viewer={viewer} pairs={props.recycled ?? []} />
       <section class="card" aria-labelledby="approve">
         <h2 id="approve">{t("review:approve")}</h2>
         {missing.length ? (
