@@ -242,11 +242,17 @@ describe("a bot killed with SIGKILL between two parts of a reply", () => {
     expect(documents().map((d) => d.document?.name)).toEqual([`${base}.xlsx`]);
 
     await bot(dir, {});
-    await fake.until(() => documents().length >= 2, 10_000, "the rest of the reply");
+    await fake.until(() => documents().length >= 3, 15_000, "the rest of the reply");
     await new Promise((r) => setTimeout(r, 1500));
-    expect(documents().map((d) => d.document?.name)).toEqual([`${base}.xlsx`, `${base}.csv`]);
+    // Each document once, the export's seal last. (A restarted process does not know what
+    // the killed one sent in the last second: a 429 there is honoured and that part resent
+    // alone, never a document twice.)
+    expect(documents().map((d) => d.document?.name)).toEqual([
+      `${base}.xlsx`,
+      `${base}.csv`,
+      "manifest.sha256",
+    ]);
     expect(fake.textsIn(900).filter((m) => m.includes("/downloads/"))).toHaveLength(1);
-    expect(fake.rateLimitedChats).toEqual([]);
     // Built once: the restart sent the stored reply, it did not export again.
     expect(readdirSync(join(dir, "exports"))).toHaveLength(1);
     const db = await openDb(dir);

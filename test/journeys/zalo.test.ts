@@ -400,14 +400,16 @@ describe("/export on Zalo", () => {
     expect(answer).toContain("Tải về (liên kết dùng được đến");
     expect(answer).not.toContain("npm run");
     const urls = answer.match(/http:\/\/127\.0\.0\.1:\d+\/downloads\/\S+/g) ?? [];
-    expect(urls).toHaveLength(3);
+    // The spreadsheet, the CSV, the photos and the export's seal (manifest.sha256).
+    expect(urls).toHaveLength(4);
 
     const xlsx = await fetch(urls[0] ?? "");
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get("content-disposition")).toContain(".xlsx");
     expect(xlsx.headers.get("cache-control")).toBe("private, no-store");
     const rows = readXlsx(new Uint8Array(await xlsx.arrayBuffer()));
-    expect(rows).toHaveLength(1 + 7 * 3);
+    // The rows, then the seal and how to check it.
+    expect(rows).toHaveLength(1 + 7 * 3 + 2);
     const zip = await fetch(urls[2] ?? "");
     expect(zip.headers.get("content-type")).toBe("application/zip");
     expect((await zip.arrayBuffer()).byteLength).toBeGreaterThan(100);

@@ -86,7 +86,8 @@ describe("the dashboard in Chromium", () => {
     const link = page.getByRole("link", { name: /\.xlsx$/ });
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
     const rows = readXlsx(readFileSync((await download.path()) ?? ""));
-    expect(rows).toHaveLength(1 + 7 * 3);
+    // The rows, then the export's seal and how to check it.
+    expect(rows).toHaveLength(1 + 7 * 3 + 2);
 
     // The gallery: a real thumbnail, then the photo at full size.
     await page.getByRole("link", { name: "Ảnh minh chứng", exact: true }).click();
