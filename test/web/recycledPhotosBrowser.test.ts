@@ -4,7 +4,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
 import { edits, scenePhoto } from "../helpers/scenes.ts";
-import { startWebBot, type WebHarness } from "../helpers/webBot.ts";
+import { signInWithLink, startWebBot, type WebHarness } from "../helpers/webBot.ts";
 
 /*
  * A recycled photo on the review page in Debian's Chromium at phone width: the lead
@@ -22,7 +22,15 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   h = await startWebBot();
 }, 60_000);
@@ -46,7 +54,7 @@ describe("a recycled photo in Chromium", () => {
     const context = await browser.newContext({ viewport: PHONE });
     context.setDefaultTimeout(5000);
     const page = await context.newPage();
-    await page.goto(await h.linkFor(DEMO_LEAD));
+    await signInWithLink(page, await h.linkFor(DEMO_LEAD));
     await page.goto(`${h.http.url}/web/reviews/${copy.reportId}`);
     const section = page.getByRole("region", { name: /Ảnh giống ảnh đã nộp trước đó/ });
     await section.scrollIntoViewIfNeeded();
