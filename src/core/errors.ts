@@ -2,6 +2,21 @@
  * The closed set of failures a user can meet. Each code has a message under
  * `errors.<code>` in every locale; the error boundary translates and replies.
  */
+/** Refusals of an edit to a running campaign: a lead can correct each on the form. */
+export const CAMPAIGN_EDIT_ERRORS = [
+  "deadline_unchanged",
+  "deadline_in_past",
+  "deadline_before_start",
+  "deadline_exists",
+  "deadline_has_reports",
+  "deadline_last",
+  "criterion_format",
+  "criteria_too_many",
+  "criterion_scale_invalid",
+  "criterion_scored_stays",
+  "edit_published",
+] as const;
+
 export const APP_ERROR_CODES = [
   "not_linked",
   "not_member_in_group",
@@ -66,18 +81,7 @@ export const APP_ERROR_CODES = [
   "image_side_too_long",
   "image_too_slow",
   "hashtag_taken",
-  // Editing a running campaign
-  "deadline_unchanged",
-  "deadline_in_past",
-  "deadline_before_start",
-  "deadline_exists",
-  "deadline_has_reports",
-  "deadline_last",
-  "criterion_format",
-  "criteria_too_many",
-  "criterion_scale_invalid",
-  "criterion_scored_stays",
-  "edit_published",
+  ...CAMPAIGN_EDIT_ERRORS,
   "notify_no_account",
   "link_invalid",
   "link_expired",

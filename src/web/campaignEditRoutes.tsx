@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
 import type { Clock } from "../core/clock.ts";
-import { AppError } from "../core/errors.ts";
+import { AppError, CAMPAIGN_EDIT_ERRORS } from "../core/errors.ts";
 import { parseDateInput } from "../features/campaigns/dateInput.ts";
 import { checkHashtag } from "../features/campaigns/edit.ts";
 import type { CampaignSummary } from "../features/campaigns/service.ts";
@@ -32,17 +32,7 @@ const EDIT_REFUSALS = new Set([
   "hashtag_taken",
   "campaign_title_length",
   "campaign_wrong_state",
-  "deadline_unchanged",
-  "deadline_in_past",
-  "deadline_before_start",
-  "deadline_exists",
-  "deadline_has_reports",
-  "deadline_last",
-  "criterion_format",
-  "criteria_too_many",
-  "criterion_scale_invalid",
-  "criterion_scored_stays",
-  "edit_published",
+  ...CAMPAIGN_EDIT_ERRORS,
 ]);
 
 /** The edit section for the campaign page (lead only: the page's routes are). */
