@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 import { png } from "../helpers/images.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { texts } from "../helpers/testApp.ts";
@@ -24,18 +25,7 @@ let h: WebHarness;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   h = await startWebBot();
   // One unit has reported with a photo; an announcement failed for one chat.
   await h.t.chat.as("lan").send(`/join ${h.invites[3]?.code}`);

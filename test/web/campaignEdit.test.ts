@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { signInWithLink, startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
 
@@ -167,10 +167,7 @@ describe("the edit forms in a phone's browser", () => {
   it("extend a deadline and add a criterion at 360 px with scripts off", async () => {
     const artifacts = join(import.meta.dirname, "../../test-artifacts");
     mkdirSync(artifacts, { recursive: true });
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({
         viewport: { width: 360, height: 780 },

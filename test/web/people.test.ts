@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_LEAD } from "../../src/features/blocs/demo.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 import { png } from "../helpers/images.ts";
 import { signInWithLink, startWebBot, type WebClient, type WebHarness } from "../helpers/webBot.ts";
 
@@ -133,10 +134,7 @@ describe("the members page in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 30_000);
   afterAll(() => browser?.close());
 
