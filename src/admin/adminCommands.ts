@@ -12,6 +12,7 @@ import { displayInviteCode } from "../features/membership/inviteCode.ts";
 import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 import { FailedUpdates } from "../inbound/failedUpdates.ts";
+import { AdminError, type AdminResult } from "./adminResult.ts";
 import { dbCopy } from "./dbCopy.ts";
 import { evidenceSimilar } from "./evidenceSimilar.ts";
 
@@ -20,20 +21,7 @@ import { evidenceSimilar } from "./evidenceSimilar.ts";
  * --json and a human text; a refusal throws AdminError with a one-line reason.
  */
 
-export class AdminError extends Error {
-  override name = "AdminError";
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
-export interface AdminResult {
-  json: unknown;
-  text: string;
-}
+export { AdminError, type AdminResult };
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   bloc create <name> [--tz Asia/Ho_Chi_Minh]

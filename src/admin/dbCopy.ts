@@ -4,7 +4,7 @@ import { openDatabase } from "../db/client.ts";
 import { CopyRefused, copyDatabase } from "../db/copyDatabase.ts";
 import { applyMigrations } from "../db/schemaEngine.ts";
 import { describeTarget } from "../db/target.ts";
-import { AdminError, type AdminResult } from "./adminCommands.ts";
+import { AdminError, type AdminResult } from "./adminResult.ts";
 
 /** `db copy --to postgresql://…`: this bot's SQLite data into a new PostgreSQL database. */
 export async function dbCopy(app: App, to: string | undefined): Promise<AdminResult> {

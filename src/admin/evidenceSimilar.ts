@@ -1,6 +1,6 @@
 import type { App } from "../app.ts";
 import type { FlaggedPhoto } from "../features/evidence/recycled.ts";
-import type { AdminResult } from "./adminCommands.ts";
+import type { AdminResult } from "./adminResult.ts";
 
 const side = (photo: FlaggedPhoto) => ({
   evidenceId: photo.evidenceId,

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../core/clock.ts";
+import { crashPoint } from "../core/crashPoints.ts";
 import { PlatformError } from "../core/errors.ts";
 import type { OutboundMessage } from "../core/outbound.ts";
 import type { Transport } from "../core/transport.ts";
-import { crashPoint } from "../inbound/crashPoints.ts";
 import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";

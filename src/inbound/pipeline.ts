@@ -1,5 +1,6 @@
 import type { Capabilities } from "../core/capabilities.ts";
 import type { Clock } from "../core/clock.ts";
+import { crashPoint } from "../core/crashPoints.ts";
 import type { InboundEvent, InboundFile } from "../core/inbound.ts";
 import type { OutboundMessage } from "../core/outbound.ts";
 import {
@@ -17,7 +18,6 @@ import type { Pacing } from "../delivery/pacing.ts";
 import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
 import { type Burst, Bursts } from "./bursts.ts";
-import { crashPoint } from "./crashPoints.ts";
 import { isOutage } from "./outage.ts";
 import { Replies } from "./replies.ts";
 import { decodeReplies, encodeReplies, type StoredPart } from "./replyCodec.ts";

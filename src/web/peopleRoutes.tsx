@@ -5,9 +5,9 @@ import { roleNeedsUnit, roleSchema } from "../core/roles.ts";
 import { describeCodes } from "../features/membership/handlers.ts";
 import type { Services } from "../features/registry.ts";
 import { memberActor } from "../services/auditLog.ts";
+import type { Env } from "./env.ts";
 import { type IssuedCode, MembersPage, type PendingChange } from "./pages/members.tsx";
 import { UnitPage } from "./pages/unit.tsx";
-import type { Env } from "./routes.tsx";
 
 export interface PeopleDeps {
   services: Services;
