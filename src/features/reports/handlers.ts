@@ -6,8 +6,8 @@ import { formatDuration } from "../../i18n/duration.ts";
 import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaigns/criteria.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import type { StoredPhoto } from "../evidence/service.ts";
-import type { Services } from "../registry.ts";
 import { describeTotal, weightedTotal } from "../review/score.ts";
+import type { Services } from "../services.ts";
 import { noteSchema, REPORT_STATUSES, type ReportStatus, reportStatusSchema } from "./schema.ts";
 import type { SavedReport } from "./service.ts";
 
