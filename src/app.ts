@@ -314,7 +314,7 @@ export function createApp(base: AppDeps): App {
       // sender's limits: bound late, since each needs the other.
       let settled: (announcementId: number) => void = () => {};
       let progress: AnnouncementProgress | null = null;
-      const sender: Sender = new Sender(outbox, transports, evidenceStore, clock, logger, {
+      const sender: Sender = new Sender(outbox, transports, clock, logger, {
         concurrency: 4,
         retryForMs: config.DELIVERY_RETRY_HOURS * 60 * MINUTE,
         backoffMs: config.DELIVERY_BACKOFF_MS,
