@@ -134,7 +134,9 @@ export function createApp(base: AppDeps): App {
       downloads,
       baseUrl,
       publicAddress,
-      nudge: () => nudge(),
+      // Woken once the unit's writes are committed: woken inside the transaction, the
+      // sender (on PostgreSQL, another connection) would find nothing and sleep 1 s.
+      nudge: () => unitOfWork.afterCommit(() => nudge()),
       telegramUsername: () => telegramUsername(),
     },
     () => commands(),
