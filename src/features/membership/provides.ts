@@ -3,6 +3,7 @@ import type { Language } from "../../core/roles.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
 import { loadOrCreateKey } from "../../storage/serverKey.ts";
 import type { ServiceDeps } from "../serviceDeps.ts";
+import { NotifyPreferences } from "./notifyPreferences.ts";
 import { RosterService } from "./roster.ts";
 import { MembershipService } from "./service.ts";
 
@@ -77,5 +78,5 @@ export const provides = (deps: ServiceDeps) => {
     translate: (language) => deps.translator.for(language),
     nudge: deps.nudge,
   });
-  return { membership, roster };
+  return { membership, roster, notifyPreferences: new NotifyPreferences(deps.db) };
 };
