@@ -9,6 +9,7 @@ import type { Translate, Translator } from "../i18n/translator.ts";
 import type { PublicAddress } from "../services/publicAddress.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import * as announcements from "./announcements/index.ts";
+import * as ballot from "./ballot/index.ts";
 import * as blocs from "./blocs/index.ts";
 import * as campaigns from "./campaigns/index.ts";
 import * as evidence from "./evidence/index.ts";
@@ -16,6 +17,7 @@ import * as exports from "./export/index.ts";
 import * as help from "./help/index.ts";
 import * as membership from "./membership/index.ts";
 import * as progress from "./progress/index.ts";
+import * as registration from "./registration/index.ts";
 import * as reminders from "./reminders/index.ts";
 import * as reports from "./reports/index.ts";
 import * as review from "./review/index.ts";
@@ -73,7 +75,9 @@ export type Services = CoreServices &
   ReturnType<typeof announcements.provides> &
   ReturnType<typeof reminders.provides> &
   ReturnType<typeof web.provides> &
-  ReturnType<typeof review.provides>;
+  ReturnType<typeof review.provides> &
+  ReturnType<typeof registration.provides> &
+  ReturnType<typeof ballot.provides>;
 
 export interface FeatureModule {
   name: string;
@@ -93,6 +97,8 @@ export const FEATURES: readonly FeatureModule[] = [
   announcements.feature,
   reminders.feature,
   review.feature,
+  registration.feature,
+  ballot.feature,
   web.feature,
   help.feature,
 ];

@@ -22,6 +22,7 @@ import { isOutage } from "./outage.ts";
 import { Replies } from "./replies.ts";
 import { decodeReplies, encodeReplies, type StoredPart } from "./replyCodec.ts";
 import { replyParts } from "./replyParts.ts";
+import { secretPayload } from "./secretPayload.ts";
 
 export interface PipelineOptions {
   /** Tries before an update is given up and the user asked to send it again. */
@@ -535,6 +536,14 @@ export class InboundPipeline {
       replies = await this.deps.unitOfWork.run(async () => {
         const decided = await this.deps.handle(event, source.capabilities);
         const parts = replyParts(decided, source.capabilities).map((message) => ({ message }));
+        // A vote: the stored update forgets what was said, in the handling's own transaction.
+        if (event.secret) {
+          for (const row of rows) {
+            await this.deps.db.$executeRaw`
+              UPDATE "InboundUpdate" SET "payload" = ${secretPayload(row.payload)}
+              WHERE "id" = ${row.id}`;
+          }
+        }
         crashPoint("inbound:before-commit");
         // Nothing was written, so there is nothing to commit and no transaction is
         // open: handled again after a crash, it answers the same.
