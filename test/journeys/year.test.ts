@@ -19,7 +19,6 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const lead = () => t.chat.as(DEMO_LEAD);
 const say = async (who: string, text: string) => texts(await t.chat.as(who).send(text));
 const focal = (i: number) => `focal${i}`;
 
@@ -115,5 +114,173 @@ describe("the year's registration in chat", () => {
       ["Đảng ủy Khối các cơ quan tỉnh", "NONE", false],
     ]);
     expect(records[1]?.commitments).toEqual(["Hoàn thành 100% chỉ tiêu được giao"]);
+  });
+});
+
+/** Unit ids of the demo bloc, in its order. */
+const unit = async (i: number) => (await t.app.services.blocs.listUnits(1))[i]?.id ?? 0;
+
+async function vote(i: number, pick: string) {
+  const who = i === -1 ? DEMO_LEAD : focal(i);
+  const ballot = await say(who, "/bophieu");
+  const confirm = await say(who, pick);
+  return { ballot, confirm, done: await say(who, "Bỏ phiếu") };
+}
+
+describe("the secret ballot in chat", () => {
+  it("runs a ballot of seven units: one abstains, one changes, a tie goes to a second round", async () => {
+    await joinAll();
+    await t.app.services.ballots.setThreshold(1, 40, "operator");
+    expect(await say(focal(1), "/binhxet")).toContain("không có quyền");
+    expect(await say(focal(1), "/bophieu")).toContain("Không có cuộc bỏ phiếu nào đang mở");
+
+    expect(await say(DEMO_LEAD, "/binhxet")).toContain("Nội dung bỏ phiếu là gì?");
+    const candidates = await say(DEMO_LEAD, "1");
+    expect(candidates).toContain("Chọn các đơn vị ứng cử");
+    expect(await say(DEMO_LEAD, "2, 3, 4")).toContain("tối đa bao nhiêu đơn vị");
+    expect(await say(DEMO_LEAD, "4")).toContain("từ 1 đến 3");
+    expect(await say(DEMO_LEAD, "1")).toContain("Đóng phiếu lúc nào?");
+    const preview = await say(DEMO_LEAD, "10/3 17:00");
+    expect(preview).toContain("«Suy tôn đơn vị dẫn đầu Khối năm 2026» (vòng 1)");
+    expect(preview).toContain(
+      "Mỗi phiếu chọn tối đa 1 đơn vị. Hợp lệ khi có ít nhất 5/7 đơn vị thành viên bỏ phiếu. Trúng khi đạt từ 40% số đơn vị thành viên (3 phiếu) trở lên. Đóng phiếu lúc 17:00 10/03/2026.",
+    );
+    expect(await say(DEMO_LEAD, "Mở bỏ phiếu")).toContain("Đã mở cuộc bỏ phiếu số 1");
+    await t.deliver();
+    expect(t.transport.receivedBy(focal(6)).join("\n")).toContain("🗳 Bỏ phiếu kín");
+
+    // B = Ban Tổ chức (unit 1), C = Ủy ban Kiểm tra (unit 2), D = Ban Tuyên giáo (unit 3).
+    const first = await vote(0, "1");
+    expect(first.ballot).toContain("1. Ban Tổ chức Tỉnh ủy");
+    expect(first.confirm).toContain("Bạn chọn 1 đơn vị: Ban Tổ chức Tỉnh ủy. Xác nhận bỏ phiếu?");
+    expect(first.done).toContain("Đã ghi phiếu kín của Văn phòng Tỉnh ủy");
+    expect(first.done).not.toContain("Ban Tổ chức");
+    // The head of the same unit (the lead) is told the unit has voted; nothing changes.
+    expect(await say(DEMO_LEAD, "/bophieu")).toContain("Đơn vị của bạn đã bỏ phiếu (do focal0 bỏ)");
+    await vote(1, "2");
+    await vote(2, "1");
+    await vote(3, "2");
+    await vote(4, "1");
+    // Bad input changes nothing: a number off the list, more than allowed.
+    await say(focal(5), "/bophieu");
+    expect(await say(focal(5), "9")).toContain("Vui lòng chọn một trong các lựa chọn");
+    expect(await say(focal(5), "1, 2")).toContain("tối đa 1 đơn vị");
+    await say(focal(5), "/huy");
+    await vote(5, "1");
+    // Unit 4 changes its vote from B to C.
+    const changed = await vote(4, "2");
+    expect(changed.ballot).toContain("Đơn vị đã bỏ phiếu; chọn lại dưới đây để đổi phiếu");
+    expect(changed.done).toContain("Đã đổi phiếu kín của Ban Dân vận Tỉnh ủy");
+
+    const status = await say(DEMO_LEAD, "/binhxet");
+    expect(status).toContain("Đã bỏ phiếu: 6/7 đơn vị");
+    expect(status).toContain("Chưa bỏ phiếu: Đảng ủy Khối các cơ quan tỉnh");
+    expect(status).not.toMatch(/: \d+ phiếu/);
+    const result = await say(DEMO_LEAD, "Đóng và kiểm phiếu");
+    expect(result).toContain("Số đơn vị bỏ phiếu: 6/7 (tối thiểu 5).");
+    expect(result).toContain("1. Ban Tổ chức Tỉnh ủy: 3 phiếu");
+    expect(result).toContain("2. Ủy ban Kiểm tra Tỉnh ủy: 3 phiếu");
+    expect(result).toContain("3. Ban Tuyên giáo Tỉnh ủy: 0 phiếu");
+    expect(result).toContain("Bằng phiếu ở ngưỡng: Ban Tổ chức Tỉnh ủy, Ủy ban Kiểm tra Tỉnh ủy");
+    // Voting after closing is refused.
+    expect(await say(focal(6), "/bophieu")).toContain("Không có cuộc bỏ phiếu nào đang mở");
+
+    expect(await say(DEMO_LEAD, "1")).toContain("Đóng phiếu lúc nào?");
+    expect(await say(DEMO_LEAD, "12/3 17:00")).toContain("Đã mở vòng 2");
+    for (const [i, pick] of [
+      [0, "1"],
+      [1, "2"],
+      [2, "1"],
+      [3, "2"],
+      [4, "1"],
+      [5, "1"],
+      [6, "2"],
+    ] as const) {
+      const cast = await vote(i, pick);
+      expect(cast.ballot).toContain("(vòng 2)");
+      expect(cast.done).toContain("Đã ghi phiếu kín");
+    }
+    await t.deliver();
+    t.clock.advance(11 * DAY);
+    expect(await t.app.services.ballots.tick()).toEqual({ closed: 1, reminded: 0 });
+    await t.deliver();
+    const heard = t.transport.receivedBy(focal(6)).join("\n");
+    expect(heard).toContain(
+      "📋 Kết quả bỏ phiếu kín: «Suy tôn đơn vị dẫn đầu Khối năm 2026» (vòng 2)",
+    );
+    expect(heard).toContain("1. Ban Tổ chức Tỉnh ujy: 4 phiếu".replace("ujy", "ủy"));
+    expect(heard).toContain("Trúng: Ban Tổ chức Tỉnh ủy.");
+
+    const typed = await t.app.services.ballots.result(1, 1);
+    expect(typed).toMatchObject({
+      round: 2,
+      eligible: 7,
+      voted: 7,
+      quorum: 5,
+      thresholdPercent: 40,
+      needed: 3,
+      valid: true,
+      elected: [{ unitId: await unit(1), unitName: "Ban Tổ chức Tỉnh ủy" }],
+      candidates: [
+        { unitName: "Ban Tổ chức Tỉnh ủy", votes: 4 },
+        { unitName: "Ủy ban Kiểm tra Tỉnh ủy", votes: 3 },
+      ],
+    });
+  });
+
+  it("records a ballot closed before its quorum as not valid, electing nobody", async () => {
+    await joinAll();
+    await t.app.services.ballots.open(
+      1,
+      {
+        question: "Suy tôn",
+        candidates: [await unit(1), await unit(2)],
+        choose: 1,
+        closesAt: new Date(t.clock.now().getTime() + DAY),
+      },
+      "operator",
+    );
+    await vote(0, "1");
+    await say(DEMO_LEAD, "/binhxet");
+    expect(await say(DEMO_LEAD, "Đóng và kiểm phiếu")).toContain(
+      "Mới có 1 đơn vị bỏ phiếu, chưa đủ 5",
+    );
+    const result = await say(DEMO_LEAD, "Vẫn đóng (ghi là không hợp lệ)");
+    expect(result).toContain("Không đủ số đơn vị tham gia: kết quả không hợp lệ");
+    expect(result).not.toContain("Trúng:");
+    expect((await t.app.services.ballots.result(1, 1)).valid).toBe(false);
+  });
+
+  it("refuses a stranger and another bloc's member", async () => {
+    await joinAll();
+    await t.app.services.ballots.open(
+      1,
+      {
+        question: "Suy tôn",
+        candidates: [await unit(1)],
+        choose: 1,
+        closesAt: new Date(t.clock.now().getTime() + DAY),
+      },
+      "operator",
+    );
+    expect(await say("stranger", "/bophieu")).toContain("chưa được liên kết");
+    const other = await t.app.services.blocs.createBloc(
+      "Khối khác",
+      "Asia/Ho_Chi_Minh",
+      "operator",
+    );
+    const otherUnit = await t.app.services.blocs.addUnit(other.id, "Sở khác", "operator");
+    const code = await t.app.services.membership.issueInvite({
+      blocId: other.id,
+      unitId: otherUnit.id,
+      role: "FOCAL",
+      issuer: "operator",
+    });
+    await say("outsider", `/join ${code.code}`);
+    expect(await say("outsider", "/bophieu")).toContain("Không có cuộc bỏ phiếu nào đang mở");
+    await expect(
+      t.app.services.ballots.cast(1, 1, { memberId: 99, unitId: otherUnit.id }, [await unit(1)]),
+    ).rejects.toThrow("ballot_not_voter");
+    expect(await t.app.deps.db.ballotVoter.count()).toBe(0);
   });
 });

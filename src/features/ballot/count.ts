@@ -47,5 +47,8 @@ export function countRound(input: {
   const cut = reaching[input.seats - 1]?.votes ?? 0;
   const above = reaching.filter((t) => t.votes > cut).map((t) => t.candidateId);
   const atCut = reaching.filter((t) => t.votes === cut).map((t) => t.candidateId);
+  if (above.length + atCut.length === input.seats) {
+    return { valid, needed, elected: [...above, ...atCut], tied: [] };
+  }
   return { valid, needed, elected: above, tied: atCut };
 }

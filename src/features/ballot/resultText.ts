@@ -24,11 +24,11 @@ export function resultLines(t: Translate, result: BallotResult, timezone: string
     ),
   ];
   if (!result.valid) return lines;
-  lines.push(
-    result.elected.length
-      ? t("ballot:result_elected", { units: names(result.elected) })
-      : t("ballot:result_none_elected"),
-  );
+  if (result.elected.length) {
+    lines.push(t("ballot:result_elected", { units: names(result.elected) }));
+  } else if (!result.tied.length) {
+    lines.push(t("ballot:result_none_elected"));
+  }
   if (result.tied.length) lines.push(t("ballot:result_tied", { units: names(result.tied) }));
   return lines;
 }

@@ -38,7 +38,7 @@ async function openBallot(ctx: Ctx, ballotId?: number): Promise<BallotView> {
   const view = ballotId
     ? await ctx.services.ballots.view(actor.blocId, ballotId)
     : await ctx.services.ballots.current(actor.blocId);
-  if (!view || view.status !== "OPEN" || view.closesAt.getTime() <= ctx.clock.now().getTime()) {
+  if (view?.status !== "OPEN" || view.closesAt.getTime() <= ctx.clock.now().getTime()) {
     throw new AppError("ballot_closed");
   }
   if (!view.electorate.some((e) => e.unitId === actor.unitId)) {
