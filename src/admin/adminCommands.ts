@@ -12,6 +12,7 @@ import { displayInviteCode } from "../features/membership/inviteCode.ts";
 import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 import { FailedUpdates } from "../inbound/failedUpdates.ts";
+import { ballotCommand, registrationList } from "./ballotCommands.ts";
 import { dbCopy } from "./dbCopy.ts";
 import { evidenceSimilar } from "./evidenceSimilar.ts";
 
@@ -60,7 +61,12 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
                              or answered only in part (the sender was told what is missing)
   inbox retry <id|all>       handle them again, or send the missing parts (the running bot does)
   inbox drop <id|all>
-  db copy --to postgresql://…  copy this SQLite database into a new PostgreSQL one (bot stopped)`;
+  db copy --to postgresql://…  copy this SQLite database into a new PostgreSQL one (bot stopped)
+  ballot open --bloc <id> --question "…" --candidates <unitId,…> --choose <K> --closes "20/12/2026 17:00" [--quorum N]
+  ballot close <ballotId>    count now (before the quorum: recorded as not valid)
+  ballot show <ballotId>     status, eligible and voted; after closing each candidate's votes and who is elected
+  ballot threshold <blocId> <percent>  share of the member units a candidate needs to be elected
+  registration list <blocId> [--year 2026]  each unit's registration: state, late, titles, commitments`;
 
 const id = (label: string, value: string | undefined): number => {
   const parsed = z.coerce.number().int().positive().safeParse(value);
@@ -90,6 +96,12 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
       out: { type: "string" },
       deadline: { type: "string" },
       to: { type: "string" },
+      question: { type: "string" },
+      candidates: { type: "string" },
+      choose: { type: "string" },
+      closes: { type: "string" },
+      quorum: { type: "string" },
+      year: { type: "string" },
     },
     strict: true,
   });
@@ -99,6 +111,14 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
 
   try {
     if (noun === "ranking") return await rankingOf(app, id("campaignId", verb));
+    if (noun === "ballot") return await ballotCommand(app, verb, rest, values);
+    if (noun === "registration" && verb === "list") {
+      return await registrationList(
+        app,
+        id("blocId", rest[0]),
+        values.year ? id("--year", values.year) : undefined,
+      );
+    }
     switch (`${noun} ${verb}`) {
       case "evidence similar":
         return await evidenceSimilar(app, id("campaignId", rest[0]));

@@ -143,6 +143,13 @@ export class BallotService {
     return this.view(blocId, id);
   }
 
+  /** The bloc a ballot belongs to (the operator names ballots by id alone). */
+  async blocOf(ballotId: number): Promise<number> {
+    const row = await this.db.ballot.findUnique({ where: { id: ballotId } });
+    if (!row) throw new AppError("not_found");
+    return row.blocId;
+  }
+
   /** The bloc's threshold (percent of member units) a ballot states when it opens. */
   async threshold(blocId: number): Promise<number> {
     return (await this.db.bloc.findUniqueOrThrow({ where: { id: blocId } })).ballotThreshold;

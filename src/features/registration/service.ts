@@ -190,6 +190,13 @@ export class RegistrationService {
       .map((r) => ({ id: r.unitId, name: r.unitName }));
   }
 
+  /** Units that did not register for a year; empty when the bloc opened no registration that year. */
+  async unregisteredIn(blocId: number, year: number): Promise<Set<number>> {
+    if (!(await this.round(blocId, year))) return new Set();
+    const records = await this.records(blocId, year);
+    return new Set(records.filter((r) => r.state === "NONE").map((r) => r.unitId));
+  }
+
   /** A unit's registration, new or changed; refused once approved. */
   async register(
     blocId: number,
