@@ -1,0 +1,119 @@
+import type { Context, Hono } from "hono";
+import type { Clock } from "../core/clock.ts";
+import { AppError } from "../core/errors.ts";
+import type { Services } from "../features/registry.ts";
+import { formatDateTime, wallClockIn } from "../i18n/datetime.ts";
+import { memberActor } from "../services/auditLog.ts";
+import type { PageViewer } from "./layout.tsx";
+import { type YearData, YearPage } from "./pages/year.tsx";
+import type { Env } from "./routes.tsx";
+
+/** Refusals the year page answers itself, beside the ballot, with nothing changed. */
+const REFUSALS_ON_PAGE = new Set([
+  "ballot_closed",
+  "ballot_not_voter",
+  "ballot_not_candidate",
+  "ballot_too_many",
+  "ballot_choose_some",
+  "ballot_unit_voted",
+]);
+
+/**
+ * /web/year: the year page for every member, a unit's secret vote (the same service as
+ * /bophieu; the answer names no choice, and the request's body is never logged), and
+ * the lead's closing of the ballot.
+ */
+export function yearRoutes(app: Hono<Env>, deps: { services: Services; clock: Clock }): void {
+  const { services, clock } = deps;
+
+  const load = async (viewer: PageViewer): Promise<YearData> => {
+    const { actor } = viewer;
+    const year = wallClockIn(clock.now(), actor.timezone).year;
+    const [round, registrations, ballot, results] = await Promise.all([
+      services.registrations.round(actor.blocId, year),
+      services.registrations.records(actor.blocId, year),
+      services.ballots.current(actor.blocId),
+      services.ballots.results(actor.blocId),
+    ]);
+    const ranking = viewer.reviewer ? await services.ranking.year(actor.blocId, year) : null;
+    const voter =
+      ballot?.status === "OPEN" &&
+      actor.unitId !== null &&
+      (actor.role === "FOCAL" || actor.role === "LEAD")
+        ? ballot.electorate.find((e) => e.unitId === actor.unitId)
+        : undefined;
+    const by =
+      voter && ballot
+        ? await services.ballots.votedBy(ballot.id, ballot.round, voter.unitId)
+        : null;
+    return {
+      year,
+      round,
+      registrations,
+      ranking,
+      ballot,
+      canVote: voter !== undefined && (by === null || by.memberId === actor.memberId),
+      hasVoted: by !== null,
+      results,
+    };
+  };
+
+  const page = async (c: Context<Env>, notice?: string, status: 200 | 400 = 200) => {
+    const viewer = c.get("viewer");
+    return c.html(
+      <YearPage viewer={viewer} data={await load(viewer)} {...(notice ? { notice } : {})} />,
+      status,
+    );
+  };
+
+  app.get("/web/year", (c) => page(c));
+
+  app.post("/web/year/vote", async (c) => {
+    const viewer = c.get("viewer");
+    const { actor, t } = viewer;
+    const body = await c.req.parseBody({ all: true });
+    const ballotId = Number(body.ballot);
+    const picked = [body.candidate ?? []].flat().map((v) => Number(v));
+    if (!Number.isInteger(ballotId) || picked.some((v) => !Number.isInteger(v))) {
+      throw new AppError("bad_arguments", { usage: "" });
+    }
+    if (actor.unitId === null || (actor.role !== "FOCAL" && actor.role !== "LEAD")) {
+      return page(c, t("errors:ballot_not_voter"), 400);
+    }
+    try {
+      const { changed, view } = await services.ballots.cast(
+        actor.blocId,
+        ballotId,
+        { memberId: actor.memberId, unitId: actor.unitId },
+        picked,
+      );
+      return page(
+        c,
+        t(changed ? "ballot:changed" : "ballot:cast_done", {
+          unit: actor.unitName ?? "",
+          at: formatDateTime(view.closesAt, actor.timezone),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof AppError && REFUSALS_ON_PAGE.has(error.code)) {
+        return page(c, t(`errors:${error.code}`, error.params), 400);
+      }
+      throw error;
+    }
+  });
+
+  app.post("/web/year/close", async (c) => {
+    const viewer = c.get("viewer");
+    if (!viewer.lead) throw new AppError("forbidden");
+    const body = await c.req.parseBody();
+    const result = await services.ballots.close(
+      viewer.actor.blocId,
+      Number(body.ballot),
+      memberActor(viewer.actor.memberId),
+    );
+    return page(
+      c,
+      viewer.t("ballot:result_title", { question: result.question, round: result.round }),
+    );
+  });
+}
