@@ -284,3 +284,49 @@ describe("the secret ballot in chat", () => {
     expect(await t.app.deps.db.ballotVoter.count()).toBe(0);
   });
 });
+
+describe("reminders of the year", () => {
+  it("remind units yet to register, and units yet to vote, once per slot", async () => {
+    await joinAll();
+    const now = t.clock.now().getTime();
+    await t.app.services.registrations.open(
+      1,
+      { year: 2026, deadline: new Date(now + 5 * DAY) },
+      "operator",
+    );
+    await say(focal(1), "/dangky");
+    await say(focal(1), "1");
+    await say(focal(1), "xong");
+    await say(focal(1), "Hoàn thành nhiệm vụ");
+    await say(focal(1), "xong");
+    await say(focal(1), "1");
+    expect(await t.app.services.registrations.tick()).toBe(0);
+    t.clock.advance(2.5 * DAY);
+    expect(await t.app.services.registrations.tick()).toBe(6);
+    expect(await t.app.services.registrations.tick()).toBe(0);
+    await t.deliver();
+    expect(t.transport.receivedBy(focal(2)).join("\n")).toContain(
+      "Đơn vị bạn chưa đăng ký thi đua năm 2026",
+    );
+    expect(t.transport.receivedBy(focal(1)).join("\n")).not.toContain("chưa đăng ký thi đua");
+
+    await t.app.services.ballots.open(
+      1,
+      {
+        question: "Suy tôn",
+        candidates: [await unit(1)],
+        choose: 1,
+        closesAt: new Date(t.clock.now().getTime() + 2 * DAY),
+      },
+      "operator",
+    );
+    await vote(3, "1");
+    expect((await t.app.services.ballots.tick()).reminded).toBe(0);
+    t.clock.advance(1.5 * DAY);
+    expect(await t.app.services.ballots.tick()).toEqual({ closed: 0, reminded: 6 });
+    expect((await t.app.services.ballots.tick()).reminded).toBe(0);
+    await t.deliver();
+    expect(t.transport.receivedBy(focal(2)).join("\n")).toContain("Đơn vị bạn chưa bỏ phiếu kín");
+    expect(t.transport.receivedBy(focal(3)).join("\n")).not.toContain("chưa bỏ phiếu kín");
+  });
+});
