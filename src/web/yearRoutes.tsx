@@ -1,6 +1,8 @@
 import type { Context, Hono } from "hono";
 import type { Clock } from "../core/clock.ts";
 import { AppError } from "../core/errors.ts";
+import { parseDateInput } from "../features/campaigns/dateInput.ts";
+import { linesOf } from "../features/registration/titles.ts";
 import type { Services } from "../features/registry.ts";
 import { formatDateTime, wallClockIn } from "../i18n/datetime.ts";
 import { memberActor } from "../services/auditLog.ts";
@@ -10,6 +12,16 @@ import type { Env } from "./routes.tsx";
 
 /** Refusals the year page answers itself, beside the ballot, with nothing changed. */
 const REFUSALS_ON_PAGE = new Set([
+  "bad_date",
+  "registration_already_open",
+  "registration_deadline_past",
+  "registration_titles_format",
+  "ballot_already_open",
+  "ballot_candidates_invalid",
+  "ballot_choose_invalid",
+  "ballot_close_in_past",
+  "ballot_question_length",
+  "deadline_in_past",
   "ballot_closed",
   "ballot_not_voter",
   "ballot_not_candidate",
@@ -46,7 +58,24 @@ export function yearRoutes(app: Hono<Env>, deps: { services: Services; clock: Cl
       voter && ballot
         ? await services.ballots.votedBy(ballot.id, ballot.round, voter.unitId)
         : null;
+    const proposed = (
+      ranking ?? (viewer.lead ? await services.ranking.year(actor.blocId, year) : null)
+    )?.units
+      .filter((u) => u.rank !== null)
+      .slice(0, 3)
+      .map((u) => u.unitId);
     return {
+      lead: viewer.lead
+        ? {
+            units: (await services.blocs.listUnits(actor.blocId)).map((u) => ({
+              id: u.id,
+              name: u.name,
+            })),
+            titles: await services.registrations.blocTitles(actor.blocId),
+            proposed: proposed ?? [],
+            question: viewer.t("ballot:default_question", { year }),
+          }
+        : null,
       year,
       round,
       registrations,
@@ -101,6 +130,67 @@ export function yearRoutes(app: Hono<Env>, deps: { services: Services; clock: Cl
       throw error;
     }
   });
+
+  /** The lead's forms: a refusal is said on the page, beside the form, with nothing changed. */
+  const asLead = async (c: Context<Env>, act: (viewer: PageViewer) => Promise<string>) => {
+    const viewer = c.get("viewer");
+    if (!viewer.lead) throw new AppError("forbidden");
+    try {
+      return page(c, await act(viewer));
+    } catch (error) {
+      if (error instanceof AppError && REFUSALS_ON_PAGE.has(error.code)) {
+        return page(c, viewer.t(`errors:${error.code}`, error.params), 400);
+      }
+      throw error;
+    }
+  };
+
+  const dateOf = (viewer: PageViewer, text: string) => {
+    const at = parseDateInput(text, viewer.actor.timezone, clock.now(), "officeClose");
+    if (!at) throw new AppError("bad_date", { input: text });
+    return at;
+  };
+
+  app.post("/web/year/registration", (c) =>
+    asLead(c, async (viewer) => {
+      const body = await c.req.parseBody();
+      const actor = memberActor(viewer.actor.memberId);
+      const titles = linesOf(String(body.titles ?? ""));
+      const round = await services.registrations.open(
+        viewer.actor.blocId,
+        {
+          year: wallClockIn(clock.now(), viewer.actor.timezone).year,
+          deadline: dateOf(viewer, String(body.deadline ?? "")),
+          ...(titles.length ? { titles } : {}),
+        },
+        actor,
+      );
+      if (titles.length)
+        await services.registrations.setBlocTitles(viewer.actor.blocId, titles, actor);
+      return viewer.t("registration:opened_lead", {
+        year: round.year,
+        deadline: formatDateTime(round.deadline, viewer.actor.timezone),
+        titles: round.titles.join("; "),
+      });
+    }),
+  );
+
+  app.post("/web/year/ballot", (c) =>
+    asLead(c, async (viewer) => {
+      const body = await c.req.parseBody({ all: true });
+      const view = await services.ballots.open(
+        viewer.actor.blocId,
+        {
+          question: String(body.question ?? ""),
+          candidates: [body.candidate ?? []].flat().map((v) => Number(v)),
+          choose: Number(body.choose),
+          closesAt: dateOf(viewer, String(body.closes ?? "")),
+        },
+        memberActor(viewer.actor.memberId),
+      );
+      return viewer.t("ballot:opened_lead", { id: view.id, count: view.eligible });
+    }),
+  );
 
   app.post("/web/year/close", async (c) => {
     const viewer = c.get("viewer");

@@ -104,3 +104,61 @@ describe("the year page", () => {
     expect(await late.text()).toContain("Không có cuộc bỏ phiếu nào đang mở");
   });
 });
+
+describe("the lead's forms on the year page", () => {
+  it("opens the registration and a ballot, and says what is wrong with nothing changed", async () => {
+    const lead = await signedIn(DEMO_LEAD);
+    const page = await (await lead.get("/web/year")).text();
+    expect(page).toContain("Tập thể Lao động xuất sắc\nTập thể Lao động tiên tiến");
+    const csrf = lead.csrf(page);
+    const bad = await lead.post(
+      "/web/year/registration",
+      { _csrf: csrf, deadline: "ngày mai", titles: "Tập thể Lao động xuất sắc" },
+      origin(),
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("Không đọc được ngày &quot;ngày mai&quot;");
+    expect(await h.t.app.deps.db.registrationRound.count()).toBe(0);
+    const opened = await lead.post(
+      "/web/year/registration",
+      {
+        _csrf: csrf,
+        deadline: "31/3",
+        titles: "Tập thể Lao động xuất sắc\nCờ thi đua của UBND tỉnh",
+      },
+      origin(),
+    );
+    expect(await opened.text()).toContain(
+      "Danh hiệu: Tập thể Lao động xuất sắc; Cờ thi đua của UBND tỉnh",
+    );
+
+    const units = await h.t.app.services.blocs.listUnits(1);
+    const ballot = await lead.post(
+      "/web/year/ballot",
+      {
+        _csrf: csrf,
+        question: "Suy tôn đơn vị dẫn đầu Khối năm 2026",
+        candidate: String(units[3]?.id),
+        choose: "1",
+        closes: "20/3 17:00",
+      },
+      origin(),
+    );
+    const text = await ballot.text();
+    expect(text).toContain("Đã mở cuộc bỏ phiếu số 1");
+    expect(text).toContain("Đã bỏ phiếu: 0/7 đơn vị");
+    const again = await lead.post(
+      "/web/year/ballot",
+      {
+        _csrf: csrf,
+        question: "Lần nữa",
+        candidate: String(units[3]?.id),
+        choose: "1",
+        closes: "21/3",
+      },
+      origin(),
+    );
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("Khối đang có một cuộc bỏ phiếu chưa đóng");
+  });
+});

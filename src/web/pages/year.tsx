@@ -19,6 +19,13 @@ export interface YearData {
   canVote: boolean;
   hasVoted: boolean;
   results: BallotResult[];
+  /** What the lead's forms offer: the units, the bloc's titles, the proposed candidates. */
+  lead: {
+    units: { id: number; name: string }[];
+    titles: string[];
+    proposed: number[];
+    question: string;
+  } | null;
 }
 
 /**
@@ -88,6 +95,7 @@ export function YearPage(props: { viewer: PageViewer; data: YearData; notice?: s
         ) : (
           <p class="muted">{t("web:year.no_registration")}</p>
         )}
+        {data.lead && !data.round ? <OpenRegistration viewer={viewer} lead={data.lead} /> : null}
       </section>
       {data.ranking ? (
         <section aria-labelledby="ranking">
@@ -129,6 +137,9 @@ export function YearPage(props: { viewer: PageViewer; data: YearData; notice?: s
         {data.ballot?.status === "OPEN" ? <OpenBallot {...props} ballot={data.ballot} /> : null}
         {data.results.length === 0 && data.ballot?.status !== "OPEN" ? (
           <p class="muted">{t("web:year.no_ballot")}</p>
+        ) : null}
+        {data.lead && data.ballot?.status !== "OPEN" ? (
+          <OpenBallotForm viewer={viewer} lead={data.lead} />
         ) : null}
         {data.results.map((r) => (
           <Result viewer={viewer} result={r} />
@@ -249,5 +260,59 @@ function Result(props: { viewer: PageViewer; result: BallotResult }) {
         <p>{t("ballot:result_tied", { units: result.tied.map((e) => e.unitName).join(", ") })}</p>
       ) : null}
     </div>
+  );
+}
+
+function OpenRegistration(props: { viewer: PageViewer; lead: NonNullable<YearData["lead"]> }) {
+  const { viewer, lead } = props;
+  const { t } = viewer;
+  return (
+    <form method="post" action="/web/year/registration">
+      <Csrf token={viewer.csrf} />
+      <label>
+        {t("web:year.deadline")} <input name="deadline" required placeholder="31/3" />
+      </label>
+      <label>
+        {t("web:year.titles_field")}
+        <textarea name="titles" rows={5}>
+          {lead.titles.join("\n")}
+        </textarea>
+      </label>
+      <button type="submit">{t("web:year.open_registration")}</button>
+    </form>
+  );
+}
+
+function OpenBallotForm(props: { viewer: PageViewer; lead: NonNullable<YearData["lead"]> }) {
+  const { viewer, lead } = props;
+  const { t } = viewer;
+  return (
+    <form method="post" action="/web/year/ballot">
+      <Csrf token={viewer.csrf} />
+      <label>
+        {t("web:year.question")} <input name="question" value={lead.question} required />
+      </label>
+      <fieldset>
+        <legend>{t("web:year.candidates")}</legend>
+        {lead.units.map((u) => (
+          <label>
+            <input
+              type="checkbox"
+              name="candidate"
+              value={String(u.id)}
+              checked={lead.proposed.includes(u.id)}
+            />{" "}
+            {u.name}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t("web:year.choose")} <input name="choose" type="number" min="1" value="1" required />
+      </label>
+      <label>
+        {t("web:year.closes")} <input name="closes" required placeholder="20/12 17:00" />
+      </label>
+      <button type="submit">{t("ballot:open")}</button>
+    </form>
   );
 }
