@@ -123,6 +123,8 @@ export class Router<S> {
       reply: (message) => replies.push(typeof message === "string" ? { text: message } : message),
     };
 
+    // Known before handling, so that a handling that fails still leaves nothing said.
+    if (this.#isSecret(event, state, null)) event.secret = true;
     let refusedPress: string | null = null;
     try {
       await this.#route(ctx, state);

@@ -561,7 +561,7 @@ export class InboundPipeline {
       });
     } catch (error) {
       if (error instanceof AlreadyHandled) return;
-      await this.#failed(source, rows, ref, error);
+      await this.#failed(source, rows, ref, error, event.secret);
       return;
     }
     crashPoint("inbound:after-commit");
@@ -654,7 +654,13 @@ export class InboundPipeline {
   }
 
   /** A try failed: again later, or, after the last one, tell the user and keep the row. */
-  async #failed(source: InboundSource, rows: Row[], ref: UpdateRef | null, error: unknown) {
+  async #failed(
+    source: InboundSource,
+    rows: Row[],
+    ref: UpdateRef | null,
+    error: unknown,
+    secret = false,
+  ) {
     const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     const ids = rows.map((r) => r.id);
@@ -690,6 +696,13 @@ export class InboundPipeline {
       where: { id: { in: ids } },
       data: { status: "FAILED", attempts, lastError: reason },
     });
+    // A vote given up on is kept for the operator without what it said.
+    for (const row of secret ? rows : []) {
+      await this.deps.db.inboundUpdate.update({
+        where: { id: row.id },
+        data: { payload: secretPayload(row.payload) },
+      });
+    }
     this.deps.logger.error({ ...log, reason }, "update given up: the user is asked to resend");
     if (!ref) return;
     const language = await this.deps.languageOf(ref).catch(() => "vi" as const);
