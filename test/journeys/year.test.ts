@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD, type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 
 /*
@@ -114,6 +115,16 @@ describe("the year's registration in chat", () => {
       ["Đảng ủy Khối các cơ quan tỉnh", "NONE", false],
     ]);
     expect(records[1]?.commitments).toEqual(["Hoàn thành 100% chỉ tiêu được giao"]);
+
+    // /progress names the units yet to register; the year ranking marks them.
+    await openScoredCampaign(t.app, t.clock.now(), { criteria: ["Trụ sở sạch đẹp | 10"] });
+    const progress = await say(DEMO_LEAD, "/tiendo");
+    expect(progress).toContain(
+      "📝 Chưa đăng ký thi đua năm 2026 (4): Văn phòng Tỉnh ủy, Ban Dân vận Tỉnh ủy, Ban Nội chính Tỉnh ủy, Đảng ủy Khối các cơ quan tỉnh",
+    );
+    const year = await say(DEMO_LEAD, "/xephang nam 2026");
+    expect(year).toMatch(/– Văn phòng Tỉnh ủy — 0 % · [^\n]* · chưa đăng ký thi đua/);
+    expect(year).toMatch(/– Ban Tổ chức Tỉnh ủy — 0 % · [^\n·]*\n/);
   });
 });
 
