@@ -24,7 +24,11 @@ describe("configuration", () => {
 
   it("several instances need PostgreSQL and the shared keys, each named in one line", () => {
     const pg = "postgresql://db/thidua";
-    const keys = { MEDIA_SIGNING_SECRET: "m".repeat(32), INVITE_CODE_KEY: "k".repeat(32) };
+    const keys = {
+      MEDIA_SIGNING_SECRET: "m".repeat(32),
+      INVITE_CODE_KEY: "k".repeat(32),
+      BALLOT_KEY: "b".repeat(32),
+    };
     expect(() => loadConfig({ INSTANCES: "2", ...keys })).toThrow(
       /^Invalid configuration: INSTANCES above 1 needs PostgreSQL/,
     );
@@ -34,6 +38,9 @@ describe("configuration", () => {
     expect(() =>
       loadConfig({ INSTANCES: "3", DATABASE_URL: pg, MEDIA_SIGNING_SECRET: "m".repeat(32) }),
     ).toThrow(/INVITE_CODE_KEY is required when INSTANCES is above 1/);
+    expect(() =>
+      loadConfig({ INSTANCES: "3", DATABASE_URL: pg, ...keys, BALLOT_KEY: undefined }),
+    ).toThrow(/BALLOT_KEY is required when INSTANCES is above 1/);
     expect(loadConfig({ INSTANCES: "3", DATABASE_URL: pg, ...keys }).INSTANCES).toBe(3);
   });
 

@@ -56,6 +56,8 @@ export const configSchema = z
     INVITE_TRY_WINDOW_MINUTES: positiveInt(10),
     INVITE_MAX_FAILED_TRIES_OVERALL: positiveInt(100),
     INVITE_CODE_KEY: z.string().min(32).optional(),
+    /** Seals ballots' choices until they are counted (a key file under DATA_DIR/keys without it). */
+    BALLOT_KEY: z.string().min(32).optional(),
     INVITE_DEFAULT_DAYS: positiveInt(14),
     CONVERSATION_TTL_MINUTES: positiveInt(60),
     EVIDENCE_MAX_BYTES: positiveInt(10 * 1024 * 1024),
@@ -150,7 +152,7 @@ export const configSchema = z
       }
       // Keys made on first start would differ per instance: links signed by one would
       // fail on the next, codes made on one would be wrong on the others.
-      for (const key of ["MEDIA_SIGNING_SECRET", "INVITE_CODE_KEY"] as const) {
+      for (const key of ["MEDIA_SIGNING_SECRET", "INVITE_CODE_KEY", "BALLOT_KEY"] as const) {
         if (!env[key]) {
           ctx.addIssue({
             code: "custom",
@@ -229,6 +231,7 @@ export function secretsOf(config: Config): string[] {
     config.ZALO_WEBHOOK_SECRET,
     config.MEDIA_SIGNING_SECRET,
     config.INVITE_CODE_KEY,
+    config.BALLOT_KEY,
     config.METRICS_TOKEN,
   ].filter((s): s is string => Boolean(s));
 }

@@ -83,6 +83,16 @@ async function main(): Promise<void> {
       () => app.metrics.timeTick(() => app.services.reminders.tick()),
       logger,
     ),
+    // The year: ballots past their closing time are counted; reminders before closing
+    // and before the registration deadline, decided like the reports' (slot marks).
+    startScheduler(
+      { name: "year", periodMs: MINUTE, offsetMs: 30_000 },
+      async () => {
+        await app.services.ballots.tick();
+        await app.services.registrations.tick();
+      },
+      logger,
+    ),
     startScheduler(
       { name: "housekeeping", periodMs: HOUR, offsetMs: 17 * MINUTE },
       () => pruneExpired(app.deps.db, app.deps.clock.now(), join(config.DATA_DIR, "exports")),

@@ -39,6 +39,7 @@ const startBot = (i: number): ChildProcess =>
       INSTANCES: String(INSTANCES),
       MEDIA_SIGNING_SECRET: "m".repeat(40),
       INVITE_CODE_KEY: "k".repeat(40),
+      BALLOT_KEY: "b".repeat(40),
       HTTP_PORT: String(18_771 + i),
       HTTP_HOST: "127.0.0.1",
       CONSOLE_CHAT: "off",

@@ -3,6 +3,7 @@ import type { App } from "../app.ts";
 import { AppError } from "../core/errors.ts";
 import { AdminError, type AdminResult } from "./adminResult.ts";
 import type { AdminVerb } from "./adminVerb.ts";
+import { ballotVerbs } from "./verbs/ballotVerbs.ts";
 import { blocVerbs } from "./verbs/blocVerbs.ts";
 import { campaignVerbs } from "./verbs/campaignVerbs.ts";
 import { dbCopyVerb } from "./verbs/dbCopy.ts";
@@ -35,6 +36,7 @@ export const ADMIN_VERBS: readonly AdminVerb[] = [
   evidenceSimilarVerb,
   rankingVerb,
   ...reminderVerbs,
+  ...ballotVerbs,
   ...inboxVerbs,
   dbCopyVerb,
 ];

@@ -19,11 +19,15 @@ export interface CommandSpec<S> {
   startsForm?: boolean;
   /** Ends a form in progress without asking (/cancel). */
   leavesForm?: boolean;
+  /** What is typed with it is secret (a vote): the pipeline keeps none of it once handled. */
+  secret?: boolean;
   run: CommandHandler<S>;
 }
 
 export interface FlowSpec<S> {
   name: string;
+  /** Its answers are secret (a vote): the pipeline keeps none of them once handled. */
+  secret?: boolean;
   steps: Record<string, StepHandler<S>>;
 }
 

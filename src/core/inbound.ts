@@ -62,4 +62,9 @@ export interface InboundEvent {
    * the replies answer it once, as a passing notice to whoever pressed (`toast`).
    */
   pressId?: string;
+  /**
+   * Set by the router when the event answered a secret step (a ballot): the pipeline
+   * keeps none of what it said once it is handled (features/ballot, docs/architecture.md).
+   */
+  secret?: boolean;
 }

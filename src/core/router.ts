@@ -123,6 +123,8 @@ export class Router<S> {
       reply: (message) => replies.push(typeof message === "string" ? { text: message } : message),
     };
 
+    // Known before handling, so that a handling that fails still leaves nothing said.
+    if (this.#isSecret(event, state, null)) event.secret = true;
     let refusedPress: string | null = null;
     try {
       await this.#route(ctx, state);
@@ -140,6 +142,7 @@ export class Router<S> {
       }
     }
 
+    if (this.#isSecret(event, state, next)) event.secret = true;
     await this.#saveFlow(key, state, next, replies, now);
     if (event.pressId) {
       replies.unshift(pressAnswer(event, state, next, replies, capabilities, refusedPress));
@@ -278,6 +281,21 @@ export class Router<S> {
     if (!spec) throw new AppError("unknown_command", { command: command.command });
     if (!audienceAllows(spec.audience, ctx.actor?.role ?? null)) throw new AppError("forbidden");
     await spec.run(ctx, command.args.trim());
+  }
+
+  /** The event answered a secret flow, or opened one, or ran a secret command. */
+  #isSecret(
+    event: InboundEvent,
+    before: ConversationState | null,
+    after: ConversationState | null,
+  ): boolean {
+    const secretFlow = (state: ConversationState | null) =>
+      state !== null && this.#flows.get(state.flow)?.secret === true;
+    if (secretFlow(before) || secretFlow(after)) return true;
+    const { payload } = event;
+    const listed = payload.type === "choice" ? commandOfChoice(payload.choiceId) : null;
+    const command = payload.type === "command" ? payload.command : listed?.command;
+    return command !== undefined && this.commands.get(commandName(command))?.secret === true;
   }
 
   /** A stranger is answered in the language their app reports, when we speak it. */

@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../core/commands.ts";
 import * as announcements from "./announcements/index.ts";
+import * as ballot from "./ballot/index.ts";
 import * as blocs from "./blocs/index.ts";
 import * as campaigns from "./campaigns/index.ts";
 import * as evidence from "./evidence/index.ts";
@@ -7,6 +8,7 @@ import * as exports from "./export/index.ts";
 import * as help from "./help/index.ts";
 import * as membership from "./membership/index.ts";
 import * as progress from "./progress/index.ts";
+import * as registration from "./registration/index.ts";
 import * as reminders from "./reminders/index.ts";
 import * as reports from "./reports/index.ts";
 import * as review from "./review/index.ts";
@@ -32,6 +34,8 @@ export const FEATURES: readonly FeatureModule[] = [
   announcements.feature,
   reminders.feature,
   review.feature,
+  registration.feature,
+  ballot.feature,
   web.feature,
   help.feature,
 ];

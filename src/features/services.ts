@@ -6,12 +6,14 @@ import type { Translate } from "../i18n/translator.ts";
 import type { PublicAddress } from "../services/publicAddress.ts";
 import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import type { provides as announcements } from "./announcements/provides.ts";
+import type { provides as ballot } from "./ballot/provides.ts";
 import type { provides as blocs } from "./blocs/provides.ts";
 import type { provides as campaigns } from "./campaigns/provides.ts";
 import type { provides as evidence } from "./evidence/provides.ts";
 import type { provides as exports } from "./export/provides.ts";
 import type { provides as membership } from "./membership/provides.ts";
 import type { provides as progress } from "./progress/provides.ts";
+import type { provides as registration } from "./registration/provides.ts";
 import type { provides as reminders } from "./reminders/provides.ts";
 import type { provides as reports } from "./reports/provides.ts";
 import type { provides as review } from "./review/provides.ts";
@@ -49,7 +51,9 @@ export type Services = CoreServices &
   ReturnType<typeof announcements> &
   ReturnType<typeof reminders> &
   ReturnType<typeof web> &
-  ReturnType<typeof review>;
+  ReturnType<typeof review> &
+  ReturnType<typeof registration> &
+  ReturnType<typeof ballot>;
 
 export interface FeatureModule {
   name: string;

@@ -208,6 +208,8 @@ export class UpdateHandling {
       replies = await unitOfWork.run(async () => {
         const decided = await this.deps.handle(event, source.capabilities);
         const parts = replyParts(decided, source.capabilities).map((message) => ({ message }));
+        // A vote: the stored update forgets what was said, in the handling's own transaction.
+        if (event.secret) await store.forgetWhatWasSaid(rows);
         crashPoint("inbound:before-commit");
         // Nothing was written, so there is nothing to commit and no transaction is
         // open: handled again after a crash, it answers the same.
@@ -219,7 +221,7 @@ export class UpdateHandling {
       });
     } catch (error) {
       if (error instanceof AlreadyHandled) return;
-      await this.#failed(source, rows, ref, error);
+      await this.#failed(source, rows, ref, error, event.secret);
       return;
     }
     crashPoint("inbound:after-commit");
@@ -270,6 +272,7 @@ export class UpdateHandling {
     rows: StoredUpdate[],
     ref: UpdateRef | null,
     error: unknown,
+    secret = false,
   ) {
     const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -300,6 +303,8 @@ export class UpdateHandling {
       return;
     }
     await store.giveUp(ids, attempts, reason);
+    // A vote given up on is kept for the operator without what it said.
+    if (secret) await store.forgetWhatWasSaid(rows);
     this.deps.logger.error({ ...log, reason }, "update given up: the user is asked to resend");
     if (!ref) return;
     const language = await this.deps.languageOf(ref).catch(() => "vi" as const);

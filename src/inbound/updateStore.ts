@@ -1,6 +1,7 @@
 import type { Clock } from "../core/clock.ts";
 import type { UpdateRef } from "../core/port.ts";
 import { type Db, Prisma, sqlFragment } from "../db/client.ts";
+import { secretPayload } from "./secretPayload.ts";
 
 /** A stored update as the pipeline works on it. */
 export interface StoredUpdate {
@@ -166,6 +167,18 @@ export class UpdateStore {
       where: { id: { in: ids } },
       data: { status: "FAILED", attempts, lastError: reason },
     });
+  }
+
+  /**
+   * The updates keep no trace of what was said (a secret vote): inside the handling's
+   * transaction when it commits, or when one is given up.
+   */
+  async forgetWhatWasSaid(rows: StoredUpdate[]): Promise<void> {
+    for (const row of rows) {
+      await this.db.$executeRaw`
+        UPDATE "InboundUpdate" SET "payload" = ${secretPayload(row.payload)}
+        WHERE "id" = ${row.id}`;
+    }
   }
 
   /** Updates waiting or given up, per platform, for /healthz and the operator. */

@@ -21,6 +21,7 @@ export const Csrf = ({ token }: { token: string }) => (
 
 const NAV = [
   { href: "/web", key: "nav.overview", who: "anyone" },
+  { href: "/web/year", key: "nav.year", who: "anyone" },
   { href: "/web/reviews", key: "nav.reviews", who: "reviewer" },
   { href: "/web/gallery", key: "nav.gallery", who: "reviewer" },
   { href: "/web/announcements", key: "nav.announcements", who: "lead" },

@@ -37,6 +37,7 @@ import {
 } from "./signIn.tsx";
 import { STYLESHEET } from "./style.ts";
 import { Thumbnails } from "./thumbnails.ts";
+import { yearRoutes } from "./yearRoutes.tsx";
 
 export interface DashboardDeps {
   services: Services;
@@ -468,6 +469,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       const said = count > 0 ? "announcements:retrying" : "announcements:nothing_to_retry";
       return announcementsPage(c, id, viewer.t(said, { id, count }));
     });
+
+    yearRoutes(app, { services, clock });
 
     peopleRoutes(app, {
       services,

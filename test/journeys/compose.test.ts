@@ -32,6 +32,7 @@ const dotEnv: Env = {
   POSTGRES_PASSWORD: "pg-secret-123",
   MEDIA_SIGNING_SECRET: "m".repeat(64),
   INVITE_CODE_KEY: "k".repeat(64),
+  BALLOT_KEY: "b".repeat(64),
   ZALO_BOT_TOKEN: "1234567890:zalo-token",
   ZALO_WEBHOOK_SECRET: "zalo-webhook-secret",
 };
@@ -78,7 +79,12 @@ describe("compose.yaml", () => {
   });
 
   it("refuses to start without the shared keys or the database password, as Compose would", () => {
-    for (const missing of ["MEDIA_SIGNING_SECRET", "INVITE_CODE_KEY", "POSTGRES_PASSWORD"]) {
+    for (const missing of [
+      "MEDIA_SIGNING_SECRET",
+      "INVITE_CODE_KEY",
+      "BALLOT_KEY",
+      "POSTGRES_PASSWORD",
+    ]) {
       const env = { ...dotEnv };
       delete env[missing];
       expect(() => compose(env)).toThrow(`required variable ${missing} is missing`);

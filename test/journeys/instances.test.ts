@@ -27,6 +27,7 @@ const SHARED = {
   INSTANCES: "3",
   MEDIA_SIGNING_SECRET: "m".repeat(40),
   INVITE_CODE_KEY: "k".repeat(40),
+  BALLOT_KEY: "b".repeat(40),
   DELIVERY_LEASE_MS: "3000",
 };
 

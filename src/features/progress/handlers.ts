@@ -63,6 +63,8 @@ async function progress(ctx: Ctx, args: string): Promise<void> {
     await ctx.services.recycled.countsByUnit(ctx.actor.blocId, campaign.id),
   );
   if (recycled) lines.push("", recycled);
+  const registration = await registrationLine(ctx, ctx.actor.blocId);
+  if (registration) lines.push("", registration);
   ctx.reply(lines.join("\n"));
 }
 
@@ -119,3 +121,15 @@ export const progressFeature: Feature<Services> = {
     { names: ["export", "xuat"], audience: ["LEAD"], helpKey: "export", run: exportCampaign },
   ],
 };
+
+/** The units yet to register for the year (đăng ký thi đua), while a registration is open. */
+async function registrationLine(ctx: Ctx, blocId: number): Promise<string | null> {
+  const round = await ctx.services.registrations.round(blocId);
+  const missing = round ? await ctx.services.registrations.unregistered(blocId) : [];
+  if (!round || missing.length === 0) return null;
+  return ctx.t("registration:progress_missing", {
+    year: round.year,
+    count: missing.length,
+    units: missing.map((u) => u.name).join(", "),
+  });
+}

@@ -134,13 +134,19 @@ export async function ranking(ctx: Ctx, args: string): Promise<void> {
   if (year) {
     const result = await ctx.services.ranking.year(actor.blocId, Number(year[1]));
     if (result.campaigns.length === 0) throw new AppError("not_scored");
+    // A unit that did not register for the year (đăng ký thi đua) is marked so.
+    const unregistered = await ctx.services.registrations.unregisteredIn(actor.blocId, result.year);
+    const mark = (unitId: number) =>
+      unregistered.has(unitId) ? ` · ${ctx.t("registration:year_mark")}` : "";
     ctx.reply(
       [
         ctx.t("review:year_title", { year: result.year, count: result.campaigns.length }),
         ...result.units.map((u) => {
           const figure = `${u.unitName} — ${String(u.percent).replace(".", ",")} %`;
-          if (u.rank !== null) return `${u.rank}. ${figure} · ${u.classLabel ?? "—"}`;
-          return `– ${figure} · ${ctx.t(`review:state_words.${u.reviewState}`)}`;
+          if (u.rank !== null) {
+            return `${u.rank}. ${figure} · ${u.classLabel ?? "—"}${mark(u.unitId)}`;
+          }
+          return `– ${figure} · ${ctx.t(`review:state_words.${u.reviewState}`)}${mark(u.unitId)}`;
         }),
       ].join("\n"),
     );
