@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
-import { edits, flatPhoto, scenePhoto } from "../helpers/scenes.ts";
+import { animatedWebp, edits, flatPhoto, scenePhoto } from "../helpers/scenes.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 import { readXlsx } from "../helpers/xlsxReader.ts";
@@ -197,6 +197,40 @@ describe("recycled photos across the bloc", () => {
     expect(stored.map((e) => e.phashFlat)).toEqual([true, true]);
     expect(await t.app.deps.db.evidenceMatch.count()).toBe(0);
   });
+
+  it("takes a 32 × 32 photo, a long panorama and an animated WebP through intake: stored, fingerprinted, flagged only where alike", async () => {
+    await join("to", TO_CHUC);
+    await join("tuyen", TUYEN_GIAO);
+    const panorama = await scenePhoto(9, { width: 12_000, height: 800 });
+    expect(await file("to", await scenePhoto(8, { width: 32, height: 32 }), "nho.jpg")).toContain(
+      "✅ Đã lưu 1 ảnh",
+    );
+    expect(await file("to", panorama, "toan-canh.jpg")).toContain("✅ Đã lưu 1 ảnh");
+    expect(await file("to", await animatedWebp(), "dong.webp")).toContain("✅ Đã lưu 1 ảnh");
+    // The panorama again from another unit, at half size: the same photo.
+    expect(await file("tuyen", await edits.halfSize(panorama), "toan-canh-2.jpg")).toContain(
+      "✅ Đã lưu 1 ảnh",
+    );
+    const stored = await t.app.deps.db.evidence.findMany({ orderBy: { id: "asc" } });
+    expect(stored.map((e) => [e.width, e.height])).toEqual([
+      [32, 32],
+      [12_000, 800],
+      [64, 48],
+      [6_000, 400],
+    ]);
+    expect(stored.every((e) => /^[0-9a-f]{16}$/.test(e.phash ?? ""))).toBe(true);
+    const [tiny, wide, animated, wideAgain] = stored.map((e) => e.id);
+    const flags = await t.app.deps.db.evidenceMatch.findMany({
+      select: { evidenceId: true, matchId: true, band: true },
+    });
+    expect(flags).toContainEqual({ evidenceId: wideAgain, matchId: wide, band: "SAME_PHOTO" });
+    // The tiny photo and the animated one resemble nothing filed.
+    expect(
+      flags.filter(
+        (f) => [tiny, animated].includes(f.evidenceId) || [tiny, animated].includes(f.matchId),
+      ),
+    ).toEqual([]);
+  }, 60_000);
 
   it("carries the flags into the proof cards, every manifest.csv and the results sheet", async () => {
     const campaignId = await openScoredCampaign(t.app, t.clock.now(), { hashtag: "#congso" });
