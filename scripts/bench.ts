@@ -21,6 +21,7 @@ const runs: [string, string[]][] = [
   ["scripts/bench/queryCost.ts", []],
   ["scripts/bench/hostileHttp.ts", []],
   ["scripts/bench/recycled.ts", []],
+  ["scripts/bench/backfill.ts", []],
 ];
 
 // `npm run bench -- --json` also writes every figure to bench-results.json: one object

@@ -59,6 +59,12 @@ export class Sender {
   #lastTick = 0;
   /** Platforms whose last send failed for a passing reason (an outage, maybe). */
   readonly #failing = new Set<string>();
+  /** Deliveries sent whose mark the database did not take: id → platform message id. */
+  readonly #unmarked = new Map<number, string | null>();
+  /** No taking back of expired rows before this (monotonic): a pass just failed. */
+  #recoverAfter = 0;
+  /** The last pass failed: what it had taken must be given back before the next. */
+  #heldAfterFailure = false;
 
   constructor(
     private readonly outbox: Outbox,
@@ -81,19 +87,48 @@ export class Sender {
         .catch((error: unknown) => this.logger.warn({ err: error }, "lease renewal failed"));
     }, this.options.leaseMs / 3);
     this.#loop = (async () => {
+      let lastFailure: string | null = null;
       while (this.#running) {
-        const sent = await this.#pass().catch((error: unknown) => {
-          this.logger.error({ err: error }, "sender pass failed");
-          return 0;
-        });
-        if (sent === 0 && this.#running) await this.#idle();
+        const sent = await this.#pass().then(
+          (n) => {
+            lastFailure = null;
+            return n;
+          },
+          (error: unknown) => {
+            // A database cut fails every pass until it ends: one line per new reason.
+            const reason = error instanceof Error ? error.message : String(error);
+            this.logger[reason === lastFailure ? "debug" : "error"](
+              { err: error },
+              "sender pass failed",
+            );
+            lastFailure = reason;
+            this.#recoverAfter = monotonic() + 1000;
+            this.#heldAfterFailure = true;
+            return 0;
+          },
+        );
+        // A mark waiting for the database is tried again soon: the sooner it lands,
+        // the less likely another instance takes the row back and sends it again.
+        if (sent === 0 && this.#running)
+          await this.#idle(this.#unmarked.size > 0 ? 200 : undefined);
       }
     })();
   }
 
   /** Every pass takes back what a dead sender held, so recovery needs no second restart. */
   async #pass(): Promise<number> {
-    const recovered = await this.outbox.recoverExpired(this.options.leaseMs);
+    await this.#flushUnmarked();
+    if (this.#heldAfterFailure) {
+      // A failed pass (the database cut off mid-batch) left rows taken under this
+      // sender's name, and its renewals would keep them taken for ever: given back.
+      const released = await this.outbox.release(this.owner);
+      this.#heldAfterFailure = false;
+      if (released > 0) this.logger.info({ released }, "sender gave back rows of a failed pass");
+    }
+    // Right after a database cut every lease has run out: wait a second before taking
+    // rows back, so that the other instances write their waiting marks first.
+    const recovered =
+      monotonic() < this.#recoverAfter ? 0 : await this.outbox.recoverExpired(this.options.leaseMs);
     if (recovered > 0) this.logger.info({ recovered }, "took back deliveries of a dead sender");
     if (this.options.onTick && monotonic() - this.#lastTick > 5000) {
       this.#lastTick = monotonic();
@@ -124,6 +159,9 @@ export class Sender {
       }),
     ]);
     clearTimeout(timer);
+    await this.#flushUnmarked().catch((error: unknown) =>
+      this.logger.warn({ err: error }, "marks of sent deliveries not written at stop"),
+    );
     const released = await this.outbox.release(this.owner);
     if (released > 0) this.logger.info({ released }, "sender released unsent deliveries");
   }
@@ -171,6 +209,9 @@ export class Sender {
         .finally(() => {
           refill = null;
         });
+      // Awaited only when the queue runs dry: until then a failed claim (the database
+      // cut off) must not count as unhandled, which ends the process.
+      refill.catch(() => {});
     };
     const worker = async () => {
       for (;;) {
@@ -184,10 +225,16 @@ export class Sender {
         // A clean stop: what is not started yet is released, not sent.
         if (!this.#running && this.#loop) return;
         await this.#deliver(transport, limiter, row);
-        if (limiter.pausedUntil > monotonic()) return;
+        if (limiter.pausedUntil > monotonic() || this.#unmarked.size > 0) return;
       }
     };
-    await Promise.all(Array.from({ length: this.options.concurrency }, worker));
+    // Every worker ends before the pass does, even when one failed: a failed pass gives
+    // its rows back, and none may still be on its way out then.
+    const ended = await Promise.allSettled(
+      Array.from({ length: this.options.concurrency }, worker),
+    );
+    const failed = ended.find((e): e is PromiseRejectedResult => e.status === "rejected");
+    if (failed) throw failed.reason;
     await refill;
     // Rows claimed but not started (a stop, a pause) go back at once.
     if (queue.length > 0) await this.outbox.releaseRows(queue.map((row) => row.id));
@@ -196,24 +243,47 @@ export class Sender {
 
   async #deliver(transport: Transport, limiter: RateLimiter, row: Claimed): Promise<void> {
     const kind = row.chatKind === "GROUP" ? "GROUP" : "PRIVATE";
+    let sent: { messageId: string };
     try {
       await limiter.acquire(row.platformChatId, kind === "GROUP");
       const message = this.#message(row);
       const timer = this.options.metrics?.sendSeconds.startTimer({ platform: transport.platform });
-      const sent = await transport
+      sent = await transport
         .send({ platformChatId: row.platformChatId, kind }, message)
         .finally(() => timer?.());
-      crashPoint("delivery:after-send");
-      await this.outbox.markSent(row.id, sent.messageId || null);
-      this.#count(transport, "SENT");
-      if (this.#failing.delete(transport.platform)) {
-        const due = await this.outbox.retryWaitingNow(transport.platform);
-        if (due > 0) this.logger.info({ platform: transport.platform, due }, "platform is back");
-      }
     } catch (error) {
       await this.#settleFailure(transport, limiter, row, error);
+      if (row.announcementId) this.options.onSettled?.(row.announcementId);
+      return;
+    }
+    crashPoint("delivery:after-send");
+    try {
+      await this.outbox.markSent(row.id, sent.messageId || null);
+    } catch (error) {
+      // Sent, but the database did not take the mark (it is cut off): the mark waits
+      // here and is written first when the database answers, and nothing more is sent
+      // meanwhile. Only another instance taking the row back before that repeats it.
+      this.#unmarked.set(row.id, sent.messageId || null);
+      this.logger.warn(
+        { err: error, deliveryId: row.id },
+        "delivery sent but not marked; the mark waits for the database",
+      );
+      return;
+    }
+    this.#count(transport, "SENT");
+    if (this.#failing.delete(transport.platform)) {
+      const due = await this.outbox.retryWaitingNow(transport.platform);
+      if (due > 0) this.logger.info({ platform: transport.platform, due }, "platform is back");
     }
     if (row.announcementId) this.options.onSettled?.(row.announcementId);
+  }
+
+  /** Writes the marks the database refused while it was away; throws while it still refuses. */
+  async #flushUnmarked(): Promise<void> {
+    for (const [id, messageId] of this.#unmarked) {
+      await this.outbox.markSent(id, messageId);
+      this.#unmarked.delete(id);
+    }
   }
 
   /** A photo goes by its key: the adapter reuses its upload or signs a link, never re-reads it per chat. */
@@ -265,9 +335,9 @@ export class Sender {
     return limiter;
   }
 
-  async #idle(): Promise<void> {
+  async #idle(ms = this.options.idleMs): Promise<void> {
     await Promise.race([
-      sleep(this.options.idleMs),
+      sleep(ms),
       new Promise<void>((resolve) => {
         this.#wake = resolve;
       }),

@@ -17,6 +17,9 @@ export class InstanceRegistry {
   readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   #alive: string[] | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** When the last heartbeat went through, and when beating resumed after a gap (monotonic). */
+  #lastBeat: number | null = null;
+  #backAt: number | null = null;
 
   constructor(
     private readonly db: Db,
@@ -58,7 +61,15 @@ export class InstanceRegistry {
       where: { seenAt: { gte: since } },
       select: { id: true },
     });
-    this.#alive = [...new Set([this.id, ...alive.map((a) => a.id)])];
+    const seen = [this.id, ...alive.map((a) => a.id)];
+    // After the database was away, the others' heartbeats are as old as the cut: until
+    // they have had time to beat again, the ones known before still count, or each
+    // instance would take the whole limit at once and the platform answer 429.
+    const tick = performance.now();
+    if (this.#lastBeat !== null && tick - this.#lastBeat > 2 * HEARTBEAT_MS) this.#backAt = tick;
+    this.#lastBeat = tick;
+    const settling = this.#backAt !== null && tick - this.#backAt < GONE_AFTER_MS;
+    this.#alive = [...new Set(settling ? [...seen, ...(this.#alive ?? [])] : seen)];
     // Rows of instances long gone (killed) are of no use to anyone.
     await this.db.instance.deleteMany({
       where: { seenAt: { lt: new Date(now.getTime() - 100 * GONE_AFTER_MS) } },

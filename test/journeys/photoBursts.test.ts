@@ -171,6 +171,21 @@ describe("an album on Telegram", () => {
     tg = undefined;
   });
 
+  it("does not hold a lone photo (no media_group_id): it is answered long before an album's wait", async () => {
+    // An album waits 30 s here; a photo sent alone carries no album id and waits for none.
+    tg = await startTelegramBot({
+      env: { TELEGRAM_ALBUM_WAIT_MS: "30000", PHOTO_BURST_MAX_MS: "60000" },
+    });
+    const lan = { id: 501, first_name: "Lan", language_code: "vi" };
+    await tg.say(501, lan, `/join ${tg.invites[3]?.code ?? ""}`, 2);
+    const before = tg.fake.textsIn(501).length;
+    tg.fake.photo(501, lan, png(28, 24, 70), { caption: "#xanhsachdep sân trước" });
+    await tg.fake.until(() => (tg?.fake.textsIn(501).length ?? 0) > before, 10_000, "the answer");
+    expect(tg.fake.textsIn(501).slice(before)).toEqual([
+      expect.stringContaining("✅ Đã lưu 1 ảnh minh chứng"),
+    ]);
+  });
+
   it("whose parts come 1.3 s apart is answered once, under the caption's hashtag", async () => {
     // The bot's own album wait (1 s), and real seconds between the parts.
     tg = await startTelegramBot({ env: { TELEGRAM_ALBUM_WAIT_MS: "1000" } });

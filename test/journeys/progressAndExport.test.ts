@@ -153,7 +153,7 @@ describe("the export for the review", () => {
       0xef, 0xbb, 0xbf,
     ]);
     expect(manifest[0]).toBe(
-      "Tệp,Đơn vị,Hạn báo cáo,Người báo cáo,Thời điểm nhận,SHA-256,Gửi qua,Chuyển tiếp,Gửi dạng tệp,Chụp lúc (EXIF),Vị trí (EXIF),Kích thước",
+      "Tệp,Đơn vị,Hạn báo cáo,Người báo cáo,Thời điểm nhận,SHA-256,Gửi qua,Chuyển tiếp,Gửi dạng tệp,Chụp lúc (EXIF),Vị trí (EXIF),Kích thước,Mã ảnh,Ảnh gần trùng",
     );
     expect(manifest[1]).toMatch(
       /^ban-to-chuc-tinh-uy\/2026-03-09_1700\/1\.png,Ban Tổ chức Tỉnh ủy,17:00 09\/03\/2026,tc,[\d: /]+,[0-9a-f]{64},máy chạy bot,/,

@@ -105,6 +105,8 @@ describe("the proof card", () => {
     expect(first).toContain("Vị trí chụp (EXIF): 21.02500, 105.83333<");
     expect(first).toContain("Kích thước: 64 × 48");
     expect(first).toContain(`SHA-256: ${camera?.sha256}`);
+    // A flat photo resembles every flat photo: it is never anyone's near-duplicate.
+    expect(first).toContain("Ảnh gần trùng: không có");
 
     const second = await page(reset?.sha256);
     expect(second).toContain(
@@ -201,17 +203,17 @@ describe("an export", () => {
       .trim()
       .split("\r\n");
     expect(lines[0]).toBe(
-      "Tệp,Đơn vị,Hạn báo cáo,Người báo cáo,Thời điểm nhận,SHA-256,Gửi qua,Chuyển tiếp,Gửi dạng tệp,Chụp lúc (EXIF),Vị trí (EXIF),Kích thước",
+      "Tệp,Đơn vị,Hạn báo cáo,Người báo cáo,Thời điểm nhận,SHA-256,Gửi qua,Chuyển tiếp,Gửi dạng tệp,Chụp lúc (EXIF),Vị trí (EXIF),Kích thước,Mã ảnh,Ảnh gần trùng",
     );
     expect(lines).toHaveLength(5);
     expect(lines[1]).toMatch(
-      /,lan,09:00 02\/03\/2026,[0-9a-f]{64},máy chạy bot,không rõ \(ứng dụng không cho biết\),không,08:30 01\/03\/2026,"21\.02500, 105\.83333",64 × 48$/,
+      /,lan,09:00 02\/03\/2026,[0-9a-f]{64},máy chạy bot,không rõ \(ứng dụng không cho biết\),không,08:30 01\/03\/2026,"21\.02500, 105\.83333",64 × 48,\d+,không có$/,
     );
     expect(lines[2]).toMatch(
-      /,00:00 01\/01\/1970 \(không hợp lý\),"0\.00000, 0\.00000 \(không hợp lý\)",64 × 48$/,
+      /,00:00 01\/01\/1970 \(không hợp lý\),"0\.00000, 0\.00000 \(không hợp lý\)",64 × 48,\d+,không có$/,
     );
-    expect(lines[3]).toMatch(/,23:59 31\/12\/2099 \(không hợp lý\),không có,64 × 48$/);
-    expect(lines[4]).toMatch(/,có,không có,không có,40 × 30$/);
+    expect(lines[3]).toMatch(/,23:59 31\/12\/2099 \(không hợp lý\),không có,64 × 48,\d+,không có$/);
+    expect(lines[4]).toMatch(/,có,không có,không có,40 × 30,\d+,không có$/);
   });
 
   it("is sealed: its XLSX prints the seal, and export verify finds it intact", async () => {

@@ -138,7 +138,8 @@ describe("a bot killed with SIGKILL while handling a report", () => {
     expect(await db.evidence.count()).toBe(2);
     expect(await db.report.count()).toBe(1);
     await db.$disconnect();
-  });
+    // Two bot starts and a kill: on a loaded machine more than the default 20 s.
+  }, 60_000);
 });
 
 describe("a bot killed in the middle of a 300-chat announcement and started again at once", () => {

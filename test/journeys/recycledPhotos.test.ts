@@ -1,9 +1,15 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as joinPath } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
-import { edits, flatPhoto, scenePhoto } from "../helpers/scenes.ts";
+import { animatedWebp, edits, flatPhoto, scenePhoto } from "../helpers/scenes.ts";
+import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
+import { readXlsx } from "../helpers/xlsxReader.ts";
 
 /*
  * A photo re-sent through a chat app is recompressed and resized, so its SHA-256 is new
@@ -28,8 +34,13 @@ async function join(name: string, unit: number) {
   await t.chat.as(name).send(`/join ${invites[unit]?.code}`);
 }
 
-async function file(name: string, bytes: Uint8Array, fileName: string): Promise<string> {
-  return texts(await t.chat.as(name).sendFiles([{ bytes, fileName }], "#xanhsachdep"));
+async function file(
+  name: string,
+  bytes: Uint8Array,
+  fileName: string,
+  hashtag = "#xanhsachdep",
+): Promise<string> {
+  return texts(await t.chat.as(name).sendFiles([{ bytes, fileName }], hashtag));
 }
 
 interface Pair {
@@ -186,4 +197,110 @@ describe("recycled photos across the bloc", () => {
     expect(stored.map((e) => e.phashFlat)).toEqual([true, true]);
     expect(await t.app.deps.db.evidenceMatch.count()).toBe(0);
   });
+
+  it("takes a 32 × 32 photo, a long panorama and an animated WebP through intake: stored, fingerprinted, flagged only where alike", async () => {
+    await join("to", TO_CHUC);
+    await join("tuyen", TUYEN_GIAO);
+    const panorama = await scenePhoto(9, { width: 12_000, height: 800 });
+    expect(await file("to", await scenePhoto(8, { width: 32, height: 32 }), "nho.jpg")).toContain(
+      "✅ Đã lưu 1 ảnh",
+    );
+    expect(await file("to", panorama, "toan-canh.jpg")).toContain("✅ Đã lưu 1 ảnh");
+    expect(await file("to", await animatedWebp(), "dong.webp")).toContain("✅ Đã lưu 1 ảnh");
+    // The panorama again from another unit, at half size: the same photo.
+    expect(await file("tuyen", await edits.halfSize(panorama), "toan-canh-2.jpg")).toContain(
+      "✅ Đã lưu 1 ảnh",
+    );
+    const stored = await t.app.deps.db.evidence.findMany({ orderBy: { id: "asc" } });
+    expect(stored.map((e) => [e.width, e.height])).toEqual([
+      [32, 32],
+      [12_000, 800],
+      [64, 48],
+      [6_000, 400],
+    ]);
+    expect(stored.every((e) => /^[0-9a-f]{16}$/.test(e.phash ?? ""))).toBe(true);
+    const [tiny, wide, animated, wideAgain] = stored.map((e) => e.id);
+    const flags = await t.app.deps.db.evidenceMatch.findMany({
+      select: { evidenceId: true, matchId: true, band: true },
+    });
+    expect(flags).toContainEqual({ evidenceId: wideAgain, matchId: wide, band: "SAME_PHOTO" });
+    // The tiny photo and the animated one resemble nothing filed.
+    expect(
+      flags.filter(
+        (f) => [tiny, animated].includes(f.evidenceId) || [tiny, animated].includes(f.matchId),
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
+  it("carries the flags into the proof cards, every manifest.csv and the results sheet", async () => {
+    const campaignId = await openScoredCampaign(t.app, t.clock.now(), { hashtag: "#congso" });
+    await join("to", TO_CHUC);
+    await join("tuyen", TUYEN_GIAO);
+    await join("dan", DAN_VAN);
+    const original = await scenePhoto(21);
+    await file("to", original, "a.jpg", "#congso");
+    await file("tuyen", await edits.recompressed(original), "b.jpg", "#congso");
+    await file("dan", await scenePhoto(21, { shot: 1 }), "c.jpg", "#congso");
+    const [e1, e2, e3] = (await t.app.deps.db.evidence.findMany({ orderBy: { id: "asc" } })).map(
+      (e) => e.id,
+    );
+    const bands = await t.app.deps.db.evidenceMatch.findMany({
+      select: { evidenceId: true, matchId: true, band: true },
+    });
+    expect(bands).toEqual(
+      expect.arrayContaining([
+        { evidenceId: e2, matchId: e1, band: "SAME_PHOTO" },
+        { evidenceId: e3, matchId: e1, band: "SAME_SCENE" },
+      ]),
+    );
+
+    // The reviewer's proof line names each photo's near-duplicates, either way.
+    const cards = [...(await reviewCards()).entries()];
+    const cardOf = (unit: string) => cards.find(([title]) => title.startsWith(unit))?.[1] ?? "";
+    expect(cardOf("Ban Tổ chức")).toMatch(
+      new RegExp(`Ảnh 1: .* · gần trùng: #${e2}, #${e3}$`, "m"),
+    );
+    expect(cardOf("Ban Tuyên giáo")).toMatch(new RegExp(`Ảnh 1: .* · gần trùng: #${e1}`));
+
+    const out = mkdtempSync(joinPath(tmpdir(), "thidua-recycled-export-"));
+    try {
+      await runAdminCommand(t.app, ["export", String(campaignId), "--out", out]);
+      const zip = readdirSync(out).find((f) => f.endsWith("minh-chung.zip")) ?? "";
+      const manifest = strFromU8(
+        unzipSync(readFileSync(joinPath(out, zip)))["manifest.csv"] ?? new Uint8Array(),
+      )
+        .replace(/^\uFEFF/, "")
+        .trim()
+        .split("\r\n");
+      expect(manifest[0]).toMatch(/,Kích thước,Mã ảnh,Ảnh gần trùng$/);
+      const rowOf = (id: number | undefined) =>
+        manifest.find((line) => new RegExp(`,${id},[^,]*("[^"]*")?$`).test(line)) ?? "";
+      expect(rowOf(e1)).toContain(`#${e2} (cùng một ảnh, lệch `);
+      expect(rowOf(e1)).toContain(`#${e3} (cùng cảnh, cần xem lại, lệch `);
+      expect(rowOf(e2)).toContain(`#${e1} (cùng một ảnh, lệch `);
+      expect(rowOf(e3)).toContain(`#${e1} (cùng cảnh, cần xem lại, lệch `);
+
+      // The results sheet: each unit's flagged photos, in the band of its closest match.
+      const results = readXlsx(
+        readFileSync(
+          joinPath(out, readdirSync(out).find((f) => f.endsWith("-ket-qua-cham-diem.xlsx")) ?? ""),
+        ),
+      );
+      const header = results[0] ?? [];
+      const same = header.indexOf("Ảnh trùng: cùng một ảnh");
+      const scene = header.indexOf("Ảnh trùng: cùng cảnh, cần xem lại");
+      expect(same).toBeGreaterThan(0);
+      const flagged = Object.fromEntries(
+        results
+          .slice(1)
+          .filter((r) => r[1])
+          .map((r) => [r[1], [r[same], r[scene]]]),
+      );
+      expect(flagged["Ban Tổ chức Tỉnh ủy"]).toEqual(["0", "0"]);
+      expect(flagged["Ban Tuyên giáo Tỉnh ủy"]).toEqual(["1", "0"]);
+      expect(flagged["Ban Dân vận Tỉnh ủy"]).toEqual(["0", "1"]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -306,6 +306,8 @@ describe("the results for the year-end review", () => {
       "Xếp loại",
       "Thẩm định",
       "Số báo cáo trễ",
+      "Ảnh trùng: cùng một ảnh",
+      "Ảnh trùng: cùng cảnh, cần xem lại",
     ]);
     expect(rows[1]).toEqual([
       "1",
@@ -322,10 +324,12 @@ describe("the results for the year-end review", () => {
       "Xuất sắc",
       "đã thẩm định",
       "0",
+      "0",
+      "0",
     ]);
     // Not reviewed yet: listed after, without a rank, and said so.
     expect(rows[2]?.slice(0, 3)).toEqual(["", "Văn phòng Tỉnh ủy", "5"]);
-    expect(rows[2]?.at(-2)).toBe("chưa thẩm định (điểm tự chấm, chưa thẩm định)");
+    expect(rows[2]?.at(-4)).toBe("chưa thẩm định (điểm tự chấm, chưa thẩm định)");
     // Seven units, a blank row and the line that says the results are not published.
     expect(rows.slice(0, 8)).toHaveLength(1 + 7);
     expect(rows.flat()).toContain("Chưa công bố kết quả.");

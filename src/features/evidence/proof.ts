@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
+import { type NearDuplicate, RecycledPhotos } from "./recycled.ts";
 
 /**
  * A photo's proof card: what the server itself recorded (when it arrived, from whom,
@@ -24,6 +25,11 @@ export interface ProofFacts {
   width: number | null;
   height: number | null;
   sha256: string;
+  /**
+   * Photos of the bloc this one resembles, either way (recycled.ts); absent where the
+   * reader may not be told (a unit's member in the gallery).
+   */
+  nearDuplicates?: NearDuplicate[];
 }
 
 /** Before EXIF existed (1995) nothing was written with it: a 1970 date is a reset clock. */
@@ -39,6 +45,21 @@ export function takenAtPlausible(takenAt: Date, receivedAt: Date): boolean {
 /** 0,0 is in the Gulf of Guinea: what a phone writes when it has no fix. */
 export const positionPlausible = (lat: number, lon: number) =>
   !(Math.abs(lat) < 1e-6 && Math.abs(lon) < 1e-6);
+
+/** "#12 (the same photo, 2/64)" for each near-duplicate; "none" when there is none. */
+export function nearDuplicatesText(t: Translate, near: NearDuplicate[]): string {
+  if (near.length === 0) return t("proof:absent");
+  return near
+    .map((n) =>
+      t("proof:near_item", {
+        id: n.evidenceId,
+        band: t(`recycled:band.${n.band}`),
+        distance: n.distance,
+        mirrored: n.mirrored ? ` ${t("recycled:mirrored")}` : "",
+      }),
+    )
+    .join("; ");
+}
 
 /** The card's values as text in the reader's language; the labels are the caller's. */
 export function proofValues(t: Translate, p: ProofFacts, timezone: string) {
@@ -77,6 +98,9 @@ export function proofCardLines(t: Translate, p: ProofFacts, timezone: string): s
     t("proof:gps", { value: v.gps }),
     t("proof:size", { value: v.size }),
     t("proof:sha256", { value: p.sha256 }),
+    ...(p.nearDuplicates
+      ? [t("proof:near", { value: nearDuplicatesText(t, p.nearDuplicates) })]
+      : []),
   ];
 }
 
@@ -91,7 +115,7 @@ export function proofLine(t: Translate, p: ProofFacts, timezone: string, n: numb
     p.forwarded === null ? t("proof:short_forward_unknown") : null,
     p.sentAsFile ? t("proof:short_file") : null,
   ].filter(Boolean);
-  return t("proof:short", {
+  const line = t("proof:short", {
     n,
     received: v.received,
     sender: p.sender,
@@ -101,6 +125,11 @@ export function proofLine(t: Translate, p: ProofFacts, timezone: string, n: numb
     size: v.size,
     sha: p.sha256.slice(0, 12),
   });
+  // Named by id only: the reviewer's lines under the card say whose they are.
+  const near = p.nearDuplicates?.length
+    ? ` · ${t("proof:short_near", { ids: p.nearDuplicates.map((n) => `#${n.evidenceId}`).join(", ") })}`
+    : "";
+  return line + near;
 }
 
 export const PROOF_FIELDS = {
@@ -122,20 +151,25 @@ export class ProofService {
 
   /** The cards of a report's first `take` photos, in the order they came. */
   async ofReport(blocId: number, reportId: number, take: number): Promise<ProofFacts[]> {
-    const rows = await this.db.evidence.findMany({
-      where: { reportId, unit: { blocId } },
-      select: {
-        ...PROOF_FIELDS,
-        unit: { select: { name: true } },
-        member: { select: { displayName: true } },
-      },
-      orderBy: { id: "asc" },
-      take,
-    });
-    return rows.map(({ unit, member, ...row }) => ({
+    const [rows, near] = await Promise.all([
+      this.db.evidence.findMany({
+        where: { reportId, unit: { blocId } },
+        select: {
+          ...PROOF_FIELDS,
+          id: true,
+          unit: { select: { name: true } },
+          member: { select: { displayName: true } },
+        },
+        orderBy: { id: "asc" },
+        take,
+      }),
+      new RecycledPhotos(this.db).nearDuplicates(blocId, { reportId }),
+    ]);
+    return rows.map(({ unit, member, id, ...row }) => ({
       ...row,
       unitName: unit.name,
       sender: member.displayName,
+      nearDuplicates: near.get(id) ?? [],
     }));
   }
 }

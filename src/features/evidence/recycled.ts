@@ -167,6 +167,29 @@ export interface FlaggedPhoto {
   dueAt: Date;
 }
 
+/** A photo like another one, seen from the other one: its id, band and distance. */
+export interface NearDuplicate {
+  evidenceId: number;
+  band: Band;
+  distance: number;
+  mirrored: boolean;
+}
+
+/** The near-duplicates of one photo among pairs read for it (the gallery's viewer). */
+export function nearDuplicatesIn(sha256: string, pairs: FlaggedPair[]): NearDuplicate[] {
+  return pairs
+    .map((pair) => {
+      const other = pair.photo.sha256 === sha256 ? pair.earlier : pair.photo;
+      return {
+        evidenceId: other.evidenceId,
+        band: pair.band,
+        distance: pair.distance,
+        mirrored: pair.mirrored,
+      };
+    })
+    .sort((a, b) => a.distance - b.distance || a.evidenceId - b.evidenceId);
+}
+
 export interface FlaggedPair {
   photo: FlaggedPhoto;
   /** The earlier photo it resembles. */
@@ -273,5 +296,55 @@ export class RecycledPhotos {
     return [...counts.entries()]
       .map(([unitName, count]) => ({ unitName, count }))
       .sort((a, b) => b.count - a.count || a.unitName.localeCompare(b.unitName));
+  }
+
+  /**
+   * Each photo's near-duplicates, either side of a pair, for the photos `where` picks
+   * (a report's, a campaign's): the other photo's id, the band and the distance.
+   */
+  async nearDuplicates(
+    blocId: number,
+    where: Prisma.EvidenceWhereInput,
+  ): Promise<Map<number, NearDuplicate[]>> {
+    const rows = await this.db.evidenceMatch.findMany({
+      where: {
+        OR: [{ evidence: where }, { match: where }],
+        evidence: { unit: { blocId } },
+        match: { unit: { blocId } },
+      },
+      select: { evidenceId: true, matchId: true, band: true, distance: true, mirrored: true },
+      orderBy: [{ distance: "asc" }, { evidenceId: "asc" }, { matchId: "asc" }],
+    });
+    const near = new Map<number, NearDuplicate[]>();
+    const add = (id: number, other: NearDuplicate) =>
+      near.set(id, [...(near.get(id) ?? []), other]);
+    for (const row of rows) {
+      const pair = { band: row.band as Band, distance: row.distance, mirrored: row.mirrored };
+      add(row.evidenceId, { evidenceId: row.matchId, ...pair });
+      add(row.matchId, { evidenceId: row.evidenceId, ...pair });
+    }
+    return near;
+  }
+
+  /**
+   * Flagged photos of a campaign per unit, in the band of each photo's closest match
+   * (a photo counted once): the results sheet's columns.
+   */
+  async bandsByUnit(
+    blocId: number,
+    campaignId: number,
+  ): Promise<Map<number, { samePhoto: number; sameScene: number }>> {
+    const rows = await this.db.evidence.findMany({
+      where: { unit: { blocId }, report: { deadline: { campaignId } }, matches: { some: {} } },
+      select: { unitId: true, matches: { select: { band: true } } },
+    });
+    const counts = new Map<number, { samePhoto: number; sameScene: number }>();
+    for (const row of rows) {
+      const count = counts.get(row.unitId) ?? { samePhoto: 0, sameScene: 0 };
+      if (row.matches.some((m) => m.band === "SAME_PHOTO")) count.samePhoto++;
+      else count.sameScene++;
+      counts.set(row.unitId, count);
+    }
+    return counts;
   }
 }

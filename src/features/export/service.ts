@@ -9,7 +9,8 @@ import { formatDateTime, wallClockIn } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import type { EvidenceStore } from "../../storage/evidenceStore.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
-import { PROOF_FIELDS, proofValues } from "../evidence/proof.ts";
+import { nearDuplicatesText, PROOF_FIELDS, proofValues } from "../evidence/proof.ts";
+import { RecycledPhotos } from "../evidence/recycled.ts";
 import type { CampaignRanking } from "../review/ranking.ts";
 import { type Cell, cleanText, csvLine } from "./cells.ts";
 import { MANIFEST_NAME, sealFiles, writeManifest } from "./seal.ts";
@@ -255,7 +256,7 @@ export class ExportService {
     };
     const others: OutboundDocument[] = [
       { fileName: `${base}.csv`, mimeType: "text/csv", path: csvPath },
-      ...(ranking ? [await this.#results(ranking, dir, base, t, timezone)] : []),
+      ...(ranking ? [await this.#results(campaign, ranking, dir, base, t, timezone)] : []),
       ...zips.files,
     ];
     // The first sheet is finished last: it prints the seal of every other file (seal.ts).
@@ -279,6 +280,7 @@ export class ExportService {
    * self and reviewed points, the total, the percentage, the class and late reports.
    */
   async #results(
+    campaign: CampaignSummary,
     ranking: CampaignRanking,
     dir: string,
     base: string,
@@ -309,7 +311,11 @@ export class ExportService {
       t("export:class"),
       t("export:review_state"),
       t("export:late_reports"),
+      t("export:flagged_same_photo"),
+      t("export:flagged_same_scene"),
     ].map(cleanText);
+    // Recycled photos weigh on a score: their count beside it, by each photo's closest band.
+    const flagged = await new RecycledPhotos(this.db).bandsByUnit(campaign.blocId, campaign.id);
     const headerRow = sheet.addRow(header);
     headerRow.font = { bold: true };
     headerRow.commit();
@@ -328,6 +334,8 @@ export class ExportService {
             u.reviewState === "awaiting" ? `${state} (${t("review:self_scored_words")})` : state,
           ),
           u.lateReports,
+          flagged.get(u.unitId)?.samePhoto ?? 0,
+          flagged.get(u.unitId)?.sameScene ?? 0,
         ])
         .commit();
     }
@@ -388,7 +396,8 @@ export class ExportService {
 
   /**
    * The photos, unit/deadline/n.ext, one at a time from the store into ZIP parts.
-   * Each part has a manifest: path, unit, deadline, sender, time and SHA-256.
+   * Each part has a manifest: path, unit, deadline, sender, time, SHA-256, the proof
+   * card, the photo's id and its near-duplicates (ids, band, distance).
    */
   async #photos(
     campaign: CampaignSummary,
@@ -421,7 +430,13 @@ export class ExportService {
       t("proof:column_taken"),
       t("proof:column_gps"),
       t("proof:column_size"),
+      t("proof:column_id"),
+      t("proof:column_near"),
     ]);
+    // Near-duplicates of every photo of the campaign, either side, in one query.
+    const near = await new RecycledPhotos(this.db).nearDuplicates(campaign.blocId, {
+      report: { deadline: { campaignId: campaign.id } },
+    });
     let photos = 0;
     // One buffer carries every photo from the store to the ZIP.
     const copyBuffer = Buffer.allocUnsafe(256 * 1024);
@@ -437,6 +452,7 @@ export class ExportService {
         orderBy: { id: "asc" },
         select: {
           ...PROOF_FIELDS,
+          id: true,
           unitId: true,
           reportId: true,
           memberId: true,
@@ -479,6 +495,8 @@ export class ExportService {
             proof.taken,
             proof.gps,
             proof.size,
+            item.id,
+            nearDuplicatesText(t, near.get(item.id) ?? []),
           ]),
         );
         photos++;

@@ -1,6 +1,6 @@
 import type { GalleryFilter, GalleryPhoto } from "../../features/evidence/gallery.ts";
 import { proofCardLines } from "../../features/evidence/proof.ts";
-import type { FlaggedPair } from "../../features/evidence/recycled.ts";
+import { type FlaggedPair, nearDuplicatesIn } from "../../features/evidence/recycled.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { Page, type PageViewer } from "../layout.tsx";
 import { RecycledPairs } from "./recycled.tsx";
@@ -104,6 +104,11 @@ export function PhotoPage(props: {
   const { viewer, photo } = props;
   const { t } = viewer;
   const date = (d: Date) => formatDateTime(d, viewer.actor.timezone);
+  // Reviewers (who are given the pairs) see the near-duplicates on the card too.
+  const proof =
+    viewer.reviewer && props.recycled
+      ? { ...photo.proof, nearDuplicates: nearDuplicatesIn(photo.sha256, props.recycled) }
+      : photo.proof;
   return (
     <Page viewer={viewer} title={photo.unitName} path={`/web/photos/${photo.sha256}`}>
       <div class="viewer">
@@ -125,7 +130,7 @@ export function PhotoPage(props: {
       <section class="card" aria-labelledby="proof-title">
         <h2 id="proof-title">{t("proof:title")}</h2>
         <ul class="proof">
-          {proofCardLines(t, photo.proof, viewer.actor.timezone).map((line) => (
+          {proofCardLines(t, proof, viewer.actor.timezone).map((line) => (
             <li>{line}</li>
           ))}
         </ul>
