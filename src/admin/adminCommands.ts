@@ -13,6 +13,7 @@ import { formatOffsets, parseOffsets } from "../features/reminders/offsets.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 import { FailedUpdates } from "../inbound/failedUpdates.ts";
 import { dbCopy } from "./dbCopy.ts";
+import { writeDocuments } from "./documents.ts";
 import { evidenceSimilar } from "./evidenceSimilar.ts";
 
 /*
@@ -50,6 +51,8 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   campaign list <blocId>
   export <campaignId> [--out <folder>]
   export verify <folder>     intact, or which file changed, is missing or was added
+  documents <year|h1 year|c<campaignId>> --bloc <id> [--out <folder>]
+                             the tổng kết pack (DOCX and PDF of each document) and manifest.sha256
   evidence similar <campaignId>  photos that resemble earlier photos of the bloc: both photos'
                              units, evidence ids, SHA-256, the distance (of 64 bits) and the band
   ranking <campaignId>       units in order (reviewed first): total, per-criterion scores, class,
@@ -99,6 +102,14 @@ export async function runAdminCommand(app: App, argv: string[]): Promise<AdminRe
 
   try {
     if (noun === "ranking") return await rankingOf(app, id("campaignId", verb));
+    if (noun === "documents") {
+      return await writeDocuments(
+        app,
+        text("period", [verb ?? "", ...rest]),
+        values.bloc,
+        values.out,
+      );
+    }
     switch (`${noun} ${verb}`) {
       case "evidence similar":
         return await evidenceSimilar(app, id("campaignId", rest[0]));

@@ -11,6 +11,7 @@ import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import * as announcements from "./announcements/index.ts";
 import * as blocs from "./blocs/index.ts";
 import * as campaigns from "./campaigns/index.ts";
+import * as documents from "./documents/index.ts";
 import * as evidence from "./evidence/index.ts";
 import * as exports from "./export/index.ts";
 import * as help from "./help/index.ts";
@@ -70,6 +71,7 @@ export type Services = CoreServices &
   ReturnType<typeof evidence.provides> &
   ReturnType<typeof progress.provides> &
   ReturnType<typeof exports.provides> &
+  ReturnType<typeof documents.provides> &
   ReturnType<typeof announcements.provides> &
   ReturnType<typeof reminders.provides> &
   ReturnType<typeof web.provides> &
@@ -90,6 +92,7 @@ export const FEATURES: readonly FeatureModule[] = [
   evidence.feature,
   progress.feature,
   exports.feature,
+  documents.feature,
   announcements.feature,
   reminders.feature,
   review.feature,

@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import { CampaignService } from "../campaigns/service.ts";
+import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import { rankingService } from "../review/ranking.ts";
+import { documentsFeature } from "./handlers.ts";
+import { DocumentService } from "./service.ts";
+import { yearFactsOf } from "./yearFacts.ts";
+
+export const provides = (deps: ServiceDeps) => ({
+  documents: new DocumentService(
+    deps.db,
+    deps.clock,
+    new CampaignService(deps.db, deps.clock),
+    rankingService(deps),
+    yearFactsOf(),
+    join(deps.config.DATA_DIR, "exports"),
+    deps.downloads,
+  ),
+});
+export const feature: FeatureModule = { name: "documents", provides, chat: documentsFeature };
