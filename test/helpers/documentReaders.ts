@@ -17,6 +17,18 @@ export const pdfText = (path: string) =>
 export const pdfPages = (path: string) =>
   Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [path], { encoding: "utf8" }))?.[1] ?? 0);
 
+/** Each page's text, in order. */
+export const pdfPageTexts = (path: string) =>
+  Array.from({ length: pdfPages(path) }, (_, i) =>
+    execFileSync(
+      "pdftotext",
+      ["-enc", "UTF-8", "-f", String(i + 1), "-l", String(i + 1), path, "-"],
+      {
+        encoding: "utf8",
+      },
+    ).replace(/\s+/g, " "),
+  );
+
 /** pdffonts' rows: name, type, embedded. */
 export function pdfFonts(path: string): { name: string; embedded: boolean }[] {
   const lines = execFileSync("pdffonts", [path], { encoding: "utf8" }).split("\n").slice(2);
@@ -37,7 +49,7 @@ export function docxXml(path: string): string {
   return strFromU8(xml);
 }
 
-const unescape = (s: string) =>
+const xmlUnescape = (s: string) =>
   s
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -50,7 +62,9 @@ export function docxText(path: string): string {
   const paragraphs = xml
     .split("</w:p>")
     .map((p) =>
-      [...p.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => unescape(m[1] ?? "")).join(""),
+      [...p.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)]
+        .map((m) => xmlUnescape(m[1] ?? ""))
+        .join(""),
     );
   return paragraphs.join(" ").replace(/\s+/g, " ");
 }
