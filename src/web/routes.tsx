@@ -15,6 +15,7 @@ import type { WebViewer } from "../features/web/service.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { memberActor } from "../services/auditLog.ts";
 import { campaignEditRoutes, campaignEditSection } from "./campaignEditRoutes.tsx";
+import { documentsRoutes } from "./documentsRoutes.tsx";
 import { Message, type PageViewer } from "./layout.tsx";
 import { AnnouncementsPage } from "./pages/announcements.tsx";
 import { CampaignPage } from "./pages/campaign.tsx";
@@ -477,6 +478,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       telegramUsername: deps.telegramUsername,
       idParam: (c) => idParam(c),
     });
+
+    documentsRoutes(app, services);
 
     app.get("/web/ranking/:id", async (c) => {
       const viewer = c.get("viewer");

@@ -25,10 +25,10 @@ export function evidenceAppendix(facts: PackFacts, t: Translate): DocSpec {
             small: true,
             columns: [
               { title: t("documents:col_index"), width: 1.1, align: "center" },
-              { title: t("documents:col_unit"), width: 4.4 },
+              { title: t("documents:col_unit"), width: 3.8 },
               { title: t("documents:col_campaign"), width: 3.2 },
-              { title: t("documents:col_deadline"), width: 2.2 },
-              { title: t("documents:col_received"), width: 2.2 },
+              { title: t("documents:col_deadline"), width: 2.5 },
+              { title: t("documents:col_received"), width: 2.5 },
               { title: "SHA-256", width: 9.6 },
             ],
             rows: facts.evidence.map((e, i) => [

@@ -4,22 +4,12 @@ import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Services } from "../registry.ts";
+import { optionLabel } from "./labels.ts";
 import { parsePeriod, periodArgs } from "./period.ts";
-import type { PeriodOption } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
 
 const COMMAND = "tongket";
-
-/** A period as a person reads it in the list. */
-export function optionLabel(ctx: { t: Ctx["t"] }, option: PeriodOption): string {
-  if (option.kind === "year") return ctx.t("documents:choice_year", { year: option.year });
-  if (option.kind === "half") return ctx.t("documents:choice_half", { year: option.year });
-  return ctx.t("documents:choice_campaign", {
-    id: option.campaign?.id,
-    title: option.campaign?.title,
-  });
-}
 
 /**
  * /tongket: without an argument, the periods that can be made (numbered on Zalo,
