@@ -12,7 +12,6 @@ import {
   docxXml,
   officeToPdf,
   pdfFonts,
-  pdfPages,
   pdfText,
 } from "../helpers/documentReaders.ts";
 import { seedScoredReports } from "../helpers/documentsBloc.ts";
