@@ -90,6 +90,7 @@ export const APP_ERROR_CODES = [
   "results_published",
   "already_published",
   "publish_awaiting",
+  "no_campaigns_in_period",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -7,13 +7,7 @@ import { DAY } from "../../src/core/clock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { formatScore } from "../../src/features/campaigns/criteria.ts";
 import { docText, MOTTO, MOTTO_LINE2 } from "../../src/features/documents/layout.ts";
-import {
-  docxText,
-  docxXml,
-  officeToPdf,
-  pdfFonts,
-  pdfText,
-} from "../helpers/documentReaders.ts";
+import { docxText, docxXml, officeToPdf, pdfFonts, pdfText } from "../helpers/documentReaders.ts";
 import { seedScoredReports } from "../helpers/documentsBloc.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 
@@ -178,7 +172,15 @@ describe("the year's pack, made by `admin documents`", () => {
     expect(answer).toContain("Tờ trình đề nghị khen thưởng chưa lập được");
     expect(answer).toMatch(/\/downloads\/\S+/);
     expect(answer).toContain("tongket-2026-1-bang-tong-hop-diem.pdf");
+    // Bad input: a clear answer, and nothing made.
+    const made = readdirSync(join(t.dir, "exports")).length;
     const bad = texts(await lead.send("/tongket năm ngoái"));
     expect(bad).toContain("Không hiểu kỳ “năm ngoái”");
+    expect(texts(await lead.send("/tongket 2031"))).toContain(
+      "Trong kỳ này khối chưa có đợt thi đua nào",
+    );
+    expect(texts(await lead.send("/tongket c999"))).toContain("Không tìm thấy mục này");
+    expect(texts(await t.chat.as("stranger").send("/tongket 2026"))).not.toContain("Bộ văn bản");
+    expect(readdirSync(join(t.dir, "exports")).length).toBe(made);
   });
 });

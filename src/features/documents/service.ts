@@ -120,6 +120,7 @@ export class DocumentService {
       period,
       this.clock.now(),
     );
+    if (facts.campaigns.length === 0) throw new AppError("no_campaigns_in_period");
     const dir = join(this.exportsDir, `${Date.now()}-${randomUUID().slice(0, 8)}`);
     // The pack holds every unit's results: the bot's own user alone reads it.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
