@@ -168,7 +168,7 @@ describe("the year's pack, made by `admin documents`", () => {
     expect(list).toContain("Sơ kết 6 tháng đầu năm 2026");
     expect(list).toContain(`Đợt #${campaignId} Cải cách hành chính 2026`);
     const answer = texts(await lead.send("1"));
-    expect(answer).toContain("Bộ văn bản Năm 2026 (5 văn bản");
+    expect(answer).toContain("Bộ văn bản năm 2026 (5 văn bản");
     expect(answer).toContain("Tờ trình đề nghị khen thưởng chưa lập được");
     expect(answer).toMatch(/\/downloads\/\S+/);
     expect(answer).toContain("tongket-2026-1-bang-tong-hop-diem.pdf");

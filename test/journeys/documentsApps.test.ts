@@ -55,7 +55,7 @@ describe("/tongket", () => {
     const [list = ""] = await h.say("lead-z", "/tongket");
     expect(list).toMatch(/1\. Tổng kết năm 2026/);
     const answer = (await h.say("lead-z", "1")).join("\n");
-    expect(answer).toContain("Bộ văn bản Năm 2026");
+    expect(answer).toContain("Bộ văn bản năm 2026");
     expect(answer).toMatch(/tongket-2026-1-bang-tong-hop-diem\.pdf\n\S+\/downloads\/\S+/);
     expect(
       h.fake.sent.some((s) => s.chatId === "lead-z" && /file|document/i.test(s.method ?? "")),

@@ -32,3 +32,9 @@ export function periodLabel(facts: PackFacts, t: Translate): string {
 /** Whether the pack closes a year or half (tổng kết / sơ kết) or a campaign. */
 export const reportKind = (facts: PackFacts) =>
   facts.period.kind === "year" ? "tong_ket" : "so_ket";
+
+/** The period inside a sentence: "năm 2026", "sáu tháng đầu năm 2026". */
+export const periodInline = (facts: PackFacts, t: Translate) => {
+  const label = periodLabel(facts, t);
+  return label.charAt(0).toLocaleLowerCase("vi") + label.slice(1);
+};

@@ -6,6 +6,7 @@ import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Services } from "../registry.ts";
 import { optionLabel } from "./labels.ts";
 import { parsePeriod, periodArgs } from "./period.ts";
+import type { Pack } from "./service.ts";
 
 type Ctx = HandlerContext<Services>;
 
@@ -46,7 +47,7 @@ async function reportPack(ctx: Ctx, args: string): Promise<void> {
   ctx.reply({
     text: [
       ctx.t("documents:ready", {
-        period: pack.documents.length ? periodText(ctx, pack.period) : "",
+        period: lowerFirst(periodText(ctx, pack)),
         count: pack.documents.length,
       }),
       ...pack.documents.map((d, i) => `${i + 1}. ${label(d.kind)}`),
@@ -66,12 +67,15 @@ async function reportPack(ctx: Ctx, args: string): Promise<void> {
   });
 }
 
-function periodText(ctx: Ctx, period: ReturnType<typeof parsePeriod> & object): string {
+const lowerFirst = (text: string) => text.charAt(0).toLocaleLowerCase("vi") + text.slice(1);
+
+function periodText(ctx: Ctx, pack: Pack): string {
+  const period = pack.period;
   if (period.kind === "year") return ctx.t("documents:period_year", { year: period.year });
   if (period.kind === "half") {
     return ctx.t(`documents:period_half_${period.half}`, { year: period.year });
   }
-  return `#${period.campaignId}`;
+  return ctx.t("documents:period_campaign", { title: pack.facts.campaigns[0]?.title ?? "" });
 }
 
 export const documentsFeature: Feature<Services> = {

@@ -55,7 +55,7 @@ export async function renderPdf(spec: DocSpec, path: string): Promise<void> {
     align: "center",
   });
   let leftY = doc.y;
-  rule(doc, left + leftWidth / 2 - 30, leftY + 1, 60);
+  rule(doc, left + leftWidth / 2 - 30, leftY + 2, 60);
   leftY += 6;
   font("regular", SIZES.body).text(spec.number, left, leftY, { width: leftWidth, align: "center" });
   leftY = doc.y;
@@ -65,7 +65,7 @@ export async function renderPdf(spec: DocSpec, path: string): Promise<void> {
     align: "center",
   });
   const mottoWidth = doc.widthOfString(MOTTO_LINE2);
-  rule(doc, rightX + (rightWidth - mottoWidth) / 2, doc.y + 1, mottoWidth);
+  rule(doc, rightX + (rightWidth - mottoWidth) / 2, doc.y + 2, mottoWidth);
   font("italic", SIZES.body).text(spec.placeDate, rightX, doc.y + 8, {
     width: rightWidth,
     align: "center",

@@ -1,6 +1,6 @@
 import type { Translate } from "../../i18n/translator.ts";
 import { formatScore } from "../campaigns/criteria.ts";
-import { frame, periodLabel } from "./frame.ts";
+import { frame, periodInline, periodLabel } from "./frame.ts";
 import type { PackFacts } from "./gather.ts";
 import type { DocSpec } from "./layout.ts";
 import type { BallotRecord } from "./records.ts";
@@ -52,7 +52,7 @@ export function proposal(facts: PackFacts, t: Translate): DocSpec | null {
         kind: "paragraph",
         text: t(`documents:proposal_ask_${award}`, {
           count: rows.length,
-          period: periodLabel(facts, t),
+          period: periodInline(facts, t),
         }),
       },
       {

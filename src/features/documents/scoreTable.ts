@@ -3,7 +3,7 @@ import type { Translate } from "../../i18n/translator.ts";
 import { formatScore } from "../campaigns/criteria.ts";
 import { describeLateRule } from "../campaigns/rules.ts";
 import type { CampaignRanking } from "../review/ranking.ts";
-import { frame, periodLabel } from "./frame.ts";
+import { frame, periodInline, periodLabel } from "./frame.ts";
 import type { OverallRanking, PackFacts } from "./gather.ts";
 import type { Block, DocSpec } from "./layout.ts";
 
@@ -21,7 +21,7 @@ export function scoreTable(facts: PackFacts, t: Translate): DocSpec {
     blocks.push(...campaignBlocks(ranking, i + 1, facts.bloc.timezone, t));
   });
   if (facts.overall && facts.rankings.length > 0) {
-    blocks.push(...overallBlocks(facts.overall, periodLabel(facts, t), t));
+    blocks.push(...overallBlocks(facts.overall, periodInline(facts, t), t));
   }
   return {
     name: "1-bang-tong-hop-diem",
