@@ -18,7 +18,7 @@ import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
  * accents and a 200-character name must not break a file.
  */
 
-const HOSTILE = `Phòng <Hành chính> & "Tổng hợp" ]]> \u0001\u000b'; %%EOF`;
+const HOSTILE = `Phòng <Hành chính> & "Tổng hợp" ]]> \u0001\u000b'; %%EOF) \\ 🏆`;
 const DECOMPOSED = "Trung tâm Lưu trữ lịch sử".normalize("NFD");
 const LONG = `Ban chỉ đạo ${"phát triển kinh tế số và chuyển đổi số ".repeat(6)}`.slice(0, 200);
 
@@ -172,6 +172,10 @@ describe("the year's pack, made by `admin documents`", () => {
     expect(answer).toContain("Tờ trình đề nghị khen thưởng chưa lập được");
     expect(answer).toMatch(/\/downloads\/\S+/);
     expect(answer).toContain("tongket-2026-1-bang-tong-hop-diem.pdf");
+    // The first half: the sơ kết report, its order from the campaigns ending by June.
+    const half = texts(await lead.send("/tongket 6t 2026"));
+    expect(half).toContain("Bộ văn bản sáu tháng đầu năm 2026");
+    expect(half).toContain("tongket-h-1-2026-5-bao-cao-so-ket.pdf");
     // Bad input: a clear answer, and nothing made.
     const made = readdirSync(join(t.dir, "exports")).length;
     const bad = texts(await lead.send("/tongket năm ngoái"));
