@@ -12,7 +12,7 @@ export const provides = (deps: ServiceDeps) => ({
     deps.clock,
     new CampaignService(deps.db, deps.clock),
     rankingService(deps),
-    yearFactsOf(),
+    yearFactsOf(deps),
     join(deps.config.DATA_DIR, "exports"),
     deps.downloads,
   ),

@@ -67,6 +67,8 @@ export interface PeriodOption {
   campaign?: { id: number; title: string };
 }
 
+const LISTED_CAMPAIGNS = 8;
+
 const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /**
@@ -85,7 +87,10 @@ export class DocumentService {
     private readonly downloads: SignedLinks,
   ) {}
 
-  /** What can be made: each year and first half with a campaign ending in it, and each campaign. */
+  /**
+   * What can be made: each year and first half with a campaign ending in it, and the
+   * latest campaigns (a list a phone can read; any other is typed as "c<id>").
+   */
   async options(blocId: number): Promise<PeriodOption[]> {
     const campaigns = await this.campaigns.list(blocId, ["ACTIVE", "CLOSED"]);
     const years = [...new Set(campaigns.map((c) => c.endsAt.getUTCFullYear()))].sort(
@@ -98,7 +103,7 @@ export class DocumentService {
         out.push({ period: { kind: "half", year, half: 1 }, kind: "half", year });
       }
     }
-    for (const c of [...campaigns].sort((a, b) => b.id - a.id)) {
+    for (const c of [...campaigns].sort((a, b) => b.id - a.id).slice(0, LISTED_CAMPAIGNS)) {
       out.push({
         period: { kind: "campaign", campaignId: c.id },
         kind: "campaign",

@@ -1,3 +1,4 @@
+import type { ServiceDeps } from "../registry.ts";
 import type { Period } from "./period.ts";
 import type { BallotRecord, RegistrationRecord } from "./records.ts";
 
@@ -21,5 +22,9 @@ export const noYearFacts: YearFacts = {
   registrations: async () => [],
 };
 
-/** The facts the process has: none yet (see above). */
-export const yearFactsOf = (): YearFacts => noYearFacts;
+/**
+ * The facts the process has: none yet (see above). It gets the process's
+ * infrastructure so that reading the ballot and registration services needs no other
+ * file changed.
+ */
+export const yearFactsOf = (_deps: ServiceDeps): YearFacts => noYearFacts;
