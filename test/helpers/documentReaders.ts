@@ -17,6 +17,21 @@ export const pdfText = (path: string) =>
 export const pdfPages = (path: string) =>
   Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [path], { encoding: "utf8" }))?.[1] ?? 0);
 
+/** The page size in points and the box every word of the document sits in (pdftotext -bbox). */
+export function pdfLayout(path: string) {
+  const html = execFileSync("pdftotext", ["-bbox", path, "-"], { encoding: "utf8" });
+  const page = /<page width="([\d.]+)" height="([\d.]+)"/.exec(html);
+  const words = [
+    ...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"/g),
+  ].map((m) => m.slice(1, 5).map(Number) as [number, number, number, number]);
+  return {
+    width: Number(page?.[1] ?? 0),
+    height: Number(page?.[2] ?? 0),
+    left: Math.min(...words.map((w) => w[0])),
+    right: Math.max(...words.map((w) => w[2])),
+  };
+}
+
 /** Each page's text, in order. */
 export const pdfPageTexts = (path: string) =>
   Array.from({ length: pdfPages(path) }, (_, i) =>

@@ -7,7 +7,14 @@ import { DAY } from "../../src/core/clock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { formatScore } from "../../src/features/campaigns/criteria.ts";
 import { docText, MOTTO, MOTTO_LINE2 } from "../../src/features/documents/layout.ts";
-import { docxText, docxXml, officeToPdf, pdfFonts, pdfText } from "../helpers/documentReaders.ts";
+import {
+  docxText,
+  docxXml,
+  officeToPdf,
+  pdfFonts,
+  pdfLayout,
+  pdfText,
+} from "../helpers/documentReaders.ts";
 import { seedScoredReports } from "../helpers/documentsBloc.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 
@@ -83,6 +90,14 @@ describe("the year's pack, made by `admin documents`", () => {
       expect(text, pdf).toContain(DEMO_BLOC.toUpperCase());
       expect(text, pdf).toMatch(/Số: …\/\S+-KTĐ/);
       expect(text, pdf).toContain("Nơi nhận:");
+      // A4, the text inside Nghị định 30's margins: left 30 mm, right 15 mm (in points).
+      const layout = pdfLayout(join(out, pdf));
+      const landscape = /bang-tong-hop|phu-luc/.test(pdf);
+      expect([layout.width, layout.height].map(Math.round), pdf).toEqual(
+        landscape ? [842, 595] : [595, 842],
+      );
+      expect(layout.left, pdf).toBeGreaterThanOrEqual((30 * 72) / 25.4 - 1);
+      expect(layout.right, pdf).toBeLessThanOrEqual(layout.width - (15 * 72) / 25.4 + 1);
       const fonts = pdfFonts(join(out, pdf));
       expect(fonts.length, pdf).toBeGreaterThan(0);
       for (const font of fonts) {
@@ -151,6 +166,11 @@ describe("the year's pack, made by `admin documents`", () => {
       const pdf = join(converted, docx.replace(/\.docx$/, ".pdf"));
       expect(existsSync(pdf), docx).toBe(true);
       const text = pdfText(pdf);
+      const layout = pdfLayout(pdf);
+      expect([layout.width, layout.height].map(Math.round), docx).toEqual(
+        /bang-tong-hop|phu-luc/.test(docx) ? [842, 595] : [595, 842],
+      );
+      expect(layout.left, docx).toBeGreaterThanOrEqual((30 * 72) / 25.4 - 1);
       expect(text, docx).toContain(MOTTO);
       expect(text, docx).toContain(DEMO_BLOC.toUpperCase());
       const xml = docxXml(join(out, docx));
