@@ -138,6 +138,9 @@ describe("the year's pack, made by `admin documents`", () => {
     ]) {
       expect(read).toContain("BIÊN BẢN HỌP BÌNH XÉT, SUY TÔN");
       expect(read).toContain("không tổ chức bỏ phiếu kín");
+      // The secretary and the chair sign it.
+      expect(read).toContain("THƯ KÝ");
+      expect(read).toContain("CHỦ TRÌ CUỘC HỌP");
     }
   });
 

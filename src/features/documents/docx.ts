@@ -126,6 +126,14 @@ export async function renderDocx(spec: DocSpec, path: string): Promise<void> {
   }
 
   const leftWidth = Math.round(textWidth * 0.45);
+  const recipients = [
+    new d.Paragraph({
+      children: [run(spec.recipients.title, SIZES.recipientsTitle, { bold: true, italics: true })],
+    }),
+    ...spec.recipients.lines.map(
+      (line) => new d.Paragraph({ children: [run(`- ${line}`, SIZES.recipients)] }),
+    ),
+  ];
   body.push(
     new d.Paragraph({ children: [] }),
     new d.Table({
@@ -139,19 +147,12 @@ export async function renderDocx(spec: DocSpec, path: string): Promise<void> {
             new d.TableCell({
               width: { size: leftWidth, type: d.WidthType.DXA },
               borders: noBorders,
-              children: [
-                new d.Paragraph({
-                  children: [
-                    run(spec.recipients.title, SIZES.recipientsTitle, {
-                      bold: true,
-                      italics: true,
-                    }),
-                  ],
-                }),
-                ...spec.recipients.lines.map(
-                  (line) => new d.Paragraph({ children: [run(`- ${line}`, SIZES.recipients)] }),
-                ),
-              ],
+              children: spec.cosigner
+                ? [
+                    centred(spec.cosigner.role.toUpperCase(), SIZES.body, { bold: true }),
+                    centred(spec.cosigner.hint, SIZES.body, { italics: true }),
+                  ]
+                : recipients,
             }),
             new d.TableCell({
               width: { size: textWidth - leftWidth, type: d.WidthType.DXA },
@@ -166,6 +167,10 @@ export async function renderDocx(spec: DocSpec, path: string): Promise<void> {
       ],
     }),
   );
+  if (spec.cosigner) {
+    // Room to sign, then "Nơi nhận" under both signers.
+    body.push(...[0, 1, 2, 3].map(() => new d.Paragraph({ children: [] })), ...recipients);
+  }
 
   const document = new d.Document({
     creator: "thidua-bot",

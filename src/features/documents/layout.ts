@@ -36,6 +36,8 @@ export interface DocSpec {
   landscape?: boolean;
   blocks: Block[];
   signature: { role: string; hint: string };
+  /** A second signer on the left (a meeting's secretary); "Nơi nhận" then goes below both. */
+  cosigner?: { role: string; hint: string };
   recipients: { title: string; lines: string[] };
 }
 
@@ -70,6 +72,9 @@ export function normalised(spec: DocSpec): DocSpec {
     subtitle: spec.subtitle.map(docText),
     blocks,
     signature: { role: docText(spec.signature.role), hint: docText(spec.signature.hint) },
+    ...(spec.cosigner
+      ? { cosigner: { role: docText(spec.cosigner.role), hint: docText(spec.cosigner.hint) } }
+      : {}),
     recipients: {
       title: docText(spec.recipients.title),
       lines: spec.recipients.lines.map(docText),

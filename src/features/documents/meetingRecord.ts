@@ -49,6 +49,7 @@ export function meetingRecord(facts: PackFacts, t: Translate): DocSpec {
     subtitle: [periodLabel(facts, t)],
     blocks,
     signature: { role: t("documents:role_chair"), hint: t("documents:sign_hint") },
+    cosigner: { role: t("documents:role_secretary"), hint: t("documents:sign_hint") },
   };
 }
 

@@ -109,8 +109,10 @@ export async function renderPdf(spec: DocSpec, path: string): Promise<void> {
     }
   }
 
-  // Signature (right) and "Nơi nhận" (left), kept together on one page.
-  const sigHeight = 130 + spec.recipients.lines.length * 14;
+  // Signature (right) and "Nơi nhận" (left), kept together on one page; with a second
+  // signer, they sign side by side and "Nơi nhận" follows under the room to sign.
+  const cosigner = spec.cosigner;
+  const sigHeight = 130 + spec.recipients.lines.length * 14 + (cosigner ? 110 : 0);
   ensure(Math.min(sigHeight, bottom() - margins.top));
   const sigTop = doc.y + 14;
   font("bold", SIZES.body).text(spec.signature.role.toUpperCase(), rightX, sigTop, {
@@ -121,7 +123,19 @@ export async function renderPdf(spec: DocSpec, path: string): Promise<void> {
     width: rightWidth,
     align: "center",
   });
-  font("boldItalic", SIZES.recipientsTitle).text(spec.recipients.title, left, sigTop + 2, {
+  let recipientsTop = sigTop + 2;
+  if (cosigner) {
+    font("bold", SIZES.body).text(cosigner.role.toUpperCase(), left, sigTop, {
+      width: leftWidth,
+      align: "center",
+    });
+    font("italic", SIZES.body).text(cosigner.hint, left, doc.y, {
+      width: leftWidth,
+      align: "center",
+    });
+    recipientsTop = Math.max(doc.y, sigTop) + 90;
+  }
+  font("boldItalic", SIZES.recipientsTitle).text(spec.recipients.title, left, recipientsTop, {
     width: leftWidth,
   });
   font("regular", SIZES.recipients);
