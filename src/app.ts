@@ -20,7 +20,8 @@ import { Pacing } from "./delivery/pacing.ts";
 import { Sender } from "./delivery/sender.ts";
 import { AnnouncementProgress } from "./features/announcements/progress.ts";
 import { identify } from "./features/membership/identity.ts";
-import { buildServices, FEATURES, type Services } from "./features/registry.ts";
+import { buildServices, FEATURES } from "./features/registry.ts";
+import type { Services } from "./features/services.ts";
 import { SignedLinks } from "./http/signedLinks.ts";
 import { Translator } from "./i18n/translator.ts";
 import { InboundPipeline } from "./inbound/pipeline.ts";
@@ -133,7 +134,9 @@ export function createApp(base: AppDeps): App {
       downloads,
       baseUrl,
       publicAddress,
-      nudge: () => nudge(),
+      // Woken once the unit's writes are committed: woken inside the transaction, the
+      // sender (on PostgreSQL, another connection) would find nothing and sleep 1 s.
+      nudge: () => unitOfWork.afterCommit(() => nudge()),
       telegramUsername: () => telegramUsername(),
     },
     () => commands(),
@@ -313,7 +316,7 @@ export function createApp(base: AppDeps): App {
       // sender's limits: bound late, since each needs the other.
       let settled: (announcementId: number) => void = () => {};
       let progress: AnnouncementProgress | null = null;
-      const sender: Sender = new Sender(outbox, transports, evidenceStore, clock, logger, {
+      const sender: Sender = new Sender(outbox, transports, clock, logger, {
         concurrency: 4,
         retryForMs: config.DELIVERY_RETRY_HOURS * 60 * MINUTE,
         backoffMs: config.DELIVERY_BACKOFF_MS,

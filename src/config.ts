@@ -1,29 +1,18 @@
 import { existsSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
 import { VIETNAM_FIXED_HOLIDAYS } from "./core/holidays.ts";
 import { isTimeZone } from "./core/timeZone.ts";
+import { fromProject, PROJECT_ROOT } from "./paths.ts";
+
+export { fromProject, PROJECT_ROOT };
 
 /*
  * The only module that reads process.env. Every variable is listed in
  * .env.example with its default; a bad one stops start-up with one line naming it.
  */
 
-/**
- * The checkout's root (the folder with package.json above this file, whether it runs
- * from src/ or compiled from dist/src/): relative paths (data, .env) mean the same
- * from any working directory.
- */
-export const PROJECT_ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
-
-function projectRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(resolve(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) return resolve(from, "..");
-  }
-}
 /** Where the data lives: a SQLite file (one instance) or a PostgreSQL database (one or several). */
 export type DatabaseTarget =
   | { provider: "sqlite"; file: string }
@@ -39,9 +28,6 @@ export function databaseTarget(
   if (isPostgresUrl(url)) return { provider: "postgresql", url };
   return { provider: "sqlite", file: resolvePath(url.replace(/^file:/, "")) };
 }
-
-export const fromProject = (path: string) =>
-  isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

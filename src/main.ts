@@ -12,10 +12,10 @@ import {
   secretsOf,
 } from "./config.ts";
 import { HOUR, MINUTE, systemClock } from "./core/clock.ts";
+import { armCrashPoint } from "./core/crashPoints.ts";
 import { acquireInstanceLock, InstanceLockError } from "./db/instanceLock.ts";
 import { DEMO_BLOC, DEMO_LEAD, seedDemoBloc } from "./features/blocs/demo.ts";
 import { type HttpServerOptions, startHttpServer } from "./http/server.ts";
-import { armCrashPoint } from "./inbound/crashPoints.ts";
 import { createLogger } from "./logger.ts";
 import { startScheduler } from "./scheduler/scheduler.ts";
 import { pruneExpired } from "./services/housekeeping.ts";

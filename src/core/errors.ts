@@ -73,6 +73,7 @@ export const APP_ERROR_CODES = [
   "photos_expected",
   "no_audience",
   "stale_choice",
+  "form_outdated",
   "group_needs_member",
   "group_taken",
   "invite_paused",

@@ -32,6 +32,12 @@ export interface OutboundMessage {
   choices?: Choice[];
   photo?: OutboundFile;
   /**
+   * A photo the bot keeps (an announcement's), sent with the text as its caption, by
+   * its storage key: the adapter reads or signs it, or reuses the platform's id of an
+   * earlier upload, so a photo to 1,000 chats is not read 1,000 times.
+   */
+  photoKey?: string;
+  /**
    * Photos the bot keeps, shown before the text: in albums where the app groups
    * photos, one message each elsewhere. Only for chats whose capabilities say photos.
    */

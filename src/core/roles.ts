@@ -17,5 +17,5 @@ export const REVIEWERS: readonly Role[] = ["LEAD", "REVIEWER"];
 export const platformSchema = z.enum(["console", "telegram", "zalo"]);
 export type Platform = z.infer<typeof platformSchema>;
 
-export const languageSchema = z.enum(["vi", "en"]);
-export type Language = z.infer<typeof languageSchema>;
+// Kept here too so that roles, platforms and languages are read from one place.
+export { type Language, languageSchema } from "../i18n/language.ts";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { fromProject } from "../config.ts";
+import { fromProject } from "../paths.ts";
 import type { DatabaseTarget } from "./target.ts";
 
 /*

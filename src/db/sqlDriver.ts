@@ -1,6 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { CustomTypesConfig, Pool } from "pg";
-import type { Db, Prisma } from "./client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Lock } from "./lock.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -22,12 +22,12 @@ type OnQuery = ((event: { query: string }) => void) | undefined;
 const drivers = new WeakMap<object, SqlDriver>();
 
 /** Set by `openDatabase`: the client's type is Prisma's own, so the driver rides beside it. */
-export function attachDriver(db: Db, driver: SqlDriver): void {
+export function attachDriver(db: PrismaClient, driver: SqlDriver): void {
   drivers.set(db, driver);
 }
 
 /** The client's direct driver, or Prisma's raw queries for a client opened elsewhere. */
-export function driverOf(db: Db): SqlDriver {
+export function driverOf(db: PrismaClient): SqlDriver {
   return (
     drivers.get(db) ?? {
       query: (statement, tx) => (tx ?? db).$queryRaw<Record<string, unknown>[]>(statement),

@@ -38,6 +38,38 @@ describe("a unit of work (one handled update)", () => {
     expect(await names()).toEqual(["Khối A", "Khối B"]);
   });
 
+  it("runs after-commit hooks once the writes are visible to other connections, and never after a rollback", async () => {
+    const db = unit.db;
+    const seen: number[] = [];
+    const woken = new Promise<void>((resolve) => {
+      void unit.run(async () => {
+        await db.bloc.create({ data: { name: "Khối mới" } });
+        // What the sender would read from its own connection when woken.
+        unit.afterCommit(() => void base.bloc.count().then((n) => seen.push(n) && resolve()));
+        expect(seen).toEqual([]);
+      });
+    });
+    await woken;
+    expect(seen).toEqual([1]);
+    let ranAfterRollback = false;
+    await expect(
+      unit.run(async () => {
+        await db.bloc.create({ data: { name: "bỏ" } });
+        unit.afterCommit(() => {
+          ranAfterRollback = true;
+        });
+        throw new Error("the handler failed");
+      }),
+    ).rejects.toThrow("the handler failed");
+    expect(ranAfterRollback).toBe(false);
+    // Outside a unit, at once.
+    let now = false;
+    unit.afterCommit(() => {
+      now = true;
+    });
+    expect(now).toBe(true);
+  });
+
   it("commits every write together, or none when it throws after writing", async () => {
     const db = unit.db;
     await unit.run(async () => {

@@ -13,6 +13,8 @@ interface Scope {
   commit(): void;
   rollback(error: unknown): void;
   finished: Promise<unknown> | null;
+  /** Run once the unit's writes are committed (dropped if they roll back). */
+  afterCommit: (() => void)[];
 }
 
 const WRITES = new Set([
@@ -119,6 +121,7 @@ export class UnitOfWork {
       commit: () => {},
       rollback: () => {},
       finished: null,
+      afterCommit: [],
     };
     let result: T;
     try {
@@ -138,7 +141,19 @@ export class UnitOfWork {
       scope.commit();
       await scope.finished;
     }
+    for (const hook of scope.afterCommit) hook();
     return result;
+  }
+
+  /**
+   * Runs `hook` once what the current unit wrote is committed, or now outside a unit:
+   * whoever it wakes (the outbox's sender) then finds the rows. Inside a unit that
+   * rolls back, it never runs.
+   */
+  afterCommit(hook: () => void): void {
+    const scope = this.#scope.getStore();
+    if (scope?.live) scope.afterCommit.push(hook);
+    else hook();
   }
 
   /** Opens the scope's transaction; it stays open until `run` commits or rolls it back. */

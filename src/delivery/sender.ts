@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../core/clock.ts";
+import { crashPoint } from "../core/crashPoints.ts";
 import { PlatformError } from "../core/errors.ts";
 import type { OutboundMessage } from "../core/outbound.ts";
 import type { Transport } from "../core/transport.ts";
-import { crashPoint } from "../inbound/crashPoints.ts";
 import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
-import type { EvidenceStore } from "../storage/evidenceStore.ts";
 import type { Outbox } from "./outbox.ts";
 import { Pacing } from "./pacing.ts";
 import type { RateLimiter } from "./rateLimiter.ts";
@@ -64,7 +63,6 @@ export class Sender {
   constructor(
     private readonly outbox: Outbox,
     private readonly transports: Transport[],
-    private readonly store: EvidenceStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: SenderOptions,
@@ -200,7 +198,7 @@ export class Sender {
     const kind = row.chatKind === "GROUP" ? "GROUP" : "PRIVATE";
     try {
       await limiter.acquire(row.platformChatId, kind === "GROUP");
-      const message = await this.#message(row);
+      const message = this.#message(row);
       const timer = this.options.metrics?.sendSeconds.startTimer({ platform: transport.platform });
       const sent = await transport
         .send({ platformChatId: row.platformChatId, kind }, message)
@@ -218,18 +216,9 @@ export class Sender {
     if (row.announcementId) this.options.onSettled?.(row.announcementId);
   }
 
-  async #message(row: Claimed): Promise<OutboundMessage> {
-    if (!row.photoKey) return { text: row.text };
-    const bytes = await this.store.get(row.photoKey);
-    const extension = row.photoKey.split(".").pop() ?? "jpg";
-    return {
-      text: row.text,
-      photo: {
-        fileName: `thong-bao.${extension}`,
-        mimeType: `image/${extension === "jpg" ? "jpeg" : extension}`,
-        bytes,
-      },
-    };
+  /** A photo goes by its key: the adapter reuses its upload or signs a link, never re-reads it per chat. */
+  #message(row: Claimed): OutboundMessage {
+    return row.photoKey ? { text: row.text, photoKey: row.photoKey } : { text: row.text };
   }
 
   async #settleFailure(transport: Transport, limiter: RateLimiter, row: Claimed, error: unknown) {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import i18next, { type i18n, type Resource, type TFunction } from "i18next";
-import { fromProject } from "../config.ts";
-import type { Language } from "../core/roles.ts";
+import { fromProject } from "../paths.ts";
+import type { Language } from "./language.ts";
 
 export type Translate = TFunction;
 

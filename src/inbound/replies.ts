@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.ts";
+import { crashPoint } from "../core/crashPoints.ts";
 import { PlatformError } from "../core/errors.ts";
 import type { ChatRef } from "../core/inbound.ts";
 import type { OutboundMessage } from "../core/outbound.ts";
@@ -8,7 +9,6 @@ import type { Db } from "../db/client.ts";
 import type { Pacing } from "../delivery/pacing.ts";
 import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
-import { crashPoint } from "./crashPoints.ts";
 import { encodeReplies, type StoredPart } from "./replyCodec.ts";
 
 export interface ReplyDeps {

@@ -25,6 +25,7 @@ const storedSchema = z.array(
     text: z.string(),
     choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
     photo: fileSchema.optional(),
+    photoKey: z.string().optional(),
     album: z.array(z.object({ storageKey: z.string(), caption: z.string().optional() })).optional(),
     documents: z
       .array(
@@ -63,6 +64,7 @@ export function encodeReplies(parts: StoredPart[]): string {
       text: r.text,
       ...(r.choices ? { choices: r.choices } : {}),
       ...(r.photo ? { photo: encodeFile(r.photo) } : {}),
+      ...(r.photoKey ? { photoKey: r.photoKey } : {}),
       ...(r.album ? { album: r.album } : {}),
       ...(r.documents ? { documents: r.documents } : {}),
       ...(r.replaces ? { replaces: r.replaces } : {}),
@@ -83,6 +85,7 @@ export function decodeReplies(stored: string | null): StoredPart[] {
       text: r.text,
       ...(r.choices ? { choices: r.choices } : {}),
       ...(r.photo ? { photo: decodeFile(r.photo) } : {}),
+      ...(r.photoKey ? { photoKey: r.photoKey } : {}),
       ...(r.album ? { album: r.album } : {}),
       ...(r.documents ? { documents: r.documents } : {}),
       ...(r.replaces ? { replaces: r.replaces } : {}),

@@ -24,7 +24,8 @@ export function replyParts(
     }
     const { documents, ...message } = original;
     const fits = message.text.length <= capabilities.textLimit;
-    if (message.photo || message.album?.length || (message.replaces && fits)) parts.push(message);
+    if (message.photo || message.photoKey || message.album?.length || (message.replaces && fits))
+      parts.push(message);
     else if (message.text || message.choices?.length || message.webApp || message.clearChoicesOf) {
       const pieces = splitText(message.text, capabilities.textLimit);
       // A text split in several messages cannot replace the one it was to edit; the

@@ -4,7 +4,7 @@ import { AppError, CAMPAIGN_EDIT_ERRORS } from "../core/errors.ts";
 import { parseDateInput } from "../features/campaigns/dateInput.ts";
 import { checkHashtag } from "../features/campaigns/edit.ts";
 import type { CampaignSummary } from "../features/campaigns/service.ts";
-import type { Services } from "../features/registry.ts";
+import type { Services } from "../features/services.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
 import { memberActor } from "../services/auditLog.ts";
 import type { PageViewer } from "./layout.tsx";

@@ -2,10 +2,10 @@ import type { Context, Hono } from "hono";
 import { AppError } from "../core/errors.ts";
 import { optionLabel } from "../features/documents/labels.ts";
 import { parsePeriod, periodArgs } from "../features/documents/period.ts";
-import type { Services } from "../features/registry.ts";
+import type { Services } from "../features/services.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
+import type { Env } from "./env.ts";
 import { DocumentsPage, type MadePack } from "./pages/documents.tsx";
-import type { Env } from "./routes.tsx";
 
 /**
  * /web/documents, the lead's: the periods the pack can be made for and, after a

@@ -3,11 +3,11 @@ import type { Clock } from "../core/clock.ts";
 import { AppError } from "../core/errors.ts";
 import { roleNeedsUnit, roleSchema } from "../core/roles.ts";
 import { describeCodes } from "../features/membership/handlers.ts";
-import type { Services } from "../features/registry.ts";
+import type { Services } from "../features/services.ts";
 import { memberActor } from "../services/auditLog.ts";
+import type { Env } from "./env.ts";
 import { type IssuedCode, MembersPage, type PendingChange } from "./pages/members.tsx";
 import { UnitPage } from "./pages/unit.tsx";
-import type { Env } from "./routes.tsx";
 
 export interface PeopleDeps {
   services: Services;

@@ -9,13 +9,13 @@ import type { Db } from "../db/client.ts";
 import { parseScore } from "../features/campaigns/criteria.ts";
 import { checkLateRule, parseThresholdsText } from "../features/campaigns/rules.ts";
 import { actorById } from "../features/membership/identity.ts";
-import type { Services } from "../features/registry.ts";
 import { describeTotal } from "../features/review/score.ts";
-import type { WebViewer } from "../features/web/service.ts";
+import type { Services } from "../features/services.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { memberActor } from "../services/auditLog.ts";
 import { campaignEditRoutes, campaignEditSection } from "./campaignEditRoutes.tsx";
 import { documentsRoutes } from "./documentsRoutes.tsx";
+import type { Env } from "./env.ts";
 import { Message, type PageViewer } from "./layout.tsx";
 import { AnnouncementsPage } from "./pages/announcements.tsx";
 import { CampaignPage } from "./pages/campaign.tsx";
@@ -56,8 +56,6 @@ export interface DashboardDeps {
 /** Photos per gallery page: a phone scrolls them; the server sends a few dozen KB. */
 const GALLERY_PAGE = 120;
 const LANGUAGE_COOKIE = "thidua_lang";
-
-export type Env = { Variables: { viewer: PageViewer; session: WebViewer } };
 
 /**
  * Private pages: never cached, no inline script or style, framed only by Telegram's

@@ -3,7 +3,7 @@ import type { Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { type Clock, MINUTE } from "../core/clock.ts";
 import { type Language, languageSchema } from "../core/roles.ts";
-import type { Services } from "../features/registry.ts";
+import type { Services } from "../features/services.ts";
 import { verifyInitData } from "../features/web/telegramInitData.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { Csrf, Message } from "./layout.tsx";

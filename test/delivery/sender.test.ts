@@ -36,23 +36,15 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 function sender() {
-  return new Sender(
-    t.app.services.outbox,
-    [transport],
-    t.app.services.evidenceStore,
-    t.clock,
-    createLogger("silent"),
-    {
-      concurrency: 3,
-      retryForMs: 150_000,
-      backoffMs: 1000,
-      backoffMaxMs: 20_000,
-      leaseMs: 15_000,
-      idleMs: 10,
-      onBlocked: (platform, chatId) =>
-        t.app.services.announcements.markChatBlocked(platform, chatId),
-    },
-  );
+  return new Sender(t.app.services.outbox, [transport], t.clock, createLogger("silent"), {
+    concurrency: 3,
+    retryForMs: 150_000,
+    backoffMs: 1000,
+    backoffMaxMs: 20_000,
+    leaseMs: 15_000,
+    idleMs: 10,
+    onBlocked: (platform, chatId) => t.app.services.announcements.markChatBlocked(platform, chatId),
+  });
 }
 
 async function enqueue(chats: string[]) {

@@ -16,6 +16,8 @@ export interface SentMessage {
   messageId: number;
   text: string;
   photo?: Uint8Array;
+  /** Whether the photo's bytes came with this call (an upload) or by a file_id Telegram knew. */
+  uploaded?: boolean;
   document?: { name: string; bytes: Uint8Array };
   buttons: { text: string; data: string; webApp?: string }[];
   at: number;
@@ -78,6 +80,8 @@ export class FakeTelegramApi {
   };
   readonly calls: { method: string; payload: Json }[] = [];
   readonly sent: SentMessage[] = [];
+  /** Photos the bot uploaded (bytes in the request), as against ones sent by file_id. */
+  photoUploads = 0;
   readonly blocked = new Set<string>();
   /** Chats that became supergroups: old id → new id. */
   readonly migrated = new Map<string, string>();
@@ -154,6 +158,12 @@ export class FakeTelegramApi {
     });
     this.#openGate = release;
     return release;
+  }
+
+  /** Telegram no longer knows the photos the bot uploaded (their file_ids are refused). */
+  forgetUploadedPhotos(): void {
+    for (const id of [...this.#files.keys()])
+      if (id.startsWith("sent-photo-")) this.#files.delete(id);
   }
 
   /** Makes a file downloadable with getFile, as if a user had uploaded it. */
@@ -528,8 +538,26 @@ export class FakeTelegramApi {
     return this.#updates.slice(0, 100);
   }
 
+  /**
+   * A photo the bot sends: uploaded bytes get a new file_id, as Telegram answers them;
+   * a string is a file_id it must already know (else 400, as Telegram says it).
+   */
+  #photoOf(p: Json): { bytes: Uint8Array; fileId: string; uploaded: boolean } | null {
+    if (p.photo instanceof Uint8Array) {
+      this.photoUploads++;
+      const fileId = `sent-photo-${this.photoUploads}`;
+      this.#files.set(fileId, p.photo);
+      return { bytes: p.photo, fileId, uploaded: true };
+    }
+    if (typeof p.photo !== "string") return null;
+    const known = this.#files.get(p.photo);
+    if (!known) throw new FakeBadRequest("Bad Request: wrong file identifier/HTTP URL specified");
+    return { bytes: known, fileId: p.photo, uploaded: false };
+  }
+
   #record(method: string, p: Json): Json {
     const chatId = String(p.chat_id);
+    const photo = method === "sendPhoto" || method === "sendMediaGroup" ? this.#photoOf(p) : null;
     const markup = typeof p.reply_markup === "string" ? JSON.parse(p.reply_markup) : p.reply_markup;
     const buttons = buttonsOf(markup);
     const message: SentMessage = {
@@ -539,7 +567,7 @@ export class FakeTelegramApi {
       text: String(p.text ?? p.caption ?? ""),
       buttons,
       at: Date.now(),
-      ...(p.photo instanceof Uint8Array ? { photo: p.photo } : {}),
+      ...(photo ? { photo: photo.bytes, uploaded: photo.uploaded } : {}),
       ...(p.document instanceof Uint8Array
         ? { document: { name: String(p.__document_name ?? ""), bytes: p.document } }
         : {}),
@@ -551,6 +579,19 @@ export class FakeTelegramApi {
       date: now(),
       chat: this.#chat(Number(chatId), "private"),
       text: message.text,
+      ...(photo
+        ? {
+            photo: [
+              {
+                file_id: photo.fileId,
+                file_unique_id: `u-${photo.fileId}`,
+                width: 800,
+                height: 600,
+                file_size: photo.bytes.length,
+              },
+            ],
+          }
+        : {}),
     };
   }
 
@@ -562,11 +603,17 @@ export class FakeTelegramApi {
     const items = (typeof p.media === "string" ? JSON.parse(p.media) : p.media) as Json[];
     if (!Array.isArray(items) || items.length < 2 || items.length > 10)
       throw new Error("Bad Request: wrong number of media in the album");
+    // Telegram refuses the whole album when one file_id is unknown.
+    for (const item of items) {
+      const ref = String(item.media ?? "");
+      if (!ref.startsWith("attach://") && !this.#files.has(ref))
+        throw new FakeBadRequest("Bad Request: wrong file identifier/HTTP URL specified");
+    }
     return items.map((item) => {
       const ref = String(item.media ?? "");
-      const bytes = ref.startsWith("attach://") ? p[ref.slice("attach://".length)] : undefined;
-      if (item.type !== "photo" || !(bytes instanceof Uint8Array))
-        throw new Error("Bad Request: album items must be uploaded photos");
+      const bytes = ref.startsWith("attach://") ? p[ref.slice("attach://".length)] : ref;
+      if (item.type !== "photo" || !(bytes instanceof Uint8Array || typeof bytes === "string"))
+        throw new FakeBadRequest("Bad Request: album items must be photos");
       return this.#record("sendMediaGroup", {
         chat_id: p.chat_id,
         caption: item.caption ?? "",

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inject } from "vitest";
+import { ManualClock } from "../../src/core/clock.ts";
 import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { createTestApp } from "./testApp.ts";
 import { databaseUrlOf } from "./testDatabase.ts";
@@ -141,8 +142,10 @@ export async function startBotProcess(
  * The files a bot process starts on: the demo bloc on a fresh database, with Lan
  * already the focal point of unit 2 on Telegram (chat and user 501). Answers the folder.
  */
-export async function prepareDemoFolder(): Promise<string> {
-  const t = await createTestApp();
+export async function prepareDemoFolder(options: { seededAt?: Date } = {}): Promise<string> {
+  const t = await createTestApp(
+    options.seededAt ? { clock: new ManualClock(options.seededAt.toISOString()) } : {},
+  );
   const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
   await t.app.services.membership.join(
     { platform: "telegram", platformChatId: "501", kind: "PRIVATE" },

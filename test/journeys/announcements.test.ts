@@ -84,9 +84,11 @@ describe("a lead's announcement", () => {
     await t.deliver();
     expect(t.transport.receivedBy("tc")).toEqual(["Gửi ảnh tổng vệ sinh trước 17h thứ Sáu"]);
     expect(t.transport.receivedBy("kt")).toEqual([]);
-    const photo = t.transport.delivered.find((d) => d.target.platformChatId === "tg")?.message
-      .photo;
-    expect(photo?.mimeType).toBe("image/png");
+    // The photo goes by its key in the store, read or signed by each platform's adapter.
+    const photoKey = t.transport.delivered.find((d) => d.target.platformChatId === "tg")?.message
+      .photoKey;
+    expect(photoKey).toMatch(/\.png$/);
+    expect(await t.app.services.evidenceStore.get(photoKey ?? "")).toEqual(png(30, 20, 3));
   });
 
   it("refuses to finish with no unit ticked", async () => {

@@ -66,7 +66,9 @@ describe("the operator beside a running bot", () => {
     const migrate = await runScript("scripts/db-migrate.ts", [], env);
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toContain("up to date");
-    for (const run of [list, unit, migrate]) expect(run.ms).toBeLessThan(5000);
+    // Not a speed figure (the bench has those): none waited out the running bot's lock,
+    // which would hold it for as long as the bot runs. Loose for a busy machine.
+    for (const run of [list, unit, migrate]) expect(run.ms).toBeLessThan(20_000);
 
     // On PostgreSQL a second process is a second instance (instances.test.ts).
     if (testProvider() === "postgresql") return;

@@ -92,6 +92,24 @@ describe("a focal point's /report", () => {
     expect(await db().evidence.count()).toBe(0);
   });
 
+  it("ends a form whose saved state it cannot read (an older version's, or altered), saving nothing", async () => {
+    await joinAsFocal();
+    for (const answer of ["/report", "1", "1", "-"]) await t.chat.send(answer);
+    await t.chat.sendFiles([{ bytes: png(10, 10), fileName: "a.png" }]);
+    const row = await db().conversationState.findFirstOrThrow({ where: { flow: "report" } });
+    const stored = JSON.parse(row.data);
+    const altered = { ...stored.data, photos: "not a list", status: "FINISHED" };
+    await db().conversationState.update({
+      where: { key: row.key },
+      data: { data: JSON.stringify({ ...stored, data: altered }) },
+    });
+    expect(texts(await t.chat.send("Xong"))).toContain("không còn đọc được; không có gì được lưu");
+    expect(await db().report.count()).toBe(0);
+    expect(await db().conversationState.count({ where: { flow: "report" } })).toBe(0);
+    // The next /report starts afresh.
+    expect(texts(await t.chat.send("/report"))).not.toContain("không còn đọc được");
+  });
+
   it("refuses a PDF and an oversized photo in the photo step, keeps the good ones", async () => {
     await joinAsFocal();
     for (const answer of ["/report", "1", "2", "-"]) await t.chat.send(answer);

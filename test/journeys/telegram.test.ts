@@ -26,8 +26,12 @@ describe("a lead on Telegram", () => {
       issuer: "operator",
     });
     await h.say(900, minh, `/join ${lead.code}`, 2);
-    await h.say(900, minh, "/export", 4);
-    const documents = h.fake.sent.filter((m) => m.chatId === "900" && m.method === "sendDocument");
+    await h.say(900, minh, "/export", 1);
+    // The summary, then four documents: counted as documents, not as any four messages.
+    const sentDocuments = () =>
+      h.fake.sent.filter((m) => m.chatId === "900" && m.method === "sendDocument");
+    await h.fake.until(() => sentDocuments().length >= 4, 10_000, "the four documents");
+    const documents = sentDocuments();
     expect(documents.map((d) => d.document?.name)).toEqual([
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.xlsx",
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sender } from "../../src/delivery/sender.ts";
+import { png } from "../helpers/images.ts";
 import { startTelegramBot, type TelegramHarness } from "../helpers/telegramBot.ts";
 
 // Telegram's limits scaled down so that 50 sends take a few seconds, long enough
@@ -165,5 +166,44 @@ describe("an announcement to 50 Telegram chats", () => {
     );
     expect(received("Nộp báo cáo tháng trước 17h thứ Sáu").every((n) => n === 1)).toBe(true);
     expect(await h.t.app.services.announcements.counts(1)).toMatchObject({ sent: 51, pending: 0 });
+  }, 30_000);
+
+  it("uploads a photo announcement once and sends it to every other chat by Telegram's file id", async () => {
+    await bloc();
+    const photo = png(40, 30, 7);
+    await h.say(lead.id, lead, "/announce");
+    await h.say(lead.id, lead, "Ảnh mẫu phòng làm việc xanh, sạch, đẹp");
+    const before = h.fake.textsIn(lead.id).length;
+    h.fake.photo(lead.id, lead, photo);
+    await h.fake.until(() => h.fake.textsIn(lead.id).length > before, 10_000, "the audience");
+    await h.press(lead.id, lead, "Cả khối (7 đơn vị)");
+    await h.press(lead.id, lead, "Gửi");
+    ({ sender } = h.t.app.startDelivery([h.t.transport, h.adapter.transport]));
+    sender.start();
+    await h.fake.until(
+      () => h.fake.textsIn(lead.id).some((m) => m.includes("đã gửi xong")),
+      20_000,
+      "summary",
+    );
+    const photos = h.fake.sent.filter(
+      (m) => m.method === "sendPhoto" && m.text === "Ảnh mẫu phòng làm việc xanh, sạch, đẹp",
+    );
+    expect(new Set(photos.map((m) => m.chatId)).size).toBe(50);
+    expect(photos.every((m) => Buffer.from(m.photo ?? []).equals(Buffer.from(photo)))).toBe(true);
+    expect(photos.filter((m) => m.uploaded)).toHaveLength(1);
+    expect(h.fake.photoUploads).toBe(1);
+
+    // An id Telegram no longer knows (a new bot token, say) is refused: the photo is
+    // uploaded again rather than lost.
+    h.fake.forgetUploadedPhotos();
+    const delivery = await h.t.app.deps.db.delivery.findFirstOrThrow({
+      where: { photoKey: { not: null } },
+    });
+    await h.adapter.transport.send(
+      { platformChatId: String(officers[0]?.id), kind: "PRIVATE" },
+      { text: "Nhắc lại", photoKey: delivery.photoKey ?? "" },
+    );
+    expect(h.fake.photoUploads).toBe(2);
+    expect(h.fake.textsIn(officers[0]?.id ?? 0)).toContain("Nhắc lại");
   }, 30_000);
 });

@@ -96,6 +96,7 @@ export function renderReply(message: OutboundMessage, outDir: string): string {
   const parts = (message.album ?? []).map((p) => `[ảnh/photo: ${p.storageKey}]`);
   parts.push(message.text);
   if (message.photo) parts.push(`[ảnh/photo: ${message.photo.fileName}]`);
+  if (message.photoKey) parts.push(`[ảnh/photo: ${message.photoKey}]`);
   for (const doc of message.documents ?? []) {
     mkdirSync(outDir, { recursive: true });
     const path = join(outDir, doc.fileName);

@@ -4,17 +4,13 @@ import { PlatformError } from "../../core/errors.ts";
 import type { KeptPhoto, OutboundMessage } from "../../core/outbound.ts";
 import { splitText } from "../../core/splitText.ts";
 import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
+import type { TelegramKeptPhotos } from "./keptPhotos.ts";
 import { choiceCallbackData } from "./updates.ts";
 
 export const TEXT_LIMIT = TELEGRAM_CAPABILITIES.textLimit;
 export const CAPTION_LIMIT = 1024;
 /** A media group holds 2 to 10 photos; one photo alone goes as a photo message. */
 export const ALBUM_LIMIT = 10;
-
-/** Where the bytes of the photos the bot keeps are read from (the port's media store). */
-export interface KeptMedia {
-  get(storageKey: string): Promise<Uint8Array>;
-}
 
 function keyboard(message: OutboundMessage): InlineKeyboardMarkup | undefined {
   const rows: InlineKeyboardMarkup["inline_keyboard"] = (message.choices ?? []).map((c) => [
@@ -50,33 +46,44 @@ async function editInPlace(
   }
 }
 
-/** Kept photos as media groups of up to ten, uploaded; answers the last message's id. */
+/** Kept photos as media groups of up to ten, by reference once uploaded; answers the last message's id. */
 async function sendAlbum(
   api: Api,
   chatId: string,
   album: KeptPhoto[],
-  media: KeptMedia,
+  photos: TelegramKeptPhotos,
 ): Promise<string> {
   let lastId = "";
   for (let start = 0; start < album.length; start += ALBUM_LIMIT) {
-    const items = await Promise.all(
-      album.slice(start, start + ALBUM_LIMIT).map(async (photo) => ({
-        file: new InputFile(
-          await media.get(photo.storageKey),
-          photo.storageKey.split("/").pop() ?? "photo.jpg",
-        ),
-        ...(photo.caption ? { caption: photo.caption.slice(0, CAPTION_LIMIT) } : {}),
-      })),
-    );
-    if (items.length === 1 && items[0]) {
-      const { file, ...caption } = items[0];
-      lastId = String((await api.sendPhoto(chatId, file, caption)).message_id);
+    const chunk = album.slice(start, start + ALBUM_LIMIT);
+    const caption = (photo: KeptPhoto) =>
+      photo.caption ? { caption: photo.caption.slice(0, CAPTION_LIMIT) } : {};
+    if (chunk.length === 1 && chunk[0]) {
+      const sent = await photos.sendPhoto(api, chatId, chunk[0].storageKey, caption(chunk[0]));
+      lastId = String(sent.message_id);
       continue;
     }
-    const sent = await api.sendMediaGroup(
-      chatId,
-      items.map(({ file, ...caption }) => ({ type: "photo" as const, media: file, ...caption })),
-    );
+    const group = async () =>
+      api.sendMediaGroup(
+        chatId,
+        await Promise.all(
+          chunk.map(async (photo) => ({
+            type: "photo" as const,
+            media: await photos.input(photo.storageKey),
+            ...caption(photo),
+          })),
+        ),
+      );
+    let sent: Awaited<ReturnType<typeof group>>;
+    try {
+      sent = await group();
+    } catch (error) {
+      if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+      // An id Telegram no longer knows: the group goes again with every photo uploaded.
+      for (const photo of chunk) photos.forget(photo.storageKey);
+      sent = await group();
+    }
+    for (const [i, photo] of chunk.entries()) photos.remember(photo.storageKey, sent[i]);
     lastId = String(sent.at(-1)?.message_id ?? lastId);
   }
   return lastId;
@@ -120,7 +127,7 @@ export async function sendTelegramMessage(
   api: Api,
   chatId: string,
   message: OutboundMessage,
-  media: KeptMedia,
+  photos: TelegramKeptPhotos,
 ): Promise<string> {
   if (message.toast !== undefined || message.clearChoicesOf) {
     await answerPress(api, chatId, message);
@@ -128,12 +135,13 @@ export async function sendTelegramMessage(
     if (message.toast !== undefined) return message.clearChoicesOf ?? "";
   }
   let lastId = "";
-  if (message.album?.length) lastId = await sendAlbum(api, chatId, message.album, media);
+  if (message.album?.length) lastId = await sendAlbum(api, chatId, message.album, photos);
   let text = message.text;
   const markup = keyboard(message);
   if (
     message.replaces &&
     !message.photo &&
+    !message.photoKey &&
     !message.album &&
     !message.documents &&
     text.length <= TEXT_LIMIT
@@ -141,16 +149,16 @@ export async function sendTelegramMessage(
     const edited = await editInPlace(api, chatId, message.replaces, text, markup);
     if (edited) return message.replaces;
   }
-  if (message.photo) {
+  if (message.photo || message.photoKey) {
     const [caption = "", ...rest] = splitText(text, CAPTION_LIMIT);
-    const sent = await api.sendPhoto(
-      chatId,
-      new InputFile(message.photo.bytes, message.photo.fileName),
-      {
-        caption,
-        ...(rest.length === 0 && markup ? { reply_markup: markup } : {}),
-      },
-    );
+    const options = { caption, ...(rest.length === 0 && markup ? { reply_markup: markup } : {}) };
+    const sent = message.photoKey
+      ? await photos.sendPhoto(api, chatId, message.photoKey, options)
+      : await api.sendPhoto(
+          chatId,
+          new InputFile(message.photo?.bytes ?? new Uint8Array(), message.photo?.fileName),
+          options,
+        );
     lastId = String(sent.message_id);
     text = rest.join("\n");
   }

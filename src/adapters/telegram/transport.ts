@@ -2,7 +2,8 @@ import type { Api } from "grammy";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import type { RateLimits, SendTarget, Transport } from "../../core/transport.ts";
 import { TELEGRAM_CAPABILITIES } from "./capabilities.ts";
-import { type KeptMedia, migratedTo, sendTelegramMessage, toPlatformError } from "./send.ts";
+import { type KeptMedia, TelegramKeptPhotos } from "./keptPhotos.ts";
+import { migratedTo, sendTelegramMessage, toPlatformError } from "./send.ts";
 
 /** Announcements, reminders and summaries to Telegram, for the outbox's sender. */
 export class TelegramTransport implements Transport {
@@ -13,13 +14,18 @@ export class TelegramTransport implements Transport {
     private readonly api: Api,
     readonly limits: RateLimits,
     private readonly onMigrate: (from: string, to: string) => Promise<void>,
-    private readonly media: KeptMedia,
-  ) {}
+    media: KeptMedia,
+  ) {
+    this.photos = new TelegramKeptPhotos(media);
+  }
+
+  /** Kept photos by reference: uploaded once per process, then Telegram's file_id. */
+  private readonly photos: TelegramKeptPhotos;
 
   async send(target: SendTarget, message: OutboundMessage): Promise<{ messageId: string }> {
     try {
       return {
-        messageId: await sendTelegramMessage(this.api, target.platformChatId, message, this.media),
+        messageId: await sendTelegramMessage(this.api, target.platformChatId, message, this.photos),
       };
     } catch (error) {
       // A group that became a supergroup has a new id: re-key the chat and send once more.
@@ -27,7 +33,7 @@ export class TelegramTransport implements Transport {
       if (!to) throw toPlatformError(error);
       await this.onMigrate(target.platformChatId, to);
       try {
-        return { messageId: await sendTelegramMessage(this.api, to, message, this.media) };
+        return { messageId: await sendTelegramMessage(this.api, to, message, this.photos) };
       } catch (retryError) {
         throw toPlatformError(retryError);
       }

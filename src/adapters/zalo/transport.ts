@@ -68,11 +68,16 @@ export class ZaloTransport implements Transport {
           lastId = (await this.client.sendPhoto(target.platformChatId, url, caption)).message_id;
         }
       }
-      if (message.photo && this.links) {
-        const { key } = await this.store.put(
-          message.photo.bytes,
-          message.photo.fileName.split(".").pop() ?? "jpg",
-        );
+      if ((message.photo || message.photoKey) && this.links) {
+        // A kept photo is signed where it lies; a new one is kept first (stored by its hash).
+        const key =
+          message.photoKey ??
+          (
+            await this.store.put(
+              message.photo?.bytes ?? new Uint8Array(),
+              message.photo?.fileName.split(".").pop() ?? "jpg",
+            )
+          ).key;
         const [caption, ...rest] = splitText(text, ZALO_TEXT_LIMIT);
         lastId = (
           await this.client.sendPhoto(
@@ -82,7 +87,7 @@ export class ZaloTransport implements Transport {
           )
         ).message_id;
         text = rest.join("\n");
-      } else if (message.photo) {
+      } else if (message.photo || message.photoKey) {
         text = `${text}\n\n${this.photoNote}`.trim();
       }
       for (const part of text ? splitText(text, ZALO_TEXT_LIMIT) : []) {

@@ -2,7 +2,7 @@ import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { UNSERVED_REASON } from "../../delivery/outbox.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 
 type Ctx = HandlerContext<Services>;
 type Row = Awaited<ReturnType<Services["announcements"]["deliveries"]>>[number];

@@ -4,7 +4,7 @@ import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { showDeliveries } from "./deliveryView.ts";
 import type { Audience } from "./service.ts";
 

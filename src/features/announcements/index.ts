@@ -1,16 +1,8 @@
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { announcementsFeature } from "./handlers.ts";
-import { AnnouncementService } from "./service.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  announcements: new AnnouncementService(
-    deps.db,
-    deps.outbox,
-    deps.clock,
-    deps.config.DEFAULT_LANGUAGE,
-    () => deps.nudge(),
-  ),
-});
+export { provides };
 export const feature: FeatureModule = {
   name: "announcements",
   provides,

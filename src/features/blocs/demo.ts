@@ -2,7 +2,7 @@ import { DAY } from "../../core/clock.ts";
 import type { Role } from "../../core/roles.ts";
 import { instantFromWallClock, wallClockIn } from "../../i18n/datetime.ts";
 import { displayInviteCode } from "../membership/inviteCode.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 
 /** The bloc of ../shared/context/article.txt: the provincial Party agencies. */
 export const DEMO_BLOC = "Khối thi đua các cơ quan Đảng tỉnh";

@@ -1,6 +1,6 @@
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { unitsFeature } from "./handlers.ts";
-import { BlocService } from "./service.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => ({ blocs: new BlocService(deps.db, deps.clock) });
+export { provides };
 export const feature: FeatureModule = { name: "blocs", provides, chat: unitsFeature };

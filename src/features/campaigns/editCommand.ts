@@ -2,7 +2,7 @@ import type { HandlerContext, StepHandler, StepInput } from "../../core/context.
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { describeCriterion, formatScore } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
 import { whichCampaign } from "./pick.ts";

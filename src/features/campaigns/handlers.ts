@@ -7,7 +7,7 @@ import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
 import { LANGUAGES } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { ANNOUNCE_FLOW } from "../announcements/handlers.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import type { Thresholds } from "./criteria.ts";
 import { parseDateInput } from "./dateInput.ts";
 import { describeDraftIn, draftOf, type FormData, isScored } from "./draftText.ts";

@@ -1,21 +1,6 @@
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
-import { CampaignEditService } from "./edit.ts";
+import type { FeatureModule } from "../services.ts";
 import { campaignsFeature } from "./handlers.ts";
-import { CampaignNotices } from "./notices.ts";
-import { CampaignService } from "./service.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => {
-  const notices = new CampaignNotices(
-    deps.outbox,
-    deps.translator,
-    deps.clock,
-    deps.config.DEFAULT_LANGUAGE,
-    () => deps.nudge(),
-  );
-  const campaigns = new CampaignService(deps.db, deps.clock, notices);
-  return {
-    campaigns,
-    campaignEdits: new CampaignEditService(deps.db, deps.clock, campaigns, notices),
-  };
-};
+export { provides };
 export const feature: FeatureModule = { name: "campaigns", provides, chat: campaignsFeature };

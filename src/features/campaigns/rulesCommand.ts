@@ -1,7 +1,7 @@
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { memberActor } from "../../services/auditLog.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { describeLateRule, formatThresholds } from "./rules.ts";
 import { askLateRule, askThresholds, type RulesData, rulesSteps } from "./rulesSteps.ts";
 

@@ -1,6 +1,6 @@
 import type { HandlerContext, StepHandler, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import type { LateRule, Thresholds } from "./criteria.ts";
 import {
   describeLateRule,

@@ -3,7 +3,7 @@ import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { optionLabel } from "./labels.ts";
 import { parsePeriod, periodArgs } from "./period.ts";
 import type { Pack } from "./service.ts";

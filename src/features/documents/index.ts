@@ -1,20 +1,6 @@
-import { join } from "node:path";
-import { CampaignService } from "../campaigns/service.ts";
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
-import { rankingService } from "../review/ranking.ts";
+import type { FeatureModule } from "../services.ts";
 import { documentsFeature } from "./handlers.ts";
-import { DocumentService } from "./service.ts";
-import { yearFactsOf } from "./yearFacts.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  documents: new DocumentService(
-    deps.db,
-    deps.clock,
-    new CampaignService(deps.db, deps.clock),
-    rankingService(deps),
-    yearFactsOf(deps),
-    join(deps.config.DATA_DIR, "exports"),
-    deps.downloads,
-  ),
-});
+export { provides };
 export const feature: FeatureModule = { name: "documents", provides, chat: documentsFeature };

@@ -1,4 +1,4 @@
-import type { ServiceDeps } from "../registry.ts";
+import type { ServiceDeps } from "../serviceDeps.ts";
 import type { Period } from "./period.ts";
 import type { BallotRecord, RegistrationRecord } from "./records.ts";
 

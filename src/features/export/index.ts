@@ -1,21 +1,5 @@
-import { join } from "node:path";
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
-import { rankingService } from "../review/ranking.ts";
-import { ExportService } from "./service.ts";
+import type { FeatureModule } from "../services.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => {
-  const ranking = rankingService(deps);
-  return {
-    exports: new ExportService(
-      deps.db,
-      deps.evidenceStore,
-      join(deps.config.DATA_DIR, "exports"),
-      deps.downloads,
-      async (campaign) =>
-        campaign.criteriaScale.some((c) => c.maxScore !== null)
-          ? ranking.campaign(campaign.blocId, campaign.id)
-          : null,
-    ),
-  };
-};
+export { provides };
 export const feature: FeatureModule = { name: "export", provides };

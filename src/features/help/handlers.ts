@@ -1,8 +1,8 @@
 import type { Feature } from "../../core/commands.ts";
 import { audienceAllows, shownNames } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
-import type { Services } from "../registry.ts";
 import { evidenceGuide, mayReport, sendsEvidence } from "../reports/guide.ts";
+import type { Services } from "../services.ts";
 
 /**
  * /help lists what this person may do, from the same registry the router uses, each

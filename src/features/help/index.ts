@@ -1,4 +1,4 @@
-import type { FeatureModule } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { helpFeature } from "./handlers.ts";
 
 export const feature: FeatureModule = { name: "help", chat: helpFeature };

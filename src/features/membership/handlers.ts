@@ -4,11 +4,11 @@ import { AppError } from "../../core/errors.ts";
 import { languageSchema, type Role, roleSchema } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
-import type { Services } from "../registry.ts";
 import { evidenceGuide, mayReport, sendsEvidence } from "../reports/guide.ts";
+import type { Services } from "../services.ts";
 import { displayInviteCode } from "./inviteCode.ts";
 import { inviteFlow, inviteStart } from "./inviteHandlers.ts";
-import { NOTIFY_VIA, type NotifyVia } from "./service.ts";
+import { NOTIFY_VIA, type NotifyVia } from "./notifyPreferences.ts";
 
 type Ctx = HandlerContext<Services>;
 
@@ -290,7 +290,7 @@ async function notify(ctx: Ctx, args: string): Promise<void> {
   if (!actor) throw new AppError("not_linked");
   const via = args.toLowerCase();
   if (via === "") {
-    const current = await ctx.services.membership.notifyVia(actor.memberId);
+    const current = await ctx.services.notifyPreferences.of(actor.memberId);
     ctx.reply({
       text: ctx.t("membership:notify_pick", { current: ctx.t(`membership:via_${current}`) }),
       choices: NOTIFY_VIA.map((v) => ({ id: v, label: ctx.t(`membership:via_${v}`) })),
@@ -318,7 +318,7 @@ async function notifyPick(ctx: Ctx, input: StepInput): Promise<void> {
 async function setNotifyVia(ctx: Ctx, via: NotifyVia): Promise<void> {
   const actor = ctx.actor;
   if (!actor) throw new AppError("not_linked");
-  await ctx.services.membership.setNotifyVia(actor.memberId, via);
+  await ctx.services.notifyPreferences.set(actor.memberId, via);
   ctx.reply(ctx.t(`membership:notify_${via}`));
 }
 

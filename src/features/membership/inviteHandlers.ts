@@ -4,7 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { type Role, roleNeedsUnit, roleSchema } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { displayInviteCode } from "./inviteCode.ts";
 
 type Ctx = HandlerContext<Services>;

@@ -40,9 +40,6 @@ async function linkChat(
 }
 
 /** Where a member's notices go, Zalo first (the order the choices are offered in). */
-export const NOTIFY_VIA = ["zalo", "telegram", "both"] as const;
-export type NotifyVia = (typeof NOTIFY_VIA)[number];
-
 export interface MembershipLimits {
   maxFailedTries: number;
   tryWindowMinutes: number;
@@ -418,25 +415,6 @@ export class MembershipService {
       });
       return { memberName: member.displayName };
     });
-  }
-
-  /** Where the member's notices go. */
-  async notifyVia(memberId: number): Promise<NotifyVia> {
-    const member = await this.db.member.findUniqueOrThrow({
-      where: { id: memberId },
-      select: { notifyVia: true },
-    });
-    return NOTIFY_VIA.find((via) => via === member.notifyVia) ?? "both";
-  }
-
-  /** Refuses an app the member has no account on: they would hear nothing at all. */
-  async setNotifyVia(memberId: number, via: NotifyVia): Promise<void> {
-    if (via !== "both") {
-      const account = await this.db.account.findFirst({ where: { memberId, platform: via } });
-      if (!account)
-        throw new AppError("notify_no_account", { platform: via === "zalo" ? "Zalo" : "Telegram" });
-    }
-    await this.db.member.update({ where: { id: memberId }, data: { notifyVia: via } });
   }
 
   /** Telegram gave a group a new id (group → supergroup): keep its links. */

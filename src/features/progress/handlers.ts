@@ -5,7 +5,7 @@ import { formatDateTime } from "../../i18n/datetime.ts";
 import { whichCampaign } from "../campaigns/pick.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
 import { recycledCountLine } from "../evidence/recycledLines.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 
 type Ctx = HandlerContext<Services>;
 

@@ -1,8 +1,6 @@
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { progressFeature } from "./handlers.ts";
-import { ProgressService } from "./service.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  progress: new ProgressService(deps.db, deps.clock),
-});
+export { provides };
 export const feature: FeatureModule = { name: "progress", provides, chat: progressFeature };

@@ -4,7 +4,7 @@ import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
 import { whichCampaign } from "../campaigns/pick.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { formatOffsets, parseOffsets } from "./offsets.ts";
 import { MAX_OFFSET_MINUTES } from "./service.ts";
 

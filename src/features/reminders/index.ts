@@ -1,27 +1,6 @@
-import type { Config } from "../../config.ts";
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { remindersFeature } from "./handlers.ts";
-import { ReminderService } from "./service.ts";
-import { parseClockTime } from "./workingTime.ts";
+import { provides } from "./provides.ts";
 
-function reminderSettings(config: Config) {
-  const [start = "21:00", end = "07:00"] = config.QUIET_HOURS.split("-");
-  return {
-    quietStart: parseClockTime(start) ?? 21 * 60,
-    quietEnd: parseClockTime(end) ?? 7 * 60,
-    holidays: new Set(config.HOLIDAYS.split(",").map((d) => d.trim())),
-    defaultLanguage: config.DEFAULT_LANGUAGE,
-  };
-}
-
-export const provides = (deps: ServiceDeps) => ({
-  reminders: new ReminderService(
-    deps.db,
-    deps.outbox,
-    deps.clock,
-    deps.translator,
-    reminderSettings(deps.config),
-    () => deps.nudge(),
-  ),
-});
+export { provides };
 export const feature: FeatureModule = { name: "reminders", provides, chat: remindersFeature };

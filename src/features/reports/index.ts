@@ -1,8 +1,6 @@
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { reportsFeature } from "./handlers.ts";
-import { ReportService } from "./service.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  reports: new ReportService(deps.db, deps.clock),
-});
+export { provides };
 export const feature: FeatureModule = { name: "reports", provides, chat: reportsFeature };

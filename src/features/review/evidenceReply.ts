@@ -1,7 +1,7 @@
 import type { HandlerContext } from "../../core/context.ts";
 import type { KeptPhoto, OutboundMessage } from "../../core/outbound.ts";
 import { recycledLines } from "../evidence/recycledLines.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { proofLinesOf } from "./proofLines.ts";
 import type { ReviewItem } from "./service.ts";
 

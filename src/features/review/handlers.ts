@@ -4,7 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { REVIEWERS } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaigns/criteria.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import { replyWithEvidence } from "./evidenceReply.ts";
 import { publish, ranking } from "./rankingHandlers.ts";
 import { describeCriteria, describeTotal } from "./score.ts";

@@ -1,30 +1,6 @@
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { reviewFeature } from "./handlers.ts";
-import { PublicationService } from "./publication.ts";
-import { rankingService } from "./ranking.ts";
-import { ReviewService } from "./service.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => {
-  const ranking = rankingService(deps);
-  return {
-    review: new ReviewService(
-      deps.db,
-      deps.clock,
-      deps.outbox,
-      deps.translator,
-      deps.config.DEFAULT_LANGUAGE,
-      () => deps.nudge(),
-    ),
-    ranking,
-    publication: new PublicationService(
-      deps.db,
-      deps.clock,
-      deps.outbox,
-      deps.translator,
-      deps.config.DEFAULT_LANGUAGE,
-      ranking,
-      () => deps.nudge(),
-    ),
-  };
-};
+export { provides };
 export const feature: FeatureModule = { name: "review", provides, chat: reviewFeature };

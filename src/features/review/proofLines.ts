@@ -1,6 +1,6 @@
 import type { HandlerContext } from "../../core/context.ts";
 import { proofLine } from "../evidence/proof.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import type { ReviewItem } from "./service.ts";
 
 /**

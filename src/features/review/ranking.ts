@@ -10,7 +10,7 @@ import {
   thresholdsSchema,
 } from "../campaigns/criteria.ts";
 import { CampaignService, type CampaignSummary } from "../campaigns/service.ts";
-import type { ServiceDeps } from "../registry.ts";
+import type { ServiceDeps } from "../serviceDeps.ts";
 import { round2, weightedTotal } from "./score.ts";
 
 /**

@@ -4,7 +4,7 @@ import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { CampaignSummary } from "../campaigns/service.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 import type { CampaignRanking, RankedUnit } from "./ranking.ts";
 import { describeTotal } from "./score.ts";
 

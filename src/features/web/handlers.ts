@@ -2,7 +2,7 @@ import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
-import type { Services } from "../registry.ts";
+import type { Services } from "../services.ts";
 
 type Ctx = HandlerContext<Services>;
 

@@ -1,14 +1,6 @@
-import { HOUR, MINUTE } from "../../core/clock.ts";
-import type { FeatureModule, ServiceDeps } from "../registry.ts";
+import type { FeatureModule } from "../services.ts";
 import { webFeature } from "./handlers.ts";
-import { WebAccessService } from "./service.ts";
+import { provides } from "./provides.ts";
 
-export const provides = (deps: ServiceDeps) => ({
-  webAccess: new WebAccessService(deps.db, deps.clock, deps.baseUrl, {
-    loginTtlMs: deps.config.WEB_LOGIN_TTL_MINUTES * MINUTE,
-    idleMs: deps.config.WEB_SESSION_IDLE_HOURS * HOUR,
-    maxAgeMs: deps.config.WEB_SESSION_MAX_DAYS * 24 * HOUR,
-    maxLinks: 5,
-  }),
-});
+export { provides };
 export const feature: FeatureModule = { name: "web", provides, chat: webFeature };

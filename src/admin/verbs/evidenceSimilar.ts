@@ -1,6 +1,7 @@
-import type { App } from "../app.ts";
-import type { FlaggedPhoto } from "../features/evidence/recycled.ts";
-import type { AdminResult } from "./adminCommands.ts";
+import type { App } from "../../app.ts";
+import type { FlaggedPhoto } from "../../features/evidence/recycled.ts";
+import type { AdminResult } from "../adminResult.ts";
+import { type AdminVerb, id } from "../adminVerb.ts";
 
 const side = (photo: FlaggedPhoto) => ({
   evidenceId: photo.evidenceId,
@@ -17,7 +18,7 @@ const side = (photo: FlaggedPhoto) => ({
  * `evidence similar <campaign>`: each photo filed for the campaign that resembles an
  * earlier photo of the bloc (any campaign), with both photos, the distance and the band.
  */
-export async function evidenceSimilar(app: App, campaignId: number): Promise<AdminResult> {
+async function evidenceSimilar(app: App, campaignId: number): Promise<AdminResult> {
   const campaign = await app.services.campaigns.findAnyBloc(campaignId);
   const pairs = await app.services.recycled.ofCampaign(campaign.blocId, campaign.id);
   const json = pairs.map((pair) => ({
@@ -39,3 +40,10 @@ export async function evidenceSimilar(app: App, campaignId: number): Promise<Adm
         .join("\n") || "no similar photos",
   };
 }
+
+export const evidenceSimilarVerb: AdminVerb = {
+  words: "evidence similar",
+  args: "<campaignId>",
+  does: "photos that resemble earlier photos of the bloc: both photos' units, evidence ids, SHA-256, the distance (of 64 bits) and the band",
+  run: ({ app, args }) => evidenceSimilar(app, id("campaignId", args[0])),
+};

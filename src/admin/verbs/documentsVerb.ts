@@ -1,21 +1,22 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import type { App } from "../app.ts";
-import { type Period, parsePeriod } from "../features/documents/period.ts";
-import { AdminError, type AdminResult } from "./adminCommands.ts";
+import type { App } from "../../app.ts";
+import { type Period, parsePeriod } from "../../features/documents/period.ts";
+import { AdminError, type AdminResult } from "../adminResult.ts";
+import { type AdminVerb, text } from "../adminVerb.ts";
 
 /** "2026", "h1 2026", "c7", or a bare campaign id (a number that is no year). */
-function periodOf(text: string): Period {
-  const bare = /^\d+$/.test(text) ? Number(text) : null;
+function periodOf(what: string): Period {
+  const bare = /^\d+$/.test(what) ? Number(what) : null;
   if (bare !== null && (bare < 2000 || bare > 2100)) return { kind: "campaign", campaignId: bare };
-  const period = parsePeriod(text);
+  const period = parsePeriod(what);
   if (!period)
-    throw new AdminError(`"${text}" is not a year, a half ("h1 2026") or a campaign ("c7")`, 2);
+    throw new AdminError(`"${what}" is not a year, a half ("h1 2026") or a campaign ("c7")`, 2);
   return period;
 }
 
 /** `documents`: the same pack /tongket makes, copied into a folder with its manifest. */
-export async function writeDocuments(
+async function writeDocuments(
   app: App,
   what: string,
   bloc: string | undefined,
@@ -56,3 +57,12 @@ export async function writeDocuments(
     ].join("\n"),
   };
 }
+
+export const documentsVerb: AdminVerb = {
+  words: "documents",
+  args: "<year|h1 year|c<campaignId>> --bloc <id> [--out <folder>]",
+  does: "the tổng kết pack: DOCX and PDF of each document, and manifest.sha256",
+  options: ["bloc", "out"],
+  run: ({ app, args, options }) =>
+    writeDocuments(app, text("period", args), options.bloc, options.out),
+};

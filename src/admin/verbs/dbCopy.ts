@@ -1,13 +1,14 @@
-import type { App } from "../app.ts";
-import { isPostgresUrl } from "../config.ts";
-import { openDatabase } from "../db/client.ts";
-import { CopyRefused, copyDatabase } from "../db/copyDatabase.ts";
-import { applyMigrations } from "../db/schemaEngine.ts";
-import { describeTarget } from "../db/target.ts";
-import { AdminError, type AdminResult } from "./adminCommands.ts";
+import type { App } from "../../app.ts";
+import { isPostgresUrl } from "../../config.ts";
+import { openDatabase } from "../../db/client.ts";
+import { CopyRefused, copyDatabase } from "../../db/copyDatabase.ts";
+import { applyMigrations } from "../../db/schemaEngine.ts";
+import { describeTarget } from "../../db/target.ts";
+import { AdminError, type AdminResult } from "../adminResult.ts";
+import type { AdminVerb } from "../adminVerb.ts";
 
 /** `db copy --to postgresql://…`: this bot's SQLite data into a new PostgreSQL database. */
-export async function dbCopy(app: App, to: string | undefined): Promise<AdminResult> {
+async function dbCopy(app: App, to: string | undefined): Promise<AdminResult> {
   const from = app.deps.config.database;
   if (from.provider !== "sqlite") {
     throw new AdminError("db copy reads a SQLite database: DATABASE_URL is not file:…", 2);
@@ -40,3 +41,11 @@ export async function dbCopy(app: App, to: string | undefined): Promise<AdminRes
     await db.$disconnect();
   }
 }
+
+export const dbCopyVerb: AdminVerb = {
+  words: "db copy",
+  args: "--to postgresql://…",
+  does: "copy this SQLite database into a new PostgreSQL one (bot stopped)",
+  options: ["to"],
+  run: ({ app, options }) => dbCopy(app, options.to),
+};

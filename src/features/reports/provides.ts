@@ -1,0 +1,6 @@
+import type { ServiceDeps } from "../serviceDeps.ts";
+import { ReportService } from "./service.ts";
+
+export const provides = (deps: ServiceDeps) => ({
+  reports: new ReportService(deps.db, deps.clock),
+});
