@@ -22,6 +22,8 @@ const runs: [string, string[]][] = [
   ["scripts/bench/hostileHttp.ts", []],
   ["scripts/bench/recycled.ts", []],
   ["scripts/bench/backfill.ts", []],
+  ["scripts/bench/documents.ts", []],
+  ["scripts/bench/documents.ts", ["1000"]],
 ];
 
 // `npm run bench -- --json` also writes every figure to bench-results.json: one object

@@ -25,6 +25,8 @@ const EXTERNAL = [
   "sharp",
   "pg",
   "exceljs",
+  // pdfkit reads its own data files beside the package when a document starts.
+  "pdfkit",
   "@prisma/schema-engine-wasm",
   "@prisma/schema-engine-wasm/*",
 ];

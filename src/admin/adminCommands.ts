@@ -7,6 +7,7 @@ import { ballotVerbs } from "./verbs/ballotVerbs.ts";
 import { blocVerbs } from "./verbs/blocVerbs.ts";
 import { campaignVerbs } from "./verbs/campaignVerbs.ts";
 import { dbCopyVerb } from "./verbs/dbCopy.ts";
+import { documentsVerb } from "./verbs/documentsVerb.ts";
 import { evidenceSimilarVerb } from "./verbs/evidenceSimilar.ts";
 import { exportVerbs } from "./verbs/exportVerbs.ts";
 import { inboxVerbs } from "./verbs/inboxVerbs.ts";
@@ -35,6 +36,7 @@ export const ADMIN_VERBS: readonly AdminVerb[] = [
   ...exportVerbs,
   evidenceSimilarVerb,
   rankingVerb,
+  documentsVerb,
   ...reminderVerbs,
   ...ballotVerbs,
   ...inboxVerbs,

@@ -113,6 +113,7 @@ export const APP_ERROR_CODES = [
   "registration_titles_format",
   "registration_commitments_format",
   "registration_approved",
+  "no_campaigns_in_period",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -3,6 +3,7 @@ import * as announcements from "./announcements/index.ts";
 import * as ballot from "./ballot/index.ts";
 import * as blocs from "./blocs/index.ts";
 import * as campaigns from "./campaigns/index.ts";
+import * as documents from "./documents/index.ts";
 import * as evidence from "./evidence/index.ts";
 import * as exports from "./export/index.ts";
 import * as help from "./help/index.ts";
@@ -31,6 +32,7 @@ export const FEATURES: readonly FeatureModule[] = [
   evidence.feature,
   progress.feature,
   exports.feature,
+  documents.feature,
   announcements.feature,
   reminders.feature,
   review.feature,

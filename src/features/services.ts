@@ -9,6 +9,7 @@ import type { provides as announcements } from "./announcements/provides.ts";
 import type { provides as ballot } from "./ballot/provides.ts";
 import type { provides as blocs } from "./blocs/provides.ts";
 import type { provides as campaigns } from "./campaigns/provides.ts";
+import type { provides as documents } from "./documents/provides.ts";
 import type { provides as evidence } from "./evidence/provides.ts";
 import type { provides as exports } from "./export/provides.ts";
 import type { provides as membership } from "./membership/provides.ts";
@@ -48,6 +49,7 @@ export type Services = CoreServices &
   ReturnType<typeof evidence> &
   ReturnType<typeof progress> &
   ReturnType<typeof exports> &
+  ReturnType<typeof documents> &
   ReturnType<typeof announcements> &
   ReturnType<typeof reminders> &
   ReturnType<typeof web> &

@@ -180,6 +180,10 @@ const FILE_TYPES: Record<string, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   csv: "text/csv; charset=utf-8",
   zip: "application/zip",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pdf: "application/pdf",
+  // manifest.sha256 (exports and the tổng kết pack): sha256sum's lines.
+  sha256: "text/plain; charset=utf-8",
 };
 
 /** The export a link names, only inside the exports folder, and only if it is still there. */

@@ -14,6 +14,7 @@ import type { Services } from "../features/services.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { memberActor } from "../services/auditLog.ts";
 import { campaignEditRoutes, campaignEditSection } from "./campaignEditRoutes.tsx";
+import { documentsRoutes } from "./documentsRoutes.tsx";
 import type { Env } from "./env.ts";
 import { Message, type PageViewer } from "./layout.tsx";
 import { AnnouncementsPage } from "./pages/announcements.tsx";
@@ -478,6 +479,8 @@ export function dashboardRoutes(deps: DashboardDeps): (web: Hono) => void {
       telegramUsername: deps.telegramUsername,
       idParam: (c) => idParam(c),
     });
+
+    documentsRoutes(app, services);
 
     app.get("/web/ranking/:id", async (c) => {
       const viewer = c.get("viewer");

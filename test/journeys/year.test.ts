@@ -1,6 +1,10 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
 import { DEMO_LEAD, type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
+import { pdfText } from "../helpers/documentReaders.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
 import { createTestApp, type TestApp, texts } from "../helpers/testApp.ts";
 
@@ -237,6 +241,21 @@ describe("the secret ballot in chat", () => {
         { unitName: "Ủy ban Kiểm tra Tỉnh ủy", votes: 3 },
       ],
     });
+
+    // The result goes into the meeting's record and the proposal (the tổng kết pack).
+    const out = join(t.dir, "pack");
+    const pack = await runAdminCommand(t.app, ["documents", "2026", "--bloc", "1", "--out", out]);
+    expect((pack.json as { notOffered: string[] }).notOffered).toEqual([]);
+    const made = readdirSync(out);
+    const fileOf = (suffix: string) => join(out, made.find((f) => f.endsWith(suffix)) ?? suffix);
+    const record = pdfText(fileOf("2-bien-ban-binh-xet.pdf")).replace(/\s+/g, " ");
+    expect(record).toContain("Suy tôn đơn vị dẫn đầu Khối năm 2026");
+    expect(record).not.toContain("không tổ chức bỏ phiếu kín");
+    expect(record).toMatch(/Ban Tổ chức Tỉnh ủy \S* ?4/);
+    expect(record).toMatch(/Ủy ban Kiểm tra Tỉnh ủy \S* ?3/);
+    const proposal = pdfText(fileOf("3-to-trinh-de-nghi.pdf")).replace(/\s+/g, " ");
+    expect(proposal).toContain("Ban Tổ chức Tỉnh ủy");
+    expect(proposal).not.toContain("Ủy ban Kiểm tra Tỉnh ủy");
   });
 
   it("records a ballot closed before its quorum as not valid, electing nobody", async () => {

@@ -344,11 +344,15 @@ export class RankingService {
   /**
    * The year: each unit's mean percentage over the year's scored campaigns (0 where
    * the late rule put it out), its state the least settled of its campaigns', in the
-   * same order and by the same tie rule as a campaign.
+   * same order and by the same tie rule as a campaign. `within` narrows the year (a
+   * half for the sơ kết).
    */
-  async year(blocId: number, year: number) {
+  async year(blocId: number, year: number, within?: (c: CampaignSummary) => boolean) {
     const campaigns = (await this.campaigns.list(blocId, ["ACTIVE", "CLOSED"])).filter(
-      (c) => c.endsAt.getUTCFullYear() === year && c.criteriaScale.some((x) => x.maxScore !== null),
+      (c) =>
+        c.endsAt.getUTCFullYear() === year &&
+        c.criteriaScale.some((x) => x.maxScore !== null) &&
+        (within?.(c) ?? true),
     );
     const rankings = await Promise.all(campaigns.map((c) => this.campaign(blocId, c.id)));
     const [thresholds, rankSelfScores] = await Promise.all([
