@@ -86,6 +86,10 @@ describe("the year page", () => {
     const status = await (await lead.get("/web/year")).text();
     expect(status).toContain("Đã bỏ phiếu: 2/7 đơn vị");
     expect(status).not.toContain("data-result");
+    // The lead reaches the year-end documents from the year page; a unit does not.
+    expect(status).toContain('<a href="/web/documents">Lập văn bản tổng kết');
+    expect((await lead.get("/web/documents")).status).toBe(200);
+    expect(page).not.toContain('href="/web/documents"');
     const closed = await lead.post(
       "/web/year/close",
       { _csrf: lead.csrf(status), ballot: "1" },

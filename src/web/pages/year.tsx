@@ -47,6 +47,11 @@ export function YearPage(props: { viewer: PageViewer; data: YearData; notice?: s
           {props.notice}
         </p>
       ) : null}
+      {viewer.lead ? (
+        <p>
+          <a href="/web/documents">{t("web:year.documents_link")}</a>
+        </p>
+      ) : null}
       <section aria-labelledby="registrations">
         <h2 id="registrations">{t("web:year.registrations")}</h2>
         {data.round ? (
