@@ -1,6 +1,6 @@
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
-import type { BallotResult } from "./service.ts";
+import type { BallotResult } from "./ballotResult.ts";
 
 /**
  * A round's result as chat lines, the same for the lead, the announcement to every

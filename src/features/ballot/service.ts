@@ -7,9 +7,12 @@ import { formatDateTime as formatAt } from "../../i18n/datetime.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
 import { reachUnits } from "../../services/recipients.ts";
+import type { BallotResult } from "./ballotResult.ts";
 import { countRound, defaultQuorum, votesNeeded } from "./count.ts";
 import { resultLines } from "./resultText.ts";
 import { boxKey, newSalt, openBox, sealBox, voterTag } from "./sealedBox.ts";
+
+export type { BallotResult };
 
 type Tx = Prisma.TransactionClient;
 
@@ -31,28 +34,6 @@ export interface BallotView {
   electorate: { unitId: number; unitName: string; voted: boolean }[];
   voted: number;
   eligible: number;
-}
-
-/** A closed round, typed for the meeting's record (biên bản … kết quả bỏ phiếu kín). */
-export interface BallotResult {
-  ballotId: number;
-  question: string;
-  round: number;
-  /** In the ballot's order, with their votes. */
-  candidates: { unitId: number; unitName: string; votes: number }[];
-  choose: number;
-  eligible: number;
-  voted: number;
-  quorum: number;
-  thresholdPercent: number;
-  needed: number;
-  /** The quorum was met: a round closed without it is kept, not valid, and elects nobody. */
-  valid: boolean;
-  /** Elected so far over every round, in order of election. */
-  elected: { unitId: number; unitName: string }[];
-  /** Tied at the last seat: a second round among them can be opened. */
-  tied: { unitId: number; unitName: string }[];
-  closedAt: Date;
 }
 
 export interface OpenBallot {
