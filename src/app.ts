@@ -145,7 +145,7 @@ export function createApp(base: AppDeps): App {
     features: FEATURES.flatMap((f) => (f.chat ? [f.chat] : [])),
     services,
     identify: (event) => identify(db, event),
-    conversations: new ConversationStore(db),
+    conversations: new ConversationStore(db, clock),
     translator,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     conversationTtlMs: config.CONVERSATION_TTL_MINUTES * MINUTE,

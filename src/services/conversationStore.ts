@@ -1,3 +1,4 @@
+import type { Clock } from "../core/clock.ts";
 import type { ConversationState } from "../core/conversation.ts";
 import type { Choice } from "../core/outbound.ts";
 import type { StoredConversation } from "../core/router.ts";
@@ -12,7 +13,10 @@ interface StoredData {
 
 /** Conversation state in the database, so a restart does not lose a half-filled form. */
 export class ConversationStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async load(key: string, now: Date): Promise<ConversationState | null> {
     return this.parse(await this.db.conversationState.findUnique({ where: { key } }), now);
@@ -31,7 +35,7 @@ export class ConversationStore {
    */
   async save(key: string, state: ConversationState, expiresAt: Date): Promise<void> {
     const data = JSON.stringify({ data: state.data, choices: state.choices } satisfies StoredData);
-    const now = new Date();
+    const now = this.clock.now();
     await this.db.$executeRaw`
       INSERT INTO "ConversationState" ("key", "flow", "step", "data", "expiresAt", "updatedAt")
       VALUES (${key}, ${state.flow}, ${state.step}, ${data}, ${expiresAt}, ${now})
