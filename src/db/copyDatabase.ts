@@ -16,6 +16,9 @@ const OTHER_KEYS: Record<string, string[]> = {
   ConversationState: ["key"],
   ProcessedUpdate: ["platform", "updateKey"],
   ReminderMark: ["key"],
+  BallotVoter: ["ballotId", "round", "unitId"],
+  BallotCount: ["ballotId", "round", "candidateId"],
+  BallotRound: ["ballotId", "round"],
 };
 
 const PAGE = 1000;
