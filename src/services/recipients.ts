@@ -1,5 +1,6 @@
 import type { Language } from "../core/roles.ts";
 import type { Db } from "../db/client.ts";
+import type { DeliveryKind, NewDelivery } from "../delivery/outbox.ts";
 
 /** One chat a message about a unit goes to, in the language of whoever reads it. */
 export interface Recipient {
@@ -20,6 +21,24 @@ export interface Recipient {
  * A member's private chats are those on the apps they chose with /notify.
  */
 export type Circle = "everyone" | "focal";
+
+/**
+ * One message to one recipient's chat, for the outbox: `key` names the message, and
+ * the chat is added to it, so that deciding twice still sends each chat once.
+ */
+export const deliveryTo = (
+  r: Pick<Recipient, "chatId" | "platform" | "platformChatId" | "chatKind">,
+  message: { kind: DeliveryKind; key: string; blocId: number; text: string },
+): NewDelivery => ({
+  kind: message.kind,
+  dedupeKey: `${message.key}:chat:${r.chatId}`,
+  blocId: message.blocId,
+  platform: r.platform,
+  platformChatId: r.platformChatId,
+  chatKind: r.chatKind,
+  chatId: r.chatId,
+  text: message.text,
+});
 
 export interface Reach {
   recipients: Recipient[];

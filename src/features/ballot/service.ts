@@ -6,7 +6,7 @@ import type { Outbox } from "../../delivery/outbox.ts";
 import { formatDateTime as formatAt } from "../../i18n/datetime.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import { reachUnits } from "../../services/recipients.ts";
+import { deliveryTo, reachUnits } from "../../services/recipients.ts";
 import type { BallotResult } from "./ballotResult.ts";
 import { countRound, defaultQuorum, votesNeeded } from "./count.ts";
 import { resultLines } from "./resultText.ts";
@@ -473,19 +473,17 @@ export class BallotService {
           this.defaultLanguage,
         );
         await this.outbox.enqueue(
-          recipients.map((r) => ({
-            kind: "REMINDER" as const,
-            dedupeKey: `ballot:${row.id}:${row.round}:remind:${slot}:chat:${r.chatId}`,
-            blocId: row.blocId,
-            platform: r.platform,
-            platformChatId: r.platformChatId,
-            chatKind: r.chatKind,
-            chatId: r.chatId,
-            text: this.translator.for(r.language)("ballot:reminder", {
-              question: view.question,
-              at: formatAt(row.closesAt, bloc.timezone),
+          recipients.map((r) =>
+            deliveryTo(r, {
+              kind: "REMINDER",
+              key: `ballot:${row.id}:${row.round}:remind:${slot}`,
+              blocId: row.blocId,
+              text: this.translator.for(r.language)("ballot:reminder", {
+                question: view.question,
+                at: formatAt(row.closesAt, bloc.timezone),
+              }),
             }),
-          })),
+          ),
           tx,
         );
         await tx.ballot.update({ where: { id: row.id }, data: { lastReminderSlot: slot } });
@@ -513,16 +511,14 @@ export class BallotService {
       return made;
     };
     await this.outbox.enqueue(
-      recipients.map((r) => ({
-        kind: "ANNOUNCEMENT" as const,
-        dedupeKey: `${key}:chat:${r.chatId}`,
-        blocId: view.blocId,
-        platform: r.platform,
-        platformChatId: r.platformChatId,
-        chatKind: r.chatKind,
-        chatId: r.chatId,
-        text: textIn(r.language),
-      })),
+      recipients.map((r) =>
+        deliveryTo(r, {
+          kind: "ANNOUNCEMENT",
+          key: key,
+          blocId: view.blocId,
+          text: textIn(r.language),
+        }),
+      ),
       tx,
     );
   }

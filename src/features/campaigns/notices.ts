@@ -3,7 +3,7 @@ import type { Language } from "../../core/roles.ts";
 import type { Prisma } from "../../db/client.ts";
 import type { Outbox } from "../../delivery/outbox.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
-import { reachUnits } from "../../services/recipients.ts";
+import { deliveryTo, reachUnits } from "../../services/recipients.ts";
 
 /**
  * Tells every unit of a bloc that a campaign changed in a way that changes what it must
@@ -46,16 +46,14 @@ export class CampaignNotices {
     };
     const at = this.clock.now().getTime();
     const written = await this.outbox.enqueue(
-      recipients.map((r) => ({
-        kind: "ANNOUNCEMENT" as const,
-        dedupeKey: `campaign:${campaign.id}:${what}:${at}:chat:${r.chatId}`,
-        blocId: campaign.blocId,
-        platform: r.platform,
-        platformChatId: r.platformChatId,
-        chatKind: r.chatKind,
-        chatId: r.chatId,
-        text: textIn(r.language),
-      })),
+      recipients.map((r) =>
+        deliveryTo(r, {
+          kind: "ANNOUNCEMENT",
+          key: `campaign:${campaign.id}:${what}:${at}`,
+          blocId: campaign.blocId,
+          text: textIn(r.language),
+        }),
+      ),
       tx,
     );
     this.nudge();

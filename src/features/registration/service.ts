@@ -6,7 +6,7 @@ import type { DeliveryKind, Outbox } from "../../delivery/outbox.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
-import { reachUnits } from "../../services/recipients.ts";
+import { deliveryTo, reachUnits } from "../../services/recipients.ts";
 import { checkCommitments, checkTitles, DEFAULT_TITLES, titlesSchema } from "./titles.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -359,16 +359,9 @@ export class RegistrationService {
   ): Promise<void> {
     const { recipients } = await reachUnits(tx, blocId, units, circle, this.defaultLanguage);
     await this.outbox.enqueue(
-      recipients.map((r) => ({
-        kind,
-        dedupeKey: `${key}:chat:${r.chatId}`,
-        blocId,
-        platform: r.platform,
-        platformChatId: r.platformChatId,
-        chatKind: r.chatKind,
-        chatId: r.chatId,
-        text: text(this.translator.for(r.language)),
-      })),
+      recipients.map((r) =>
+        deliveryTo(r, { kind, key, blocId, text: text(this.translator.for(r.language)) }),
+      ),
       tx,
     );
   }

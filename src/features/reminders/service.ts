@@ -11,7 +11,7 @@ import { formatDuration } from "../../i18n/duration.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { countedUnits } from "../../services/activeUnits.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
-import { type Recipient, reachUnits } from "../../services/recipients.ts";
+import { deliveryTo, type Recipient, reachUnits } from "../../services/recipients.ts";
 import { parseOffsets } from "./offsets.ts";
 import { isDueNow, scheduleReminder, type WorkingTime } from "./workingTime.ts";
 
@@ -243,16 +243,14 @@ export class ReminderService {
       return template.split(UNIT_PLACEHOLDER).join(unitName);
     };
     const deliveriesFor = (unit: { id: number; name: string }, key: string): NewDelivery[] =>
-      (byUnit.get(unit.id) ?? []).map((r) => ({
-        kind,
-        dedupeKey: `${key}:chat:${r.chatId}`,
-        blocId: deadline.campaign.blocId,
-        platform: r.platform,
-        platformChatId: r.platformChatId,
-        chatKind: r.chatKind,
-        chatId: r.chatId,
-        text: textFor(r.language, unit.name),
-      }));
+      (byUnit.get(unit.id) ?? []).map((r) =>
+        deliveryTo(r, {
+          kind,
+          key,
+          blocId: deadline.campaign.blocId,
+          text: textFor(r.language, unit.name),
+        }),
+      );
     const written = await this.#writeOnce(
       missing.map((unit) => ({
         key: markKey(unit.id),
@@ -351,16 +349,14 @@ export class ReminderService {
     const written = await this.#writeOnce(
       items.map((item) => ({
         key: item.key,
-        deliveries: leads.map((r) => ({
-          kind: "SUMMARY" as const,
-          dedupeKey: `${item.key}:chat:${r.chatId}`,
-          blocId,
-          platform: r.platform,
-          platformChatId: r.platformChatId,
-          chatKind: r.chatKind,
-          chatId: r.chatId,
-          text: item.text(this.translator.for(r.language)),
-        })),
+        deliveries: leads.map((r) =>
+          deliveryTo(r, {
+            kind: "SUMMARY",
+            key: item.key,
+            blocId,
+            text: item.text(this.translator.for(r.language)),
+          }),
+        ),
       })),
     );
     return written.units;

@@ -6,7 +6,7 @@ import type { Outbox } from "../../delivery/outbox.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { memberActor, recordAudit } from "../../services/auditLog.ts";
-import { reachUnits } from "../../services/recipients.ts";
+import { deliveryTo, reachUnits } from "../../services/recipients.ts";
 import type { CampaignRanking, RankedUnit, RankingService } from "./ranking.ts";
 import { describeTotal } from "./score.ts";
 
@@ -95,20 +95,16 @@ export class PublicationService {
           if (!unit) return [];
           const t = this.translator.for(r.language);
           return [
-            {
-              kind: "REVIEW" as const,
-              dedupeKey: `publish:${campaignId}:chat:${r.chatId}`,
+            deliveryTo(r, {
+              kind: "REVIEW",
+              key: `publish:${campaignId}`,
               blocId,
-              platform: r.platform,
-              platformChatId: r.platformChatId,
-              chatKind: r.chatKind,
-              chatId: r.chatId,
               text: t("review:published_notice", {
                 campaign: ranking.campaign.title,
                 unit: unit.unitName,
                 standing: describeStanding(t, unit, ranked),
               }),
-            },
+            }),
           ];
         }),
         tx,

@@ -6,7 +6,7 @@ import type { Outbox } from "../../delivery/outbox.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate, Translator } from "../../i18n/translator.ts";
 import { memberActor, recordAudit } from "../../services/auditLog.ts";
-import { reachUnits } from "../../services/recipients.ts";
+import { deliveryTo, reachUnits } from "../../services/recipients.ts";
 import type { ReportStatus } from "../reports/schema.ts";
 import { describeCriteria, describeTotal, weightedTotal } from "./score.ts";
 
@@ -396,16 +396,14 @@ export class ReviewService {
       return lines.join("\n");
     };
     await this.outbox.enqueue(
-      recipients.map((r) => ({
-        kind: "REVIEW" as const,
-        dedupeKey: `review:${item.reportId}:${item.version}:chat:${r.chatId}`,
-        blocId,
-        platform: r.platform,
-        platformChatId: r.platformChatId,
-        chatKind: r.chatKind,
-        chatId: r.chatId,
-        text: text(this.translator.for(r.language)),
-      })),
+      recipients.map((r) =>
+        deliveryTo(r, {
+          kind: "REVIEW",
+          key: `review:${item.reportId}:${item.version}`,
+          blocId,
+          text: text(this.translator.for(r.language)),
+        }),
+      ),
       tx,
     );
     return recipients.length;
