@@ -171,5 +171,6 @@ describe("a bot stopped while it decodes a photo", () => {
     expect(await db.evidence.count()).toBe(0);
     expect(await db.inboundUpdate.count({ where: { status: { not: "DONE" } } })).toBe(0);
     await db.$disconnect();
-  });
+    // Two starts, a decoder and a restart: its own bounds are the 5 s stop and the waits above.
+  }, 60_000);
 });
