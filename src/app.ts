@@ -6,7 +6,6 @@ import type { Config } from "./config.ts";
 import type { ChatAdapter } from "./core/adapter.ts";
 import type { Clock } from "./core/clock.ts";
 import { MINUTE } from "./core/clock.ts";
-import type { CommandSpec } from "./core/commands.ts";
 import { type AdapterHealth, HealthBoard } from "./core/health.ts";
 import type { AdapterPort } from "./core/port.ts";
 import { type Language, languageSchema } from "./core/roles.ts";
@@ -15,6 +14,7 @@ import type { Transport } from "./core/transport.ts";
 import { type Db, openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/schemaEngine.ts";
 import { UnitOfWork } from "./db/unitOfWork.ts";
+import { DeliveryEvents } from "./delivery/deliveryEvents.ts";
 import { Outbox } from "./delivery/outbox.ts";
 import { Pacing } from "./delivery/pacing.ts";
 import { Sender } from "./delivery/sender.ts";
@@ -68,6 +68,8 @@ export interface App {
   /** The instances sharing a PostgreSQL database (null on SQLite: one process). */
   instances: InstanceRegistry | null;
   health: HealthBoard;
+  /** Wakes delivery and carries what it did (src/delivery/deliveryEvents.ts). */
+  events: DeliveryEvents;
   deps: AppDeps;
   /** Builds the outbox's sender over the adapters' transports (not started). */
   startDelivery(transports: Transport[]): { sender: Sender; progress: AnnouncementProgress };
@@ -99,9 +101,11 @@ export function createApp(base: AppDeps): App {
   const translator = new Translator(config.DEFAULT_LANGUAGE);
   const evidenceStore = new LocalEvidenceStore(join(config.DATA_DIR, "evidence"));
   const outbox = new Outbox(db, clock);
-  // The sender is created after the app (it needs the adapters' transports); until
-  // then a nudge has nobody to wake, and the sender's own polling picks work up.
-  let nudge: () => void = () => {};
+  // Delivery's events flow one way: features and the pipeline say work is queued, the
+  // sender (created later, with the adapters' transports) listens; the sender says what
+  // it did, and the listeners wired below and in startDelivery act on it.
+  const events = new DeliveryEvents();
+  const queued = () => void events.emit("queued");
   // Links are made from PUBLIC_BASE_URL, or from where this process's server listens.
   let localAddress = `http://127.0.0.1:${config.HTTP_PORT}`;
   const baseUrl = () => config.PUBLIC_BASE_URL ?? localAddress;
@@ -121,26 +125,22 @@ export function createApp(base: AppDeps): App {
   const media = config.PUBLIC_BASE_URL
     ? new SignedLinks(baseUrl, "media", config.MEDIA_LINK_TTL_SECONDS * 1000, clock, linkKey)
     : null;
-  let commands: () => CommandSpec<Services>[] = () => [];
   let telegramUsername: () => string = () => "";
-  const services = buildServices(
-    {
-      db,
-      config,
-      clock,
-      translator,
-      outbox,
-      evidenceStore,
-      downloads,
-      baseUrl,
-      publicAddress,
-      // Woken once the unit's writes are committed: woken inside the transaction, the
-      // sender (on PostgreSQL, another connection) would find nothing and sleep 1 s.
-      nudge: () => unitOfWork.afterCommit(() => nudge()),
-      telegramUsername: () => telegramUsername(),
-    },
-    () => commands(),
-  );
+  const services = buildServices({
+    db,
+    config,
+    clock,
+    translator,
+    outbox,
+    evidenceStore,
+    downloads,
+    baseUrl,
+    publicAddress,
+    // Woken once the unit's writes are committed: woken inside the transaction, the
+    // sender (on PostgreSQL, another connection) would find nothing and sleep 1 s.
+    nudge: () => unitOfWork.afterCommit(queued),
+    telegramUsername: () => telegramUsername(),
+  });
   const router = new Router<Services>({
     features: FEATURES.flatMap((f) => (f.chat ? [f.chat] : [])),
     services,
@@ -151,7 +151,9 @@ export function createApp(base: AppDeps): App {
     conversationTtlMs: config.CONVERSATION_TTL_MINUTES * MINUTE,
     clock,
   });
-  commands = () => router.listCommands();
+  events.on("blocked", (platform, chatId) =>
+    services.announcements.markChatBlocked(platform, chatId),
+  );
 
   // On PostgreSQL several instances may share the database: they divide polling,
   // chats and the platforms' limits through leases and heartbeats (src/instances/).
@@ -205,7 +207,7 @@ export function createApp(base: AppDeps): App {
         chatId: chat?.id ?? null,
         text: notice.text,
       });
-      nudge();
+      queued();
     },
     clock,
     logger,
@@ -224,8 +226,15 @@ export function createApp(base: AppDeps): App {
 
   // When a platform answers again after failing, its waiting deliveries need not sit
   // out their back-off: the outage is over.
-  let recovered: (platform: string) => void = () => {};
-  const health = new HealthBoard(logger, Date.now, (platform) => recovered(platform));
+  const health = new HealthBoard(logger, Date.now, (platform) => {
+    void events.emit("platformBack", platform);
+  });
+  events.on("platformBack", (platform) =>
+    outbox
+      .retryWaitingNow(platform)
+      .then(queued)
+      .catch((error: unknown) => logger.warn({ err: error }, "retry after outage failed")),
+  );
   const port: AdapterPort = {
     receive: (source, raw) => pipeline.receive(source, raw),
     status: (platform) => health.status(platform),
@@ -268,6 +277,7 @@ export function createApp(base: AppDeps): App {
     pipeline,
     port,
     health,
+    events,
     deps,
     consoleChat: (speaker) => new ConsoleChat(pipeline, clock, speaker),
     healthReport: async () => {
@@ -312,25 +322,21 @@ export function createApp(base: AppDeps): App {
     },
     startDelivery: (transports) => {
       publicAddress.serve(transports);
-      // The sender reports settled deliveries to the progress, which sends through the
-      // sender's limits: bound late, since each needs the other.
-      let settled: (announcementId: number) => void = () => {};
-      let progress: AnnouncementProgress | null = null;
-      const sender: Sender = new Sender(outbox, transports, clock, logger, {
+      const sender = new Sender(outbox, transports, clock, logger, {
         concurrency: 4,
         retryForMs: config.DELIVERY_RETRY_HOURS * 60 * MINUTE,
         backoffMs: config.DELIVERY_BACKOFF_MS,
         backoffMaxMs: config.DELIVERY_BACKOFF_MAX_MS,
         leaseMs: config.DELIVERY_LEASE_MS,
         idleMs: 1000,
-        onBlocked: (platform, chatId) => services.announcements.markChatBlocked(platform, chatId),
-        onSettled: (announcementId) => settled(announcementId),
-        onTick: async () => progress?.recover(),
+        events,
         ...(instances ? { share: instances.share } : {}),
         pacing,
         metrics,
       });
-      progress = new AnnouncementProgress(
+      // The progress message sends through the same limits as the sender, and hears
+      // from it which deliveries settled.
+      const progress = new AnnouncementProgress(
         services.announcements,
         transports,
         translator,
@@ -339,15 +345,8 @@ export function createApp(base: AppDeps): App {
           pacing.send(transport.platform, transport.limits, target, send),
         clock,
       );
-      const live = progress;
-      settled = (announcementId) => live.settled(announcementId);
-      nudge = () => sender.nudge();
-      recovered = (platform) => {
-        outbox
-          .retryWaitingNow(platform)
-          .then(() => sender.nudge())
-          .catch((error: unknown) => logger.warn({ err: error }, "retry after outage failed"));
-      };
+      events.on("settled", (announcementId) => progress.settled(announcementId));
+      events.on("tick", () => progress.recover());
       return { sender, progress };
     },
   };

@@ -39,6 +39,11 @@ export interface Feature<S> {
   onMedia?: (ctx: HandlerContext<S>) => Promise<boolean>;
 }
 
+/** Commands in the order features declared them, once each (for /help and menus). */
+export function commandsOf<S>(features: readonly Feature<S>[]): CommandSpec<S>[] {
+  return [...new Set(features.flatMap((f) => f.commands ?? []))];
+}
+
 export function audienceAllows(audience: Audience, role: Role | null): boolean {
   if (audience === "anyone") return true;
   if (role === null) return false;

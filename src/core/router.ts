@@ -4,7 +4,13 @@ import type { Capabilities } from "./capabilities.ts";
 import { withNumberedChoices } from "./choiceText.ts";
 import type { Clock } from "./clock.ts";
 import { commandOfChoice, isCommandList } from "./commandChoice.ts";
-import { audienceAllows, type CommandSpec, type Feature, type FlowSpec } from "./commands.ts";
+import {
+  audienceAllows,
+  type CommandSpec,
+  commandsOf,
+  type Feature,
+  type FlowSpec,
+} from "./commands.ts";
 import type { Actor, FlowControl, HandlerContext, KnownChat, StepInput } from "./context.ts";
 import type { ConversationState } from "./conversation.ts";
 import { AppError } from "./errors.ts";
@@ -75,7 +81,7 @@ export class Router<S> {
 
   /** Commands in the order features declared them, once each (for /help and menus). */
   listCommands(): CommandSpec<S>[] {
-    return [...new Set(this.commands.values())];
+    return commandsOf(this.deps.features);
   }
 
   /**

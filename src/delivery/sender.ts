@@ -6,6 +6,7 @@ import type { OutboundMessage } from "../core/outbound.ts";
 import type { Transport } from "../core/transport.ts";
 import type { Logger } from "../logger.ts";
 import type { BotMetrics } from "../observability/metrics.ts";
+import type { DeliveryEvents } from "./deliveryEvents.ts";
 import type { Outbox } from "./outbox.ts";
 import { Pacing } from "./pacing.ts";
 import type { RateLimiter } from "./rateLimiter.ts";
@@ -22,12 +23,11 @@ export interface SenderOptions {
   leaseMs: number;
   /** How long an idle sender waits before looking again. */
   idleMs: number;
-  /** Called when a chat blocked the bot, so it stops counting as reachable. */
-  onBlocked?: (platform: string, platformChatId: string) => Promise<void>;
-  /** Called after each settled delivery of an announcement. */
-  onSettled?: (announcementId: number) => void;
-  /** Called every few seconds while running (announcements finished by a dead process). */
-  onTick?: () => Promise<void>;
+  /**
+   * Wakes the sender (`queued`) and hears what it did: a delivery settled, a chat that
+   * blocked the bot, its periodic tick. Without it the sender tells no one.
+   */
+  events?: DeliveryEvents;
   /** The part of each platform limit this process may use (several instances: 1/N). */
   share?: () => number;
   /** The limiters shared with everything else the bot sends (replies, live progress). */
@@ -57,6 +57,7 @@ export class Sender {
   #wake: (() => void) | null = null;
   #renewTimer: NodeJS.Timeout | null = null;
   #lastTick = 0;
+  #unsubscribe: (() => void) | null = null;
   /** Platforms whose last send failed for a passing reason (an outage, maybe). */
   readonly #failing = new Set<string>();
   /** Deliveries sent whose mark the database did not take: id → platform message id. */
@@ -81,6 +82,7 @@ export class Sender {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#unsubscribe = this.options.events?.on("queued", () => this.nudge()) ?? null;
     this.#renewTimer = setInterval(() => {
       this.outbox
         .renew(this.owner, this.options.leaseMs)
@@ -130,11 +132,17 @@ export class Sender {
     const recovered =
       monotonic() < this.#recoverAfter ? 0 : await this.outbox.recoverExpired(this.options.leaseMs);
     if (recovered > 0) this.logger.info({ recovered }, "took back deliveries of a dead sender");
-    if (this.options.onTick && monotonic() - this.#lastTick > 5000) {
+    if (this.options.events && monotonic() - this.#lastTick > 5000) {
       this.#lastTick = monotonic();
-      await this.options.onTick();
+      await this.options.events.emit("tick");
     }
     return this.drainOnce();
+  }
+
+  #settled(announcementId: number): void {
+    this.options.events
+      ?.emit("settled", announcementId)
+      .catch((error: unknown) => this.logger.warn({ err: error }, "settled listener failed"));
   }
 
   /** Wakes an idle sender: something was just enqueued. */
@@ -150,6 +158,8 @@ export class Sender {
   async stop(graceMs = 3000): Promise<void> {
     this.#running = false;
     if (this.#renewTimer) clearInterval(this.#renewTimer);
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
     this.nudge();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -253,7 +263,7 @@ export class Sender {
         .finally(() => timer?.());
     } catch (error) {
       await this.#settleFailure(transport, limiter, row, error);
-      if (row.announcementId) this.options.onSettled?.(row.announcementId);
+      if (row.announcementId) this.#settled(row.announcementId);
       return;
     }
     crashPoint("delivery:after-send");
@@ -275,7 +285,7 @@ export class Sender {
       const due = await this.outbox.retryWaitingNow(transport.platform);
       if (due > 0) this.logger.info({ platform: transport.platform, due }, "platform is back");
     }
-    if (row.announcementId) this.options.onSettled?.(row.announcementId);
+    if (row.announcementId) this.#settled(row.announcementId);
   }
 
   /** Writes the marks the database refused while it was away; throws while it still refuses. */
@@ -298,7 +308,7 @@ export class Sender {
     if (kind === "blocked") {
       await this.outbox.markFinal(row.id, "BLOCKED", reason);
       this.#count(transport, "BLOCKED");
-      await this.options.onBlocked?.(transport.platform, row.platformChatId);
+      await this.options.events?.emit("blocked", transport.platform, row.platformChatId);
       this.logger.info(log, "chat blocked the bot");
       return;
     }

@@ -1,4 +1,4 @@
-import type { CommandSpec } from "../core/commands.ts";
+import { commandsOf } from "../core/commands.ts";
 import * as announcements from "./announcements/index.ts";
 import * as ballot from "./ballot/index.ts";
 import * as blocs from "./blocs/index.ts";
@@ -43,14 +43,16 @@ export const FEATURES: readonly FeatureModule[] = [
 ];
 
 /** Builds every feature's services over the infrastructure. */
-export function buildServices(deps: ServiceDeps, commandList: () => CommandSpec<Services>[]) {
+export function buildServices(deps: ServiceDeps) {
+  // /help and the menus list what the features declare; no router is needed to know it.
+  const commands = commandsOf(FEATURES.flatMap((f) => (f.chat ? [f.chat] : [])));
   const core: CoreServices = {
     config: deps.config,
     translate: (language) => deps.translator.for(language),
     outbox: deps.outbox,
     evidenceStore: deps.evidenceStore,
     publicAddress: deps.publicAddress,
-    commandList,
+    commandList: () => commands,
     telegramUsername: () => deps.telegramUsername(),
   };
   return Object.assign(core, ...FEATURES.map((f) => f.provides?.(deps) ?? {})) as Services;

@@ -43,7 +43,8 @@ function sender() {
     backoffMaxMs: 20_000,
     leaseMs: 15_000,
     idleMs: 10,
-    onBlocked: (platform, chatId) => t.app.services.announcements.markChatBlocked(platform, chatId),
+    // The app's events: a chat that blocked the bot is marked by the app's own listener.
+    events: t.app.events,
   });
 }
 
