@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { ConsoleChat } from "./adapters/console/adapter.ts";
+import { ConsoleSource } from "./adapters/console/source.ts";
 import type { TelegramAdapter } from "./adapters/telegram/adapter.ts";
 import { ZaloAdapter } from "./adapters/zalo/adapter.ts";
 import type { Config } from "./config.ts";
@@ -224,6 +225,8 @@ export function createApp(base: AppDeps): App {
     },
   });
 
+  const consoleSource = new ConsoleSource();
+
   // When a platform answers again after failing, its waiting deliveries need not sit
   // out their back-off: the outage is over.
   const health = new HealthBoard(logger, Date.now, (platform) => {
@@ -279,7 +282,12 @@ export function createApp(base: AppDeps): App {
     health,
     events,
     deps,
-    consoleChat: (speaker) => new ConsoleChat(pipeline, clock, speaker),
+    consoleChat: (speaker) => {
+      // The console is an inbound source like the platforms: its lines need the loop.
+      pipeline.register(consoleSource);
+      pipeline.start();
+      return new ConsoleChat(pipeline, consoleSource, clock, speaker);
+    },
     healthReport: async () => {
       const database = await db
         .$queryRawUnsafe("SELECT 1")

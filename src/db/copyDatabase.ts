@@ -14,7 +14,6 @@ const RUNTIME_TABLES = new Set<string>(["Lease", "Instance"]);
 /** Tables whose primary key is not an `id` number (read in key order, not by id ranges). */
 const OTHER_KEYS: Record<string, string[]> = {
   ConversationState: ["key"],
-  ProcessedUpdate: ["platform", "updateKey"],
   ReminderMark: ["key"],
   BallotVoter: ["ballotId", "round", "unitId"],
   BallotCount: ["ballotId", "round", "candidateId"],

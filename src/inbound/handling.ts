@@ -34,7 +34,7 @@ export interface HandlingOptions {
 }
 
 export interface HandlingDeps
-  extends Omit<ReplyDeps, "maxAttempts" | "delay" | "finish" | "languageOf" | "text"> {
+  extends Omit<ReplyDeps, "maxAttempts" | "delay" | "finish" | "ended" | "languageOf" | "text"> {
   store: UpdateStore;
   unitOfWork: UnitOfWork;
   /** The router: an event in, the replies out; throws only for unexpected failures. */
@@ -104,6 +104,7 @@ export class UpdateHandling {
       maxAttempts: deps.options.maxAttempts,
       delay: (attempts) => this.delay(attempts),
       finish: (ids) => deps.store.finish(ids),
+      ended: (ids) => deps.store.ended(ids),
     });
   }
 

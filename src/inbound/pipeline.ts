@@ -6,7 +6,6 @@ import type { InboundSource, ReceiveResult, UpdateRef } from "../core/port.ts";
 import type { Language } from "../core/roles.ts";
 import { sleepUnless } from "../core/sleep.ts";
 import type { Db } from "../db/client.ts";
-import { isUniqueViolation } from "../db/errors.ts";
 import type { UnitOfWork } from "../db/unitOfWork.ts";
 import type { Pacing } from "../delivery/pacing.ts";
 import type { Logger } from "../logger.ts";
@@ -80,9 +79,17 @@ export class InboundPipeline {
   #scanDeferred = false;
   /** Aborted by stop(): a reply waiting for its slot leaves the rest for the next start. */
   #stopping = new AbortController();
+  /** Rows whose sender waits in this process for their end (receiveAndWait). */
+  readonly #waiting = new Map<number, () => void>();
 
   constructor(private readonly deps: PipelineDeps) {
     this.#store = new UpdateStore(deps.db, deps.clock);
+    this.#store.onEnded((ids) => {
+      for (const id of ids) {
+        this.#waiting.get(id)?.();
+        this.#waiting.delete(id);
+      }
+    });
     this.#handling = new UpdateHandling({
       ...deps,
       store: this.#store,
@@ -136,21 +143,25 @@ export class InboundPipeline {
   }
 
   /**
-   * An event that never left this process (the console chat): handled in the same
-   * transaction as its claim, so a repeat is recognised, and answered directly.
+   * Stores an update from a source whose sender waits in this process for the answer
+   * (the console chat), and resolves once the update is answered or given up; a
+   * repeat resolves at once. Everything else is as for any platform: the same table,
+   * lanes, retries and answer path. The pipeline must be running.
    */
-  async handleDirect(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]> {
-    return this.deps.unitOfWork.run(async () => {
-      try {
-        await this.deps.db.processedUpdate.create({
-          data: { platform: event.chat.platform, updateKey: event.updateId },
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) return [];
-        throw error;
-      }
-      return this.deps.handle(event, capabilities);
+  async receiveAndWait(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
+    const ref = source.describe(raw);
+    if (!ref) return "ignored";
+    const row = await this.#store.insert(source.platform, ref, raw);
+    this.deps.metrics?.updatesReceived.inc({
+      platform: source.platform,
+      result: row ? "stored" : "duplicate",
     });
+    if (!row) return "duplicate";
+    const ended = new Promise<void>((resolve) => this.#waiting.set(row.id, resolve));
+    this.#fresh.set(row.id, row);
+    this.#wake.abort();
+    await ended;
+    return "stored";
   }
 
   /** Updates waiting or given up, per platform, for /healthz and the operator. */

@@ -26,6 +26,8 @@ export interface ReplyDeps {
   delay(attempts: number): number;
   /** Marks answered updates done (the pipeline writes them in batches). */
   finish(ids: number[]): Promise<void>;
+  /** An update ended otherwise (its reply incomplete, kept for the operator). */
+  ended(ids: number[]): void;
   /** Aborts when the pipeline stops: a reply waiting for its slot leaves the rest for later. */
   stopping(): AbortSignal;
 }
@@ -149,6 +151,7 @@ export class Replies {
       processedAt: this.deps.clock.now(),
     });
     this.deps.logger.error({ ...log, reason }, "reply incomplete: kept for the operator");
+    this.deps.ended([row.id]);
   }
 
   /**

@@ -66,11 +66,22 @@ interface DoneBatch {
 export class UpdateStore {
   #nextDone: DoneBatch | null = null;
   #writingDone = false;
+  #endedListener: ((ids: number[]) => void) | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  /** Hears which rows reached their end (done, or given up): someone in this process may wait. */
+  onEnded(listener: (ids: number[]) => void): void {
+    this.#endedListener = listener;
+  }
+
+  /** These rows are done or given up (written by this store, or by the replies' last mark). */
+  ended(ids: number[]): void {
+    this.#endedListener?.(ids);
+  }
 
   /** Stores a raw update; null when it was stored before (a redelivery meets the unique key). */
   async insert(platform: string, ref: UpdateRef, raw: unknown): Promise<StoredUpdate | null> {
@@ -116,6 +127,7 @@ export class UpdateStore {
       UPDATE "InboundUpdate"
       SET "status" = 'DONE', "processedAt" = ${this.clock.now()}, "replies" = NULL
       WHERE "id" IN (${Prisma.join(ids)})`;
+    this.ended(ids);
   }
 
   /**
@@ -167,6 +179,7 @@ export class UpdateStore {
       where: { id: { in: ids } },
       data: { status: "FAILED", attempts, lastError: reason },
     });
+    this.ended(ids);
   }
 
   /**

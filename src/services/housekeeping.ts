@@ -15,8 +15,7 @@ export async function pruneExpired(
 ): Promise<Record<string, number>> {
   const weekAgo = new Date(now.getTime() - 7 * DAY);
   const dayAgo = new Date(now.getTime() - DAY);
-  const [updates, inbox, tries, forms, links] = await Promise.all([
-    db.processedUpdate.deleteMany({ where: { processedAt: { lt: weekAgo } } }),
+  const [inbox, tries, forms, links] = await Promise.all([
     db.inboundUpdate.deleteMany({
       where: {
         OR: [
@@ -31,7 +30,6 @@ export async function pruneExpired(
   ]);
   return {
     ...(exportsDir ? { exports: pruneExports(exportsDir, now) } : {}),
-    processedUpdates: updates.count,
     inboundUpdates: inbox.count,
     joinAttempts: tries.count,
     conversations: forms.count,

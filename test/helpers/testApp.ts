@@ -64,10 +64,12 @@ export async function createTestApp(
     clock,
     dir,
     restart: async () => {
+      await app.pipeline.stop();
       await db.$disconnect();
       return createTestApp({ env: options.env, clock, dir });
     },
     close: async () => {
+      await app.pipeline.stop();
       await db.$disconnect();
       await dropDatabaseOf(dir);
       rmSync(dir, { recursive: true, force: true });

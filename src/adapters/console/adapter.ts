@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { type Capabilities, CONSOLE_CAPABILITIES } from "../../core/capabilities.ts";
+import { CONSOLE_CAPABILITIES } from "../../core/capabilities.ts";
 import type { Clock } from "../../core/clock.ts";
 import { parseCommand } from "../../core/commandText.ts";
-import type { InboundEvent, InboundFile, InboundPayload } from "../../core/inbound.ts";
+import type { InboundFile } from "../../core/inbound.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
+import type { ReceiveResult } from "../../core/port.ts";
+import type { ConsoleSource, ConsoleUpdate } from "./source.ts";
 
-export const CONSOLE_PLATFORM = "console";
-
-/** The inbound pipeline, as the console reaches it: events never leave the process. */
-export interface DirectInbound {
-  handleDirect(event: InboundEvent, capabilities: Capabilities): Promise<OutboundMessage[]>;
+/** The inbound pipeline, as the console reaches it: it waits for each line's answer. */
+export interface WaitingInbound {
+  receiveAndWait(source: ConsoleSource, raw: ConsoleUpdate): Promise<ReceiveResult>;
 }
 
 /** Who is typing and where: a person's private chat, or a named group. */
@@ -23,6 +23,8 @@ export interface ConsoleSpeaker {
 /**
  * A chat in the terminal (and the way tests drive the bot): each speaker is a
  * console user with their own private chat, so one person can try every role.
+ * Each line goes through the inbound pipeline as a platform's update does (stored,
+ * deduplicated, handled, answered); `send` resolves with what the bot answered.
  */
 export class ConsoleChat {
   readonly capabilities = CONSOLE_CAPABILITIES;
@@ -30,9 +32,12 @@ export class ConsoleChat {
   #sequence = 0;
   // Update ids must not repeat across restarts, or dedupe would drop new lines.
   readonly #session = randomUUID().slice(0, 8);
+  /** The last line sent, as stored: a test sends it again as a redelivery would. */
+  lastUpdate: ConsoleUpdate | null = null;
 
   constructor(
-    private readonly inbound: DirectInbound,
+    private readonly inbound: WaitingInbound,
+    private readonly source: ConsoleSource,
     private readonly clock: Clock,
     initialSpeaker = "guest",
   ) {
@@ -47,9 +52,9 @@ export class ConsoleChat {
   /** Sends a line of text (a command or an answer) and returns what the bot replied. */
   send(text: string): Promise<OutboundMessage[]> {
     const parsed = parseCommand(text);
-    const payload: InboundPayload =
-      parsed && parsed !== "other-bot" ? { type: "command", ...parsed } : { type: "text", text };
-    return this.#deliver(payload);
+    return this.#deliver(
+      parsed && parsed !== "other-bot" ? { type: "command", ...parsed } : { type: "text", text },
+    );
   }
 
   /** Sends files as photos (or documents), as an album when there are several. */
@@ -57,14 +62,15 @@ export class ConsoleChat {
     files: { bytes: Uint8Array; fileName: string; kind?: InboundFile["kind"] }[],
     caption = "",
   ): Promise<OutboundMessage[]> {
-    const inbound: InboundFile[] = files.map((f) => ({
-      kind: f.kind ?? "photo",
-      platformFileId: `${f.fileName}:${f.bytes.length}`,
-      declaredSize: f.bytes.length,
-      fileName: f.fileName,
-      download: async () => f.bytes,
-    }));
-    return this.#deliver({ type: "media", files: inbound, caption });
+    return this.#deliver({
+      type: "media",
+      caption,
+      files: files.map((f) => ({
+        kind: f.kind ?? "photo",
+        fileName: f.fileName,
+        base64: Buffer.from(f.bytes).toString("base64"),
+      })),
+    });
   }
 
   sendFilePaths(paths: string[], caption = "", kind: InboundFile["kind"] = "photo") {
@@ -74,20 +80,25 @@ export class ConsoleChat {
     );
   }
 
-  #deliver(payload: InboundPayload): Promise<OutboundMessage[]> {
+  /** Sends the same update again, as a platform redelivering it would (answers nothing). */
+  async resend(update: ConsoleUpdate): Promise<OutboundMessage[]> {
+    await this.inbound.receiveAndWait(this.source, update);
+    return this.source.take(update.chatId);
+  }
+
+  async #deliver(payload: ConsoleUpdate["payload"]): Promise<OutboundMessage[]> {
     const { name, group } = this.speaker;
-    const event: InboundEvent = {
+    const update: ConsoleUpdate = {
       updateId: `${this.#session}-${++this.#sequence}`,
-      chat: {
-        platform: CONSOLE_PLATFORM,
-        platformChatId: group ? `group:${group}` : name,
-        kind: group ? "GROUP" : "PRIVATE",
-      },
-      from: { platformUserId: name, displayName: name },
-      receivedAt: this.clock.now(),
+      chatId: group ? `group:${group}` : name,
+      kind: group ? "GROUP" : "PRIVATE",
+      user: name,
+      receivedAt: this.clock.now().toISOString(),
       payload,
     };
-    return this.inbound.handleDirect(event, this.capabilities);
+    this.lastUpdate = update;
+    await this.inbound.receiveAndWait(this.source, update);
+    return this.source.take(update.chatId);
   }
 }
 
