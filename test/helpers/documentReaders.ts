@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
+import { fromProject } from "../../src/config.ts";
 
 /*
  * Documents read back by tools that did not make them: poppler's pdftotext and
@@ -84,8 +86,27 @@ export function docxText(path: string): string {
   return paragraphs.join(" ").replace(/\s+/g, " ");
 }
 
-/** Converts DOCX files to PDF with LibreOffice headless, all in one run (it is slow to start). */
+/**
+ * Converts DOCX files to PDF with LibreOffice headless, all in one run (it is slow to
+ * start). The DOCX names Times New Roman, which LibreOffice maps to Liberation Serif
+ * when it finds it: the repository's copy is given through fontconfig, so the layout
+ * does not depend on the fonts of the machine (without it, DejaVu Serif, wider, broke
+ * "Hạng" over two lines on a machine without fonts-liberation).
+ */
 export function officeToPdf(paths: string[], outDir: string, profileDir: string): void {
+  mkdirSync(profileDir, { recursive: true });
+  const fontsConf = join(profileDir, "fonts.conf");
+  writeFileSync(
+    fontsConf,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>${fromProject("assets/fonts")}</dir>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <cachedir>${join(profileDir, "fontconfig-cache")}</cachedir>
+</fontconfig>
+`,
+  );
   execFileSync(
     "soffice",
     [
@@ -98,6 +119,6 @@ export function officeToPdf(paths: string[], outDir: string, profileDir: string)
       outDir,
       ...paths,
     ],
-    { stdio: "pipe", timeout: 180_000 },
+    { stdio: "pipe", timeout: 180_000, env: { ...process.env, FONTCONFIG_FILE: fontsConf } },
   );
 }
