@@ -1,50 +1,28 @@
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Language } from "../../core/roles.ts";
-import type { Db, Prisma } from "../../db/client.ts";
+import type { Db } from "../../db/client.ts";
 import type { Outbox } from "../../delivery/outbox.ts";
 import { formatDateTime as formatAt } from "../../i18n/datetime.ts";
-import type { Translate, Translator } from "../../i18n/translator.ts";
+import type { Translator } from "../../i18n/translator.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
 import { deliveryTo, reachUnits } from "../../services/recipients.ts";
+import { announceToBloc } from "./ballotAnnouncement.ts";
 import type { BallotResult } from "./ballotResult.ts";
-import { countRound, defaultQuorum, votesNeeded } from "./count.ts";
+import {
+  type BallotView,
+  ballotUnits,
+  ids,
+  loadBallotView,
+  type OpenBallot,
+} from "./ballotView.ts";
+import { countRound, defaultQuorum } from "./count.ts";
+import { openedLines } from "./openedText.ts";
 import { resultLines } from "./resultText.ts";
 import { boxKey, newSalt, openBox, sealBox, voterTag } from "./sealedBox.ts";
 
+export type { BallotStatus, BallotView, OpenBallot } from "./ballotView.ts";
 export type { BallotResult };
-
-type Tx = Prisma.TransactionClient;
-
-export type BallotStatus = "OPEN" | "CLOSED";
-
-/** A ballot as the lead and the voters see it before closing: who has voted, never what. */
-export interface BallotView {
-  id: number;
-  blocId: number;
-  question: string;
-  round: number;
-  status: BallotStatus;
-  candidates: { unitId: number; unitName: string }[];
-  choose: number;
-  quorum: number;
-  thresholdPercent: number;
-  needed: number;
-  closesAt: Date;
-  electorate: { unitId: number; unitName: string; voted: boolean }[];
-  voted: number;
-  eligible: number;
-}
-
-export interface OpenBallot {
-  question: string;
-  candidates: number[];
-  choose: number;
-  closesAt: Date;
-  quorum?: number;
-}
-
-const ids = (json: string) => JSON.parse(json) as number[];
 
 /** Before closing, the units that have not voted hear a reminder this long before (minutes). */
 export const BALLOT_REMINDER_SLOTS = [24 * 60, 2 * 60];
@@ -65,21 +43,13 @@ export class BallotService {
     private readonly nudge: () => void = () => {},
   ) {}
 
-  async #units(tx: Pick<Db, "unit">, blocId: number) {
-    return tx.unit.findMany({
-      where: { blocId },
-      select: { id: true, name: true, retiredAt: true },
-      orderBy: { id: "asc" },
-    });
-  }
-
   async open(blocId: number, input: OpenBallot, actor: AuditActor): Promise<BallotView> {
     const now = this.clock.now();
     const id = await this.db.$transaction(async (tx) => {
       const existing = await tx.ballot.findFirst({ where: { blocId, status: "OPEN" } });
       if (existing) throw new AppError("ballot_already_open", { id: existing.id });
       const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: blocId } });
-      const units = (await this.#units(tx, blocId)).filter((u) => u.retiredAt === null);
+      const units = (await ballotUnits(tx, blocId)).filter((u) => u.retiredAt === null);
       const active = new Set(units.map((u) => u.id));
       const candidates = [...new Set(input.candidates)];
       if (candidates.length === 0 || candidates.some((c) => !active.has(c))) {
@@ -114,9 +84,15 @@ export class BallotService {
         blocId,
         details: { ballotId: ballot.id, candidates, choose: input.choose, quorum },
       });
-      const view = await this.#view(tx, ballot.id);
-      await this.#announce(tx, view, `ballot:${ballot.id}:1:open`, (t) =>
-        openedLines(t, view, bloc.timezone),
+      const view = await loadBallotView(tx, ballot.id);
+      await announceToBloc(
+        tx,
+        this.outbox,
+        this.translator,
+        this.defaultLanguage,
+        view,
+        `ballot:${ballot.id}:1:open`,
+        (t) => openedLines(t, view, bloc.timezone),
       );
       return ballot.id;
     });
@@ -151,50 +127,13 @@ export class BallotService {
     const row =
       (await this.db.ballot.findFirst({ where: { blocId, status: "OPEN" } })) ??
       (await this.db.ballot.findFirst({ where: { blocId }, orderBy: { id: "desc" } }));
-    return row ? this.#view(this.db, row.id) : null;
+    return row ? loadBallotView(this.db, row.id) : null;
   }
 
   async view(blocId: number, ballotId: number): Promise<BallotView> {
     const row = await this.db.ballot.findFirst({ where: { id: ballotId, blocId } });
     if (!row) throw new AppError("not_found");
-    return this.#view(this.db, ballotId);
-  }
-
-  async #view(tx: Pick<Db, "ballot" | "unit" | "ballotVoter">, ballotId: number) {
-    const row = await tx.ballot.findUniqueOrThrow({ where: { id: ballotId } });
-    const [units, voters] = await Promise.all([
-      this.#units(tx, row.blocId),
-      tx.ballotVoter.findMany({
-        where: { ballotId, round: row.round },
-        select: { unitId: true },
-      }),
-    ]);
-    const name = new Map(units.map((u) => [u.id, u.name]));
-    const voted = new Set(voters.map((v) => v.unitId));
-    const electorate = ids(row.electorate).map((unitId) => ({
-      unitId,
-      unitName: name.get(unitId) ?? `#${unitId}`,
-      voted: voted.has(unitId),
-    }));
-    return {
-      id: row.id,
-      blocId: row.blocId,
-      question: row.question,
-      round: row.round,
-      status: row.status as BallotStatus,
-      candidates: ids(row.candidates).map((unitId) => ({
-        unitId,
-        unitName: name.get(unitId) ?? `#${unitId}`,
-      })),
-      choose: row.choose,
-      quorum: row.quorum,
-      thresholdPercent: row.thresholdPercent,
-      needed: votesNeeded(electorate.length, row.thresholdPercent),
-      closesAt: row.closesAt,
-      electorate,
-      voted: electorate.filter((e) => e.voted).length,
-      eligible: electorate.length,
-    } satisfies BallotView;
+    return loadBallotView(this.db, ballotId);
   }
 
   /**
@@ -329,9 +268,15 @@ export class BallotService {
       });
       const result = await this.#result(tx, ballotId, row.round);
       const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: blocId } });
-      const view = await this.#view(tx, ballotId);
-      await this.#announce(tx, view, `ballot:${ballotId}:${row.round}:result`, (t) =>
-        resultLines(t, result, bloc.timezone).join("\n"),
+      const view = await loadBallotView(tx, ballotId);
+      await announceToBloc(
+        tx,
+        this.outbox,
+        this.translator,
+        this.defaultLanguage,
+        view,
+        `ballot:${ballotId}:${row.round}:result`,
+        (t) => resultLines(t, result, bloc.timezone).join("\n"),
       );
     });
     this.nudge();
@@ -373,9 +318,15 @@ export class BallotService {
         details: { ballotId, round: row.round + 1, candidates: tied },
       });
       const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: blocId } });
-      const view = await this.#view(tx, ballotId);
-      await this.#announce(tx, view, `ballot:${ballotId}:${view.round}:open`, (t) =>
-        openedLines(t, view, bloc.timezone),
+      const view = await loadBallotView(tx, ballotId);
+      await announceToBloc(
+        tx,
+        this.outbox,
+        this.translator,
+        this.defaultLanguage,
+        view,
+        `ballot:${ballotId}:${view.round}:open`,
+        (t) => openedLines(t, view, bloc.timezone),
       );
     });
     this.nudge();
@@ -413,7 +364,7 @@ export class BallotService {
     if (!outcome) throw new AppError("ballot_not_closed");
     const [counts, units, earlier] = await Promise.all([
       tx.ballotCount.findMany({ where: { ballotId, round } }),
-      this.#units(tx, row.blocId),
+      ballotUnits(tx, row.blocId),
       tx.ballotRound.findMany({ where: { ballotId, round: { lte: round } } }),
     ]);
     const name = (id: number) => units.find((u) => u.id === id)?.name ?? `#${id}`;
@@ -462,7 +413,7 @@ export class BallotService {
         continue;
       }
       reminded += await this.db.$transaction(async (tx) => {
-        const view = await this.#view(tx, row.id);
+        const view = await loadBallotView(tx, row.id);
         const missing = view.electorate.filter((e) => !e.voted);
         const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: row.blocId } });
         const { recipients } = await reachUnits(
@@ -493,50 +444,4 @@ export class BallotService {
     if (reminded) this.nudge();
     return { closed, reminded };
   }
-
-  async #announce(tx: Tx, view: BallotView, key: string, text: (t: Translate) => string) {
-    const { recipients } = await reachUnits(
-      tx,
-      view.blocId,
-      "all",
-      "everyone",
-      this.defaultLanguage,
-    );
-    const texts = new Map<Language, string>();
-    const textIn = (language: Language) => {
-      const known = texts.get(language);
-      if (known !== undefined) return known;
-      const made = text(this.translator.for(language));
-      texts.set(language, made);
-      return made;
-    };
-    await this.outbox.enqueue(
-      recipients.map((r) =>
-        deliveryTo(r, {
-          kind: "ANNOUNCEMENT",
-          key: key,
-          blocId: view.blocId,
-          text: textIn(r.language),
-        }),
-      ),
-      tx,
-    );
-  }
-}
-
-/** The ballot as every member unit hears it opened: the question, the rules, how to vote. */
-export function openedLines(t: Translate, view: BallotView, timezone: string): string {
-  return [
-    t("ballot:opened", { question: view.question, round: view.round }),
-    ...view.candidates.map((c, i) => `${i + 1}. ${c.unitName}`),
-    t("ballot:rules", {
-      choose: view.choose,
-      quorum: view.quorum,
-      eligible: view.eligible,
-      threshold: view.thresholdPercent,
-      needed: view.needed,
-      at: formatAt(view.closesAt, timezone),
-    }),
-    t("ballot:how_to_vote"),
-  ].join("\n");
 }
