@@ -78,6 +78,7 @@ export class AnnouncementService {
         tx,
       );
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor: input.actor,
         action: "announcement.create",
         blocId: input.blocId,
@@ -167,6 +168,7 @@ export class AnnouncementService {
         data: { dedupeKey: `${key}:${rounds}` },
       });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "announcement.retry",
         blocId,

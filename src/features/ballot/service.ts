@@ -79,6 +79,7 @@ export class BallotService {
         },
       });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "ballot_open",
         blocId,
@@ -118,7 +119,13 @@ export class BallotService {
     }
     await this.db.$transaction(async (tx) => {
       await tx.bloc.update({ where: { id: blocId }, data: { ballotThreshold: percent } });
-      await recordAudit(tx, { actor, action: "ballot_threshold", blocId, details: { percent } });
+      await recordAudit(tx, {
+        at: this.clock.now(),
+        actor,
+        action: "ballot_threshold",
+        blocId,
+        details: { percent },
+      });
     });
   }
 
@@ -261,6 +268,7 @@ export class BallotService {
         },
       });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "ballot_close",
         blocId,
@@ -312,6 +320,7 @@ export class BallotService {
         },
       });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "ballot_second_round",
         blocId,

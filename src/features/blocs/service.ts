@@ -28,6 +28,7 @@ export class BlocService {
       this.db.bloc.create({ data: { name: validName(name), timezone } }),
     );
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor,
       action: "bloc.create",
       blocId: bloc.id,
@@ -56,6 +57,7 @@ export class BlocService {
     if (taken) throw new AppError("unit_name_taken", { name: wanted });
     const unit = await this.#unique(() => this.db.unit.create({ data: { blocId, name: wanted } }));
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor,
       action: "unit.add",
       blocId,
@@ -78,6 +80,7 @@ export class BlocService {
       this.db.unit.update({ where: { id: unitId }, data: { name: validName(name) } }),
     );
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor,
       action: "unit.rename",
       blocId: unit.blocId,
@@ -106,6 +109,7 @@ export class BlocService {
         data: { revokedAt: now },
       });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "unit.retire",
         blocId: unit.blocId,

@@ -409,6 +409,7 @@ export class CampaignEditService {
         data: { campaignsVersion: { increment: 1 } },
       });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action,
         blocId: campaign.blocId,

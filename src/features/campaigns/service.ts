@@ -140,6 +140,7 @@ export class CampaignService {
       });
       await campaignsChanged(tx, blocId);
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "campaign.create",
         blocId,
@@ -234,6 +235,7 @@ export class CampaignService {
       if (changed.count !== 1) throw new AppError("rules_published");
       await campaignsChanged(tx, blocId);
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "campaign.rules",
         blocId,
@@ -352,7 +354,13 @@ export class CampaignService {
         },
       });
       await campaignsChanged(tx, blocId);
-      await recordAudit(tx, { actor, action, blocId, details: { campaignId } });
+      await recordAudit(tx, {
+        at: this.clock.now(),
+        actor,
+        action,
+        blocId,
+        details: { campaignId },
+      });
       // Reporting ends or starts again for every unit: each hears it. (A draft's opening
       // is announced by the lead's own announcement, offered right after.)
       if (from !== "DRAFT") {

@@ -22,6 +22,7 @@ export async function refuseRemoved(
   chat: ChatRef,
   sender: Sender,
   invite: { id: number; blocId: number; createdAt: Date; bloc: { name: string } },
+  now: Date,
   tell?: (refused: RefusedRejoin) => Promise<void>,
 ): Promise<void> {
   const former = await db.formerAccount.findFirst({
@@ -36,6 +37,7 @@ export async function refuseRemoved(
   if (!former) return;
   const member = await db.member.findUnique({ where: { id: former.memberId } });
   await recordAudit(db, {
+    at: now,
     // Who tried: the removed member, by the accounts they had.
     actor: memberActor(former.memberId),
     action: "member.rejoin_refused",

@@ -121,6 +121,7 @@ export class RosterService {
       await tx.webSession.deleteMany({ where: { memberId } });
       await tx.member.update({ where: { id: memberId }, data: { removedAt: now } });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "member.remove",
         blocId,
@@ -147,6 +148,7 @@ export class RosterService {
       // What a browser may see follows the role: it signs in again with /web.
       await tx.webSession.deleteMany({ where: { memberId } });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "member.role",
         blocId,

@@ -133,6 +133,7 @@ export class MembershipService {
       },
     });
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor: input.issuer,
       action: "invite.issue",
       blocId: bloc.id,
@@ -160,6 +161,7 @@ export class MembershipService {
       data: { revokedAt: this.clock.now() },
     });
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor,
       action: "invite.revoke",
       blocId: invite.blocId,
@@ -225,7 +227,15 @@ export class MembershipService {
     }
 
     if (existing && existing.member.blocId !== invite.blocId) throw new AppError("forbidden");
-    if (!existing) await refuseRemoved(this.db, chat, sender, invite, this.limits.onRejoinRefused);
+    if (!existing)
+      await refuseRemoved(
+        this.db,
+        chat,
+        sender,
+        invite,
+        this.clock.now(),
+        this.limits.onRejoinRefused,
+      );
     if (chat.kind === "GROUP") {
       return this.#linkGroup(chat, existing?.member ?? null, invite, options.confirmMove ?? false);
     }
@@ -254,6 +264,7 @@ export class MembershipService {
         }));
       await linkChat(tx, chat, { blocId: invite.blocId, unitId: invite.unitId });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor: memberActor(member.id),
         action: existing ? "chat.link" : "member.join",
         blocId: invite.blocId,
@@ -326,6 +337,7 @@ export class MembershipService {
     await this.db.$transaction(async (tx) => {
       await linkChat(tx, chat, { blocId: invite.blocId, unitId: invite.unitId });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor: memberActor(member.id),
         action: linkedElsewhere ? "chat.move" : "chat.link",
         blocId: invite.blocId,
@@ -408,6 +420,7 @@ export class MembershipService {
       });
       await linkChat(tx, chat, { blocId: member.blocId, unitId: member.unitId });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor: memberActor(member.id),
         action: "account.link",
         blocId: member.blocId,
@@ -428,6 +441,7 @@ export class MembershipService {
       data: { platformChatId: to },
     });
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor: "operator",
       action: "chat.migrate",
       details: { platform, from, to },

@@ -71,7 +71,13 @@ export class RegistrationService {
         where: { id: blocId },
         data: { registrationTitles: JSON.stringify(checked) },
       });
-      await recordAudit(tx, { actor, action: "registration_titles", blocId, details: { titles } });
+      await recordAudit(tx, {
+        at: this.clock.now(),
+        actor,
+        action: "registration_titles",
+        blocId,
+        details: { titles },
+      });
     });
   }
 
@@ -99,6 +105,7 @@ export class RegistrationService {
         },
       });
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor,
         action: "registration_open",
         blocId,
@@ -237,6 +244,7 @@ export class RegistrationService {
         await tx.registration.create({ data: { ...data, roundId: round.id, unitId } });
       }
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor: memberActor(who.memberId),
         action: "registration_submit",
         blocId,
@@ -281,6 +289,7 @@ export class RegistrationService {
       });
       if (changed.count !== 1) throw new AppError("review_changed");
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor: memberActor(memberId),
         action: decision.approve ? "registration_approve" : "registration_return",
         blocId,

@@ -294,6 +294,7 @@ export class ReportService {
       });
     }
     await recordAudit(tx, {
+      at: this.clock.now(),
       actor: memberActor(input.memberId),
       action: mode === "replace" ? "report.submit" : "report.evidence",
       blocId: target.blocId,

@@ -66,6 +66,7 @@ export class PublicationService {
       });
       if (marked.count !== 1) throw new AppError("review_changed");
       await recordAudit(tx, {
+        at: this.clock.now(),
         actor: memberActor(memberId),
         action: "campaign.publish",
         blocId,

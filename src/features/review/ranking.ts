@@ -158,14 +158,26 @@ export class RankingService {
       where: { id: blocId },
       data: { thresholds: JSON.stringify(parsed) },
     });
-    await recordAudit(this.db, { actor, action: "bloc.thresholds", blocId, details: { parsed } });
+    await recordAudit(this.db, {
+      at: this.clock.now(),
+      actor,
+      action: "bloc.thresholds",
+      blocId,
+      details: { parsed },
+    });
     return parsed;
   }
 
   /** Whether units awaiting review rank on their own scores (labelled), or after the reviewed. */
   async setRankSelfScores(blocId: number, on: boolean, actor: AuditActor) {
     await this.db.bloc.update({ where: { id: blocId }, data: { rankSelfScores: on } });
-    await recordAudit(this.db, { actor, action: "bloc.rank_self_scores", blocId, details: { on } });
+    await recordAudit(this.db, {
+      at: this.clock.now(),
+      actor,
+      action: "bloc.rank_self_scores",
+      blocId,
+      details: { on },
+    });
     return on;
   }
 

@@ -336,6 +336,7 @@ export class ReviewService {
       },
     });
     await recordAudit(tx, {
+      at: this.clock.now(),
       actor: memberActor(reviewerId),
       action: `review.${action.toLowerCase()}`,
       blocId,

@@ -57,6 +57,7 @@ export class WebAccessService {
       data: { tokenHash: hash(token), memberId, createdAt: now, expiresAt },
     });
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor: memberActor(memberId),
       action: "web.link",
       blocId: member.blocId,
@@ -130,6 +131,7 @@ export class WebAccessService {
       },
     });
     await recordAudit(this.db, {
+      at: this.clock.now(),
       actor: memberActor(member.id),
       action: "web.login",
       blocId: member.blocId,
