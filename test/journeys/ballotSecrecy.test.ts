@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { DAY } from "../../src/core/clock.ts";
+import { DAY, ManualClock } from "../../src/core/clock.ts";
 import type { Db } from "../../src/db/client.ts";
 import { seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { FakeTelegramApi, type FakeUser } from "../fakes/telegramApi.ts";
@@ -38,7 +38,10 @@ const chatOf = (i: number) => 601 + i;
 
 /** The demo bloc with a Telegram focal point in each of its seven units and a ballot open. */
 async function prepare(): Promise<{ dir: string; candidates: { id: number; name: string }[] }> {
-  const t = await createTestApp();
+  // Seeded on today's date, as the bot runs on the real clock: seeded in March, every
+  // deadline would be overdue and the scheduler's minute tick (once in one run, not in
+  // the other) would make two runs' stores differ for a reason that is not the ballot.
+  const t = await createTestApp({ clock: new ManualClock(new Date().toISOString()) });
   const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
   for (let i = 0; i < 7; i++) {
     await t.app.services.membership.join(
@@ -56,8 +59,7 @@ async function prepare(): Promise<{ dir: string; candidates: { id: number; name:
       question: "Suy tôn đơn vị dẫn đầu Khối năm 2026",
       candidates: candidates.map((c) => c.id),
       choose: 1,
-      // The bot runs on the real clock; the test app's clock is in March.
-      closesAt: new Date(Date.now() + 3 * DAY),
+      closesAt: new Date(t.clock.now().getTime() + 3 * DAY),
     },
     "operator",
   );
