@@ -193,14 +193,33 @@ for (let hops = 0; older && hops < 3; hops++) {
     .exec(next.body)?.[1]
     ?.replaceAll("&amp;", "&");
 }
-await measure("dashboard-gallery-last", `/web/gallery?page=${Math.ceil(PHOTOS / 120)}`, {
-  photos: PHOTOS,
-});
+// The oldest page: by page number before the gallery paged by cursor, else the
+// page before the 121st photo (the same 120 photos).
+const firstPhoto = await db.evidence.findFirst({ orderBy: { id: "asc" }, select: { id: true } });
+await measure(
+  "dashboard-gallery-last",
+  gallery.includes("page=2")
+    ? `/web/gallery?page=${Math.ceil(PHOTOS / 120)}`
+    : `/web/gallery?before=${(firstPhoto?.id ?? 0) + 120}`,
+  { photos: PHOTOS },
+);
 if (deepest) await measure("dashboard-gallery-fourth", deepest, { photos: PHOTOS });
 await measure("dashboard-review-queue", "/web/reviews", { reports: reportRows.length });
-await measure("dashboard-review-report", `/web/reviews/${heavy.id}`, {
+const reviewPage = await measure("dashboard-review-report", `/web/reviews/${heavy.id}`, {
   reportPhotos: HEAVY_REPORT_PHOTOS,
 });
+// The report's last photos, by cursor (absent before the review page paged).
+if (reviewPage.includes("?after=")) {
+  const last = await db.evidence.findMany({
+    where: { reportId: heavy.id },
+    orderBy: { id: "desc" },
+    take: 2,
+    select: { id: true },
+  });
+  await measure("dashboard-review-report-last", `/web/reviews/${heavy.id}?after=${last[1]?.id}`, {
+    reportPhotos: HEAVY_REPORT_PHOTOS,
+  });
+}
 // Thumbnails: each photo's first request makes it (1280×960 JPEG → 360 px WebP).
 const distinct = 40;
 const thumbs = await Promise.all(

@@ -125,7 +125,7 @@ export function campaignRoutes(deps: DashboardDeps): Hono<Env> {
         pages={pages}
         current={current}
         rules={rules}
-        edit={await campaignEditSection(services, viewer, campaign, edit)}
+        edit={await campaignEditSection(services, viewer, campaign, edit, shown)}
         {...said}
       />,
       rulesRefused || edit?.errors ? 400 : 200,

@@ -8,11 +8,17 @@ export function idParam(c: Context, name = "id"): number {
   return id;
 }
 
-/** A positive integer from the query string, or undefined for anything else. */
+/** The largest id a row can have (a 32-bit integer column): larger values are clamped to it. */
+const LARGEST_ID = 2_147_483_647;
+
+/**
+ * A positive integer from the query string (an id or a page), clamped to the largest
+ * id so that a huge one never reaches a query; undefined for anything else.
+ */
 export function positiveQuery(c: Context, name: string): number | undefined {
   const text = c.req.query(name) ?? "";
-  if (!/^\d{1,15}$/.test(text)) return undefined;
-  const value = Number(text);
+  if (!/^\d+$/.test(text)) return undefined;
+  const value = Math.min(Number(text), LARGEST_ID);
   return value > 0 ? value : undefined;
 }
 
