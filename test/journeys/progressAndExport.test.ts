@@ -252,6 +252,40 @@ describe("the export for the review", () => {
     expectother.flatMap((r) => r.documents ?? []).toEqual([]);
   });
 
+  it("offers no button for a ZIP larger than a phone takes, and answers a typed request for it with its link", async () => {
+    await mixOfReports();
+    const db = t.app.deps.db;
+    const report = await db.report.findFirstOrThrow({ where: { evidence: { some: {} } } });
+    const big = new Uint8Array(21 * 1024 * 1024).map((_, i) => (i * 7919) % 251);
+    const stored = await t.app.services.evidenceStore.put(big, "jpg");
+    await db.evidence.create({
+      data: {
+        reportId: report.id,
+        unitId: report.unitId,
+        memberId: report.memberId,
+        platform: "console",
+        platformFileId: "big",
+        sha256: "b".repeat(64),
+        storageKey: stored.key,
+        size: big.length,
+        mimeType: "image/jpeg",
+      },
+    });
+    const replies = await t.chat.as("lead").send("/export");
+    expect(texts(replies)).toMatch(/3\. thidua-1-[a-z-]+-minh-chung\.zip \(21,0 MB\)\nhttp/);
+    const labels = (replies[0]?.choices ?? []).map((c) => c.label);
+    expect(labels.some((l) => l.startsWith("📎 Gửi tệp 3 "))).toBe(false);
+    expect(labels.at(-1)).toMatch(/^📎 Gửi cả 3 tệp /);
+    const folder = /^run:export:1_(\d+-[0-9a-f]{8})_1$/.exec(
+      replies[0]?.choices?.[0]?.id ?? "",
+    )?.[1];
+    const asked = await t.chat.as("lead").send(`/export 1 ${folder} 3`);
+    expect(asked[0]?.documents ?? []).toEqual([]);
+    expect(texts(asked)).toMatch(
+      /nặng 21,0 MB, quá 20,0 MB để gửi vào khung chat: hãy tải qua liên kết\.\nhttp\S+\/downloads\//,
+    );
+  });
+
   it("refuses a campaign number that is not in the lead's bloc", async () => {
     expect(texts(await t.chat.as("lead").send("/export 42"))).toContain("Không tìm thấy");
   });
