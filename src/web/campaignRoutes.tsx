@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { AppError } from "../core/errors.ts";
 import { checkLateRule, parseThresholdsText } from "../features/campaigns/rules.ts";
 import type { CampaignSummary } from "../features/campaigns/service.ts";
+import { fileSize, sized } from "../features/export/folder.ts";
 import { memberActor } from "../services/auditLog.ts";
 import { campaignEditRoutes, campaignEditSection } from "./campaignEditRoutes.tsx";
 import type { DashboardDeps } from "./deps.ts";
@@ -78,7 +79,7 @@ export function campaignRoutes(deps: DashboardDeps): Hono<Env> {
     c: Context<Env>,
     extra: {
       notice?: string;
-      downloads?: { name: string; url: string }[];
+      downloads?: { name: string; url: string; size: string }[];
       /** A refused rules form: the message, and the fields as they were sent. */
       rulesRefused?: { errors: string[]; values: RulesFormValues };
       /** The edit section's refusal or pending confirmation. */
@@ -161,9 +162,15 @@ export function campaignRoutes(deps: DashboardDeps): Hono<Env> {
     const viewer = c.get("viewer");
     const campaign = await services.campaigns.get(viewer.actor.blocId, idParam(c));
     const built = await services.exports.build(campaign, viewer.actor.timezone, viewer.t);
+    // The same list as the chat's answer: in its order, each with its size.
+    const files = sized(built.files);
     const downloads = services.exports
-      .downloadLinks(built.files)
-      .map(({ file, url }) => ({ name: file.fileName, url: new URL(url).pathname }));
+      .downloadLinks(files.map((f) => f.file))
+      .map(({ file, url }, i) => ({
+        name: file.fileName,
+        url: new URL(url).pathname,
+        size: fileSize(files[i]?.bytes ?? 0, viewer.language),
+      }));
     return campaignPage(c, {
       notice: viewer.t("progress:export_ready", {
         title: campaign.title,

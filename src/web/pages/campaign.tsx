@@ -62,7 +62,7 @@ export function CampaignPage(props: {
   pages: DeadlinePages;
   current: { id: number; dueAt: Date } | null;
   notice?: string | undefined;
-  downloads?: { name: string; url: string }[] | undefined;
+  downloads?: { name: string; url: string; size: string }[] | undefined;
   /** The scoring rules' form, for a scored campaign. */
   rules?: Child;
   /** The campaign's edit forms and history. */
@@ -118,7 +118,8 @@ export function CampaignPage(props: {
               <li>
                 <a href={d.url} download={d.name}>
                   {d.name}
-                </a>
+                </a>{" "}
+                ({d.size})
               </li>
             ))}
           </ul>
