@@ -264,16 +264,6 @@ export class ReviewService {
     };
   }
 
-  /** The report's photos (their hashes, which address them in the dashboard). */
-  async photos(blocId: number, reportId: number): Promise<string[]> {
-    const rows = await this.db.evidence.findMany({
-      where: { reportId, unit: { blocId } },
-      select: { sha256: true },
-      orderBy: { id: "asc" },
-    });
-    return rows.map((r) => r.sha256);
-  }
-
   /**
    * A page of the report's photos in the order they came, from just after the photo
    * `after` (an id, the page's cursor), whether more follow, and how many it has.
