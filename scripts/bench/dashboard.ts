@@ -1,9 +1,12 @@
 /*
- * The dashboard's server time: the campaign page (heatmap) at 100 units × 50
- * deadlines, the gallery at 5,000 photos, and thumbnails made per second. The pages
- * are requested over HTTP from the bot's own server with a signed-in cookie; each
- * figure is the median of 20 requests after 3 warm-ups.
+ * The dashboard's server time, end to end over HTTP from the bot's own server with a
+ * signed-in cookie: the campaign page (heatmap) at 100 units × 1,000 deadlines, the
+ * gallery and the review pages at 100,000 photos (one report holding 20,000 of them),
+ * and thumbnails made per second. Each figure is the median of 20 requests after 3
+ * warm-ups, with its size and the machine's load average (os.loadavg) at the time.
+ * `--small` runs the earlier case (100 × 50, 5,000 photos) for comparison.
  */
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { DAY } from "../../src/core/clock.ts";
@@ -11,9 +14,13 @@ import { startHttpServer } from "../../src/http/server.ts";
 import { dashboardRoutes } from "../../src/web/routes.tsx";
 import { benchApp, largeBloc, percentile } from "./common.ts";
 
+const small = process.argv.includes("--small");
 const UNITS = 100;
-const DEADLINES = 50;
-const PHOTOS = 5000;
+const DEADLINES = small ? 50 : 1000;
+const PHOTOS = small ? 5000 : 100_000;
+/** Photos of the one report the review page is measured on. */
+const HEAVY_REPORT_PHOTOS = small ? 500 : 20_000;
+const CHUNK = 5000;
 
 const { app, dir } = await benchApp();
 const db = app.deps.db;
@@ -22,24 +29,25 @@ const lead = await db.member.create({
   data: { blocId: bloc.id, role: "LEAD", displayName: "Trưởng khối" },
 });
 const now = Date.now();
+// Weekly deadlines, the current one in the middle of the campaign.
 const campaign = await db.campaign.create({
   data: {
     blocId: bloc.id,
     title: "Cả năm",
-    startsAt: new Date(now - 400 * DAY),
-    endsAt: new Date(now + 400 * DAY),
+    startsAt: new Date(now - (DEADLINES / 2 + 1) * 7 * DAY),
+    endsAt: new Date(now + (DEADLINES / 2 + 1) * 7 * DAY),
     status: "ACTIVE",
     createdBy: "operator",
     deadlines: {
       create: Array.from({ length: DEADLINES }, (_, i) => ({
-        dueAt: new Date(now + (i - 25) * 7 * DAY),
+        dueAt: new Date(now + (i - DEADLINES / 2) * 7 * DAY + DAY),
       })),
     },
   },
   include: { deadlines: true },
 });
 const units = await db.unit.findMany({ where: { blocId: bloc.id }, select: { id: true } });
-// Four in five cells reported; the reports carry the 5,000 photos between them.
+// Four in five cells reported; the reports carry the photos between them.
 const reports: { unitId: number; deadlineId: number }[] = [];
 for (const unit of units) {
   for (const deadline of campaign.deadlines) {
@@ -47,38 +55,50 @@ for (const unit of units) {
       reports.push({ unitId: unit.id, deadlineId: deadline.id });
   }
 }
-await db.report.createMany({
-  data: reports.map((r, i) => ({
-    ...r,
-    memberId: lead.id,
-    status: ["DONE", "IN_PROGRESS", "NOT_STARTED"][i % 3] as string,
-    late: i % 7 === 0,
-    createdAt: new Date(now - (i % 30) * DAY),
-  })),
+for (let i = 0; i < reports.length; i += CHUNK) {
+  await db.report.createMany({
+    data: reports.slice(i, i + CHUNK).map((r, j) => ({
+      ...r,
+      memberId: lead.id,
+      status: ["DONE", "IN_PROGRESS", "NOT_STARTED"][(i + j) % 3] as string,
+      late: (i + j) % 7 === 0,
+      createdAt: new Date(now - ((i + j) % 30) * DAY),
+    })),
+  });
+}
+const reportRows = await db.report.findMany({
+  select: { id: true, unitId: true },
+  orderBy: { id: "asc" },
 });
-const reportRows = await db.report.findMany({ select: { id: true, unitId: true } });
+const heavy = reportRows[0] as { id: number; unitId: number };
 const image = await sharp({
   create: { width: 1280, height: 960, channels: 3, background: { r: 40, g: 120, b: 60 } },
 })
   .jpeg({ quality: 80 })
   .toBuffer();
 const stored = await app.services.evidenceStore.put(image, "jpg");
-await db.evidence.createMany({
-  data: Array.from({ length: PHOTOS }, (_, i) => {
-    const report = reportRows[i % reportRows.length] as { id: number; unitId: number };
-    return {
-      reportId: report.id,
-      unitId: report.unitId,
-      memberId: lead.id,
-      platform: "zalo",
-      platformFileId: `p${i}`,
-      sha256: i.toString(16).padStart(64, "0"),
-      storageKey: stored.key,
-      size: image.length,
-      mimeType: "image/jpeg",
-    };
-  }),
-});
+for (let i = 0; i < PHOTOS; i += CHUNK) {
+  await db.evidence.createMany({
+    data: Array.from({ length: Math.min(CHUNK, PHOTOS - i) }, (_, j) => {
+      const n = i + j;
+      const report =
+        n < HEAVY_REPORT_PHOTOS
+          ? heavy
+          : (reportRows[n % reportRows.length] as { id: number; unitId: number });
+      return {
+        reportId: report.id,
+        unitId: report.unitId,
+        memberId: lead.id,
+        platform: "zalo",
+        platformFileId: `p${n}`,
+        sha256: n.toString(16).padStart(64, "0"),
+        storageKey: stored.key,
+        size: image.length,
+        mimeType: "image/jpeg",
+      };
+    }),
+  });
+}
 
 const http = await startHttpServer({
   port: 0,
@@ -118,8 +138,9 @@ const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 async function timed(
   path: string,
   runs = 20,
-): Promise<{ p50: number; p95: number; bytes: number }> {
+): Promise<{ p50: number; p95: number; bytes: number; body: string }> {
   let bytes = 0;
+  let text = "";
   const times: number[] = [];
   for (let i = 0; i < runs + 3; i++) {
     const started = performance.now();
@@ -128,33 +149,77 @@ async function timed(
     if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status}`);
     if (i >= 3) times.push(performance.now() - started);
     bytes = body.byteLength;
+    if (i === 0) text = new TextDecoder().decode(body);
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), bytes };
+  return { p50: percentile(times, 50), p95: percentile(times, 95), bytes, body: text };
 }
 
-const page = await timed(`/web/campaigns/${campaign.id}`);
-console.log(
-  JSON.stringify({
-    bench: "dashboard-campaign-page",
-    units: UNITS,
-    deadlines: DEADLINES,
-    p50Ms: Math.round(page.p50),
-    p95Ms: Math.round(page.p95),
-    kb: Math.round(page.bytes / 1024),
-  }),
+/** One line per page: its median and 95th percentile, its size, and the load average. */
+async function measure(bench: string, path: string, figures: Record<string, unknown>) {
+  const page = await timed(path);
+  console.log(
+    JSON.stringify({
+      bench,
+      path,
+      ...figures,
+      p50Ms: Math.round(page.p50),
+      p95Ms: Math.round(page.p95),
+      kb: Math.round(page.bytes / 1024),
+      load: loadavg().map((x) => Math.round(x * 100) / 100),
+    }),
+  );
+  return page.body;
+}
+
+const campaignPage = await measure("dashboard-campaign-page", `/web/campaigns/${campaign.id}`, {
+  units: UNITS,
+  deadlines: DEADLINES,
+});
+// The oldest deadlines, reached by the page's own link (absent before the pages were paged).
+const oldest = /href="(\/web\/campaigns\/\d+\?page=1)"/.exec(campaignPage)?.[1];
+if (oldest)
+  await measure("dashboard-campaign-oldest", oldest, { units: UNITS, deadlines: DEADLINES });
+const gallery = await measure("dashboard-gallery", "/web/gallery", { photos: PHOTOS });
+// The oldest photos: the last page, by the gallery's own links.
+let older = /href="([^"]*)"[^>]*>[^<]*(?:Cũ hơn|Older)/
+  .exec(gallery)?.[1]
+  ?.replaceAll("&amp;", "&");
+let deepest = older;
+for (let hops = 0; older && hops < 3; hops++) {
+  const next = await timed(older, 0);
+  deepest = older;
+  older = /href="([^"]*)"[^>]*>[^<]*(?:Cũ hơn|Older)/
+    .exec(next.body)?.[1]
+    ?.replaceAll("&amp;", "&");
+}
+// The oldest page: by page number before the gallery paged by cursor, else the
+// page before the 121st photo (the same 120 photos).
+const firstPhoto = await db.evidence.findFirst({ orderBy: { id: "asc" }, select: { id: true } });
+await measure(
+  "dashboard-gallery-last",
+  gallery.includes("page=2")
+    ? `/web/gallery?page=${Math.ceil(PHOTOS / 120)}`
+    : `/web/gallery?before=${(firstPhoto?.id ?? 0) + 120}`,
+  { photos: PHOTOS },
 );
-const gallery = await timed("/web/gallery");
-console.log(
-  JSON.stringify({
-    bench: "dashboard-gallery",
-    photos: PHOTOS,
-    shown: 120,
-    p50Ms: Math.round(gallery.p50),
-    p95Ms: Math.round(gallery.p95),
-    kb: Math.round(gallery.bytes / 1024),
-  }),
-);
+if (deepest) await measure("dashboard-gallery-fourth", deepest, { photos: PHOTOS });
+await measure("dashboard-review-queue", "/web/reviews", { reports: reportRows.length });
+const reviewPage = await measure("dashboard-review-report", `/web/reviews/${heavy.id}`, {
+  reportPhotos: HEAVY_REPORT_PHOTOS,
+});
+// The report's last photos, by cursor (absent before the review page paged).
+if (reviewPage.includes("?after=")) {
+  const last = await db.evidence.findMany({
+    where: { reportId: heavy.id },
+    orderBy: { id: "desc" },
+    take: 2,
+    select: { id: true },
+  });
+  await measure("dashboard-review-report-last", `/web/reviews/${heavy.id}?after=${last[1]?.id}`, {
+    reportPhotos: HEAVY_REPORT_PHOTOS,
+  });
+}
 // Thumbnails: each photo's first request makes it (1280×960 JPEG → 360 px WebP).
 const distinct = 40;
 const thumbs = await Promise.all(

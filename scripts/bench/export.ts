@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { DAY } from "../../src/core/clock.ts";
 import { benchApp, largeBloc } from "./common.ts";
 
@@ -76,6 +77,7 @@ console.log(
     deadlines: 3,
     photoMb: Math.round((PHOTOS * PHOTO_BYTES) / 1024 / 1024),
     ...figures,
+    load: loadavg().map((x) => Math.round(x * 100) / 100),
   }),
 );
 rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 /*
  * A lead's /export on Telegram against the fake Bot API enforcing Telegram's rule for
  * one chat (a burst of 3, then one message a second; 429 with retry_after), with the
- * bot's real limits and retry settings: how many documents and texts reach the lead,
- * how many 429s, how many export folders were written, and how long it takes. The
- * scored campaign has four files (spreadsheet, CSV, scoring sheet, photos ZIP).
+ * bot's real limits and retry settings: what reaches the lead for /export (the links,
+ * with sizes and buttons), then for pressing "send all" (the documents): how many
+ * documents and texts, how many 429s, how many export folders were written, and how
+ * long each takes. The scored campaign has five files (spreadsheet, CSV, scoring
+ * sheet, photos ZIP, seal). Before the links-first change, /export alone sent them all.
  * Figures for issue notes (issue 25), never for tests.
  */
 import { readdirSync } from "node:fs";
@@ -71,38 +73,47 @@ await settle(LEAD_CHAT, 2);
 // The lead's chat starts the export with a full burst, as after a pause.
 await new Promise((r) => setTimeout(r, 3000));
 
-const before = sentTo(LEAD_CHAT).length;
-const limited = fake.rateLimitedChats.length;
-fake.limits = LIMITS;
-const start = Date.now();
-fake.text(LEAD_CHAT, lead, "/export");
-let lastCount = 0;
-let lastChange = Date.now();
-while (Date.now() - start < MAX_MS) {
-  const count = sentTo(LEAD_CHAT).length;
-  if (count !== lastCount) {
-    lastCount = count;
-    lastChange = Date.now();
+/** Runs `act`, waits until the lead's chat is quiet and nothing waits, and reports what came. */
+async function phase(name: string, act: () => void) {
+  const before = sentTo(LEAD_CHAT).length;
+  const limited = fake.rateLimitedChats.length;
+  fake.limits = LIMITS;
+  const start = Date.now();
+  act();
+  let lastCount = 0;
+  let lastChange = Date.now();
+  while (Date.now() - start < MAX_MS) {
+    const count = sentTo(LEAD_CHAT).length;
+    if (count !== lastCount) {
+      lastCount = count;
+      lastChange = Date.now();
+    }
+    const waiting = Object.values(await app.pipeline.backlog()).some((b) => b.waiting > 0);
+    if (count > before && !waiting && Date.now() - lastChange > QUIET_MS) break;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  const waiting = Object.values(await app.pipeline.backlog()).some((b) => b.waiting > 0);
-  if (count > before && !waiting && Date.now() - lastChange > QUIET_MS) break;
-  await new Promise((r) => setTimeout(r, 100));
+  const received = sentTo(LEAD_CHAT).slice(before);
+  const documents = received.filter((m) => m.method === "sendDocument");
+  const texts = received.filter((m) => m.method === "sendMessage");
+  const lastAt = received.at(-1)?.at ?? start;
+  const names = documents.map((d) => d.document?.name ?? "");
+  report(name, {
+    documentsReceived: documents.length,
+    distinctDocuments: new Set(names).size,
+    textsReceived: texts.length,
+    linksArrived: texts.some((m) => m.text.includes("/downloads/")),
+    buttons: received.flatMap((m) => m.buttons.map((b) => b.text)),
+    rateLimited429: fake.rateLimitedChats.length - limited,
+    exportFolders: readdirSync(join(dir, "exports")).length,
+    secondsToLastMessage: Number(((lastAt - start) / 1000).toFixed(1)),
+    texts: texts.map((m) => m.text.split("\n")[0]),
+  });
+  return received;
 }
-const received = sentTo(LEAD_CHAT).slice(before);
-const documents = received.filter((m) => m.method === "sendDocument");
-const texts = received.filter((m) => m.method === "sendMessage");
-const lastAt = received.at(-1)?.at ?? start;
-const names = documents.map((d) => d.document?.name ?? "");
-report("exportReplies", {
-  documentsReceived: documents.length,
-  distinctDocuments: new Set(names).size,
-  textsReceived: texts.length,
-  linksArrived: texts.some((m) => m.text.includes("/downloads/")),
-  rateLimited429: fake.rateLimitedChats.length - limited,
-  exportFolders: readdirSync(join(dir, "exports")).length,
-  secondsToLastMessage: Number(((lastAt - start) / 1000).toFixed(1)),
-  texts: texts.map((m) => m.text.split("\n")[0]),
-});
+
+const links = await phase("exportReplies-links", () => fake.text(LEAD_CHAT, lead, "/export"));
+const all = links.flatMap((m) => m.buttons).find((b) => b.text.startsWith("📎 Gửi cả"));
+if (all) await phase("exportReplies-sendAll", () => fake.press(LEAD_CHAT, lead, all.text));
 await adapter.stop();
 await app.pipeline.stop();
 await sender.stop();

@@ -4,6 +4,7 @@ import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { openDatabase } from "../../src/db/client.ts";
+import { PHONE_DOCUMENT_BYTES, sized } from "../../src/features/export/folder.ts";
 import { createLogger } from "../../src/logger.ts";
 import { withPeakRss } from "./common.ts";
 
@@ -35,11 +36,24 @@ async function measured() {
 // what a running bot pays for each further export.
 const cold = await measured();
 const warm = await measured();
+// What the lead's chat answer carries: every file as a link with its size; a button
+// only for those a phone takes (≤ 20 MB); nothing pushed into the chat unasked
+// (before the links-first change, every file was uploaded as a document at once).
+const files = sized(cold.result.files);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const offered = files.filter((f) => f.bytes <= PHONE_DOCUMENT_BYTES);
 console.log(
   JSON.stringify({
     rows: cold.result.rows,
     photos: cold.result.photos,
     files: cold.result.files.length,
+    zipParts: files.filter((f) => f.file.fileName.endsWith(".zip")).length,
+    totalMb: mb(files.reduce((sum, f) => sum + f.bytes, 0)),
+    largestMb: mb(Math.max(...files.map((f) => f.bytes))),
+    linksInAnswer: files.length,
+    documentButtons: offered.length,
+    documentsMbIfAllPressed: mb(offered.reduce((sum, f) => sum + f.bytes, 0)),
+    documentsMbUnasked: 0,
     seconds: cold.seconds,
     rssBeforeMb: cold.rssBeforeMb,
     rssGrowthMb: cold.rssGrowthMb,

@@ -35,12 +35,16 @@ const EDIT_REFUSALS = new Set([
   ...CAMPAIGN_EDIT_ERRORS,
 ]);
 
-/** The edit section for the campaign page (lead only: the page's routes are). */
+/**
+ * The edit section for the campaign page (lead only: the page's routes are), with a
+ * form for each deadline the heatmap shows (`shown`; every deadline when unset).
+ */
 export async function campaignEditSection(
   services: Services,
   viewer: PageViewer,
   campaign: CampaignSummary,
   state: EditState = {},
+  shown: { id: number; dueAt: Date }[] = campaign.deadlines,
 ) {
   const blocId = viewer.actor.blocId;
   const [history, locked, reportsOf] = await Promise.all([
@@ -52,6 +56,7 @@ export async function campaignEditSection(
     <CampaignEditSection
       viewer={viewer}
       campaign={campaign}
+      shown={shown}
       history={history}
       locked={locked}
       reportsOf={reportsOf}

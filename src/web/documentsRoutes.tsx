@@ -1,9 +1,9 @@
-import type { Context, Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { AppError } from "../core/errors.ts";
 import { optionLabel } from "../features/documents/labels.ts";
 import { parsePeriod, periodArgs } from "../features/documents/period.ts";
-import type { Services } from "../features/services.ts";
 import { formatDateTime } from "../i18n/datetime.ts";
+import type { DashboardDeps } from "./deps.ts";
 import type { Env } from "./env.ts";
 import { DocumentsPage, type MadePack } from "./pages/documents.tsx";
 
@@ -11,7 +11,9 @@ import { DocumentsPage, type MadePack } from "./pages/documents.tsx";
  * /web/documents, the lead's: the periods the pack can be made for and, after a
  * post, the files' signed links. The same service as /tongket and `admin documents`.
  */
-export function documentsRoutes(app: Hono<Env>, services: Services): void {
+export function documentsRoutes(deps: DashboardDeps): Hono<Env> {
+  const { services } = deps;
+  const app = new Hono<Env>();
   const page = async (c: Context<Env>, extra: { made?: MadePack; refused?: string } = {}) => {
     const viewer = c.get("viewer");
     if (!viewer.lead) throw new AppError("forbidden");
@@ -44,4 +46,5 @@ export function documentsRoutes(app: Hono<Env>, services: Services): void {
       made: { pack, links, until: formatDateTime(service.linksExpireAt(), viewer.actor.timezone) },
     });
   });
+  return app;
 }

@@ -1,20 +1,13 @@
-import type { Context, Hono } from "hono";
-import type { Clock } from "../core/clock.ts";
+import { type Context, Hono } from "hono";
 import { AppError } from "../core/errors.ts";
 import { roleNeedsUnit, roleSchema } from "../core/roles.ts";
 import { describeCodes } from "../features/membership/handlers.ts";
-import type { Services } from "../features/services.ts";
 import { memberActor } from "../services/auditLog.ts";
+import type { DashboardDeps } from "./deps.ts";
 import type { Env } from "./env.ts";
 import { type IssuedCode, MembersPage, type PendingChange } from "./pages/members.tsx";
 import { UnitPage } from "./pages/unit.tsx";
-
-export interface PeopleDeps {
-  services: Services;
-  clock: Clock;
-  telegramUsername: () => string;
-  idParam: (c: Context) => number;
-}
+import { idParam } from "./params.ts";
 
 /** Refusals the page answers itself, beside what was asked, with nothing changed. */
 const REFUSALS_ON_PAGE = new Set([
@@ -34,8 +27,9 @@ const REFUSALS_ON_PAGE = new Set([
  * unit's own page. Everything under /web/members, /web/invites and the unit writes is
  * the lead's; a unit's page is also its own members'.
  */
-export function peopleRoutes(app: Hono<Env>, deps: PeopleDeps): void {
-  const { services, clock, idParam } = deps;
+export function peopleRoutes(deps: DashboardDeps): Hono<Env> {
+  const { services, clock } = deps;
+  const app = new Hono<Env>();
 
   const membersPage = async (
     c: Context<Env>,
@@ -258,4 +252,5 @@ export function peopleRoutes(app: Hono<Env>, deps: PeopleDeps): void {
       />,
     );
   });
+  return app;
 }

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { Context, Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { type Clock, MINUTE } from "../core/clock.ts";
 import { type Language, languageSchema } from "../core/roles.ts";
@@ -78,8 +78,9 @@ const MINI_APP_SCRIPT = `(function () {
   }).then(function (r) { if (r.ok) location.replace("/web"); else fail(); }, fail);
 })();`;
 
-// biome-ignore lint/suspicious/noExplicitAny: mounted on the dashboard's app, whatever its variables
-export function signInRoutes(app: Hono<any>, deps: SignInDeps): void {
+/** The sign-in routes, a sub-application mounted before the dashboard asks for a session. */
+export function signInRoutes(deps: SignInDeps): Hono {
+  const app = new Hono();
   const { services, translator, clock } = deps;
 
   const openSession = (c: Context, sessionToken: string, sameSite: "Lax" | "None") =>
@@ -194,4 +195,5 @@ export function signInRoutes(app: Hono<any>, deps: SignInDeps): void {
     openSession(c, opened.sessionToken, deps.secureCookies ? "None" : "Lax");
     return c.json({ ok: true });
   });
+  return app;
 }

@@ -1,11 +1,10 @@
-import type { Context, Hono } from "hono";
-import type { Clock } from "../core/clock.ts";
+import { type Context, Hono } from "hono";
 import { AppError } from "../core/errors.ts";
 import { parseDateInput } from "../features/campaigns/dateInput.ts";
 import { linesOf } from "../features/registration/titles.ts";
-import type { Services } from "../features/services.ts";
 import { formatDateTime, wallClockIn } from "../i18n/datetime.ts";
 import { memberActor } from "../services/auditLog.ts";
+import type { DashboardDeps } from "./deps.ts";
 import type { Env } from "./env.ts";
 import type { PageViewer } from "./layout.tsx";
 import { type YearData, YearPage } from "./pages/year.tsx";
@@ -35,8 +34,9 @@ const REFUSALS_ON_PAGE = new Set([
  * /bophieu; the answer names no choice, and the request's body is never logged), and
  * the lead's closing of the ballot.
  */
-export function yearRoutes(app: Hono<Env>, deps: { services: Services; clock: Clock }): void {
+export function yearRoutes(deps: DashboardDeps): Hono<Env> {
   const { services, clock } = deps;
+  const app = new Hono<Env>();
 
   const load = async (viewer: PageViewer): Promise<YearData> => {
     const { actor } = viewer;
@@ -206,4 +206,5 @@ export function yearRoutes(app: Hono<Env>, deps: { services: Services; clock: Cl
       viewer.t("ballot:result_title", { question: result.question, round: result.round }),
     );
   });
+  return app;
 }

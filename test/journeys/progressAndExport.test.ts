@@ -5,6 +5,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/adminCommands.ts";
 import { DAY } from "../../src/core/clock.ts";
+import type { OutboundMessage } from "../../src/core/outbound.ts";
 import { type DemoInvite, seedDemoBloc } from "../../src/features/blocs/demo.ts";
 import { png } from "../helpers/images.ts";
 import { openScoredCampaign } from "../helpers/scoredCampaign.ts";
@@ -13,6 +14,15 @@ import { readXlsx } from "../helpers/xlsxReader.ts";
 
 let t: TestApp;
 let invites: DemoInvite[];
+
+/** Presses "send every file" under an export's answer, as the lead does. */
+const sendAll = async (replies: OutboundMessage[]) => {
+  const n = replies
+    .flatMap((r) => r.choices ?? [])
+    .findIndex((c) => c.label.startsWith("📎 Gửi cả"));
+  expect(n).toBeGreaterThanOrEqual(0);
+  return t.chat.as("lead").send(String(n + 1));
+};
 
 beforeEach(async () => {
   t = await createTestApp();
@@ -79,7 +89,13 @@ describe("the export for the review", () => {
     await mixOfReports();
     const replies = await t.chat.as("lead").send("/export");
     expect(texts(replies)).toContain("21 dòng, 2 ảnh minh chứng");
-    const files = replies.flatMap((r) => r.documents ?? []);
+    // Links first, each with its size; no file is pushed into the chat unasked.
+    expect(replies.flatMap((r) => r.documents ?? [])).toEqual([]);
+    expect(texts(replies)).toMatch(
+      /1\. thidua-1-[a-z-]+\.xlsx \(\d+ KB\)\nhttp:\/\/\S+\/downloads\//,
+    );
+    expect(texts(replies)).toContain("Bấm nút của tệp đó: bot gửi tệp đến 20,0 MB");
+    const files = (await sendAll(replies)).flatMap((r) => r.documents ?? []);
     expect(files.map((f) => f.fileName)).toEqual([
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.xlsx",
       "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",
@@ -180,7 +196,9 @@ describe("the export for the review", () => {
       const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
       const written: string[] = [];
       for (const command of ["/export 1", "/export 2"]) {
-        const files = (await t.chat.as("lead").send(command)).flatMap((r) => r.documents ?? []);
+        const files = (await sendAll(await t.chat.as("lead").send(command))).flatMap(
+          (r) => r.documents ?? [],
+        );
         const folder = dirname(files[0]?.path ?? "");
         // Every file the export wrote, not only those it announced.
         const inFolder = readdirSync(folder).map((name) => join(folder, name));
@@ -203,6 +221,69 @@ describe("the export for the review", () => {
     } finally {
       process.umask(umask);
     }
+  });
+
+  it("sends one file on request, refuses another bloc's export, and says when the export is gone", async () => {
+    await mixOfReports();
+    const replies = await t.chat.as("lead").send("/export");
+    const choices = replies.flatMap((r) => r.choices ?? []);
+    expect(choices.map((c) => c.label)).toEqual([
+      expect.stringMatching(/^📎 Gửi tệp 1 \(\d+ KB\)$/),
+      expect.stringMatching(/^📎 Gửi tệp 2 /),
+      expect.stringMatching(/^📎 Gửi tệp 3 /),
+      expect.stringMatching(/^📎 Gửi tệp 4 /),
+      expect.stringMatching(/^📎 Gửi cả 4 tệp /),
+    ]);
+    // "2", as a phone answers a numbered list: the CSV alone.
+    const csv = await t.chat.as("lead").send("2");
+    expect(csv.flatMap((r) => r.documents ?? []).map((d) => d.fileName)).toEqual([
+      "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s.csv",
+    ]);
+    const folder = /\/export 1 (\S+) 1/.exec(
+      String(choices[0]?.id).replace("run:export:", "/export ").replaceAll("_", " "),
+    )?.[1];
+    expect(folder).toMatch(/^\d+-[0-9a-f]{8}$/);
+    // The same folder named with another campaign: nothing of it is sent.
+    expect(texts(await t.chat.as("lead").send(`/export 42 ${folder} 1`))).toContain(
+      "Không tìm thấy",
+    );
+    const other = await t.chat.as("lead").send(`/export 1 1700000000000-0badf00d all`);
+    expect(texts(other)).toContain("không còn trên máy chủ");
+    expect(other.flatMap((r) => r.documents ?? [])).toEqual([]);
+  });
+
+  it("offers no button for a ZIP larger than a phone takes, and answers a typed request for it with its link", async () => {
+    await mixOfReports();
+    const db = t.app.deps.db;
+    const report = await db.report.findFirstOrThrow({ where: { evidence: { some: {} } } });
+    const big = new Uint8Array(21 * 1024 * 1024).map((_, i) => (i * 7919) % 251);
+    const stored = await t.app.services.evidenceStore.put(big, "jpg");
+    await db.evidence.create({
+      data: {
+        reportId: report.id,
+        unitId: report.unitId,
+        memberId: report.memberId,
+        platform: "console",
+        platformFileId: "big",
+        sha256: "b".repeat(64),
+        storageKey: stored.key,
+        size: big.length,
+        mimeType: "image/jpeg",
+      },
+    });
+    const replies = await t.chat.as("lead").send("/export");
+    expect(texts(replies)).toMatch(/3\. thidua-1-[a-z-]+-minh-chung\.zip \(21,0 MB\)\nhttp/);
+    const labels = replies.flatMap((r) => r.choices ?? []).map((c) => c.label);
+    expect(labels.some((l) => l.startsWith("📎 Gửi tệp 3 "))).toBe(false);
+    expect(labels.at(-1)).toMatch(/^📎 Gửi cả 3 tệp /);
+    const folder = /^run:export:1_(\d+-[0-9a-f]{8})_1$/.exec(
+      replies.flatMap((r) => r.choices ?? [])[0]?.id ?? "",
+    )?.[1];
+    const asked = await t.chat.as("lead").send(`/export 1 ${folder} 3`);
+    expect(asked.flatMap((r) => r.documents ?? [])).toEqual([]);
+    expect(texts(asked)).toMatch(
+      /nặng 21,0 MB, quá 20,0 MB để gửi vào khung chat: hãy tải qua liên kết\.\nhttp\S+\/downloads\//,
+    );
   });
 
   it("refuses a campaign number that is not in the lead's bloc", async () => {

@@ -236,9 +236,15 @@ describe("a bot killed with SIGKILL between two parts of a reply", () => {
       fake.sent.filter((m) => m.chatId === "900" && m.method === "sendDocument");
     const base = "thidua-1-xay-dung-co-quan-cong-so-van-minh-xanh-s";
 
-    // The reply: the links, the spreadsheet, the CSV. Killed once the spreadsheet is marked sent.
-    const first = await bot(dir, { TEST_CRASH_AT: "inbound:between-parts#2" });
+    // The links come first; the press of "send all" takes the buttons off them, then
+    // answers with a text, the spreadsheet, the CSV and the seal. Killed once the
+    // spreadsheet is marked sent.
+    const first = await bot(dir, { TEST_CRASH_AT: "inbound:between-parts#3" });
     fake.text(900, minh, "/export");
+    const offer = () => fake.sent.filter((m) => m.chatId === "900" && m.buttons.length > 0).at(-1);
+    await fake.until(() => offer() !== undefined, 15_000, "the export's links");
+    const all = offer()?.buttons.find((b) => b.text.startsWith("📎 Gửi cả"));
+    fake.press(900, minh, all?.text ?? "no such button");
     await killedAt(first);
     expect(documents().map((d) => d.document?.name)).toEqual([`${base}.xlsx`]);
 

@@ -10,8 +10,9 @@ import { startTelegramBot, type TelegramHarness } from "../helpers/telegramBot.t
 /*
  * Replies keep Telegram's pace: the fake enforces its rule for one chat (a burst of
  * three, then one message a second, 429 with retry_after), the bot runs with its
- * default limits, and a lead's /export (a text with the download links, then four
- * documents) must arrive part by part, each part once, whatever fails on the way.
+ * default limits, and a lead's /export (a text with the download links and buttons),
+ * then "send all" (a text, then five documents) must arrive part by part, each part
+ * once, whatever fails on the way.
  */
 
 const TELEGRAM: FakeLimits = {
@@ -72,12 +73,25 @@ async function settled(): Promise<void> {
   }
 }
 
-/** Sends /export and waits for its five parts, then until all is settled; answers how long they took. */
+/** Sends /export, waits for its links and presses "send all" under them, as the lead does. */
+async function exportAndAskFiles(user: FakeUser = minh): Promise<void> {
+  const before = toLead().length;
+  h.fake.text(LEAD, user, "/export");
+  const offer = () =>
+    toLead()
+      .slice(before)
+      .find((m) => m.buttons.length > 0);
+  await h.fake.until(() => offer() !== undefined, 20_000, "the export's links");
+  const all = offer()?.buttons.find((b) => /^📎 (Gửi cả|Send all)/.test(b.text));
+  h.fake.press(LEAD, user, all?.text ?? "no such button");
+}
+
+/** Sends /export, asks for every file, waits for the seven parts and until all is settled. */
 async function exportAndSettle(user: FakeUser = minh): Promise<number> {
   const before = toLead().length;
   const started = Date.now();
-  h.fake.text(LEAD, user, "/export");
-  await h.fake.until(() => toLead().length >= before + 5, 20_000, "the export's five parts");
+  await exportAndAskFiles(user);
+  await h.fake.until(() => toLead().length >= before + 7, 20_000, "the export's seven parts");
   const took = Date.now() - started;
   await settled();
   return took;
@@ -88,10 +102,15 @@ describe("a lead's /export under Telegram's limit for one chat", () => {
     await leadWithAnExport();
     const took = await exportAndSettle();
 
-    const [text, ...rest] = toLead().slice(-6);
+    const [links, text, ...rest] = toLead().slice(-7);
+    expect(links?.text).toContain("Công sở văn minh 2026: 7 dòng, 1 ảnh minh chứng");
+    FILES.forEach((file, i) => {
+      expect(links?.text).toMatch(
+        new RegExp(`${i + 1}\\. ${file.replaceAll(".", "\\.")} \\(\\d+ KB\\)\\nhttp`),
+      );
+    });
     expect(text?.method).toBe("sendMessage");
-    expect(text?.text).toContain("Công sở văn minh 2026: 7 dòng, 1 ảnh minh chứng");
-    for (const file of FILES) expect(text?.text).toContain(`• ${file}\nhttp`);
+    expect(text?.text).toContain("Tệp của lần xuất Công sở văn minh 2026");
     expect(rest.map((m) => m.document?.name)).toEqual(FILES);
     expect(documentsToLead()).toEqual(FILES);
     // Paced: three at once, then one a second, so Telegram never had to refuse one.
@@ -141,7 +160,7 @@ describe("a reply part refused on the way", () => {
       times: 3,
     });
     const before = toLead().length;
-    h.fake.text(LEAD, en, "/export");
+    await exportAndAskFiles(en);
     await h.fake.until(
       () => toLead().some((m) => m.text.includes("did not reach you")),
       20_000,
@@ -152,13 +171,16 @@ describe("a reply part refused on the way", () => {
     const zip = FILES[3] as string;
     expect(documentsToLead()).toEqual(FILES.filter((f) => f !== zip));
     const received = toLead().slice(before);
-    expect(received).toHaveLength(6);
+    // The links with their buttons, then the files' text, four documents and the notice.
+    expect(received).toHaveLength(7);
     const notice = received.at(-1)?.text ?? "";
     expect(notice).toContain("Part of my answer did not reach you");
     expect(notice).toContain(`File ${zip}: download it from this link`);
     const link = /(http\S+\/downloads\/\S+)/.exec(notice)?.[1] ?? "";
-    // The link in the notice is the one the first message gave, and it works.
-    expect(received[0]?.text).toContain(`• ${zip}\n${link}`);
+    // The first message gave the ZIP's link too; the notice's link works.
+    expect(received[0]?.text).toMatch(
+      new RegExp(`${zip.replaceAll(".", "\\.")} \\(\\d+ KB\\)\\nhttp`),
+    );
     const download = await fetch(link);
     expect(download.status).toBe(200);
     expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(100);
@@ -166,7 +188,7 @@ describe("a reply part refused on the way", () => {
     // The operator sees the update as given up: admin inbox list, /healthz, /metrics.
     const list = await runAdminCommand(h.t.app, ["inbox", "list"]);
     expect(list.text).toContain("1 given up");
-    expect(list.text).toContain("reply incomplete: 1 of 6 parts did not arrive");
+    expect(list.text).toContain("reply incomplete: 1 of 7 parts did not arrive");
     const health = (await (await fetch(`${h.http.url}/healthz`)).json()) as {
       adapters: Record<string, { inbox: { failed: number } }>;
     };
@@ -181,7 +203,7 @@ describe("a reply part refused on the way", () => {
     await h.fake.until(() => documentsToLead().length === 5, 10_000, "the missing document");
     await settled();
     expect(documentsToLead()).toEqual([...FILES.filter((f) => f !== zip), zip]);
-    expect(toLead().slice(before)).toHaveLength(7);
+    expect(toLead().slice(before)).toHaveLength(8);
     expect(await h.t.app.deps.db.inboundUpdate.count({ where: { status: "FAILED" } })).toBe(0);
     expect(exportFolders()).toBe(1);
   });

@@ -13,7 +13,7 @@ afterEach(() => h?.close());
 const code = (i: number) => (h.invites[i]?.code ?? "").replace("-", "");
 
 describe("a lead on Telegram", () => {
-  it("gets the export as documents: the spreadsheet, the CSV and the photos", async () => {
+  it("gets the export as links with sizes, and as documents when pressing the button", async () => {
     h = await startTelegramBot();
     await h.say(501, lan, `/join ${code(3)}`, 2);
     const before = h.fake.textsIn(501).length;
@@ -26,8 +26,15 @@ describe("a lead on Telegram", () => {
       issuer: "operator",
     });
     await h.say(900, minh, `/join ${lead.code}`, 2);
-    await h.say(900, minh, "/export", 1);
-    // The summary, then four documents: counted as documents, not as any four messages.
+    const [links] = await h.say(900, minh, "/export", 1);
+    expect(links).toMatch(/1\. thidua-1-[a-z-]+\.xlsx \(\d+ KB\)\nhttp/);
+    // Nothing is pushed into the chat until the lead asks.
+    expect(h.fake.sent.filter((m) => m.method === "sendDocument")).toEqual([]);
+    const offer = h.fake.sent.filter((m) => m.chatId === "900" && m.buttons.length > 0).at(-1);
+    const all = offer?.buttons.find((b) => b.text.startsWith("📎 Gửi cả 4 tệp"));
+    expect(offer?.buttons.map((b) => b.text)).toHaveLength(5);
+    h.fake.press(900, minh, all?.text ?? "no such button");
+    // The files' text, then four documents: counted as documents, not as any four messages.
     const sentDocuments = () =>
       h.fake.sent.filter((m) => m.chatId === "900" && m.method === "sendDocument");
     await h.fake.until(() => sentDocuments().length >= 4, 10_000, "the four documents");

@@ -402,6 +402,9 @@ describe("/export on Zalo", () => {
     const urls = answer.match(/http:\/\/127\.0\.0\.1:\d+\/downloads\/\S+/g) ?? [];
     // The spreadsheet, the CSV, the photos and the export's seal (manifest.sha256).
     expect(urls).toHaveLength(4);
+    // Each with its size; Zalo bots cannot send files, so no offer to send them.
+    expect(answer).toMatch(/1\. thidua-1-[a-z-]+\.xlsx \(\d+ KB\)\nhttp/);
+    expect(answer).not.toContain("Gửi tệp");
 
     const xlsx = await fetch(urls[0] ?? "");
     expect(xlsx.status).toBe(200);

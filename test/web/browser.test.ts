@@ -74,6 +74,8 @@ describe("the dashboard in Chromium", () => {
     // The files, as /export makes them: downloaded and read back.
     await page.getByRole("button", { name: "Tạo tệp XLSX, CSV và ZIP ảnh" }).click();
     const link = page.getByRole("link", { name: /\.xlsx$/ });
+    // Each file with its size, as the chat's answer gives it.
+    expect(await link.locator("xpath=..").textContent()).toMatch(/\.xlsx \(\d+ KB\)$/);
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
     const rows = readXlsx(readFileSync((await download.path()) ?? ""));
     // The rows, then the export's seal and how to check it.

@@ -8,6 +8,8 @@ export interface GalleryFilter {
 }
 
 export interface GalleryPhoto {
+  /** The row's id: the gallery's pages start before or after one (a cursor). */
+  id: number;
   sha256: string;
   unitName: string;
   sender: string;
@@ -22,6 +24,7 @@ export interface GalleryPhoto {
 
 const PHOTO_FIELDS = {
   ...PROOF_FIELDS,
+  id: true,
   caption: true,
   unit: { select: { name: true } },
   member: { select: { displayName: true } },
@@ -33,6 +36,7 @@ const PHOTO_FIELDS = {
 type PhotoRow = Prisma.EvidenceGetPayload<{ select: typeof PHOTO_FIELDS }>;
 
 const toPhoto = (r: PhotoRow): GalleryPhoto => ({
+  id: r.id,
   sha256: r.sha256,
   unitName: r.unit.name,
   sender: r.member.displayName,
@@ -66,12 +70,19 @@ const toPhoto = (r: PhotoRow): GalleryPhoto => ({
 export class GalleryService {
   constructor(private readonly db: Db) {}
 
-  /** One page of photos, newest first, and how many there are in all. */
+  /**
+   * One page of photos, newest first, and how many there are in all. A page starts
+   * below `before` (older) or above `after` (newer) by id, so a page deep in 100,000
+   * photos costs what the first does (an offset would walk every row before it); a
+   * cursor that leaves nothing to show answers the newest page.
+   */
   async list(
     blocId: number,
     filter: GalleryFilter,
-    page = { take: 120, skip: 0 },
-  ): Promise<{ photos: GalleryPhoto[]; total: number }> {
+    page: { take: number; before?: number | undefined; after?: number | undefined } = {
+      take: 120,
+    },
+  ): Promise<{ photos: GalleryPhoto[]; total: number; newer: boolean; older: boolean }> {
     const where = {
       unit: { blocId },
       ...(filter.unitId ? { unitId: filter.unitId } : {}),
@@ -80,17 +91,40 @@ export class GalleryService {
         ...(filter.campaignId ? { deadline: { campaignId: filter.campaignId } } : {}),
       },
     };
-    const [rows, total] = await Promise.all([
-      this.db.evidence.findMany({
-        where,
+    const rowsFrom = async (cursor: { before?: number; after?: number }) => {
+      const rows = await this.db.evidence.findMany({
+        where: {
+          ...where,
+          ...(cursor.before ? { id: { lt: cursor.before } } : {}),
+          ...(cursor.after ? { id: { gt: cursor.after } } : {}),
+        },
         select: PHOTO_FIELDS,
-        orderBy: { id: "desc" },
+        orderBy: { id: cursor.after ? "asc" : "desc" },
         take: page.take,
-        skip: page.skip,
-      }),
+      });
+      return cursor.after ? rows.reverse() : rows;
+    };
+    const cursor = page.after ? { after: page.after } : page.before ? { before: page.before } : {};
+    let rows = await rowsFrom(cursor);
+    if (rows.length === 0 && (page.after || page.before)) rows = await rowsFrom({});
+    const newest = rows[0]?.id ?? 0;
+    const oldest = rows.at(-1)?.id ?? 0;
+    const [total, newer, older] = await Promise.all([
       this.db.evidence.count({ where }),
+      rows.length
+        ? this.db.evidence.findFirst({
+            where: { ...where, id: { gt: newest } },
+            select: { id: true },
+          })
+        : null,
+      rows.length
+        ? this.db.evidence.findFirst({
+            where: { ...where, id: { lt: oldest } },
+            select: { id: true },
+          })
+        : null,
     ]);
-    return { photos: rows.map(toPhoto), total };
+    return { photos: rows.map(toPhoto), total, newer: newer !== null, older: older !== null };
   }
 
   /** A report's photos in the order they came, the first `take`, and how many it has. */

@@ -23,8 +23,10 @@ export interface CampaignGrid {
 }
 
 /**
- * Units × deadlines for the dashboard's heatmap and arrival chart: two queries for
- * the whole campaign, then maps (no scan inside a loop).
+ * Units × deadlines for the dashboard's heatmap and arrival chart: two queries, then
+ * maps (no scan inside a loop). The grid covers `campaign.deadlines`: the dashboard
+ * passes one page of them, so the reports read are bounded by the page, not by the
+ * campaign (a range of due dates: a fixed number of parameters whatever the page).
  */
 export async function campaignGrid(
   db: Db,
@@ -39,7 +41,15 @@ export async function campaignGrid(
       orderBy: { id: "asc" },
     }),
     db.report.findMany({
-      where: { deadline: { campaignId: campaign.id } },
+      where: {
+        deadline: {
+          campaignId: campaign.id,
+          dueAt: {
+            gte: campaign.deadlines[0]?.dueAt ?? new Date(0),
+            lte: campaign.deadlines.at(-1)?.dueAt ?? new Date(0),
+          },
+        },
+      },
       select: {
         unitId: true,
         deadlineId: true,

@@ -79,37 +79,6 @@ function deadlinesAroundNow<D extends { dueAt: Date }>(deadlines: D[], now: Date
   return deadlines.slice(Math.max(0, at - WINDOW_BEFORE), at + WINDOW_AFTER);
 }
 
-async function exportCampaign(ctx: Ctx, args: string): Promise<void> {
-  const campaign = await campaignFromArgs(ctx, args, "export");
-  if (!campaign || !ctx.actor) return;
-  const result = await ctx.services.exports.build(campaign, ctx.actor.timezone, ctx.t);
-  // Every platform gets links (a phone opens them in its browser); where the app
-  // carries documents, the files come too.
-  const files = ctx.services.exports.downloadLinks(result.files);
-  const links = files.map(({ file, url }) => `• ${file.fileName}\n${url}`);
-  ctx.reply({
-    text: [
-      ctx.t("progress:export_ready", {
-        title: campaign.title,
-        rows: result.rows,
-        photos: result.photos,
-      }),
-      ctx.t("progress:export_links", {
-        until: formatDateTime(ctx.services.exports.linksExpireAt(), ctx.actor.timezone),
-      }),
-      ...links,
-      // Links to this machine's own address open nothing on a phone: say so.
-      ...(ctx.services.publicAddress.linksReach(ctx.capabilities)
-        ? []
-        : ["", ctx.t("common:links_local_only")]),
-    ].join("\n"),
-    // Each with its link, given again should the document not arrive.
-    ...(ctx.capabilities.documents
-      ? { documents: files.map(({ file, url }) => ({ ...file, url })) }
-      : {}),
-  });
-}
-
 export const progressFeature: Feature<Services> = {
   commands: [
     {
@@ -118,7 +87,6 @@ export const progressFeature: Feature<Services> = {
       helpKey: "progress",
       run: progress,
     },
-    { names: ["export", "xuat"], audience: ["LEAD"], helpKey: "export", run: exportCampaign },
   ],
 };
 

@@ -264,14 +264,26 @@ export class ReviewService {
     };
   }
 
-  /** The report's photos (their hashes, which address them in the dashboard). */
-  async photos(blocId: number, reportId: number): Promise<string[]> {
-    const rows = await this.db.evidence.findMany({
-      where: { reportId, unit: { blocId } },
-      select: { sha256: true },
-      orderBy: { id: "asc" },
-    });
-    return rows.map((r) => r.sha256);
+  /**
+   * A page of the report's photos in the order they came, from just after the photo
+   * `after` (an id, the page's cursor), whether more follow, and how many it has.
+   */
+  async photoPage(
+    blocId: number,
+    reportId: number,
+    page: { take: number; after?: number | undefined },
+  ): Promise<{ photos: { id: number; sha256: string }[]; total: number; more: boolean }> {
+    const where = { reportId, unit: { blocId } };
+    const [rows, total] = await Promise.all([
+      this.db.evidence.findMany({
+        where: { ...where, ...(page.after ? { id: { gt: page.after } } : {}) },
+        select: { id: true, sha256: true },
+        orderBy: { id: "asc" },
+        take: page.take + 1,
+      }),
+      this.db.evidence.count({ where }),
+    ]);
+    return { photos: rows.slice(0, page.take), total, more: rows.length > page.take };
   }
 
   /** Every decision on a report, oldest first, with who made it. */

@@ -13,6 +13,40 @@ const STATES: GridCell["state"][] = [
   "MISSING_OVERDUE",
 ];
 
+/** Which deadlines the heatmap shows: one page of them, 1-based positions. */
+export interface DeadlinePages {
+  page: number;
+  pages: number;
+  /** The page holding the current deadline, where the page opens. */
+  currentPage: number;
+  first: number;
+  last: number;
+  count: number;
+}
+
+/** Links to the other pages of deadlines: the oldest, older, the current, later. */
+function DeadlineNav(props: { viewer: PageViewer; campaignId: number; pages: DeadlinePages }) {
+  const { t } = props.viewer;
+  const { page, pages, currentPage, first, last, count } = props.pages;
+  if (pages <= 1) return null;
+  const href = (n: number) => `/web/campaigns/${props.campaignId}?page=${n}`;
+  const links: [number, string][] = [];
+  if (page > 2) links.push([1, `« ${t("web:campaign.first_deadlines")}`]);
+  if (page > 1) links.push([page - 1, `← ${t("web:campaign.older_deadlines")}`]);
+  if (page !== currentPage) links.push([currentPage, t("web:campaign.current_deadlines")]);
+  if (page < pages) links.push([page + 1, `${t("web:campaign.later_deadlines")} →`]);
+  return (
+    <nav aria-label={t("web:campaign.deadline_pages_label")} class="card">
+      <p class="muted">{t("web:campaign.deadline_pages", { first, last, count, page, pages })}</p>
+      {links.map(([n, label]) => (
+        <>
+          <a href={href(n)}>{label}</a>{" "}
+        </>
+      ))}
+    </nav>
+  );
+}
+
 /**
  * One campaign at a glance: a heatmap of units × deadlines (each cell says its state
  * in words, so colour is never the only sign), the reports arriving before the
@@ -21,21 +55,27 @@ const STATES: GridCell["state"][] = [
 export function CampaignPage(props: {
   viewer: PageViewer;
   campaign: CampaignSummary;
+  /** The heatmap's page of deadlines. */
   grid: CampaignGrid;
+  /** The current deadline's cells and arrivals (the same grid when it is on this page). */
+  currentGrid: CampaignGrid;
+  pages: DeadlinePages;
   current: { id: number; dueAt: Date } | null;
   notice?: string | undefined;
-  downloads?: { name: string; url: string }[] | undefined;
+  downloads?: { name: string; url: string; size: string }[] | undefined;
   /** The scoring rules' form, for a scored campaign. */
   rules?: Child;
   /** The campaign's edit forms and history. */
   edit?: Child;
 }) {
-  const { viewer, campaign, grid, current } = props;
+  const { viewer, campaign, grid, currentGrid, current } = props;
   const { t } = viewer;
   const tz = viewer.actor.timezone;
   const date = (d: Date) => formatDateTime(d, tz);
   const missingNow = current
-    ? grid.units.filter((u) => grid.cells.get(`${u.id}:${current.id}`)?.state.startsWith("MISSING"))
+    ? currentGrid.units.filter((u) =>
+        currentGrid.cells.get(`${u.id}:${current.id}`)?.state.startsWith("MISSING"),
+      )
     : [];
   // Thousands of cells: each label is translated once, not once per cell.
   const stateLabel = new Map(STATES.map((state) => [state, t(`web:state.${state}`)]));
@@ -78,7 +118,8 @@ export function CampaignPage(props: {
               <li>
                 <a href={d.url} download={d.name}>
                   {d.name}
-                </a>
+                </a>{" "}
+                ({d.size})
               </li>
             ))}
           </ul>
@@ -89,6 +130,7 @@ export function CampaignPage(props: {
           <span class={`s-${s}`}>{t(`web:state.${s}`)}</span>
         ))}
       </p>
+      <DeadlineNav viewer={viewer} campaignId={campaign.id} pages={props.pages} />
       <div class="scroll">
         <table class="heatmap">
           <caption class="muted">{t("web:campaign.heatmap_caption")}</caption>
@@ -145,12 +187,12 @@ export function CampaignPage(props: {
       {current ? (
         <section aria-labelledby="arrivals">
           <h2 id="arrivals">{t("web:campaign.arrivals", { date: date(current.dueAt) })}</h2>
-          {(grid.arrivals.get(current.id) ?? []).length === 0 ? (
+          {(currentGrid.arrivals.get(current.id) ?? []).length === 0 ? (
             <p class="muted">{t("web:campaign.no_arrivals")}</p>
           ) : (
             <BarChart
               title={t("web:campaign.arrivals", { date: date(current.dueAt) })}
-              bars={grid.arrivals.get(current.id) ?? []}
+              bars={currentGrid.arrivals.get(current.id) ?? []}
               unit={t("web:campaign.reports_unit")}
               short={(day) => `${day.slice(8, 10)}/${day.slice(5, 7)}`}
             />

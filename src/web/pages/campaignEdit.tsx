@@ -71,6 +71,8 @@ function describeEntry(t: Translate, tz: string, entry: HistoryEntry): string {
 export function CampaignEditSection(props: {
   viewer: PageViewer;
   campaign: CampaignSummary;
+  /** The deadlines with a form here: the page of them the heatmap shows. */
+  shown: { id: number; dueAt: Date }[];
   /** Reports per deadline: a deadline with any cannot be removed. */
   reportsOf: Map<number, number>;
   history: HistoryEntry[];
@@ -113,7 +115,7 @@ export function CampaignEditSection(props: {
       <h3>{t("web:campaign_edit.deadlines")}</h3>
       {props.locked ? <p class="muted">{t("web:campaign_edit.locked")}</p> : null}
       <ul class="plain">
-        {campaign.deadlines.map((d) => {
+        {props.shown.map((d) => {
           const reports = props.reportsOf.get(d.id) ?? 0;
           return (
             <li>

@@ -10,13 +10,14 @@ interface Option {
   label: string;
 }
 
-/** Every photo of the bloc, newest first, filtered by campaign, deadline and unit. */
+/** The bloc's photos, newest first, a page at a time, filtered by campaign, deadline and unit. */
 export function GalleryPage(props: {
   viewer: PageViewer;
   photos: GalleryPhoto[];
   total: number;
-  page: number;
-  pages: number;
+  /** Whether newer or older photos than these exist (the links to them). */
+  newer: boolean;
+  older: boolean;
   query: URLSearchParams;
   filter: GalleryFilter;
   campaigns: Option[];
@@ -51,12 +52,7 @@ export function GalleryPage(props: {
           <button type="submit">{t("web:gallery.filter")}</button>
         </p>
       </form>
-      <p class="muted">
-        {t("web:gallery.count", { count: props.total })}
-        {props.pages > 1
-          ? ` · ${t("web:gallery.page", { page: props.page, pages: props.pages })}`
-          : ""}
-      </p>
+      <p class="muted">{t("web:gallery.count", { count: props.total })}</p>
       <div class="gallery">
         {props.photos.map((p) => (
           <figure>
@@ -75,13 +71,20 @@ export function GalleryPage(props: {
           </figure>
         ))}
       </div>
-      {props.pages > 1 ? (
+      {props.newer || props.older ? (
         <nav aria-label={t("web:gallery.pages")} class="card">
-          {props.page > 1 ? (
-            <a href={pageHref(props.query, props.page - 1)}>← {t("web:gallery.newer")}</a>
-          ) : null}{" "}
-          {props.page < props.pages ? (
-            <a href={pageHref(props.query, props.page + 1)}>{t("web:gallery.older")} →</a>
+          {props.newer ? (
+            <>
+              <a href={pageHref(props.query, {})}>« {t("web:gallery.newest")}</a>{" "}
+              <a href={pageHref(props.query, { after: props.photos[0]?.id })}>
+                ← {t("web:gallery.newer")}
+              </a>{" "}
+            </>
+          ) : null}
+          {props.older ? (
+            <a href={pageHref(props.query, { before: props.photos.at(-1)?.id })}>
+              {t("web:gallery.older")} →
+            </a>
           ) : null}
         </nav>
       ) : null}
@@ -89,10 +92,14 @@ export function GalleryPage(props: {
   );
 }
 
-function pageHref(query: URLSearchParams, page: number): string {
+/** The same filter, starting before or after a photo (neither: the newest page). */
+function pageHref(query: URLSearchParams, cursor: { before?: number; after?: number }): string {
   const next = new URLSearchParams(query);
-  next.set("page", String(page));
-  return `/web/gallery?${next.toString()}`;
+  for (const name of ["page", "before", "after"]) next.delete(name);
+  if (cursor.before) next.set("before", String(cursor.before));
+  if (cursor.after) next.set("after", String(cursor.after));
+  const text = next.toString();
+  return text ? `/web/gallery?${text}` : "/web/gallery";
 }
 
 /** One photo at full size, with where it belongs and who sent it. */

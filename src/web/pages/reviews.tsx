@@ -60,7 +60,10 @@ function CorrectionReason(props: { viewer: PageViewer; item: ReviewItem; id: str
 export function ReviewPage(props: {
   viewer: PageViewer;
   item: ReviewItem;
-  photos: string[];
+  /** One page of the report's photos, how many it has, whether more follow. */
+  photos: { photos: { id: number; sha256: string }[]; total: number; more: boolean };
+  /** Whether this is the first page of photos. */
+  first: boolean;
   recycled?: FlaggedPair[];
 }) {
   const { viewer, item } = props;
@@ -96,16 +99,29 @@ export function ReviewPage(props: {
           </>
         ) : null}
       </p>
-      {props.photos.length ? (
-        <div class="gallery">
-          {props.photos.map((sha) => (
-            <figure>
-              <a href={`/web/photos/${sha}`}>
-                <img src={`/web/photos/${sha}/thumb`} alt={item.unitName} loading="lazy" />
-              </a>
-            </figure>
-          ))}
-        </div>
+      {props.photos.total ? (
+        <section aria-labelledby="photos">
+          <h2 id="photos">{t("web:reviews.photos", { count: props.photos.total })}</h2>
+          <div class="gallery">
+            {props.photos.photos.map(({ sha256 }) => (
+              <figure>
+                <a href={`/web/photos/${sha256}`}>
+                  <img src={`/web/photos/${sha256}/thumb`} alt={item.unitName} loading="lazy" />
+                </a>
+              </figure>
+            ))}
+          </div>
+          {!props.first || props.photos.more ? (
+            <nav aria-label={t("web:reviews.photo_pages")} class="card">
+              {props.first ? null : <a href={action}>« {t("web:reviews.first_photos")}</a>}{" "}
+              {props.photos.more ? (
+                <a href={`${action}?after=${props.photos.photos.at(-1)?.id ?? 0}`}>
+                  {t("web:reviews.more_photos")} →
+                </a>
+              ) : null}
+            </nav>
+          ) : null}
+        </section>
       ) : null}
       <RecycledPairs viewer={viewer} pairs={props.recycled ?? []} />
       <section class="card" aria-labelledby="approve">
