@@ -114,6 +114,9 @@ describe("the lead's forms on the year page", () => {
     const lead = await signedIn(DEMO_LEAD);
     const page = await (await lead.get("/web/year")).text();
     expect(page).toContain("Tập thể Lao động xuất sắc\nTập thể Lao động tiên tiến");
+    // Nothing scored yet: the ranking says so rather than showing an empty table.
+    expect(page).toContain("Chưa có đợt thi đua nào trong năm được chấm điểm");
+    expect(page).not.toContain('<table class="ranking"');
     const csrf = lead.csrf(page);
     const bad = await lead.post(
       "/web/year/registration",

@@ -112,29 +112,33 @@ export function YearPage(props: { viewer: PageViewer; data: YearData; notice?: s
               </li>
             ))}
           </ul>
-          <table class="ranking">
-            <thead>
-              <tr>
-                <th scope="col">{t("export:rank")}</th>
-                <th scope="col">{t("export:unit")}</th>
-                <th scope="col">%</th>
-                <th scope="col">{t("export:class")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.ranking.units.map((u) => (
-                <tr data-unit={u.unitName}>
-                  <td>{u.rank ?? "—"}</td>
-                  <th scope="row">
-                    {u.unitName}
-                    {unregistered.has(u.unitId) ? ` · ${t("registration:year_mark")}` : ""}
-                  </th>
-                  <td>{formatScore(u.percent)}</td>
-                  <td>{u.classLabel ?? t(`review:state_words.${u.reviewState}`)}</td>
+          {data.ranking.units.length === 0 ? (
+            <p class="muted">{t("web:year.no_ranking")}</p>
+          ) : (
+            <table class="ranking">
+              <thead>
+                <tr>
+                  <th scope="col">{t("export:rank")}</th>
+                  <th scope="col">{t("export:unit")}</th>
+                  <th scope="col">%</th>
+                  <th scope="col">{t("export:class")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.ranking.units.map((u) => (
+                  <tr data-unit={u.unitName}>
+                    <td>{u.rank ?? "—"}</td>
+                    <th scope="row">
+                      {u.unitName}
+                      {unregistered.has(u.unitId) ? ` · ${t("registration:year_mark")}` : ""}
+                    </th>
+                    <td>{formatScore(u.percent)}</td>
+                    <td>{u.classLabel ?? t(`review:state_words.${u.reviewState}`)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
       ) : null}
       <section aria-labelledby="ballot">
