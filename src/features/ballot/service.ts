@@ -3,11 +3,10 @@ import { AppError } from "../../core/errors.ts";
 import type { Language } from "../../core/roles.ts";
 import type { Db } from "../../db/client.ts";
 import type { Outbox } from "../../delivery/outbox.ts";
-import { formatDateTime as formatAt } from "../../i18n/datetime.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import { type AuditActor, recordAudit } from "../../services/auditLog.ts";
-import { deliveryTo, reachUnits } from "../../services/recipients.ts";
 import { announceToBloc } from "./ballotAnnouncement.ts";
+import { reminderSlot, remindNonVoters } from "./ballotReminders.ts";
 import type { BallotResult } from "./ballotResult.ts";
 import {
   type BallotView,
@@ -23,9 +22,6 @@ import { boxKey, newSalt, openBox, sealBox, voterTag } from "./sealedBox.ts";
 
 export type { BallotStatus, BallotView, OpenBallot } from "./ballotView.ts";
 export type { BallotResult };
-
-/** Before closing, the units that have not voted hear a reminder this long before (minutes). */
-export const BALLOT_REMINDER_SLOTS = [24 * 60, 2 * 60];
 
 /**
  * The secret ballot (bình xét, suy tôn): one vote per member unit, cast by one of its
@@ -416,39 +412,11 @@ export class BallotService {
         }
         continue;
       }
-      const left = (row.closesAt.getTime() - now.getTime()) / 60_000;
-      const slot = BALLOT_REMINDER_SLOTS.filter((s) => left <= s).at(-1);
-      if (slot === undefined || (row.lastReminderSlot !== null && row.lastReminderSlot <= slot)) {
-        continue;
-      }
-      reminded += await this.db.$transaction(async (tx) => {
-        const view = await loadBallotView(tx, row.id);
-        const missing = view.electorate.filter((e) => !e.voted);
-        const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: row.blocId } });
-        const { recipients } = await reachUnits(
-          tx,
-          row.blocId,
-          missing.map((m) => m.unitId),
-          "focal",
-          this.defaultLanguage,
-        );
-        await this.outbox.enqueue(
-          recipients.map((r) =>
-            deliveryTo(r, {
-              kind: "REMINDER",
-              key: `ballot:${row.id}:${row.round}:remind:${slot}`,
-              blocId: row.blocId,
-              text: this.translator.for(r.language)("ballot:reminder", {
-                question: view.question,
-                at: formatAt(row.closesAt, bloc.timezone),
-              }),
-            }),
-          ),
-          tx,
-        );
-        await tx.ballot.update({ where: { id: row.id }, data: { lastReminderSlot: slot } });
-        return missing.length;
-      });
+      const slot = reminderSlot(row, now);
+      if (slot === null) continue;
+      reminded += await this.db.$transaction((tx) =>
+        remindNonVoters(tx, this.outbox, this.translator, this.defaultLanguage, row, slot),
+      );
     }
     if (reminded) this.nudge();
     return { closed, reminded };

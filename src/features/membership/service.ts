@@ -4,7 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import type { ChatRef, Sender } from "../../core/inbound.ts";
 import type { Language, Role } from "../../core/roles.ts";
 import { roleNeedsUnit } from "../../core/roles.ts";
-import type { Db, Prisma } from "../../db/client.ts";
+import type { Db } from "../../db/client.ts";
 import { type AuditActor, memberActor, recordAudit } from "../../services/auditLog.ts";
 import { leadPrivateChats } from "../../services/leadChats.ts";
 import { CodeTries } from "./codeTries.ts";
@@ -14,32 +14,12 @@ import {
   legacyInviteHash,
   normalizeInviteCode,
 } from "./inviteCode.ts";
+import { linkChat } from "./linkChat.ts";
 import { type RefusedRejoin, refuseRemoved } from "./rejoin.ts";
 
 const LINK_CODE_MINUTES = 15;
 
-/** Links a chat to a bloc and unit (creating it on first contact), and marks it active. */
-async function linkChat(
-  tx: Prisma.TransactionClient,
-  chat: ChatRef,
-  link: { blocId: number; unitId: number | null },
-): Promise<void> {
-  const fields = { ...link, active: true };
-  await tx.chat.upsert({
-    where: {
-      platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId },
-    },
-    create: {
-      platform: chat.platform,
-      platformChatId: chat.platformChatId,
-      kind: chat.kind,
-      ...fields,
-    },
-    update: fields,
-  });
-}
-
-/** Where a member's notices go, Zalo first (the order the choices are offered in). */
+/** The limits on codes, the server's key for their hashes, and who hears of a refusal. */
 export interface MembershipLimits {
   maxFailedTries: number;
   tryWindowMinutes: number;
