@@ -50,6 +50,7 @@ export interface PipelineDeps {
   chatLeases?: {
     hold(chats: string[]): Promise<Set<string>>;
     release(chats: string[]): Promise<void>;
+    releaseAll(): Promise<void>;
   };
 }
 
@@ -188,6 +189,10 @@ export class InboundPipeline {
     this.#fresh.clear();
     await this.#loop;
     await this.#lanes.drain();
+    // Given back now rather than when their leases run out (30 s, on the app's clock).
+    await this.deps.chatLeases
+      ?.releaseAll()
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, "chat leases not released"));
   }
 
   async #run(): Promise<void> {

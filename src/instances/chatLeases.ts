@@ -36,6 +36,13 @@ export class ChatLeases {
     await this.leases.release(names);
   }
 
+  /** A clean stop gives every chat back: another instance (or the next start) takes it at once. */
+  async releaseAll(): Promise<void> {
+    await this.release([...this.#held]);
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
   #renewing(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => {

@@ -65,11 +65,13 @@ export async function createTestApp(
     dir,
     restart: async () => {
       await app.pipeline.stop();
+      await app.instances?.stop();
       await db.$disconnect();
       return createTestApp({ env: options.env, clock, dir });
     },
     close: async () => {
       await app.pipeline.stop();
+      await app.instances?.stop();
       await db.$disconnect();
       await dropDatabaseOf(dir);
       rmSync(dir, { recursive: true, force: true });
