@@ -1,5 +1,109 @@
 import { describe, expect, it } from "vitest";
-import { RateLimiter } from "./rateLimiter.ts";
+import { type LimiterTime, RateLimiter } from "./rateLimiter.ts";
+
+/**
+ * Virtual time for the limiter: sleeps are queued and `run()` wakes them in order,
+ * moving the clock, without waiting. `late(ms)` makes the next wakes fire that much
+ * after they were due, as a busy event loop does.
+ */
+class ManualTime implements LimiterTime {
+  at = 0;
+  #sleeping: { due: number; wake: () => void }[] = [];
+  #late: number[] = [];
+  now = () => this.at;
+  sleep = (ms: number) =>
+    new Promise<void>((wake) => {
+      this.#sleeping.push({ due: this.at + ms + (this.#late.shift() ?? 0), wake });
+    });
+  late(...ms: number[]): void {
+    this.#late.push(...ms);
+  }
+  async run(): Promise<void> {
+    for (;;) {
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      this.#sleeping.sort((a, b) => a.due - b.due);
+      const next = this.#sleeping.shift();
+      if (!next) return;
+      this.at = Math.max(this.at, next.due);
+      next.wake();
+    }
+  }
+}
+
+/** The most sends in any window of `windowMs` (arrival times as the platform counts them). */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while ((sorted[j] ?? 0) <= (sorted[i] ?? 0) - windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe("a broadcast at the platform's exact limit", () => {
+  const exact = { perSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 20 };
+
+  /** Four workers send to `chats` distinct chats; answers when each send left. */
+  async function broadcast(
+    time: ManualTime,
+    chats: number,
+    limiter = new RateLimiter(exact, time),
+  ) {
+    const left: number[] = [];
+    let next = 0;
+    const workers = Array.from({ length: 4 }, async () => {
+      while (next < chats) {
+        const chat = next++;
+        await limiter.acquire(String(chat), false);
+        left.push(time.now());
+      }
+    });
+    await Promise.all([time.run(), ...workers]);
+    return left;
+  }
+
+  it("never sends more than the limit in any second, window edges included", async () => {
+    const time = new ManualTime();
+    const left = await broadcast(time, 300);
+    expect(left).toHaveLength(300);
+    expect(busiestWindow(left, 1000)).toBeLessThanOrEqual(30);
+  });
+
+  it("keeps to the limit when some sends leave late and the next ones on time", async () => {
+    const time = new ManualTime();
+    // Timers that fire late (a busy event loop): late sends bunch with on-time ones.
+    time.late(0, 120, 0, 0, 200, 5, 60, 0, 0, 300, 0, 45);
+    const left = await broadcast(time, 300);
+    expect(busiestWindow(left, 1000)).toBeLessThanOrEqual(30);
+  });
+
+  it("still uses nearly all of the limit", async () => {
+    const time = new ManualTime();
+    const left = await broadcast(time, 301);
+    // 300 intervals after the first send: at least 95 % of 30 a second.
+    expect(300 / ((left.at(-1) ?? 0) / 1000)).toBeGreaterThanOrEqual(0.95 * 30);
+  });
+
+  it("counts replies and deliveries against one budget", async () => {
+    const time = new ManualTime();
+    const limiter = new RateLimiter(exact, time);
+    const replies: Promise<void>[] = [];
+    const left: number[] = [];
+    // Officers ask /help twice a second while the broadcast runs.
+    for (let i = 0; i < 20; i++) {
+      replies.push(
+        time.sleep(i * 500).then(async () => {
+          await limiter.acquire(`officer-${i}`, false);
+          left.push(time.now());
+        }),
+      );
+    }
+    const sent = await broadcast(time, 300, limiter);
+    await Promise.all(replies);
+    expect(busiestWindow([...sent, ...left], 1000)).toBeLessThanOrEqual(30);
+  });
+});
 
 const limits = { perSecond: 100, perChatIntervalMs: 1000, perGroupPerMinute: 20 };
 

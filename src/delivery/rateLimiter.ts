@@ -1,7 +1,21 @@
 import { sleepUnless } from "../core/sleep.ts";
 import type { RateLimits } from "../core/transport.ts";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The limiter's time: a monotonic `now()` in ms (a wall clock stepped back an hour
+ * must not stall every send for an hour) and a `sleep()` that a stop may cut short.
+ * Tests pass a manual one and run the limiter without waiting.
+ */
+export interface LimiterTime {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realTime: LimiterTime = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    signal ? sleepUnless(ms, signal) : new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /**
  * Sends are paced a little under the platform's overall rate: requests reach it with
@@ -17,6 +31,16 @@ const PACE = 0.97;
  * none in six (CONTRIBUTING).
  */
 const PACE_SHARED = 0.95;
+/**
+ * The pace alone spaces the slots, but a send that leaves late (its timer fired late,
+ * the event loop was busy) bunches with the on-time ones after it, and the platform
+ * counts arrivals in any second. So every send is also checked when it actually
+ * leaves: never more than the limit in any window of a second and this margin (the
+ * spread between a send leaving and reaching the platform), counted from the times
+ * the sends really left.
+ */
+const WINDOW_MS = 1000;
+const WINDOW_MARGIN_MS = 40;
 
 /**
  * Reserves a send slot that respects the overall rate, the per-chat pace (a short
@@ -34,15 +58,26 @@ export class RateLimiter {
    */
   readonly #nextPerChat = new Map<string, number>();
   readonly #groupSends = new Map<string, number[]>();
+  /** When the last sends really left (ascending), for the window check. */
+  #left: number[] = [];
   #recent429: { at: number; chatKey: string }[] = [];
+  readonly #time: LimiterTime;
 
   constructor(
     private readonly limits: RateLimits,
-    // Monotonic: a wall clock stepped back an hour must not stall every send for an hour.
-    private readonly now: () => number = () => performance.now(),
-    /** The part of the limits this process may use: instances share one bot's limits. */
-    private readonly share: () => number = () => 1,
-  ) {}
+    time: LimiterTime | (() => number) = realTime,
+    /**
+     * The part of the limits this process may use: instances share one bot's limits.
+     * Called with true for a send about to be made (the instances count it as demand).
+     */
+    private readonly share: (sending?: boolean) => number = () => 1,
+  ) {
+    this.#time = typeof time === "function" ? { now: time, sleep: realTime.sleep } : time;
+  }
+
+  private now(): number {
+    return this.#time.now();
+  }
 
   /** Nobody sends until `until`. */
   pause(until: number): void {
@@ -70,19 +105,42 @@ export class RateLimiter {
   }
 
   /**
-   * Waits for the slot. A `signal` that aborts (a stop) ends the wait early: answers
-   * false then, and the slot must not be used.
+   * Waits for the slot, then until the send may really leave (the window check). A
+   * `signal` that aborts (a stop) ends the wait early: answers false then, and the
+   * slot must not be used.
    */
   async acquire(chatKey: string, isGroup: boolean, signal?: AbortSignal): Promise<boolean> {
-    const at = this.reserve(chatKey, isGroup);
-    const wait = at - this.now();
-    if (wait <= 0) return true;
-    if (!signal) {
-      await sleep(wait);
-      return true;
+    let wait = this.reserve(chatKey, isGroup) - this.now();
+    for (;;) {
+      if (wait > 0) await this.#time.sleep(wait, signal);
+      if (signal?.aborted) return false;
+      wait = this.#leave();
+      if (wait <= 0) return true;
     }
-    await sleepUnless(wait, signal);
-    return !signal.aborted;
+  }
+
+  /** The most sends this process may make in any window. */
+  #perWindow(): number {
+    const share = Math.min(1, Math.max(0.01, this.share()));
+    return Math.max(1, Math.floor(this.limits.perSecond * share));
+  }
+
+  /**
+   * A send leaves now if the window allows it (and is counted); otherwise answers how
+   * long until the oldest send in the window falls out of it.
+   */
+  #leave(): number {
+    const now = this.now();
+    const span = WINDOW_MS + WINDOW_MARGIN_MS;
+    const first = this.#left.findIndex((t) => t > now - span);
+    this.#left = first < 0 ? [] : this.#left.slice(first);
+    const max = this.#perWindow();
+    if (this.#left.length >= max) {
+      const oldest = this.#left[this.#left.length - max] ?? now;
+      return Math.max(1, oldest + span - now);
+    }
+    this.#left.push(now);
+    return 0;
   }
 
   #interval(): number {
@@ -96,7 +154,7 @@ export class RateLimiter {
 
   reserve(chatKey: string, isGroup: boolean): number {
     const now = this.now();
-    const share = Math.min(1, Math.max(0.01, this.share()));
+    const share = Math.min(1, Math.max(0.01, this.share(true)));
     const perGroupPerMinute = Math.max(1, Math.floor(this.limits.perGroupPerMinute * share));
     const chatDue = this.#nextPerChat.get(chatKey) ?? 0;
     let at = Math.max(now, this.#nextOverall, this.#pausedUntil, chatDue - this.#burstAhead());
