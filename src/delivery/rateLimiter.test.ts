@@ -165,6 +165,23 @@ describe("one chat's pace", () => {
     expect((slots[4] ?? 0) - (slots[3] ?? 0)).toBe(1000);
   });
 
+  it("waits on its own: a chat at its pace never holds back the other chats", () => {
+    const now = 0;
+    const limiter = new RateLimiter(bursty, () => now);
+    for (let i = 0; i < 3; i++) limiter.reserve("lead", false);
+    // The lead's fourth message waits a second for its chat; a delivery to another does not.
+    expect(limiter.reserve("lead", false)).toBeGreaterThanOrEqual(1000);
+    expect(limiter.reserve("officer", false)).toBeLessThan(100);
+  });
+
+  it("a group at its minute limit never holds back the other chats", () => {
+    const now = 0;
+    const limiter = new RateLimiter(limits, () => now);
+    const group = Array.from({ length: 21 }, () => limiter.reserve("unit-group", true));
+    expect(group[20]).toBeGreaterThanOrEqual(60_000);
+    expect(limiter.reserve("officer", false)).toBeLessThan(1000);
+  });
+
   it("fills the burst again as the chat stays quiet", () => {
     let now = 0;
     const limiter = new RateLimiter(bursty, () => now);

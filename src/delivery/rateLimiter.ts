@@ -49,7 +49,14 @@ const WINDOW_MARGIN_MS = 40;
  * share a slot.
  */
 export class RateLimiter {
-  #nextOverall = 0;
+  /**
+   * The overall slots reserved and not yet past (ascending). A send that must wait for
+   * its own chat (its pace, its group's minute) takes a slot at that later time and
+   * leaves the earlier ones to the other chats: one slow chat never holds back the
+   * platform (it did: a lead's progress, or a group at its minute limit, pushed every
+   * other send behind it, the more so as instances divide the per-chat pace).
+   */
+  #slots: number[] = [];
   #pausedUntil = 0;
   /**
    * Per chat, when its next send would be due if every send kept the interval (the
@@ -157,19 +164,34 @@ export class RateLimiter {
     const share = Math.min(1, Math.max(0.01, this.share(true)));
     const perGroupPerMinute = Math.max(1, Math.floor(this.limits.perGroupPerMinute * share));
     const chatDue = this.#nextPerChat.get(chatKey) ?? 0;
-    let at = Math.max(now, this.#nextOverall, this.#pausedUntil, chatDue - this.#burstAhead());
-    if (isGroup) {
-      const recent = (this.#groupSends.get(chatKey) ?? []).filter((t) => t > at - 60_000);
-      if (recent.length >= perGroupPerMinute) {
-        at = Math.max(at, (recent[recent.length - perGroupPerMinute] ?? at) + 60_000);
-      }
-      recent.push(at);
-      this.#groupSends.set(chatKey, recent);
+    let at = Math.max(now, this.#pausedUntil, chatDue - this.#burstAhead());
+    const recent = isGroup
+      ? (this.#groupSends.get(chatKey) ?? []).filter((t) => t > at - 60_000)
+      : [];
+    if (recent.length >= perGroupPerMinute) {
+      at = Math.max(at, (recent[recent.length - perGroupPerMinute] ?? at) + 60_000);
     }
     // Several instances' jitters add up: they pace a little further under.
     const pace = share < 1 ? PACE_SHARED : PACE;
-    this.#nextOverall = at + 1000 / (this.limits.perSecond * pace * share);
+    at = this.#overallSlot(at, now, 1000 / (this.limits.perSecond * pace * share));
+    if (isGroup) this.#groupSends.set(chatKey, [...recent, at]);
     this.#nextPerChat.set(chatKey, Math.max(chatDue, at) + this.#interval());
+    return at;
+  }
+
+  /** The earliest overall slot from `from` at least `spacing` from every other reserved one. */
+  #overallSlot(from: number, now: number, spacing: number): number {
+    const past = this.#slots.findIndex((t) => t > now - spacing);
+    this.#slots = past < 0 ? [] : this.#slots.slice(past);
+    let at = from;
+    let index = 0;
+    for (; index < this.#slots.length; index++) {
+      const slot = this.#slots[index] ?? 0;
+      if (slot <= at - spacing) continue;
+      if (slot >= at + spacing) break;
+      at = slot + spacing;
+    }
+    this.#slots.splice(index, 0, at);
     return at;
   }
 }
