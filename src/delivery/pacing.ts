@@ -1,5 +1,6 @@
 import { PlatformError } from "../core/errors.ts";
 import type { RateLimits, SendTarget } from "../core/transport.ts";
+import type { ShareUse } from "../instances/shares.ts";
 import { type LimiterTime, RateLimiter, realTime } from "./rateLimiter.ts";
 
 /**
@@ -14,9 +15,9 @@ export class Pacing {
   constructor(
     /**
      * The part of each platform's limits this process may use (several instances
-     * divide it by demand); called with true for a send about to be made.
+     * divide it by demand; see RateLimiter).
      */
-    private readonly share: (sending?: boolean) => number = () => 1,
+    private readonly share: (use?: ShareUse) => number = () => 1,
     /** Told of every 429 reported here (the sender counts its own). */
     private readonly onRateLimited: (platform: string) => void = () => {},
     /** Monotonic time and sleep; tests pass a manual one. */

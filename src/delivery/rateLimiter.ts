@@ -1,5 +1,6 @@
 import { sleepUnless } from "../core/sleep.ts";
 import type { RateLimits } from "../core/transport.ts";
+import type { ShareUse } from "../instances/shares.ts";
 
 /**
  * The limiter's time: a monotonic `now()` in ms (a wall clock stepped back an hour
@@ -74,10 +75,11 @@ export class RateLimiter {
     private readonly limits: RateLimits,
     time: LimiterTime | (() => number) = realTime,
     /**
-     * The part of the limits this process may use: instances share one bot's limits.
-     * Called with true for a send about to be made (the instances count it as demand).
+     * The part of the limits this process may use: instances share one bot's limits
+     * (overall by demand; "send" marks a send about to be made, "chat" asks for the
+     * part of one chat's limits).
      */
-    private readonly share: (sending?: boolean) => number = () => 1,
+    private readonly share: (use?: ShareUse) => number = () => 1,
   ) {
     this.#time = typeof time === "function" ? { now: time, sleep: realTime.sleep } : time;
   }
@@ -151,7 +153,7 @@ export class RateLimiter {
   }
 
   #interval(): number {
-    return this.limits.perChatIntervalMs / Math.min(1, Math.max(0.01, this.share()));
+    return this.limits.perChatIntervalMs / Math.min(1, Math.max(0.01, this.share("chat")));
   }
 
   /** How far ahead of its pace a chat may send: burst − 1 intervals. */
@@ -161,8 +163,9 @@ export class RateLimiter {
 
   reserve(chatKey: string, isGroup: boolean): number {
     const now = this.now();
-    const share = Math.min(1, Math.max(0.01, this.share(true)));
-    const perGroupPerMinute = Math.max(1, Math.floor(this.limits.perGroupPerMinute * share));
+    const share = Math.min(1, Math.max(0.01, this.share("send")));
+    const chatShare = Math.min(1, Math.max(0.01, this.share("chat")));
+    const perGroupPerMinute = Math.max(1, Math.floor(this.limits.perGroupPerMinute * chatShare));
     const chatDue = this.#nextPerChat.get(chatKey) ?? 0;
     let at = Math.max(now, this.#pausedUntil, chatDue - this.#burstAhead());
     const recent = isGroup
