@@ -4,7 +4,7 @@
  * Figures go in issue notes, never in tests.
  *
  *   --quick          the telling figures only, fewer and shorter runs (< 3 min on 2 cores)
- *   --against <ref>  also runs another commit's bot (default HEAD~1), built in a
+ *   --against [ref]  also runs another commit's bot (default: the last landed one), in a
  *                    temporary worktree, in the process benches' rotation (A/B)
  *   --json           also writes every figure to bench-results.json
  */
@@ -62,15 +62,25 @@ function againstWorktree(ref: string): { dir: string; label: string } {
   return { dir, label };
 }
 
+/**
+ * By default the last landed commit: where this branch left main, or HEAD~1 on main
+ * itself (or when there is no main).
+ */
+function lastLanded(): string {
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
+  try {
+    const base = git("merge-base", "HEAD", "main");
+    return base === git("rev-parse", "HEAD") ? "HEAD~1" : base;
+  } catch {
+    return "HEAD~1";
+  }
+}
+
 const refAt = process.argv.indexOf("--against");
+const asked = process.argv[refAt + 1];
 const against =
-  refAt < 0
-    ? null
-    : againstWorktree(
-        process.argv[refAt + 1]?.startsWith("--")
-          ? "HEAD~1"
-          : (process.argv[refAt + 1] ?? "HEAD~1"),
-      );
+  refAt < 0 ? null : againstWorktree(asked && !asked.startsWith("--") ? asked : lastLanded());
 if (against) console.error(`against ${against.label} (worktree ${against.dir})`);
 
 const env = {
