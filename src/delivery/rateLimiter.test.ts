@@ -78,6 +78,17 @@ describe("a broadcast at the platform's exact limit", () => {
     expect(busiestWindow(left, 1000)).toBeLessThanOrEqual(30);
   });
 
+  it("widens its window for a while after its timers fired late (a stalled process)", async () => {
+    const time = new ManualTime();
+    // Forty sends on time, then one wake 250 ms late: the sends just before it may reach
+    // the platform that late, bunched with the next ones.
+    time.late(...Array.from({ length: 40 }, () => 0), 250);
+    const left = await broadcast(time, 200);
+    const stalledAt = (left[40] ?? 0) - 250;
+    const after = left.filter((at) => at >= stalledAt - 250 && at < stalledAt + 1500);
+    expect(busiestWindow(after, 1000 + 250)).toBeLessThanOrEqual(30);
+  });
+
   it("still uses nearly all of the limit", async () => {
     const time = new ManualTime();
     const left = await broadcast(time, 301);

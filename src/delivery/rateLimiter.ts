@@ -42,6 +42,13 @@ const PACE_SHARED = 0.95;
  */
 const WINDOW_MS = 1000;
 const WINDOW_MARGIN_MS = 40;
+/**
+ * A process whose timers fire late is stalling (its cores are taken, a GC): its sends
+ * may then sit that long between leaving the limiter and reaching the platform, so the
+ * margin grows to the lateness seen in the last two seconds, up to this much.
+ */
+const MAX_MARGIN_MS = 400;
+const LAG_MEMORY_MS = 2000;
 
 /**
  * Reserves a send slot that respects the overall rate, the per-chat pace (a short
@@ -68,6 +75,8 @@ export class RateLimiter {
   readonly #groupSends = new Map<string, number[]>();
   /** When the last sends really left (ascending), for the window check. */
   #left: number[] = [];
+  /** How late this process's waits woke lately: { at, lateMs }. */
+  #lags: { at: number; lateMs: number }[] = [];
   #recent429: { at: number; chatKey: string }[] = [];
   readonly #time: LimiterTime;
 
@@ -121,11 +130,28 @@ export class RateLimiter {
   async acquire(chatKey: string, isGroup: boolean, signal?: AbortSignal): Promise<boolean> {
     let wait = this.reserve(chatKey, isGroup) - this.now();
     for (;;) {
-      if (wait > 0) await this.#time.sleep(wait, signal);
+      if (wait > 0) {
+        const due = this.now() + wait;
+        await this.#time.sleep(wait, signal);
+        this.#lagged(this.now() - due);
+      }
       if (signal?.aborted) return false;
       wait = this.#leave();
       if (wait <= 0) return true;
     }
+  }
+
+  #lagged(lateMs: number): void {
+    const now = this.now();
+    this.#lags = this.#lags.filter((l) => l.at > now - LAG_MEMORY_MS);
+    if (lateMs > WINDOW_MARGIN_MS) this.#lags.push({ at: now, lateMs });
+  }
+
+  /** The window's margin: the usual spread, or the lateness seen lately when larger. */
+  #margin(): number {
+    const now = this.now();
+    const late = this.#lags.filter((l) => l.at > now - LAG_MEMORY_MS).map((l) => l.lateMs);
+    return Math.min(MAX_MARGIN_MS, Math.max(WINDOW_MARGIN_MS, ...late));
   }
 
   /** The most sends this process may make in any window. */
@@ -140,7 +166,7 @@ export class RateLimiter {
    */
   #leave(): number {
     const now = this.now();
-    const span = WINDOW_MS + WINDOW_MARGIN_MS;
+    const span = WINDOW_MS + this.#margin();
     const first = this.#left.findIndex((t) => t > now - span);
     this.#left = first < 0 ? [] : this.#left.slice(first);
     const max = this.#perWindow();
