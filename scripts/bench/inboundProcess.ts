@@ -230,7 +230,8 @@ async function interleaved(database: string, rotation: Contestant[]) {
   const loads: number[] = [];
   for (const c of rotation) for (let i = 0; i < WARMUP; i++) await send(c.url, i);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const c of rotation) {
+    // Every other round in reverse order, so that going first (or after a given one) favours nobody.
+    for (const c of round % 2 === 0 ? rotation : [...rotation].reverse()) {
       loads.push(load()[0] ?? 0);
       await closedLoop(c, PER_ROUND);
     }
