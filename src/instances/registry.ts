@@ -99,8 +99,10 @@ export class InstanceRegistry {
     this.#alive = [...new Set(settling ? [...seen, ...(this.#alive ?? [])] : seen)];
     await this.#divide(now, tick);
     // Rows of instances long gone (killed) are of no use to anyone.
-    await this.db.instance.deleteMany({
-      where: { seenAt: { lt: new Date(now.getTime() - 100 * GONE_AFTER_MS) } },
+    const longAgo = new Date(now.getTime() - 100 * GONE_AFTER_MS);
+    await this.db.instance.deleteMany({ where: { seenAt: { lt: longAgo } } });
+    await this.db.lease.deleteMany({
+      where: { name: { startsWith: "sending:" }, until: { lt: longAgo } },
     });
   }
 
