@@ -5,7 +5,7 @@
  *
  *   --quick          the telling figures only, fewer and shorter runs (< 3 min on 2 cores)
  *   --against [ref]  also runs another commit's bot (default: the last landed one), in a
- *                    temporary worktree, in the process benches' rotation (A/B)
+ *                    temporary worktree (removed after), beside this one: inbound, broadcasts
  *   --json           also writes every figure to bench-results.json
  */
 import { execFileSync } from "node:child_process";
@@ -102,6 +102,9 @@ for (const [script, args] of quick ? everyday : full) {
   }
 }
 console.error(`bench took ${Math.round((performance.now() - started) / 1000)} s`);
+// The other commit's worktree goes again: no checkout is left registered in the repository.
+if (against)
+  execFileSync("git", ["worktree", "remove", "--force", against.dir], { cwd: PROJECT_ROOT });
 // Every figure named with its unit (…Ms, …PerSecond, …Mb, statements…).
 if (process.argv.includes("--json")) {
   const file = "bench-results.json";
