@@ -1,5 +1,5 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -52,8 +52,48 @@ export async function withPeakRss<T>(
   }
 }
 
+/** The machine's load average (1, 5, 15 min) now: each figure says how busy the cores were. */
+export const load = () => loadavg().map((l) => Number(l.toFixed(2)));
+
+/** One benchmark's figures as a JSON line, with the load average when they were measured. */
 export const report = (name: string, figures: Record<string, unknown>) =>
-  process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: name, ...figures, loadavg: load() })}\n`);
+
+/** `npm run bench -- --quick`: fewer and shorter runs of the telling figures. */
+export const QUICK = process.env.BENCH_QUICK === "1";
+
+/**
+ * CPU time (user + system, ms) used so far by process `pid` and every process under
+ * it (the bot's start script, its image decoders), from /proc.
+ */
+export function treeCpuMs(pid: number): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // Fields after the command (which may hold spaces): state, ppid, … utime (14), stime (15).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    parent.set(Number(entry), Number(fields[1]));
+    ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+  }
+  const inTree = (p: number): boolean => {
+    for (let q: number | undefined = p, depth = 0; q && depth < 20; depth++) {
+      if (q === pid) return true;
+      q = parent.get(q);
+    }
+    return false;
+  };
+  let total = 0;
+  for (const [p, t] of ticks) if (inTree(p)) total += t;
+  // Clock ticks are 1/100 s on Linux.
+  return total * 10;
+}
 
 /** "Khối lớn" with `units` units named "Đơn vị 1…n": the large bloc the benchmarks use. */
 export async function largeBloc(app: App, units: number) {
@@ -65,7 +105,13 @@ export async function largeBloc(app: App, units: number) {
 }
 
 /** A Telegram update: a photo with a caption, from an officer in their private chat. */
-export function photoUpdate(updateId: number, messageId: number, userId: number, fileId: string) {
+export function photoUpdate(
+  updateId: number,
+  messageId: number,
+  userId: number,
+  fileId: string,
+  size = { width: 64, height: 48, bytes: 200 },
+) {
   return {
     update_id: updateId,
     message: {
@@ -74,7 +120,13 @@ export function photoUpdate(updateId: number, messageId: number, userId: number,
       chat: { id: userId, type: "private", first_name: "Cán bộ" },
       from: { id: userId, is_bot: false, first_name: "Cán bộ" },
       photo: [
-        { file_id: fileId, file_unique_id: `u-${fileId}`, width: 64, height: 48, file_size: 200 },
+        {
+          file_id: fileId,
+          file_unique_id: `u-${fileId}`,
+          width: size.width,
+          height: size.height,
+          file_size: size.bytes,
+        },
       ],
       caption: "Tổng vệ sinh #xanhsachdep",
     },

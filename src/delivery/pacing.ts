@@ -1,8 +1,7 @@
 import { PlatformError } from "../core/errors.ts";
 import type { RateLimits, SendTarget } from "../core/transport.ts";
-import { RateLimiter } from "./rateLimiter.ts";
-
-const monotonic = () => performance.now();
+import type { ShareUse } from "../instances/shares.ts";
+import { type LimiterTime, RateLimiter, realTime } from "./rateLimiter.ts";
 
 /**
  * One rate limiter per platform for everything the bot sends to a chat: the outbox's
@@ -14,17 +13,22 @@ export class Pacing {
   readonly #limiters = new Map<string, RateLimiter>();
 
   constructor(
-    /** The part of each platform's limits this process may use (several instances: 1/N). */
-    private readonly share: () => number = () => 1,
+    /**
+     * The part of each platform's limits this process may use (several instances
+     * divide it by demand; see RateLimiter).
+     */
+    private readonly share: (use?: ShareUse) => number = () => 1,
     /** Told of every 429 reported here (the sender counts its own). */
     private readonly onRateLimited: (platform: string) => void = () => {},
+    /** Monotonic time and sleep; tests pass a manual one. */
+    private readonly time: LimiterTime = realTime,
   ) {}
 
   /** The platform's limiter, made by its first caller (every caller passes the same limits). */
   limiter(platform: string, limits: RateLimits): RateLimiter {
     let limiter = this.#limiters.get(platform);
     if (!limiter) {
-      limiter = new RateLimiter(limits, monotonic, this.share);
+      limiter = new RateLimiter(limits, this.time, this.share);
       this.#limiters.set(platform, limiter);
     }
     return limiter;
@@ -53,7 +57,7 @@ export class Pacing {
     this.onRateLimited(platform);
     this.limiter(platform, limits).tooManyRequests(
       target.platformChatId,
-      monotonic() + (error.retryAfterMs ?? 1000),
+      this.time.now() + (error.retryAfterMs ?? 1000),
     );
   }
 
