@@ -281,6 +281,34 @@ describe("the secret ballot in chat", () => {
     expect((await t.app.services.ballots.result(1, 1)).valid).toBe(false);
   });
 
+  it("ends a vote whose saved state was altered, recording no vote", async () => {
+    await joinAll();
+    await t.app.services.ballots.open(
+      1,
+      {
+        question: "Suy tôn",
+        candidates: [await unit(1), await unit(2)],
+        choose: 1,
+        closesAt: new Date(t.clock.now().getTime() + DAY),
+      },
+      "operator",
+    );
+    await say(focal(0), "/bophieu");
+    const db = t.app.deps.db;
+    const row = await db.conversationState.findFirstOrThrow({ where: { flow: "vote" } });
+    const stored = JSON.parse(row.data);
+    await db.conversationState.update({
+      where: { key: row.key },
+      data: { data: JSON.stringify({ ...stored, data: { ...stored.data, ticked: "all" } }) },
+    });
+    expect(await say(focal(0), "1")).toContain("không còn đọc được; không có gì được lưu");
+    expect(await db.ballotVoter.count()).toBe(0);
+    expect(await db.conversationState.count({ where: { flow: "vote" } })).toBe(0);
+    // Asked again, the unit votes as usual.
+    expect((await vote(0, "1")).done).toContain("Đã ghi phiếu kín");
+    expect(await db.ballotVoter.count()).toBe(1);
+  });
+
   it("refuses a stranger and another bloc's member", async () => {
     await joinAll();
     await t.app.services.ballots.open(

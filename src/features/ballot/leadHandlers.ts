@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { numberAnswer } from "../../core/answerText.ts";
 import type { FlowSpec } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import { wallClockIn } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import { parseDateInput } from "../campaigns/dateInput.ts";
@@ -25,13 +27,15 @@ const FLOW = "ballotlead";
 /** How many of the year ranking's top units are proposed as candidates. */
 const PROPOSED = 3;
 
-interface LeadData {
-  question?: string;
-  ticked?: number[];
-  choose?: number;
-  closesAt?: string;
-  ballotId?: number;
-}
+/** What the lead's ballot form keeps between its steps, read back through this schema at each. */
+const leadDataSchema = z.object({
+  question: z.string().optional(),
+  ticked: z.array(z.number().int().positive()).optional(),
+  choose: z.number().int().positive().optional(),
+  closesAt: z.string().optional(),
+  ballotId: z.number().int().positive().optional(),
+});
+type LeadData = z.infer<typeof leadDataSchema>;
 
 const lead = (ctx: Ctx) => {
   if (!ctx.actor) throw new AppError("not_linked");
@@ -81,8 +85,7 @@ function askQuestion(ctx: Ctx): void {
   ctx.flow.goto(FLOW, "question", {} satisfies LeadData);
 }
 
-async function onOpen(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function onOpen(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const actor = lead(ctx);
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "stop") {
@@ -132,8 +135,7 @@ async function close(ctx: Ctx, data: LeadData): Promise<void> {
   ctx.reply(lines.join("\n"));
 }
 
-async function onClosed(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function onClosed(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "stop") {
     ctx.flow.end();
@@ -183,8 +185,7 @@ async function askCandidates(ctx: Ctx, data: LeadData): Promise<void> {
   ctx.flow.goto(FLOW, "candidates", data);
 }
 
-async function readCandidates(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function readCandidates(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const { ticked, done } = readTicks(input, ctx.flow.offered, data.ticked ?? []);
   if (!done) return askCandidates(ctx, { ...data, ticked });
   if (ticked.length === 0) throw new AppError("ballot_candidates_invalid");
@@ -195,8 +196,7 @@ async function readCandidates(ctx: Ctx, input: StepInput, raw: unknown): Promise
   ctx.flow.goto(FLOW, "choose", { ...data, ticked });
 }
 
-async function readChoose(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function readChoose(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const max = data.ticked?.length ?? 0;
   const n =
     input.type === "choice"
@@ -220,8 +220,7 @@ function readDate(ctx: Ctx, input: StepInput): Date {
   return at;
 }
 
-async function readCloses(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function readCloses(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const actor = lead(ctx);
   const closesAt = readDate(ctx, input);
   const units = await ctx.services.blocs.listUnits(actor.blocId);
@@ -256,8 +255,7 @@ async function readCloses(ctx: Ctx, input: StepInput, raw: unknown): Promise<voi
   ctx.flow.goto(FLOW, "confirm", { ...data, closesAt: closesAt.toISOString() });
 }
 
-async function readConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function readConfirm(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const actor = lead(ctx);
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "cancel") {
@@ -280,8 +278,7 @@ async function readConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<vo
   ctx.reply(ctx.t("ballot:opened_lead", { id: view.id, count: view.eligible }));
 }
 
-async function readCloses2(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function readCloses2(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const actor = lead(ctx);
   const closesAt = readDate(ctx, input);
   const view = await ctx.services.ballots.secondRound(
@@ -307,13 +304,13 @@ export const ballotCommand = {
 export const ballotLeadFlow: FlowSpec<Services> = {
   name: FLOW,
   steps: {
-    open: onOpen,
-    closed: onClosed,
+    open: typedStep(leadDataSchema, onOpen),
+    closed: typedStep(leadDataSchema, onClosed),
     question: readQuestion,
-    candidates: readCandidates,
-    choose: readChoose,
-    closes: readCloses,
-    confirm: readConfirm,
-    closes2: readCloses2,
+    candidates: typedStep(leadDataSchema, readCandidates),
+    choose: typedStep(leadDataSchema, readChoose),
+    closes: typedStep(leadDataSchema, readCloses),
+    confirm: typedStep(leadDataSchema, readConfirm),
+    closes2: typedStep(leadDataSchema, readCloses2),
   },
 };

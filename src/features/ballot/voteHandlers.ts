@@ -1,6 +1,8 @@
+import { z } from "zod";
 import type { FlowSpec } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Services } from "../services.ts";
 import { resultLines } from "./resultText.ts";
@@ -18,11 +20,13 @@ type Ctx = HandlerContext<Services>;
 
 export const VOTE_FLOW = "vote";
 
-interface VoteData {
-  ballotId: number;
-  round: number;
-  ticked: number[];
-}
+/** What the vote form keeps between its steps, read back through this schema at each. */
+const voteDataSchema = z.object({
+  ballotId: z.number().int().positive(),
+  round: z.number().int().positive(),
+  ticked: z.array(z.number().int().positive()),
+});
+type VoteData = z.infer<typeof voteDataSchema>;
 
 function voter(ctx: Ctx) {
   const actor = ctx.actor;
@@ -99,8 +103,7 @@ function ask(ctx: Ctx, view: BallotView, ticked: number[], hasVoted = false): vo
   } satisfies VoteData);
 }
 
-async function pick(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as VoteData;
+async function pick(ctx: Ctx, input: StepInput, data: VoteData): Promise<void> {
   const view = await openBallot(ctx, data.ballotId);
   if (view.round !== data.round) throw new AppError("stale_choice");
   const { ticked, done } = readTicks(input, ctx.flow.offered, data.ticked);
@@ -133,8 +136,7 @@ function confirmAsk(ctx: Ctx, view: BallotView, ticked: number[]): void {
   } satisfies VoteData);
 }
 
-async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as VoteData;
+async function confirm(ctx: Ctx, input: StepInput, data: VoteData): Promise<void> {
   const actor = voter(ctx);
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "cancel") {
@@ -171,5 +173,5 @@ export const voteCommand = {
 export const voteFlow: FlowSpec<Services> = {
   name: VOTE_FLOW,
   secret: true,
-  steps: { pick, confirm },
+  steps: { pick: typedStep(voteDataSchema, pick), confirm: typedStep(voteDataSchema, confirm) },
 };
