@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { matchChoices } from "../../core/answerText.ts";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../services.ts";
@@ -14,17 +16,25 @@ type Ctx = HandlerContext<Services>;
 
 export const ANNOUNCE_FLOW = "announce";
 
-interface AnnounceData {
-  text?: string;
+/** Everyone, or the units the lead ticked (the service's `Audience`). */
+const audienceSchema: z.ZodType<Audience> = z.union([
+  z.object({ units: z.literal("all") }),
+  z.object({ units: z.array(z.number().int()) }),
+]);
+
+/** What the form keeps between its steps, read back through this schema at each step. */
+const announceDataSchema = z.looseObject({
+  text: z.string().optional(),
   /** The same announcement in each language, when the bot wrote it (a campaign's launch). */
-  texts?: Record<string, string>;
+  texts: z.record(z.string(), z.string()).optional(),
   /** Set when the announcement launches a campaign. */
-  campaignId?: number;
-  photoKey?: string | null;
-  audience?: Audience;
+  campaignId: z.number().int().optional(),
+  photoKey: z.string().nullable().optional(),
+  audience: audienceSchema.optional(),
   /** Units ticked so far while choosing. */
-  picked?: number[];
-}
+  picked: z.array(z.number().int()).optional(),
+});
+type AnnounceData = z.infer<typeof announceDataSchema>;
 
 const lead = (ctx: Ctx) => {
   if (!ctx.actor) throw new AppError("not_linked");
@@ -50,8 +60,7 @@ function askPhoto(ctx: Ctx, data: AnnounceData): void {
   ctx.flow.goto(ANNOUNCE_FLOW, "photo", data);
 }
 
-async function readPhoto(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as AnnounceData;
+async function readPhoto(ctx: Ctx, input: StepInput, data: AnnounceData): Promise<void> {
   if (input.type === "choice" && input.choiceId === "skip")
     return askAudience(ctx, { ...data, photoKey: null });
   if (input.type !== "media" || !input.files[0]) throw new AppError("photos_expected");
@@ -71,8 +80,7 @@ async function askAudience(ctx: Ctx, data: AnnounceData): Promise<void> {
   ctx.flow.goto(ANNOUNCE_FLOW, "audience", data);
 }
 
-async function readAudience(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as AnnounceData;
+async function readAudience(ctx: Ctx, input: StepInput, data: AnnounceData): Promise<void> {
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "all") return preview(ctx, { ...data, audience: { units: "all" } });
   if (choice === "pick") return askUnits(ctx, { ...data, picked: [] });
@@ -126,8 +134,7 @@ async function askUnits(ctx: Ctx, data: AnnounceData, ticked = false): Promise<v
   });
 }
 
-async function readUnits(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as AnnounceData;
+async function readUnits(ctx: Ctx, input: StepInput, data: AnnounceData): Promise<void> {
   const named =
     input.type === "choice"
       ? [input.choiceId]
@@ -194,8 +201,7 @@ async function preview(ctx: Ctx, data: AnnounceData): Promise<void> {
   ctx.flow.goto(ANNOUNCE_FLOW, "confirm", data);
 }
 
-async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as AnnounceData;
+async function confirm(ctx: Ctx, input: StepInput, data: AnnounceData): Promise<void> {
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "cancel") {
     ctx.flow.end();
@@ -219,8 +225,7 @@ async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> 
 }
 
 /** Offered right after a campaign opens: its summary, ready to broadcast. */
-async function offer(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as AnnounceData;
+async function offer(ctx: Ctx, input: StepInput, data: AnnounceData): Promise<void> {
   if (input.type === "choice" && input.choiceId === "announce") return askAudience(ctx, data);
   ctx.flow.end();
   ctx.reply(ctx.t("announcements:not_announced"));
@@ -279,11 +284,11 @@ export const announcementsFeature: Feature<Services> = {
       name: ANNOUNCE_FLOW,
       steps: {
         text: readText,
-        photo: readPhoto,
-        audience: readAudience,
-        units: readUnits,
-        confirm,
-        offer,
+        photo: typedStep(announceDataSchema, readPhoto),
+        audience: typedStep(announceDataSchema, readAudience),
+        units: typedStep(announceDataSchema, readUnits),
+        confirm: typedStep(announceDataSchema, confirm),
+        offer: typedStep(announceDataSchema, offer),
       },
     },
   ],

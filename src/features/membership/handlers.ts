@@ -1,6 +1,8 @@
+import { z } from "zod";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import { languageSchema, type Role, roleSchema } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
@@ -160,14 +162,15 @@ async function openMember(ctx: Ctx, args: string): Promise<void> {
   ctx.flow.goto(MEMBER_FLOW, "action", { memberId: id, name: member.displayName });
 }
 
-interface MemberAction {
-  memberId: number;
-  name: string;
-  action?: string;
-}
+/** What the form keeps between its steps, read back through this schema at each step. */
+const memberActionSchema = z.looseObject({
+  memberId: z.number().int(),
+  name: z.string(),
+  action: z.string().optional(),
+});
+type MemberAction = z.infer<typeof memberActionSchema>;
 
-async function pickMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as MemberAction;
+async function pickMemberAction(ctx: Ctx, input: StepInput, data: MemberAction): Promise<void> {
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "cancel") {
     ctx.flow.end();
@@ -207,8 +210,7 @@ async function pickMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Promi
   ctx.flow.goto(MEMBER_FLOW, "confirm", { ...data, action: choice });
 }
 
-async function confirmMemberAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as MemberAction;
+async function confirmMemberAction(ctx: Ctx, input: StepInput, data: MemberAction): Promise<void> {
   const actor = ctx.actor;
   if (!actor) throw new AppError("not_linked");
   const choice = input.type === "choice" ? input.choiceId : "";
@@ -372,7 +374,13 @@ export const membershipFeature: Feature<Services> = {
   flows: [
     inviteFlow,
     { name: GROUP_MOVE_FLOW, steps: { confirm: groupMoveConfirm } },
-    { name: MEMBER_FLOW, steps: { action: pickMemberAction, confirm: confirmMemberAction } },
+    {
+      name: MEMBER_FLOW,
+      steps: {
+        action: typedStep(memberActionSchema, pickMemberAction),
+        confirm: typedStep(memberActionSchema, confirmMemberAction),
+      },
+    },
     { name: NOTIFY_FLOW, steps: { pick: notifyPick } },
   ],
 };

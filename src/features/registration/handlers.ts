@@ -1,6 +1,8 @@
+import { z } from "zod";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import { formatDateTime, wallClockIn } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
 import { memberActor } from "../../services/auditLog.ts";
@@ -22,16 +24,20 @@ type Ctx = HandlerContext<Services>;
 const LEAD_FLOW = "reglead";
 const UNIT_FLOW = "regunit";
 
-interface LeadData {
-  deadline?: string;
-  registrationId?: number;
-  version?: number;
-}
+/** What the form keeps between its steps, read back through this schema at each step. */
+const leadDataSchema = z.looseObject({
+  deadline: z.string().optional(),
+  registrationId: z.number().int().optional(),
+  version: z.number().int().optional(),
+});
+type LeadData = z.infer<typeof leadDataSchema>;
 
-interface UnitData {
-  ticked: number[];
-  commitments: string[];
-}
+/** What the form keeps between its steps, read back through this schema at each step. */
+const unitDataSchema = z.looseObject({
+  ticked: z.array(z.number().int()),
+  commitments: z.array(z.string()),
+});
+type UnitData = z.infer<typeof unitDataSchema>;
 
 const actorOf = (ctx: Ctx) => {
   if (!ctx.actor) throw new AppError("not_linked");
@@ -120,8 +126,7 @@ async function readDeadline(ctx: Ctx, input: StepInput): Promise<void> {
   ctx.flow.goto(LEAD_FLOW, "titles", { deadline: deadline.toISOString() } satisfies LeadData);
 }
 
-async function readTitles(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function readTitles(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const actor = actorOf(ctx);
   let titles: string[] | undefined;
   if (input.type === "text") {
@@ -183,8 +188,7 @@ async function offer(ctx: Ctx, afterId: number, before?: string): Promise<void> 
   } satisfies LeadData);
 }
 
-async function onDecide(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function onDecide(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const actor = actorOf(ctx);
   const choice = input.type === "choice" ? input.choiceId : "";
   switch (choice) {
@@ -213,8 +217,7 @@ async function onDecide(ctx: Ctx, input: StepInput, raw: unknown): Promise<void>
   }
 }
 
-async function readReason(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as LeadData;
+async function readReason(ctx: Ctx, input: StepInput, data: LeadData): Promise<void> {
   const actor = actorOf(ctx);
   if (input.type !== "text" || !input.text.trim()) throw new AppError("reason_required");
   const record = await ctx.services.registrations.decide(
@@ -273,8 +276,7 @@ async function askTitles(ctx: Ctx, data: UnitData, before: string[] = []): Promi
   ctx.flow.goto(UNIT_FLOW, "titles", data);
 }
 
-async function readUnitTitles(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as UnitData;
+async function readUnitTitles(ctx: Ctx, input: StepInput, data: UnitData): Promise<void> {
   const { ticked, done } = readTicks(input, ctx.flow.offered, data.ticked);
   if (!done) return askTitles(ctx, { ...data, ticked });
   if (ticked.length === 0) throw new AppError("registration_titles_invalid");
@@ -285,8 +287,7 @@ async function readUnitTitles(ctx: Ctx, input: StepInput, raw: unknown): Promise
   ctx.flow.goto(UNIT_FLOW, "commitments", { ...data, ticked });
 }
 
-async function readCommitments(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as UnitData;
+async function readCommitments(ctx: Ctx, input: StepInput, data: UnitData): Promise<void> {
   if (input.type === "text") {
     const commitments = [...data.commitments, ...linesOf(input.text)];
     ctx.reply({
@@ -319,8 +320,7 @@ async function readCommitments(ctx: Ctx, input: StepInput, raw: unknown): Promis
   ctx.flow.goto(UNIT_FLOW, "confirm", data);
 }
 
-async function readUnitConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as UnitData;
+async function readUnitConfirm(ctx: Ctx, input: StepInput, data: UnitData): Promise<void> {
   const actor = actorOf(ctx);
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "cancel") {
@@ -361,18 +361,18 @@ export const registrationFeature: Feature<Services> = {
       name: LEAD_FLOW,
       steps: {
         deadline: readDeadline,
-        titles: readTitles,
+        titles: typedStep(leadDataSchema, readTitles),
         menu: onMenu,
-        decide: onDecide,
-        reason: readReason,
+        decide: typedStep(leadDataSchema, onDecide),
+        reason: typedStep(leadDataSchema, readReason),
       },
     },
     {
       name: UNIT_FLOW,
       steps: {
-        titles: readUnitTitles,
-        commitments: readCommitments,
-        confirm: readUnitConfirm,
+        titles: typedStep(unitDataSchema, readUnitTitles),
+        commitments: typedStep(unitDataSchema, readCommitments),
+        confirm: typedStep(unitDataSchema, readUnitConfirm),
       },
     },
   ],

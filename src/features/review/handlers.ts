@@ -1,6 +1,8 @@
+import { z } from "zod";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import { REVIEWERS } from "../../core/roles.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { commonScores, formatScore, scoreAnswer, valueChoice } from "../campaigns/criteria.ts";
@@ -16,16 +18,18 @@ type Ctx = HandlerContext<Services>;
 
 const FLOW = "review";
 
-interface ReviewData {
-  reportId: number;
-  version: number;
+/** What the form keeps between its steps, read back through this schema at each step. */
+const reviewDataSchema = z.looseObject({
+  reportId: z.number().int(),
+  version: z.number().int(),
   /** What waits for the reason of a correction (a change to a reviewed or published result). */
-  pending?: "approve" | "score";
-  reason?: string;
+  pending: z.enum(["approve", "score"]).optional(),
+  reason: z.string().optional(),
   /** Points given so far, by criterion id, while scoring. */
-  points?: Record<string, number>;
-  criterion?: number;
-}
+  points: z.record(z.string(), z.number()).optional(),
+  criterion: z.number().int().optional(),
+});
+type ReviewData = z.infer<typeof reviewDataSchema>;
 
 const reviewer = (ctx: Ctx) => {
   if (!ctx.actor) throw new AppError("not_linked");
@@ -135,8 +139,7 @@ async function approve(ctx: Ctx, data: ReviewData): Promise<void> {
   );
 }
 
-async function pickAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as ReviewData;
+async function pickAction(ctx: Ctx, input: StepInput, data: ReviewData): Promise<void> {
   const actor = reviewer(ctx);
   const choice = input.type === "choice" ? input.choiceId : "";
   switch (choice) {
@@ -180,8 +183,7 @@ async function pickAction(ctx: Ctx, input: StepInput, raw: unknown): Promise<voi
 }
 
 /** The reason for changing a result already reviewed or published, then the change itself. */
-async function readCorrection(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as ReviewData;
+async function readCorrection(ctx: Ctx, input: StepInput, data: ReviewData): Promise<void> {
   if (input.type !== "text" || !input.text.trim()) {
     throw new AppError("correction_reason_required");
   }
@@ -191,8 +193,7 @@ async function readCorrection(ctx: Ctx, input: StepInput, raw: unknown): Promise
     : askPoints(ctx, { ...next, points: {} }, 0);
 }
 
-async function readReason(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as ReviewData;
+async function readReason(ctx: Ctx, input: StepInput, data: ReviewData): Promise<void> {
   const actor = reviewer(ctx);
   if (input.type !== "text" || !input.text.trim()) throw new AppError("reason_required");
   const { item, notified } = await ctx.services.review.returnReport(
@@ -244,8 +245,7 @@ async function askPoints(ctx: Ctx, data: ReviewData, index: number): Promise<voi
   ctx.flow.goto(FLOW, "points", { ...data, criterion: index });
 }
 
-async function readPoints(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as ReviewData;
+async function readPoints(ctx: Ctx, input: StepInput, data: ReviewData): Promise<void> {
   const actor = reviewer(ctx);
   const index = data.criterion ?? 0;
   const item = await ctx.services.review.get(actor.blocId, data.reportId);
@@ -275,10 +275,10 @@ export const reviewFeature: Feature<Services> = {
     {
       name: FLOW,
       steps: {
-        action: pickAction,
-        reason: readReason,
-        correction: readCorrection,
-        points: readPoints,
+        action: typedStep(reviewDataSchema, pickAction),
+        reason: typedStep(reviewDataSchema, readReason),
+        correction: typedStep(reviewDataSchema, readCorrection),
+        points: typedStep(reviewDataSchema, readPoints),
       },
     },
   ],
