@@ -21,3 +21,13 @@ export function typedStep<S, T>(
     return step(ctx, input, parsed.data);
   };
 }
+
+/** Every step of a flow through the same schema (a flow whose steps share one state). */
+export function typedSteps<S, T>(
+  schema: z.ZodType<T>,
+  steps: Record<string, (ctx: HandlerContext<S>, input: StepInput, data: T) => Promise<void>>,
+): Record<string, StepHandler<S>> {
+  return Object.fromEntries(
+    Object.entries(steps).map(([name, step]) => [name, typedStep(schema, step)]),
+  );
+}

@@ -174,6 +174,21 @@ describe("deadlines added and removed", () => {
   });
 });
 
+describe("a half-made change whose saved state was altered", () => {
+  it("ends the form with a clear message and changes nothing", async () => {
+    const before = await db().campaign.findUniqueOrThrow({ where: { id: 1 } });
+    await say("/thidua sua 1", "1");
+    const row = await db().conversationState.findFirstOrThrow({ where: { flow: "campaign_edit" } });
+    const stored = JSON.parse(row.data);
+    await db().conversationState.update({
+      where: { key: row.key },
+      data: { data: JSON.stringify({ ...stored, data: { campaignId: "all" } }) },
+    });
+    expect(await say("Tên mới của đợt")).toContain("không còn đọc được; không có gì được lưu");
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: 1 } })).title).toBe(before.title);
+  });
+});
+
 describe("words and hashtag", () => {
   it("renames, describes and re-tags, refusing a hashtag another open campaign uses", async () => {
     await t.app.services.campaigns.create(

@@ -1,5 +1,7 @@
-import type { HandlerContext, StepHandler, StepInput } from "../../core/context.ts";
+import { z } from "zod";
+import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedSteps } from "../../core/flowState.ts";
 import { formatDateTime } from "../../i18n/datetime.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../services.ts";
@@ -19,15 +21,18 @@ type Ctx = HandlerContext<Services>;
 
 export const EDIT_FLOW = "campaign_edit";
 
-type Mode = "extend" | "remove";
-interface EditData {
-  campaignId: number;
-  mode?: Mode;
-  deadlineId?: number;
-  criterionId?: number;
-  scale?: { maxScore: number; weight: number };
-  scores?: number;
-}
+/** What the edit form keeps between its steps, read back through this schema at each step. */
+const editDataSchema = z.looseObject({
+  campaignId: z.number().int(),
+  mode: z.enum(["extend", "remove"]).optional(),
+  deadlineId: z.number().int().optional(),
+  criterionId: z.number().int().optional(),
+  scale: z.object({ maxScore: z.number(), weight: z.number() }).optional(),
+  scores: z.number().int().optional(),
+});
+type EditData = z.infer<typeof editDataSchema>;
+type Mode = NonNullable<EditData["mode"]>;
+type EditStep = (ctx: Ctx, input: StepInput, data: EditData) => Promise<void>;
 
 const MENU = [
   "title",
@@ -130,8 +135,7 @@ function readScale(text: string): { maxScore: number; weight: number } {
   return { maxScore: Number(max), weight: Number(weight) };
 }
 
-const menu: StepHandler<Services> = async (ctx, input, raw) => {
-  const data = raw as EditData;
+const menu: EditStep = async (ctx, input, data) => {
   const choice = choiceOf(input);
   const blocId = actorOf(ctx).blocId;
   const campaign = RESULT_CHANGING.includes(choice ?? "")
@@ -191,21 +195,21 @@ function done(ctx: Ctx, campaign: CampaignSummary, line: string): void {
 const told = (ctx: Ctx, campaign: CampaignSummary) =>
   campaign.status === "ACTIVE" ? ` ${ctx.t("campaigns:editing.units_told")}` : "";
 
-const steps: Record<string, StepHandler<Services>> = {
+const steps: Record<string, EditStep> = {
   menu,
-  title: async (ctx, input, raw) => {
-    const { campaignId } = raw as EditData;
+  title: async (ctx, input, data) => {
+    const { campaignId } = data;
     const c = await edits(ctx).setTitle(actorOf(ctx).blocId, campaignId, textOf(input), by(ctx));
     done(ctx, c, ctx.t("campaigns:editing.saved_title", { id: c.id, title: c.title }));
   },
-  description: async (ctx, input, raw) => {
-    const { campaignId } = raw as EditData;
+  description: async (ctx, input, data) => {
+    const { campaignId } = data;
     const text = isDash(input) ? "" : textOf(input);
     const c = await edits(ctx).setDescription(actorOf(ctx).blocId, campaignId, text, by(ctx));
     done(ctx, c, ctx.t("campaigns:editing.saved_description", { id: c.id }));
   },
-  hashtag: async (ctx, input, raw) => {
-    const { campaignId } = raw as EditData;
+  hashtag: async (ctx, input, data) => {
+    const { campaignId } = data;
     const typed = isDash(input) ? null : textOf(input);
     const c = await edits(ctx).setHashtag(actorOf(ctx).blocId, campaignId, typed, by(ctx));
     const line = c.hashtag
@@ -213,8 +217,8 @@ const steps: Record<string, StepHandler<Services>> = {
       : ctx.t("campaigns:editing.saved_no_hashtag", { id: c.id });
     done(ctx, c, `${line}${told(ctx, c)}`);
   },
-  add_deadline: async (ctx, input, raw) => {
-    const { campaignId } = raw as EditData;
+  add_deadline: async (ctx, input, data) => {
+    const { campaignId } = data;
     const at = readTime(ctx, textOf(input));
     const c = await edits(ctx).addDeadline(actorOf(ctx).blocId, campaignId, at, by(ctx));
     const date = formatDateTime(at, actorOf(ctx).timezone);
@@ -224,8 +228,7 @@ const steps: Record<string, StepHandler<Services>> = {
       `${ctx.t("campaigns:editing.saved_deadline_added", { id: c.id, date })}${told(ctx, c)}`,
     );
   },
-  pick_deadline: async (ctx, input, raw) => {
-    const data = raw as EditData;
+  pick_deadline: async (ctx, input, data) => {
     const deadlineId = Number(/^d:(\d+)$/.exec(choiceOf(input) ?? "")?.[1]);
     const blocId = actorOf(ctx).blocId;
     const campaign = await edits(ctx).editable(blocId, data.campaignId);
@@ -240,8 +243,7 @@ const steps: Record<string, StepHandler<Services>> = {
       `${ctx.t("campaigns:editing.saved_deadline_removed", { id: c.id, date })}${told(ctx, c)}`,
     );
   },
-  move_deadline: async (ctx, input, raw) => {
-    const data = raw as EditData;
+  move_deadline: async (ctx, input, data) => {
     const at = readTime(ctx, textOf(input));
     const moved = await edits(ctx).moveDeadline(
       actorOf(ctx).blocId,
@@ -268,8 +270,8 @@ const steps: Record<string, StepHandler<Services>> = {
     ];
     done(ctx, c, lines.filter(Boolean).join("\n"));
   },
-  add_criterion: async (ctx, input, raw) => {
-    const { campaignId } = raw as EditData;
+  add_criterion: async (ctx, input, data) => {
+    const { campaignId } = data;
     const c = await edits(ctx).addCriterion(
       actorOf(ctx).blocId,
       campaignId,
@@ -284,8 +286,7 @@ const steps: Record<string, StepHandler<Services>> = {
       `${ctx.t("campaigns:editing.saved_criterion", { id: c.id, criterion })}${told(ctx, c)}`,
     );
   },
-  pick_criterion: async (ctx, input, raw) => {
-    const data = raw as EditData;
+  pick_criterion: async (ctx, input, data) => {
     const criterionId = Number(/^k:(\d+)$/.exec(choiceOf(input) ?? "")?.[1]);
     const campaign = await edits(ctx).editable(actorOf(ctx).blocId, data.campaignId);
     const criterion = campaign.criteriaScale.find((c) => c.id === criterionId);
@@ -297,11 +298,10 @@ const steps: Record<string, StepHandler<Services>> = {
     );
     ctx.flow.goto(EDIT_FLOW, "scale", { ...data, criterionId });
   },
-  scale: async (ctx, input, raw) => {
-    await saveScale(ctx, { ...(raw as EditData), scale: readScale(textOf(input)) });
+  scale: async (ctx, input, data) => {
+    await saveScale(ctx, { ...data, scale: readScale(textOf(input)) });
   },
-  scale_confirm: async (ctx, input, raw) => {
-    const data = raw as EditData;
+  scale_confirm: async (ctx, input, data) => {
     const choice = choiceOf(input);
     if (choice === "keep") {
       ctx.flow.end();
@@ -349,4 +349,4 @@ async function saveScale(ctx: Ctx, data: EditData, confirmed?: number): Promise<
   done(ctx, c, lines.filter(Boolean).join("\n"));
 }
 
-export const campaignEditFlow = steps;
+export const campaignEditFlow = typedSteps(editDataSchema, steps);
