@@ -39,6 +39,15 @@ export class BallotService {
     private readonly nudge: () => void = () => {},
   ) {}
 
+  /** What telling every member unit needs (ballotAnnouncement.ts). */
+  #teller() {
+    return {
+      outbox: this.outbox,
+      translator: this.translator,
+      defaultLanguage: this.defaultLanguage,
+    };
+  }
+
   async open(blocId: number, input: OpenBallot, actor: AuditActor): Promise<BallotView> {
     const now = this.clock.now();
     const id = await this.db.$transaction(async (tx) => {
@@ -81,15 +90,12 @@ export class BallotService {
         blocId,
         details: { ballotId: ballot.id, candidates, choose: input.choose, quorum },
       });
-      const view = await loadBallotView(tx, ballot.id);
       await announceToBloc(
         tx,
-        this.outbox,
-        this.translator,
-        this.defaultLanguage,
-        view,
-        `ballot:${ballot.id}:1:open`,
-        (t) => openedLines(t, view, bloc.timezone),
+        this.#teller(),
+        ballot.id,
+        () => `ballot:${ballot.id}:1:open`,
+        openedLines,
       );
       return ballot.id;
     });
@@ -271,16 +277,12 @@ export class BallotService {
         details: { ballotId, round: row.round, voted, eligible, valid: outcome.valid },
       });
       const result = await this.#result(tx, ballotId, row.round);
-      const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: blocId } });
-      const view = await loadBallotView(tx, ballotId);
       await announceToBloc(
         tx,
-        this.outbox,
-        this.translator,
-        this.defaultLanguage,
-        view,
-        `ballot:${ballotId}:${row.round}:result`,
-        (t) => resultLines(t, result, bloc.timezone).join("\n"),
+        this.#teller(),
+        ballotId,
+        () => `ballot:${ballotId}:${row.round}:result`,
+        (t, _view, timezone) => resultLines(t, result, timezone).join("\n"),
       );
     });
     this.nudge();
@@ -322,16 +324,12 @@ export class BallotService {
         blocId,
         details: { ballotId, round: row.round + 1, candidates: tied },
       });
-      const bloc = await tx.bloc.findUniqueOrThrow({ where: { id: blocId } });
-      const view = await loadBallotView(tx, ballotId);
       await announceToBloc(
         tx,
-        this.outbox,
-        this.translator,
-        this.defaultLanguage,
-        view,
-        `ballot:${ballotId}:${view.round}:open`,
-        (t) => openedLines(t, view, bloc.timezone),
+        this.#teller(),
+        ballotId,
+        (view) => `ballot:${ballotId}:${view.round}:open`,
+        openedLines,
       );
     });
     this.nudge();
