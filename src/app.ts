@@ -336,7 +336,9 @@ export function createApp(base: AppDeps): App {
         backoffMs: config.DELIVERY_BACKOFF_MS,
         backoffMaxMs: config.DELIVERY_BACKOFF_MAX_MS,
         leaseMs: config.DELIVERY_LEASE_MS,
-        idleMs: 1000,
+        // Woken at once by what this process queues; the idle pass is for retries and
+        // other processes' rows (the pipeline's scan and this halve the idle CPU at 2 s).
+        idleMs: 2000,
         events,
         ...(instances ? { share: instances.share } : {}),
         pacing,

@@ -27,10 +27,11 @@ describe("a photo report during a 6-minute outage", () => {
     await h.fake.until(() => h.fake.downloadsHeld > 0, 5000, "the download to start");
     h.fake.down = true;
     release();
-    // Six minutes of the bot's time pass, with far more than three tries in them.
+    // Six minutes of the bot's time pass, with far more than three tries in them (the
+    // pipeline looks for due retries every 2 s of real time).
     for (let minute = 0; minute < 6; minute++) {
       h.t.clock.advance(MINUTE);
-      await pause(700);
+      await pause(2200);
     }
     const row = await h.t.app.deps.db.inboundUpdate.findFirstOrThrow({
       orderBy: { id: "desc" },
