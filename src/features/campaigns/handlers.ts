@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { fold } from "../../core/answerText.ts";
 import type { Feature } from "../../core/commands.ts";
 import type { HandlerContext, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import type { Choice } from "../../core/outbound.ts";
 import { formatDate, formatDateTime } from "../../i18n/datetime.ts";
 import { LANGUAGES } from "../../i18n/translator.ts";
@@ -13,9 +15,22 @@ import { parseDateInput } from "./dateInput.ts";
 import { describeDraftIn, draftOf, type FormData, isScored } from "./draftText.ts";
 import { campaignEditFlow, EDIT_FLOW, extendCommand, startEdit } from "./editCommand.ts";
 import { CAMPAIGN_RULES_FLOW, campaignRulesFlow, changeCampaignRules } from "./rulesCommand.ts";
-import { askLateRule, askThresholds, rulesSteps } from "./rulesSteps.ts";
+import { askLateRule, askThresholds, rulesDataShape, rulesSteps } from "./rulesSteps.ts";
 import { type CampaignDraft, campaignDraftSchema, hashtagSchema } from "./schema.ts";
 import { type CampaignSummary, normalizeHashtag } from "./service.ts";
+
+/** What the new-campaign form keeps between its steps, read back through this schema at each. */
+const formDataSchema: z.ZodType<FormData> = z.looseObject({
+  title: z.string().optional(),
+  description: z.string().optional(),
+  startsAt: z.string().optional(),
+  endsAt: z.string().optional(),
+  criteria: z.array(z.string()).optional(),
+  deadlines: z.array(z.string()).optional(),
+  hashtag: z.string().nullable().optional(),
+  ...rulesDataShape,
+  editing: z.boolean().optional(),
+});
 
 type Ctx = HandlerContext<Services>;
 
@@ -100,11 +115,10 @@ function fieldStep(
   step: FieldStep,
   read: (ctx: Ctx, input: StepInput, data: FormData) => FormData,
 ) {
-  return async (ctx: Ctx, input: StepInput, raw: unknown) => {
-    const data = raw as FormData;
+  return typedStep(formDataSchema, async (ctx: Ctx, input: StepInput, data: FormData) => {
     const updated = read(ctx, input, data);
     await ask(ctx, nextStep(step, updated), updated);
-  };
+  });
 }
 
 const readTitle = fieldStep("title", (_ctx, input, data) => {
@@ -167,8 +181,7 @@ const readDeadlines = fieldStep("deadlines", (ctx, input, data) => {
 });
 
 /** Checked against the bloc's open campaigns here, not only when the form is saved. */
-async function readHashtag(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as FormData;
+async function readHashtag(ctx: Ctx, input: StepInput, data: FormData): Promise<void> {
   if (isSkip(input)) return ask(ctx, nextStep("hashtag", data), { ...data, hashtag: null });
   const text = textOf(input).replace(/^#?/, "#").toLowerCase();
   if (!hashtagSchema.safeParse(text).success) throw new AppError("bad_hashtag");
@@ -176,8 +189,7 @@ async function readHashtag(ctx: Ctx, input: StepInput, raw: unknown): Promise<vo
   await ask(ctx, nextStep("hashtag", data), { ...data, hashtag: text });
 }
 
-async function confirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as FormData;
+async function confirm(ctx: Ctx, input: StepInput, data: FormData): Promise<void> {
   const choice = input.type === "choice" ? input.choiceId : "";
   if (choice === "cancel") {
     ctx.flow.end();
@@ -237,15 +249,14 @@ async function offerAnnouncement(ctx: Ctx, campaign: CampaignSummary, key: strin
   ctx.flow.goto(ANNOUNCE_FLOW, "offer", { text, texts, photoKey: null, campaignId: campaign.id });
 }
 
-async function pickFieldToEdit(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
-  const data = raw as FormData;
+async function pickFieldToEdit(ctx: Ctx, input: StepInput, data: FormData): Promise<void> {
   const step = stepsOf(data).find((s) => input.type === "choice" && input.choiceId === s);
   if (!step) throw new AppError("pick_a_choice");
   await ask(ctx, step, { ...data, editing: true });
 }
 
 /** After the late rule, the classes; after those, the deadlines (or the summary when editing). */
-const rulesInForm = rulesSteps<FormData>(FLOW, (ctx, question, data) =>
+const rulesInForm = rulesSteps<FormData>(FLOW, formDataSchema, (ctx, question, data) =>
   ask(ctx, nextStep(question, data), data),
 );
 
@@ -314,10 +325,15 @@ async function campaignCommand(ctx: Ctx, args: string): Promise<void> {
 
 const CLOSE_FLOW = "campaign_close";
 
-async function closeConfirm(ctx: Ctx, input: StepInput, raw: unknown): Promise<void> {
+const closeSchema = z.looseObject({ id: z.number().int() });
+
+async function closeConfirm(
+  ctx: Ctx,
+  input: StepInput,
+  { id }: z.infer<typeof closeSchema>,
+): Promise<void> {
   if (input.type !== "choice") throw new AppError("pick_a_choice");
   ctx.flow.end();
-  const { id } = raw as { id: number };
   if (input.choiceId !== "close") {
     ctx.reply(ctx.t("campaigns:close_kept", { id }));
     return;
@@ -395,7 +411,7 @@ export const campaignsFeature: Feature<Services> = {
     },
   ],
   flows: [
-    { name: CLOSE_FLOW, steps: { confirm: closeConfirm } },
+    { name: CLOSE_FLOW, steps: { confirm: typedStep(closeSchema, closeConfirm) } },
     { name: CAMPAIGN_RULES_FLOW, steps: campaignRulesFlow },
     { name: EDIT_FLOW, steps: campaignEditFlow },
     {
@@ -408,9 +424,9 @@ export const campaignsFeature: Feature<Services> = {
         criteria: readCriteria,
         ...rulesInForm,
         deadlines: readDeadlines,
-        hashtag: readHashtag,
-        confirm,
-        edit: pickFieldToEdit,
+        hashtag: typedStep(formDataSchema, readHashtag),
+        confirm: typedStep(formDataSchema, confirm),
+        edit: typedStep(formDataSchema, pickFieldToEdit),
       },
     },
   ],

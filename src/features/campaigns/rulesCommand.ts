@@ -1,9 +1,10 @@
+import { z } from "zod";
 import type { HandlerContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import { memberActor } from "../../services/auditLog.ts";
 import type { Services } from "../services.ts";
 import { describeLateRule, formatThresholds } from "./rules.ts";
-import { askLateRule, askThresholds, type RulesData, rulesSteps } from "./rulesSteps.ts";
+import { askLateRule, askThresholds, rulesDataShape, rulesSteps } from "./rulesSteps.ts";
 
 type Ctx = HandlerContext<Services>;
 
@@ -11,9 +12,9 @@ type Ctx = HandlerContext<Services>;
 
 export const CAMPAIGN_RULES_FLOW = "campaign_rules";
 
-interface RulesFormData extends RulesData {
-  campaignId: number;
-}
+/** What the rules form keeps between its steps, read back through this schema at each step. */
+const rulesFormSchema = z.looseObject({ campaignId: z.number().int(), ...rulesDataShape });
+type RulesFormData = z.infer<typeof rulesFormSchema>;
 
 function actorOf(ctx: Ctx) {
   if (!ctx.actor) throw new AppError("not_linked");
@@ -70,6 +71,7 @@ async function save(ctx: Ctx, data: RulesFormData): Promise<void> {
 
 export const campaignRulesFlow = rulesSteps<RulesFormData>(
   CAMPAIGN_RULES_FLOW,
+  rulesFormSchema,
   async (ctx, question, data) => {
     if (question === "late") return askThresholds(ctx, CAMPAIGN_RULES_FLOW, data);
     return save(ctx, data);

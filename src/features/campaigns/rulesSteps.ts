@@ -1,7 +1,9 @@
+import type { z } from "zod";
 import type { HandlerContext, StepHandler, StepInput } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
+import { typedStep } from "../../core/flowState.ts";
 import type { Services } from "../services.ts";
-import type { LateRule, Thresholds } from "./criteria.ts";
+import { type LateRule, lateRuleSchema, type Thresholds, thresholdsSchema } from "./criteria.ts";
 import {
   describeLateRule,
   formatRuleNumber,
@@ -25,6 +27,12 @@ export interface RulesData {
   lateRule?: LateRule;
   thresholds?: Thresholds | null;
 }
+
+/** The fields of `RulesData`, for the schemas of the forms that ask these questions. */
+export const rulesDataShape = {
+  lateRule: lateRuleSchema.optional(),
+  thresholds: thresholdsSchema.nullable().optional(),
+};
 
 /** Which question was just settled, so that the flow asking them decides what follows. */
 export type Settled<D> = (ctx: Ctx, question: "late" | "thresholds", data: D) => Promise<void>;
@@ -73,11 +81,13 @@ function textOf(input: StepInput): string {
 /** The steps of both questions, for a flow named `flow`; `settled` says what comes next. */
 export function rulesSteps<D extends RulesData>(
   flow: string,
+  schema: z.ZodType<D>,
   settled: Settled<D>,
 ): Record<"late" | "late_points" | "thresholds" | "thresholds_custom", StepHandler<Services>> {
+  const step = (handler: (ctx: Ctx, input: StepInput, data: D) => Promise<void>) =>
+    typedStep(schema, handler);
   return {
-    late: async (ctx, input, raw) => {
-      const data = raw as D;
+    late: step(async (ctx, input, data) => {
       const choice = choiceOf(input);
       if (choice === "none" || choice === "ineligible") {
         return settled(ctx, "late", { ...data, lateRule: choice });
@@ -93,13 +103,12 @@ export function rulesSteps<D extends RulesData>(
         }),
       );
       ctx.flow.goto(flow, "late_points", data);
-    },
-    late_points: async (ctx, input, raw) => {
+    }),
+    late_points: step(async (ctx, input, data) => {
       const points = parseLatePoints(textOf(input));
-      await settled(ctx, "late", { ...(raw as D), lateRule: `deduct:${points}` });
-    },
-    thresholds: async (ctx, input, raw) => {
-      const data = raw as D;
+      await settled(ctx, "late", { ...data, lateRule: `deduct:${points}` });
+    }),
+    thresholds: step(async (ctx, input, data) => {
       const choice = choiceOf(input);
       if (choice === "keep") return settled(ctx, "thresholds", { ...data, thresholds: null });
       // Classes typed straight away ("Xuất sắc:90, …") need no detour through "2".
@@ -110,10 +119,10 @@ export function rulesSteps<D extends RulesData>(
       const start = data.thresholds ?? (await ctx.services.campaigns.blocThresholds(blocOf(ctx)));
       ctx.reply(ctx.t("campaigns:ask_thresholds_custom", { example: thresholdsText(start) }));
       ctx.flow.goto(flow, "thresholds_custom", data);
-    },
-    thresholds_custom: async (ctx, input, raw) => {
+    }),
+    thresholds_custom: step(async (ctx, input, data) => {
       const thresholds = parseThresholdsText(textOf(input));
-      await settled(ctx, "thresholds", { ...(raw as D), thresholds });
-    },
+      await settled(ctx, "thresholds", { ...data, thresholds });
+    }),
   };
 }
