@@ -143,9 +143,12 @@ export async function startBotProcess(
  * already the focal point of unit 2 on Telegram (chat and user 501). Answers the folder.
  */
 export async function prepareDemoFolder(options: { seededAt?: Date } = {}): Promise<string> {
-  const t = await createTestApp(
-    options.seededAt ? { clock: new ManualClock(options.seededAt.toISOString()) } : {},
-  );
+  // Seeded on today's date by default, as the bot processes run on the real clock: a
+  // bloc seeded months ago has every deadline overdue, and the scheduler's minute tick
+  // during a journey sends overdue notices it did not expect (seen in three journeys).
+  const t = await createTestApp({
+    clock: new ManualClock((options.seededAt ?? new Date()).toISOString()),
+  });
   const invites = await seedDemoBloc(t.app.services, "Asia/Ho_Chi_Minh", t.clock.now());
   await t.app.services.membership.join(
     { platform: "telegram", platformChatId: "501", kind: "PRIVATE" },

@@ -198,7 +198,8 @@ describe.runIf(onPostgres)("three bot processes on one PostgreSQL database", () 
   }, 120_000);
 
   it("reminders ticked by three instances at the same moment: every unit reminded once", async () => {
-    const dir = await prepareDemoFolder();
+    // Seeded in March: the ticks below run on a March clock (the demo's 9 March deadline).
+    const dir = await prepareDemoFolder({ seededAt: new Date("2026-03-02T02:00:00Z") });
     dirs.push(dir);
     const t = await createTestApp({ dir });
     await telegramFocalPoints(t.app.deps.db, 300, 10_000);
