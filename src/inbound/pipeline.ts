@@ -126,21 +126,7 @@ export class InboundPipeline {
 
   /** Stores a raw update; resolves once it is durable. A redelivery is recognised and dropped. */
   async receive(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
-    const result = await this.#receive(source, raw);
-    this.deps.metrics?.updatesReceived.inc({ platform: source.platform, result });
-    return result;
-  }
-
-  async #receive(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
-    const ref = source.describe(raw);
-    if (!ref) return "ignored";
-    const row = await this.#store.insert(source.platform, ref, raw);
-    if (!row) return "duplicate";
-    // Handed to the loop as it is, so it needs no query to find it (a row the loop's
-    // own query also returned is recognised by its id).
-    this.#fresh.set(row.id, row);
-    this.#wake.abort();
-    return "stored";
+    return (await this.#receive(source, raw, false)).result;
   }
 
   /**
@@ -150,19 +136,29 @@ export class InboundPipeline {
    * lanes, retries and answer path. The pipeline must be running.
    */
   async receiveAndWait(source: InboundSource, raw: unknown): Promise<ReceiveResult> {
+    const { result, ended } = await this.#receive(source, raw, true);
+    await ended;
+    return result;
+  }
+
+  async #receive(
+    source: InboundSource,
+    raw: unknown,
+    wait: boolean,
+  ): Promise<{ result: ReceiveResult; ended?: Promise<void> }> {
     const ref = source.describe(raw);
-    if (!ref) return "ignored";
-    const row = await this.#store.insert(source.platform, ref, raw);
-    this.deps.metrics?.updatesReceived.inc({
-      platform: source.platform,
-      result: row ? "stored" : "duplicate",
-    });
-    if (!row) return "duplicate";
-    const ended = new Promise<void>((resolve) => this.#waiting.set(row.id, resolve));
+    const row = ref ? await this.#store.insert(source.platform, ref, raw) : null;
+    const result = !ref ? "ignored" : row ? "stored" : "duplicate";
+    this.deps.metrics?.updatesReceived.inc({ platform: source.platform, result });
+    if (!row) return { result };
+    const ended = wait
+      ? new Promise<void>((resolve) => this.#waiting.set(row.id, resolve))
+      : undefined;
+    // Handed to the loop as it is, so it needs no query to find it (a row the loop's
+    // own query also returned is recognised by its id).
     this.#fresh.set(row.id, row);
     this.#wake.abort();
-    await ended;
-    return "stored";
+    return { result, ended };
   }
 
   /** Updates waiting or given up, per platform, for /healthz and the operator. */

@@ -6,6 +6,9 @@ import type { InboundSource, Translated, UpdateRef } from "../../core/port.ts";
 
 export const CONSOLE_PLATFORM = "console";
 
+/** The console has no platform limits to keep; these only keep the shared limiter honest. */
+export const CONSOLE_LIMITS = { perSecond: 1000, perChatIntervalMs: 0, perGroupPerMinute: 10_000 };
+
 /**
  * A line typed in the console as it is stored in the inbound table, like a platform's
  * update: the photos travel in it as base64 (a console chat runs on this machine and
@@ -43,7 +46,7 @@ export type ConsoleUpdate = z.infer<typeof consoleUpdateSchema>;
 export class ConsoleSource implements InboundSource {
   readonly platform = CONSOLE_PLATFORM;
   readonly capabilities = CONSOLE_CAPABILITIES;
-  readonly limits = { perSecond: 1000, perChatIntervalMs: 0, perGroupPerMinute: 10_000 };
+  readonly limits = CONSOLE_LIMITS;
   readonly #replies = new Map<string, OutboundMessage[]>();
 
   describe(raw: unknown): UpdateRef | null {

@@ -1,6 +1,7 @@
 import { CONSOLE_CAPABILITIES } from "../../core/capabilities.ts";
 import type { OutboundMessage } from "../../core/outbound.ts";
 import type { SendTarget, Transport } from "../../core/transport.ts";
+import { CONSOLE_LIMITS, CONSOLE_PLATFORM } from "./source.ts";
 
 export interface ConsoleDelivery {
   target: SendTarget;
@@ -12,9 +13,9 @@ export interface ConsoleDelivery {
  * kept, so tests can read what each person received).
  */
 export class ConsoleTransport implements Transport {
-  readonly platform = "console" as const;
+  readonly platform = CONSOLE_PLATFORM;
   readonly capabilities = CONSOLE_CAPABILITIES;
-  readonly limits = { perSecond: 1000, perChatIntervalMs: 0, perGroupPerMinute: 10_000 };
+  readonly limits = CONSOLE_LIMITS;
   readonly delivered: ConsoleDelivery[] = [];
   #next = 0;
 

@@ -1,5 +1,5 @@
-import { formatDateTime } from "../../i18n/datetime.ts";
 import type { Translate } from "../../i18n/translator.ts";
+import { rulesLine } from "./openedText.ts";
 import type { BallotView } from "./service.ts";
 
 /**
@@ -16,14 +16,7 @@ export function statusLines(
   const lines = [
     t("ballot:status_title", { question: view.question, round: view.round }),
     t("ballot:status_candidates", { units: view.candidates.map((c) => c.unitName).join(", ") }),
-    t("ballot:rules", {
-      choose: view.choose,
-      quorum: view.quorum,
-      eligible: view.eligible,
-      threshold: view.thresholdPercent,
-      needed: view.needed,
-      at: formatDateTime(view.closesAt, timezone),
-    }),
+    rulesLine(t, view, timezone),
   ];
   if (!turnout) return lines;
   const voted = view.electorate.filter((e) => e.voted).map((e) => e.unitName);
